@@ -1,0 +1,56 @@
+# Shared helpers for infra/*/…sh — sourced, never run.
+# Contract every service script keeps: stdout carries only `export NAME=value` lines (so callers
+# can `eval "$(…)"`); progress and errors go to stderr.
+
+INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$INFRA_DIR/.." && pwd)"
+SERVICES_DIR="${LUNEO_SERVICES_DIR:-$REPO_ROOT/.tmp/services}"
+
+log() { printf '[%s] %s\n' "${LOG_TAG:-infra}" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Ask the kernel for N distinct free loopback ports (bind port 0). All sockets stay open until
+# every port is known, so the N ports differ. There is a short race until the service binds;
+# callers retry once on a bind failure.
+free_ports() {
+  node -e '
+    const net = require("node:net");
+    const n = Number(process.argv[1] || 1), servers = [], ports = [];
+    const next = () => {
+      if (ports.length === n) { console.log(ports.join(" ")); servers.forEach((s) => s.close()); return; }
+      const s = net.createServer();
+      s.listen(0, "127.0.0.1", () => { ports.push(s.address().port); servers.push(s); next(); });
+    };
+    next();' "${1:-1}"
+}
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# True when $1 is a live pid (and not a zombie).
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && ! grep -qs '^State:.*Z' "/proc/$1/status"
+}
+
+# Serialise start/stop of one service across concurrent callers sharing a services dir.
+lock_service() {
+  mkdir -p "$SERVICES_DIR"
+  exec 9>"$SERVICES_DIR/.$1.lock"
+  flock 9
+}
+
+# Send SIGTERM to a process (group), wait up to $2 seconds, then SIGKILL.
+terminate() {
+  local pid="$1" timeout="${2:-20}" i
+  pid_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < timeout * 10; i++)); do
+    pid_alive "$pid" || return 0
+    sleep 0.1
+  done
+  log "pid $pid ignored SIGTERM for ${timeout}s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do pid_alive "$pid" || return 0; sleep 0.1; done
+}
+
+now_ms() { date +%s%3N; }

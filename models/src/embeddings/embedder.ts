@@ -1,0 +1,22 @@
+/** Anything that turns texts into fixed-size vectors (local hashing model or a remote API). */
+export interface Embedder {
+  readonly id: string
+  readonly dimension: number
+  embed(texts: string[]): Promise<number[][]>
+}
+
+/** Cosine similarity; 0 when either vector is all zeros. */
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) throw new Error(`cosine: dimension mismatch ${a.length} vs ${b.length}`)
+  let dot = 0
+  let na = 0
+  let nb = 0
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number
+    const y = b[i] as number
+    dot += x * y
+    na += x * x
+    nb += y * y
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb)
+}

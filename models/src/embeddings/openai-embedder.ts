@@ -1,0 +1,40 @@
+import OpenAI from 'openai'
+import type { Embedder } from './embedder.js'
+
+export interface OpenAIEmbedderOptions {
+  baseURL: string
+  apiKey: string
+  model: string
+  timeoutMs?: number
+  /** Vector size the model returns; 1536 for text-embedding-3-small. */
+  dimension?: number
+  maxRetries?: number
+  /** Inputs per request; the API accepts up to 2048. */
+  batchSize?: number
+}
+
+/** Embeddings from any OpenAI-compatible `/v1/embeddings` endpoint. */
+export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
+  const client = new OpenAI({
+    baseURL: opts.baseURL,
+    apiKey: opts.apiKey,
+    timeout: opts.timeoutMs ?? 10_000,
+    maxRetries: opts.maxRetries ?? 2,
+  })
+  const batchSize = opts.batchSize ?? 256
+  return {
+    id: `openai:${opts.model}`,
+    dimension: opts.dimension ?? 1536,
+    async embed(texts) {
+      const out: number[][] = []
+      for (let i = 0; i < texts.length; i += batchSize) {
+        const batch = texts.slice(i, i + batchSize)
+        const res = await client.embeddings.create({ model: opts.model, input: batch })
+        // The API may return items out of order; `index` is authoritative.
+        const sorted = [...res.data].sort((a, b) => a.index - b.index)
+        for (const item of sorted) out.push(item.embedding)
+      }
+      return out
+    },
+  }
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+
+export type Ch = ClickHouseClient
+
+export interface OpenClickHouseOptions {
+  /** A server URL (CLICKHOUSE_URL), e.g. http://default:@127.0.0.1:8123/luneo. */
+  url?: string | undefined
+  /** Where embedded chDB keeps its data; one process may own a data directory at a time. */
+  dataDir?: string | undefined
+}
+
+export interface ClickHouseHandle {
+  ch: Ch
+  kind: 'chdb' | 'server'
+  close(): Promise<void>
+}
+
+/**
+ * The one ClickHouse client factory. chDB's connection for @clickhouse/client is marked
+ * experimental by chdb, so every caller goes through here: a problem is fixed in one place.
+ */
+export async function openClickHouse(options: OpenClickHouseOptions): Promise<ClickHouseHandle> {
+  if (options.url) {
+    const ch = createClient({
+      url: options.url,
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+      request_timeout: 60_000,
+    })
+    return { ch, kind: 'server', close: () => ch.close() }
+  }
+  const dataDir = options.dataDir ?? '.luneo/clickhouse'
+  mkdirSync(dataDir, { recursive: true })
+  const { createChdbConnection } = await import('chdb/connection')
+  const ch = createClient({
+    connection: createChdbConnection({ path: dataDir }),
+    clickhouse_settings: { date_time_input_format: 'best_effort' },
+  } as Parameters<typeof createClient>[0])
+  return { ch, kind: 'chdb', close: () => ch.close() }
+}

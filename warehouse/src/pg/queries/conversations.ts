@@ -1,0 +1,186 @@
+import type { Kysely } from 'kysely'
+import type {
+  Channel,
+  Contact,
+  Conversation,
+  ConversationStatus,
+  Database,
+  Feedback,
+  Message,
+  Outcome,
+  OutcomeType,
+} from '../schema.js'
+import { paginate, type Page, type PageRequest } from './page.js'
+
+export interface ContactInput {
+  email?: string | undefined
+  phone?: string | undefined
+  name?: string | undefined
+}
+
+/**
+ * Finds the organization's contact by email, then phone, and merges what was learned
+ * (progressive profile); creates one when nothing matches.
+ */
+export async function upsertContact(
+  db: Kysely<Database>,
+  organizationId: string,
+  newId: string,
+  input: ContactInput,
+): Promise<Contact> {
+  const email = input.email?.toLowerCase()
+  let found: Contact | undefined
+  if (email) {
+    found = await db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('email', '=', email)
+      .executeTakeFirst()
+  }
+  if (!found && input.phone) {
+    found = await db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('phone', '=', input.phone)
+      .executeTakeFirst()
+  }
+  if (!found) {
+    return db
+      .insertInto('contacts')
+      .values({ id: newId, organization_id: organizationId, email: email ?? null, phone: input.phone ?? null, name: input.name ?? null })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  }
+  const patch = {
+    email: found.email ?? email ?? null,
+    phone: found.phone ?? input.phone ?? null,
+    name: input.name ?? found.name,
+  }
+  if (patch.email === found.email && patch.phone === found.phone && patch.name === found.name) return found
+  return db
+    .updateTable('contacts')
+    .set({ ...patch, updated_at: new Date() })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', found.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function getContact(db: Kysely<Database>, organizationId: string, id: string): Promise<Contact | undefined> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function insertConversation(
+  db: Kysely<Database>,
+  c: { id: string; organization_id: string; agent_id: string; contact_id: string | null; channel: Channel },
+): Promise<Conversation> {
+  return db.insertInto('conversations').values(c).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function getConversation(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<Conversation | undefined> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export interface ConversationFilters {
+  status?: ConversationStatus | undefined
+  channel?: Channel | undefined
+  agentId?: string | undefined
+  contactId?: string | undefined
+  from?: Date | undefined
+  to?: Date | undefined
+}
+
+export async function listConversations(
+  db: Kysely<Database>,
+  organizationId: string,
+  filters: ConversationFilters,
+  page: PageRequest,
+): Promise<Page<Conversation>> {
+  let q = db.selectFrom('conversations').selectAll().where('organization_id', '=', organizationId)
+  if (filters.status) q = q.where('status', '=', filters.status)
+  if (filters.channel) q = q.where('channel', '=', filters.channel)
+  if (filters.agentId) q = q.where('agent_id', '=', filters.agentId)
+  if (filters.contactId) q = q.where('contact_id', '=', filters.contactId)
+  if (filters.from) q = q.where('created_at', '>=', filters.from)
+  if (filters.to) q = q.where('created_at', '<', filters.to)
+  return paginate(q, 'id', page)
+}
+
+export async function setConversationStatus(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+  status: ConversationStatus,
+): Promise<Conversation | undefined> {
+  return db
+    .updateTable('conversations')
+    .set({ status, updated_at: new Date() })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function insertMessage(
+  db: Kysely<Database>,
+  m: { id: string; organization_id: string; conversation_id: string; role: Message['role']; text: string; metadata?: Record<string, unknown> },
+): Promise<Message> {
+  const row = await db
+    .insertInto('messages')
+    .values({ ...m, metadata: JSON.stringify(m.metadata ?? {}) })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: row.created_at, updated_at: new Date() }))
+    .where('organization_id', '=', m.organization_id)
+    .where('id', '=', m.conversation_id)
+    .execute()
+  return row
+}
+
+export async function listMessages(
+  db: Kysely<Database>,
+  organizationId: string,
+  conversationId: string,
+  limit = 500,
+): Promise<Message[]> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('conversation_id', '=', conversationId)
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute()
+}
+
+export async function insertFeedback(
+  db: Kysely<Database>,
+  f: { id: string; organization_id: string; conversation_id: string; rating: Feedback['rating']; csat: number | null; comment: string | null },
+): Promise<Feedback> {
+  return db.insertInto('feedback').values(f).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function insertOutcome(
+  db: Kysely<Database>,
+  o: { id: string; organization_id: string; conversation_id: string; type: OutcomeType; amount: number | null; currency: string | null },
+): Promise<Outcome> {
+  return db.insertInto('outcomes').values(o).returningAll().executeTakeFirstOrThrow()
+}

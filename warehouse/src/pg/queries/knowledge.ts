@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely'
+import type { Database, KnowledgeBase, KnowledgeDocument } from '../schema.js'
+import { paginate, type Page, type PageRequest } from './page.js'
+
+export async function insertKnowledgeBase(
+  db: Kysely<Database>,
+  kb: { id: string; organization_id: string; name: string; description: string | null },
+): Promise<KnowledgeBase> {
+  return db.insertInto('knowledge_bases').values(kb).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function getKnowledgeBase(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<KnowledgeBase | undefined> {
+  return db
+    .selectFrom('knowledge_bases')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function listKnowledgeBases(
+  db: Kysely<Database>,
+  organizationId: string,
+  page: PageRequest,
+): Promise<Page<KnowledgeBase>> {
+  return paginate(db.selectFrom('knowledge_bases').selectAll().where('organization_id', '=', organizationId), 'id', page)
+}
+
+export async function deleteKnowledgeBase(db: Kysely<Database>, organizationId: string, id: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('knowledge_bases')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return Number(r.numDeletedRows) > 0
+}
+
+export interface NewDocumentRow {
+  id: string
+  organization_id: string
+  knowledge_base_id: string
+  title: string
+  text: string
+  content_hash: string
+  source?: string
+}
+
+export async function insertDocument(db: Kysely<Database>, doc: NewDocumentRow): Promise<KnowledgeDocument> {
+  return db.insertInto('knowledge_documents').values(doc).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function getDocument(
+  db: Kysely<Database>,
+  organizationId: string,
+  knowledgeBaseId: string,
+  documentId: string,
+): Promise<KnowledgeDocument | undefined> {
+  return db
+    .selectFrom('knowledge_documents')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('knowledge_base_id', '=', knowledgeBaseId)
+    .where('id', '=', documentId)
+    .executeTakeFirst()
+}
+
+export async function listDocuments(
+  db: Kysely<Database>,
+  organizationId: string,
+  knowledgeBaseId: string,
+  page: PageRequest,
+): Promise<Page<KnowledgeDocument>> {
+  const q = db
+    .selectFrom('knowledge_documents')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('knowledge_base_id', '=', knowledgeBaseId)
+  return paginate(q, 'id', page)
+}
+
+export async function updateDocument(
+  db: Kysely<Database>,
+  organizationId: string,
+  documentId: string,
+  patch: { title?: string | undefined; text?: string | undefined; content_hash?: string | undefined },
+): Promise<KnowledgeDocument | undefined> {
+  return db
+    .updateTable('knowledge_documents')
+    .set({ ...patch, updated_at: new Date() })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', documentId)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function deleteDocument(
+  db: Kysely<Database>,
+  organizationId: string,
+  knowledgeBaseId: string,
+  documentId: string,
+): Promise<boolean> {
+  const r = await db
+    .deleteFrom('knowledge_documents')
+    .where('organization_id', '=', organizationId)
+    .where('knowledge_base_id', '=', knowledgeBaseId)
+    .where('id', '=', documentId)
+    .executeTakeFirst()
+  return Number(r.numDeletedRows) > 0
+}

@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely'
+import type { ApiKey, Database, Scope, Session } from '../schema.js'
+import { paginate, type Page, type PageRequest } from './page.js'
+
+export async function insertSession(
+  db: Kysely<Database>,
+  s: { id: string; organization_id: string; user_id: string; refresh_hash: string; expires_at: Date },
+): Promise<Session> {
+  return db.insertInto('sessions').values(s).returningAll().executeTakeFirstOrThrow()
+}
+
+/** A live session: not revoked, not expired. */
+export async function getLiveSession(db: Kysely<Database>, sessionId: string): Promise<Session | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst()
+}
+
+/**
+ * Swaps the refresh token only if the caller presented the current one: a replayed old refresh
+ * token finds no row (compare-and-set), so a stolen token works at most once.
+ */
+export async function rotateRefresh(
+  db: Kysely<Database>,
+  sessionId: string,
+  presentedHash: string,
+  nextHash: string,
+  expiresAt: Date,
+): Promise<Session | undefined> {
+  return db
+    .updateTable('sessions')
+    .set({ refresh_hash: nextHash, expires_at: expiresAt, last_used_at: new Date() })
+    .where('id', '=', sessionId)
+    .where('refresh_hash', '=', presentedHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function revokeSession(db: Kysely<Database>, sessionId: string): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).execute()
+}
+
+export async function insertApiKey(
+  db: Kysely<Database>,
+  k: { id: string; organization_id: string; name: string; prefix: string; secret_hash: string; scopes: Scope[]; created_by: string | null },
+): Promise<ApiKey> {
+  return db.insertInto('api_keys').values(k).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findLiveApiKeyByHash(db: Kysely<Database>, secretHash: string): Promise<ApiKey | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('secret_hash', '=', secretHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function listApiKeys(db: Kysely<Database>, organizationId: string, page: PageRequest): Promise<Page<ApiKey>> {
+  const q = db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('revoked_at', 'is', null)
+  return paginate(q, 'id', page)
+}
+
+export async function revokeApiKey(db: Kysely<Database>, organizationId: string, keyId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) > 0
+}

@@ -1,0 +1,94 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database, Membership, Role, User } from '../schema.js'
+import { paginate, type Page, type PageRequest } from './page.js'
+
+export async function insertUser(
+  db: Kysely<Database>,
+  user: { id: string; email: string; name?: string | null; password_hash: string },
+): Promise<User> {
+  return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findUserByEmail(db: Kysely<Database>, email: string): Promise<User | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst()
+}
+
+export async function getUser(db: Kysely<Database>, userId: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
+}
+
+export async function insertMembership(
+  db: Kysely<Database>,
+  m: { id: string; organization_id: string; user_id: string; role: Role },
+): Promise<Membership> {
+  return db.insertInto('memberships').values(m).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function getMembership(
+  db: Kysely<Database>,
+  organizationId: string,
+  userId: string,
+): Promise<Membership | undefined> {
+  return db
+    .selectFrom('memberships')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+}
+
+/** The user's first organization (oldest membership): where a login lands. */
+export async function firstMembershipOfUser(db: Kysely<Database>, userId: string): Promise<Membership | undefined> {
+  return db
+    .selectFrom('memberships')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'asc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export interface MemberRow {
+  id: string
+  user_id: string
+  email: string
+  name: string | null
+  role: Role
+  created_at: Date
+}
+
+export async function listMembers(
+  db: Kysely<Database>,
+  organizationId: string,
+  page: PageRequest,
+): Promise<Page<MemberRow>> {
+  const q = db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.id', 'm.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+    .where('m.organization_id', '=', organizationId)
+  return paginate(q, 'm.id', page)
+}
+
+export async function insertInvitation(
+  db: Kysely<Database>,
+  inv: { id: string; organization_id: string; email: string; role: Role; token_hash: string; invited_by: string | null; expires_at: Date },
+) {
+  return db.insertInto('invitations').values(inv).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Finds an open invitation by its token hash and marks it accepted in the same statement. */
+export async function consumeInvitation(db: Kysely<Database>, tokenHash: string) {
+  return db
+    .updateTable('invitations')
+    .set({ accepted_at: new Date() })
+    .where('token_hash', '=', tokenHash)
+    .where('accepted_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .returningAll()
+    .executeTakeFirst()
+}

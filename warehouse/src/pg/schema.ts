@@ -1,0 +1,234 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+// Row types of the Postgres schema. Migrations never import this file ("frozen in time");
+// queries do. Every tenant-owned table carries organization_id.
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+type Json<T = Record<string, unknown>> = ColumnType<T, string | T, string | T>
+
+export const VERTICALS = ['ecommerce', 'real_estate', 'accounting', 'medical'] as const
+export type Vertical = (typeof VERTICALS)[number]
+export const ROLES = ['owner', 'admin', 'analyst', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+export const SCOPES = ['conversations:write', 'analytics:read', 'admin'] as const
+export type Scope = (typeof SCOPES)[number]
+export const CHANNELS = ['api', 'widget', 'email'] as const
+export type Channel = (typeof CHANNELS)[number]
+export const OUTCOME_TYPES = ['resolved', 'handoff', 'purchase', 'lead'] as const
+export type OutcomeType = (typeof OUTCOME_TYPES)[number]
+export const CONVERSATION_STATUSES = ['open', 'resolved', 'handed_off', 'closed'] as const
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number]
+
+export interface OrganizationsTable {
+  id: string
+  name: string
+  vertical: Vertical
+  compliance_approved: ColumnType<boolean, boolean | undefined, boolean>
+  minutes_per_conversation: ColumnType<number, number | undefined, number>
+  hourly_cost: ColumnType<number, number | undefined, number>
+  currency: ColumnType<string, string | undefined, string>
+  settings: Json
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface UsersTable {
+  id: string
+  email: string
+  name: string | null
+  password_hash: string
+  created_at: CreatedAt
+}
+
+export interface MembershipsTable {
+  id: string
+  organization_id: string
+  user_id: string
+  role: Role
+  created_at: CreatedAt
+}
+
+export interface InvitationsTable {
+  id: string
+  organization_id: string
+  email: string
+  role: Role
+  token_hash: string
+  invited_by: string | null
+  expires_at: Date
+  accepted_at: Date | null
+  created_at: CreatedAt
+}
+
+export interface SessionsTable {
+  id: string
+  organization_id: string
+  user_id: string
+  refresh_hash: string
+  expires_at: Date
+  revoked_at: Date | null
+  created_at: CreatedAt
+  last_used_at: UpdatedAt
+}
+
+export interface ApiKeysTable {
+  id: string
+  organization_id: string
+  name: string
+  prefix: string
+  secret_hash: string
+  scopes: ColumnType<Scope[], Scope[], Scope[]>
+  created_by: string | null
+  last_used_at: Date | null
+  revoked_at: Date | null
+  created_at: CreatedAt
+}
+
+export interface AgentsTable {
+  id: string
+  organization_id: string
+  name: string
+  vertical: Vertical
+  template_version: string
+  prompt_version_id: string | null
+  settings: Json
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface KnowledgeBasesTable {
+  id: string
+  organization_id: string
+  name: string
+  description: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface KnowledgeDocumentsTable {
+  id: string
+  organization_id: string
+  knowledge_base_id: string
+  title: string
+  text: string
+  content_hash: string
+  source: ColumnType<string, string | undefined, string>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface ContactsTable {
+  id: string
+  organization_id: string
+  email: string | null
+  phone: string | null
+  name: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface ConversationsTable {
+  id: string
+  organization_id: string
+  agent_id: string
+  contact_id: string | null
+  channel: Channel
+  status: ColumnType<ConversationStatus, ConversationStatus | undefined, ConversationStatus>
+  message_count: ColumnType<number, number | undefined, number>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  last_message_at: Date | null
+}
+
+export interface MessagesTable {
+  id: string
+  organization_id: string
+  conversation_id: string
+  role: 'customer' | 'agent' | 'human' | 'system'
+  text: string
+  metadata: Json
+  created_at: CreatedAt
+}
+
+export interface FeedbackTable {
+  id: string
+  organization_id: string
+  conversation_id: string
+  rating: 'positive' | 'negative'
+  csat: number | null
+  comment: string | null
+  created_at: CreatedAt
+}
+
+export interface OutcomesTable {
+  id: string
+  organization_id: string
+  conversation_id: string
+  type: OutcomeType
+  amount: number | null
+  currency: string | null
+  created_at: CreatedAt
+}
+
+export interface AuditLogTable {
+  id: string
+  organization_id: string
+  actor_type: 'user' | 'api_key' | 'system'
+  actor_id: string | null
+  action: string
+  resource_type: string
+  resource_id: string | null
+  request_id: string | null
+  details: Json
+  created_at: CreatedAt
+}
+
+export interface OutboxTable {
+  seq: Generated<number>
+  id: string
+  organization_id: string
+  partition_key: string
+  type: string
+  version: number
+  envelope: Json
+  created_at: CreatedAt
+  published_at: Date | null
+}
+
+export interface Database {
+  organizations: OrganizationsTable
+  users: UsersTable
+  memberships: MembershipsTable
+  invitations: InvitationsTable
+  sessions: SessionsTable
+  api_keys: ApiKeysTable
+  agents: AgentsTable
+  knowledge_bases: KnowledgeBasesTable
+  knowledge_documents: KnowledgeDocumentsTable
+  contacts: ContactsTable
+  conversations: ConversationsTable
+  messages: MessagesTable
+  feedback: FeedbackTable
+  outcomes: OutcomesTable
+  audit_log: AuditLogTable
+  outbox: OutboxTable
+}
+
+export type Organization = Selectable<OrganizationsTable>
+export type User = Selectable<UsersTable>
+export type Membership = Selectable<MembershipsTable>
+export type Session = Selectable<SessionsTable>
+export type ApiKey = Selectable<ApiKeysTable>
+export type Agent = Selectable<AgentsTable>
+export type NewAgent = Insertable<AgentsTable>
+export type AgentUpdate = Updateable<AgentsTable>
+export type KnowledgeBase = Selectable<KnowledgeBasesTable>
+export type KnowledgeDocument = Selectable<KnowledgeDocumentsTable>
+export type Contact = Selectable<ContactsTable>
+export type Conversation = Selectable<ConversationsTable>
+export type Message = Selectable<MessagesTable>
+export type Feedback = Selectable<FeedbackTable>
+export type Outcome = Selectable<OutcomesTable>
+export type AuditEntry = Selectable<AuditLogTable>
+export type OutboxRow = Selectable<OutboxTable>

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { migratePostgres, openPostgres, type PostgresHandle } from './pg/db.js'
+
+/**
+ * Test fixture: a fresh, migrated Postgres. With LUNEO_TEST_DATABASE_URL set (make test's second
+ * pass) it creates a throwaway database on that server; otherwise an in-memory PGlite.
+ * Never a mock: the same migrations and queries run on both.
+ */
+export async function openTestPostgres(): Promise<PostgresHandle & { label: string }> {
+  const serverUrl = process.env.LUNEO_TEST_DATABASE_URL
+  if (!serverUrl) {
+    const handle = await openPostgres({ dataDir: 'memory://' })
+    await migratePostgres(handle.db)
+    return { ...handle, label: 'pglite' }
+  }
+  const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const handle = await openPostgres({ url: url.toString(), maxConnections: 10 })
+  await migratePostgres(handle.db)
+  return {
+    ...handle,
+    label: 'postgres',
+    close: async () => {
+      await handle.close()
+      const drop = new pg.Client({ connectionString: serverUrl })
+      await drop.connect()
+      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await drop.end()
+    },
+  }
+}
+
+/** A temporary directory removed by the returned function. */
+export function tempDir(prefix = 'luneo-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix))
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
