@@ -39,6 +39,10 @@ export {
   findLiveApiKeyByHash,
   listApiKeys,
   revokeApiKey,
+  resolveSession,
+  resolveApiKey,
+  type SessionPrincipal,
+  type KeyPrincipal,
 } from './pg/queries/sessions.js'
 export {
   insertAgent,

@@ -81,3 +81,44 @@ export async function revokeApiKey(db: Kysely<Database>, organizationId: string,
     .executeTakeFirst()
   return Number(r.numUpdatedRows) > 0
 }
+
+export interface SessionPrincipal {
+  session_id: string
+  user_id: string
+  email: string
+  organization_id: string
+  vertical: string
+  role: import('../schema.js').Role
+}
+
+/** A live session with its user's role in the session's organization, in one query. */
+export async function resolveSession(db: Kysely<Database>, sessionId: string): Promise<SessionPrincipal | undefined> {
+  return db
+    .selectFrom('sessions as s')
+    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.user_id').onRef('m.organization_id', '=', 's.organization_id'))
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('organizations as o', 'o.id', 's.organization_id')
+    .select(['s.id as session_id', 's.user_id', 'u.email', 's.organization_id', 'o.vertical', 'm.role'])
+    .where('s.id', '=', sessionId)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', new Date())
+    .executeTakeFirst()
+}
+
+export interface KeyPrincipal {
+  key_id: string
+  organization_id: string
+  vertical: string
+  scopes: Scope[]
+}
+
+/** A live API key with its organization's vertical, in one query. */
+export async function resolveApiKey(db: Kysely<Database>, secretHash: string): Promise<KeyPrincipal | undefined> {
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('organizations as o', 'o.id', 'k.organization_id')
+    .select(['k.id as key_id', 'k.organization_id', 'o.vertical', 'k.scopes'])
+    .where('k.secret_hash', '=', secretHash)
+    .where('k.revoked_at', 'is', null)
+    .executeTakeFirst()
+}

@@ -1,0 +1,84 @@
+import cookie from '@fastify/cookie'
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { newId } from '@luneo/warehouse'
+import type { AppDeps } from './context.js'
+import { AppError } from './errors.js'
+import { authPlugin } from './plugins/auth.js'
+import { errorsPlugin } from './plugins/errors.js'
+import { metricsPlugin } from './plugins/metrics.js'
+import { accessRoutes } from './routes/access.js'
+import { agentRoutes } from './routes/agents.js'
+import { authRoutes } from './routes/auth.js'
+import { conversationRoutes } from './routes/conversations.js'
+import { healthRoutes } from './routes/health.js'
+import { knowledgeRoutes } from './routes/knowledge.js'
+import { organizationRoutes } from './routes/organization.js'
+
+/** Builds the API: external plugins, then our plugins, then route plugins. Listening is the caller's job. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    bodyLimit: deps.config.bodyLimit,
+    // The request id doubles as the correlation id carried into every event the request writes.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : newId()
+    },
+    trustProxy: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id)
+  })
+
+  await app.register(errorsPlugin)
+  await app.register(cookie)
+  await app.register(cors, { origin: deps.config.corsOrigins, credentials: true })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Luneo API', version: '1.0.0', description: 'Vertical AI conversation agents that prove and improve their worth.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `lk_…`' },
+          session: { type: 'apiKey', in: 'cookie', name: 'luneo_at' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(authPlugin, deps)
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // Per organization when we know it, so one tenant's flood never throttles another.
+    keyGenerator: (req) => (req.auth ? `org:${req.auth.organizationId}` : `ip:${req.ip}`),
+    errorResponseBuilder: (_req, ctx) => new AppError('rate_limited', `Limit of ${ctx.max} requests per ${ctx.after} reached`),
+  })
+  await app.register(metricsPlugin, deps)
+  await app.register(healthRoutes, deps)
+  await app.register(
+    async (v1) => {
+      v1.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
+      await v1.register(authRoutes, deps)
+      await v1.register(accessRoutes, deps)
+      await v1.register(organizationRoutes, deps)
+      await v1.register(agentRoutes, deps)
+      await v1.register(knowledgeRoutes, deps)
+      await v1.register(conversationRoutes, deps)
+    },
+    { prefix: '/api/v1' },
+  )
+  return app
+}

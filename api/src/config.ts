@@ -1,0 +1,64 @@
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LUNEO_DATA_DIR: z.string().default('.luneo'),
+  DATABASE_URL: z.string().url().optional(),
+  CLICKHOUSE_URL: z.string().url().optional(),
+  LUNEO_SECRET: z.string().min(16).optional(),
+  LUNEO_CORS_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001'),
+  LUNEO_BODY_LIMIT: z.coerce.number().int().positive().default(1_048_576),
+  LUNEO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6_000),
+  LUNEO_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  LUNEO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LUNEO_DRAINER: bool.default(true),
+  LUNEO_SECURE_COOKIES: bool.optional(),
+})
+
+export interface Config {
+  env: 'development' | 'test' | 'production'
+  host: string
+  port: number
+  dataDir: string
+  databaseUrl: string | undefined
+  clickhouseUrl: string | undefined
+  /** HMAC key for access tokens. Generated per data dir in dev when unset (see stores.ts). */
+  secret: string | undefined
+  corsOrigins: string[]
+  bodyLimit: number
+  rateLimitPerMinute: number
+  loginLimitPerMinute: number
+  logLevel: string
+  drainer: boolean
+  secureCookies: boolean
+}
+
+/** Parses the environment once, at start; everything below receives the result. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = Env.parse(env)
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.LUNEO_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    clickhouseUrl: e.CLICKHOUSE_URL,
+    secret: e.LUNEO_SECRET,
+    corsOrigins: e.LUNEO_CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    bodyLimit: e.LUNEO_BODY_LIMIT,
+    rateLimitPerMinute: e.LUNEO_RATE_LIMIT_PER_MINUTE,
+    loginLimitPerMinute: e.LUNEO_LOGIN_LIMIT_PER_MINUTE,
+    logLevel: e.LUNEO_LOG_LEVEL,
+    drainer: e.LUNEO_DRAINER,
+    // Secure cookies outside dev: browsers drop Secure cookies on plain-http localhost.
+    secureCookies: e.LUNEO_SECURE_COOKIES ?? e.NODE_ENV === 'production',
+  }
+}

@@ -1,0 +1,57 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
+import { AppError, toProblem, type FieldError } from '../errors.js'
+
+function fieldErrors(err: FastifyError): FieldError[] {
+  return (err.validation ?? []).map((v) => ({
+    path: `${err.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+    message: v.message ?? 'invalid',
+  }))
+}
+
+/** Maps anything thrown to an AppError; unknown errors become a 500 whose detail is never leaked. */
+export function classify(err: FastifyError): AppError {
+  if (err instanceof AppError) return err
+  if (hasZodFastifySchemaValidationErrors(err)) return new AppError('validation_failed', undefined, fieldErrors(err))
+  if (err.validation) return new AppError('validation_failed', undefined, fieldErrors(err))
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('body_too_large')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('invalid_json')
+    case '23505':
+      return new AppError('conflict')
+  }
+  if (err instanceof SyntaxError && err.statusCode === 400) return new AppError('invalid_json')
+  if (err.statusCode === 429) return new AppError('rate_limited')
+  if (err.statusCode === 415) return new AppError('unsupported_media_type')
+  if (err.statusCode === 413) return new AppError('body_too_large')
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 404) {
+    return new AppError('validation_failed', err.message)
+  }
+  return new AppError('internal')
+}
+
+/** One error handler: every error leaves as RFC 9457 problem+json with a stable code. */
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const appErr = classify(err)
+    if (appErr.status >= 500) {
+      req.log.error({ err, serialization: isResponseSerializationError(err) }, 'request failed')
+    }
+    void reply
+      .code(appErr.status)
+      .type('application/problem+json')
+      .send(toProblem(appErr, req.url, req.id))
+  })
+  app.setNotFoundHandler((req, reply) => {
+    void reply
+      .code(404)
+      .type('application/problem+json')
+      .send(toProblem(new AppError('route_not_found', `${req.method} ${req.url.split('?')[0]} does not exist`), req.url, req.id))
+  })
+})

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { AppDeps } from '../context.js'
+
+/** Prometheus metrics on a registry owned by this app instance (no global registry: tests build many apps). */
+export const metricsPlugin = fp(async (app: FastifyInstance, deps: AppDeps) => {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Request latency by route',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  })
+  new Gauge({
+    name: 'luneo_outbox_backlog',
+    help: 'Outbox rows not yet published',
+    registers: [registry],
+    async collect() {
+      if (deps.outboxBacklog) this.set(await deps.outboxBacklog())
+    },
+  })
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched'
+    latency.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+  })
+  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  )
+})

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppDeps } from '../context.js'
+import { authOf } from '../plugins/auth.js'
+import { ApiKeyDto, CreatedApiKey, Member, NewApiKey, NewMember } from '../schemas/access.js'
+import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
+import * as access from '../services/access.js'
+
+const admin = { role: 'admin', scopes: ['admin'] } as const
+
+export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get(
+    '/members',
+    { schema: { tags: ['members'], querystring: PageQuery, response: { 200: pageOf(Member) } }, config: { access: { role: 'viewer', scopes: ['admin'] } } },
+    async (req) => access.listOrgMembers(deps, authOf(req), req.query),
+  )
+  app.post(
+    '/members',
+    { schema: { tags: ['members'], body: NewMember, response: { 201: Member } }, config: { access: admin } },
+    async (req, reply) => reply.code(201).send(await access.addMember(deps, req, authOf(req), req.body)),
+  )
+  app.get(
+    '/api-keys',
+    { schema: { tags: ['api-keys'], querystring: PageQuery, response: { 200: pageOf(ApiKeyDto) } }, config: { access: admin } },
+    async (req) => access.listKeys(deps, authOf(req), req.query),
+  )
+  app.post(
+    '/api-keys',
+    { schema: { tags: ['api-keys'], body: NewApiKey, response: { 201: CreatedApiKey } }, config: { access: admin } },
+    async (req, reply) => reply.code(201).send(await access.createApiKey(deps, req, authOf(req), req.body)),
+  )
+  app.delete(
+    '/api-keys/:id',
+    { schema: { tags: ['api-keys'], params: IdParams, response: { 204: z.null() } }, config: { access: admin } },
+    async (req, reply) => {
+      await access.deleteKey(deps, req, authOf(req), req.params.id)
+      return reply.code(204).send(null)
+    },
+  )
+}

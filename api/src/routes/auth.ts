@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppDeps } from '../context.js'
+import { authOf } from '../plugins/auth.js'
+import { AcceptInviteBody, LoginBody, Me, SignupBody } from '../schemas/auth.js'
+import * as auth from '../services/auth.js'
+import { AppError } from '../errors.js'
+import { safeEqual } from '../auth/crypto.js'
+import { CSRF_COOKIE, CSRF_HEADER } from '../auth/cookies.js'
+
+const tags = ['auth']
+
+export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const perIp = { max: deps.config.loginLimitPerMinute, timeWindow: '1 minute', keyGenerator: (req: { ip: string }) => `ip:${req.ip}` }
+  // A second limiter keyed by the account, so rotating IPs does not buy more guesses at one password.
+  const perAccount = app.rateLimit({
+    max: deps.config.loginLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (req) => `acct:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+  })
+
+  app.post(
+    '/auth/signup',
+    { schema: { tags, body: SignupBody, response: { 201: Me } }, config: { access: 'public', rateLimit: perIp } },
+    async (req, reply) => reply.code(201).send(await auth.signup(deps, req, reply, req.body)),
+  )
+  app.post(
+    '/auth/login',
+    { schema: { tags, body: LoginBody, response: { 200: Me } }, config: { access: 'public', rateLimit: perIp }, preHandler: perAccount },
+    async (req, reply) => auth.login(deps, reply, req.body),
+  )
+  app.post(
+    '/auth/accept-invite',
+    { schema: { tags, body: AcceptInviteBody, response: { 201: Me } }, config: { access: 'public', rateLimit: perIp } },
+    async (req, reply) => reply.code(201).send(await auth.acceptInvite(deps, req, reply, req.body)),
+  )
+  app.post(
+    '/auth/refresh',
+    { schema: { tags, response: { 200: Me } }, config: { access: 'public', rateLimit: perIp } },
+    async (req, reply) => {
+      // Refresh is cookie-driven, so it needs the double-submit token like any cookie write.
+      const cookie = req.cookies[CSRF_COOKIE]
+      const sent = req.headers[CSRF_HEADER]
+      if (!cookie || typeof sent !== 'string' || !safeEqual(cookie, sent)) throw new AppError('csrf_failed')
+      return auth.refresh(deps, req, reply)
+    },
+  )
+  app.post(
+    '/auth/logout',
+    { schema: { tags, response: { 204: z.null() } }, config: { access: 'authenticated' } },
+    async (req, reply) => {
+      await auth.logout(deps, reply, authOf(req))
+      return reply.code(204).send(null)
+    },
+  )
+  app.get(
+    '/auth/me',
+    { schema: { tags, response: { 200: Me } }, config: { access: 'authenticated' } },
+    async (req) => auth.me(deps, authOf(req)),
+  )
+}

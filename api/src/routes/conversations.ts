@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { AppDeps } from '../context.js'
+import { authOf } from '../plugins/auth.js'
+import { IdParams, pageOf } from '../schemas/common.js'
+import {
+  Conversation,
+  ConversationDetail,
+  ConversationQuery,
+  FeedbackDto,
+  NewConversation,
+  NewFeedback,
+  NewOutcome,
+  OutcomeDto,
+} from '../schemas/resources.js'
+import * as conversations from '../services/conversations.js'
+
+const tags = ['conversations']
+const read = { role: 'viewer', scopes: ['conversations:write', 'analytics:read'] } as const
+const write = { role: 'analyst', scopes: ['conversations:write'] } as const
+
+export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.post(
+    '/conversations',
+    { schema: { tags, body: NewConversation, response: { 201: Conversation } }, config: { access: write } },
+    async (req, reply) => reply.code(201).send(await conversations.openConversation(deps, req, authOf(req), req.body)),
+  )
+  app.get(
+    '/conversations',
+    { schema: { tags, querystring: ConversationQuery, response: { 200: pageOf(Conversation) } }, config: { access: read } },
+    async (req) => {
+      const { limit, cursor, from, to, ...filters } = req.query
+      return conversations.listOrgConversations(
+        deps,
+        authOf(req),
+        { ...filters, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined },
+        { limit, cursor },
+      )
+    },
+  )
+  app.get(
+    '/conversations/:id',
+    { schema: { tags, params: IdParams, response: { 200: ConversationDetail } }, config: { access: read } },
+    async (req) => conversations.readConversation(deps, authOf(req), req.params.id),
+  )
+  app.post(
+    '/conversations/:id/feedback',
+    { schema: { tags, params: IdParams, body: NewFeedback, response: { 201: FeedbackDto } }, config: { access: write } },
+    async (req, reply) => reply.code(201).send(await conversations.addFeedback(deps, req, authOf(req), req.params.id, req.body)),
+  )
+  app.post(
+    '/conversations/:id/outcome',
+    { schema: { tags, params: IdParams, body: NewOutcome, response: { 201: OutcomeDto } }, config: { access: write } },
+    async (req, reply) => reply.code(201).send(await conversations.recordOutcome(deps, req, authOf(req), req.params.id, req.body)),
+  )
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { Id, Role, Scope, Timestamp } from './common.js'
+
+export const Member = z.object({
+  id: Id,
+  userId: Id.nullable(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: Role,
+  status: z.enum(['active', 'invited']),
+  createdAt: Timestamp,
+  /** Shown once, when an invitation is created: the invitee accepts with it. */
+  inviteToken: z.string().optional(),
+})
+
+export const NewMember = z.object({ email: z.email().max(254), role: Role }).strict()
+
+export const ApiKeyDto = z.object({
+  id: Id,
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(Scope),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+})
+export const NewApiKey = z
+  .object({ name: z.string().trim().min(1).max(100), scopes: z.array(Scope).min(1).max(3) })
+  .strict()
+export const CreatedApiKey = ApiKeyDto.extend({ secret: z.string() })

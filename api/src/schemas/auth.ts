@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { Id, Role, Vertical } from './common.js'
+
+const Email = z.email().max(254)
+// NIST 800-63B: length over composition rules; cap it so scrypt input stays bounded.
+const Password = z.string().min(10, 'at least 10 characters').max(200)
+
+export const SignupBody = z
+  .object({
+    email: Email,
+    password: Password,
+    organizationName: z.string().trim().min(1).max(120),
+    vertical: Vertical,
+    name: z.string().trim().min(1).max(120).optional(),
+  })
+  .strict()
+
+export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) }).strict()
+
+export const AcceptInviteBody = z
+  .object({ token: z.string().min(10).max(200), password: Password, name: z.string().trim().min(1).max(120).optional() })
+  .strict()
+
+export const Me = z.object({
+  user: z.object({ id: Id, email: z.string(), name: z.string().nullable() }),
+  organization: z.object({ id: Id, name: z.string(), vertical: Vertical }),
+  role: Role,
+})
+export type Me = z.infer<typeof Me>

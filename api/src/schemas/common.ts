@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { ROLES, SCOPES, VERTICALS } from '@luneo/warehouse'
+
+export const Id = z.uuid({ message: 'must be a UUID' })
+export const IdParams = z.object({ id: Id }).strict()
+export const Timestamp = z.iso.datetime({ offset: true })
+export const Vertical = z.enum(VERTICALS)
+export const Role = z.enum(ROLES)
+export const Scope = z.enum(SCOPES)
+
+export const PageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: Id.optional(),
+  })
+  .strict()
+
+/** A list answer: `{items, nextCursor}`; pass nextCursor back as `cursor` for the next page. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: Id.nullable() })
+
+export const iso = (d: Date): string => d.toISOString()
+export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null)
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+})

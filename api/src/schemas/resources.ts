@@ -1,0 +1,149 @@
+import { z } from 'zod'
+import { CHANNELS, CONVERSATION_STATUSES, OUTCOME_TYPES } from '@luneo/warehouse'
+import { Id, Timestamp, Vertical } from './common.js'
+
+export const AgentSettings = z
+  .object({
+    language: z.string().min(2).max(10).optional(),
+    greeting: z.string().max(500).optional(),
+    model: z.string().max(100).optional(),
+  })
+  .strict()
+
+export const Agent = z.object({
+  id: Id,
+  name: z.string(),
+  vertical: Vertical,
+  templateVersion: z.string(),
+  promptVersionId: Id.nullable(),
+  settings: AgentSettings,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+export const NewAgent = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    vertical: Vertical.optional(),
+    promptVersionId: Id.optional(),
+    settings: AgentSettings.optional(),
+  })
+  .strict()
+export const AgentPatch = z
+  .object({ name: z.string().trim().min(1).max(120).optional(), promptVersionId: Id.nullable().optional(), settings: AgentSettings.optional() })
+  .strict()
+
+export const KnowledgeBase = z.object({ id: Id, name: z.string(), description: z.string().nullable(), createdAt: Timestamp, updatedAt: Timestamp })
+export const NewKnowledgeBase = z
+  .object({ name: z.string().trim().min(1).max(120), description: z.string().max(2000).optional() })
+  .strict()
+
+export const DocumentDto = z.object({
+  id: Id,
+  knowledgeBaseId: Id,
+  title: z.string(),
+  text: z.string(),
+  source: z.string(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+export const NewDocument = z
+  .object({ title: z.string().trim().min(1).max(300), text: z.string().min(1).max(200_000) })
+  .strict()
+export const DocumentParams = z.object({ id: Id, docId: Id }).strict()
+
+const Channel = z.enum(CHANNELS)
+const Status = z.enum(CONVERSATION_STATUSES)
+
+export const ContactIn = z
+  .object({ email: z.email().max(254).optional(), phone: z.string().regex(/^\+?[0-9 ().-]{6,25}$/).optional(), name: z.string().trim().min(1).max(120).optional() })
+  .strict()
+export const Contact = z.object({ id: Id, email: z.string().nullable(), phone: z.string().nullable(), name: z.string().nullable() })
+
+export const Conversation = z.object({
+  id: Id,
+  agentId: Id,
+  contactId: Id.nullable(),
+  channel: Channel,
+  status: Status,
+  messageCount: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  lastMessageAt: Timestamp.nullable(),
+})
+export const NewConversation = z.object({ agentId: Id, channel: Channel, contact: ContactIn.optional() }).strict()
+export const ConversationQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: Id.optional(),
+    status: Status.optional(),
+    channel: Channel.optional(),
+    agentId: Id.optional(),
+    contactId: Id.optional(),
+    from: Timestamp.optional(),
+    to: Timestamp.optional(),
+  })
+  .strict()
+
+export const MessageDto = z.object({
+  id: Id,
+  role: z.enum(['customer', 'agent', 'human', 'system']),
+  text: z.string(),
+  createdAt: Timestamp,
+})
+export const ConversationDetail = Conversation.extend({ contact: Contact.nullable(), messages: z.array(MessageDto) })
+
+export const NewFeedback = z
+  .object({ rating: z.enum(['positive', 'negative']), csat: z.number().int().min(1).max(5).optional(), comment: z.string().max(2000).optional() })
+  .strict()
+export const FeedbackDto = z.object({
+  id: Id,
+  conversationId: Id,
+  rating: z.enum(['positive', 'negative']),
+  csat: z.number().int().nullable(),
+  comment: z.string().nullable(),
+  createdAt: Timestamp,
+})
+
+export const NewOutcome = z
+  .object({
+    type: z.enum(OUTCOME_TYPES),
+    amount: z.number().nonnegative().max(1e12).optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR').optional(),
+  })
+  .strict()
+export const OutcomeDto = z.object({
+  id: Id,
+  conversationId: Id,
+  type: z.enum(OUTCOME_TYPES),
+  amount: z.number().nullable(),
+  currency: z.string().nullable(),
+  createdAt: Timestamp,
+})
+
+export const Organization = z.object({
+  id: Id,
+  name: z.string(),
+  vertical: Vertical,
+  complianceApproved: z.boolean(),
+  roiAssumptions: z.object({ minutesPerConversation: z.number(), hourlyCost: z.number(), currency: z.string() }),
+  createdAt: Timestamp,
+})
+export const RoiPatch = z
+  .object({
+    minutesPerConversation: z.number().positive().max(600).optional(),
+    hourlyCost: z.number().nonnegative().max(10_000).optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  })
+  .strict()
+
+export const AuditEntry = z.object({
+  id: Id,
+  actorType: z.enum(['user', 'api_key', 'system']),
+  actorId: Id.nullable(),
+  action: z.string(),
+  resourceType: z.string(),
+  resourceId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: Timestamp,
+})

@@ -1,0 +1,133 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import {
+  consumeInvitation,
+  findUserByEmail,
+  firstMembershipOfUser,
+  getMembership,
+  getOrganization,
+  getUser,
+  insertMembership,
+  insertOrganization,
+  insertUser,
+  newId,
+  revokeSession,
+  rotateRefresh,
+  type Db,
+} from '@luneo/warehouse'
+import { appendToOutbox, buildEvent } from '@luneo/ingest'
+import type { z } from 'zod'
+import type { AppDeps, Auth } from '../context.js'
+import { AppError } from '../errors.js'
+import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
+import { REFRESH_COOKIE, REFRESH_TTL_MS, clearSessionCookies } from '../auth/cookies.js'
+import type { AcceptInviteBody, LoginBody, Me, SignupBody } from '../schemas/auth.js'
+import { audit } from './audit.js'
+import { issueCookies, openSession } from './sessions.js'
+
+async function meOf(db: Db, userId: string, organizationId: string): Promise<Me> {
+  const [user, org, membership] = await Promise.all([
+    getUser(db, userId),
+    getOrganization(db, organizationId),
+    getMembership(db, organizationId, userId),
+  ])
+  if (!user || !org || !membership) throw new AppError('unauthenticated')
+  return {
+    user: { id: user.id, email: user.email, name: user.name },
+    organization: { id: org.id, name: org.name, vertical: org.vertical },
+    role: membership.role,
+  }
+}
+
+/** Creates an organization, its owner and a session, atomically. */
+export async function signup(deps: AppDeps, req: FastifyRequest, reply: FastifyReply, body: z.infer<typeof SignupBody>): Promise<Me> {
+  const passwordHash = await hashPassword(body.password)
+  return deps.db.transaction().execute(async (trx) => {
+    if (await findUserByEmail(trx, body.email)) throw new AppError('email_taken')
+    const org = await insertOrganization(trx, { id: newId(), name: body.organizationName, vertical: body.vertical })
+    const user = await insertUser(trx, { id: newId(), email: body.email.toLowerCase(), name: body.name ?? null, password_hash: passwordHash })
+    await insertMembership(trx, { id: newId(), organization_id: org.id, user_id: user.id, role: 'owner' })
+    const sessionId = await openSession(deps, trx, reply, user.id, org.id)
+    const auth: Auth = {
+      organizationId: org.id,
+      vertical: org.vertical,
+      actor: { type: 'user', userId: user.id, email: user.email, role: 'owner', sessionId },
+      viaCookie: true,
+    }
+    await audit(trx, req, auth, 'organization.created', { type: 'organization', id: org.id })
+    await appendToOutbox(trx, [
+      buildEvent('organization.created', { organizationId: org.id, vertical: org.vertical, correlationId: req.id }, {
+        name: org.name,
+        vertical: org.vertical,
+      }),
+    ])
+    return meOf(trx, user.id, org.id)
+  })
+}
+
+/** Checks the password in constant time whether or not the email exists, then opens a session. */
+export async function login(deps: AppDeps, reply: FastifyReply, body: z.infer<typeof LoginBody>): Promise<Me> {
+  const user = await findUserByEmail(deps.db, body.email)
+  const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()))
+  if (!user || !ok) throw new AppError('invalid_credentials')
+  const membership = await firstMembershipOfUser(deps.db, user.id)
+  if (!membership) throw new AppError('invalid_credentials', 'This account belongs to no organization')
+  await openSession(deps, deps.db, reply, user.id, membership.organization_id)
+  return meOf(deps.db, user.id, membership.organization_id)
+}
+
+export async function logout(deps: AppDeps, reply: FastifyReply, auth: Auth): Promise<void> {
+  if (auth.actor.type === 'user') await revokeSession(deps.db, auth.actor.sessionId)
+  clearSessionCookies(reply)
+}
+
+/** Rotates the refresh token: the presented one stops working at once. */
+export async function refresh(deps: AppDeps, req: FastifyRequest, reply: FastifyReply): Promise<Me> {
+  const presented = req.cookies[REFRESH_COOKIE]
+  const sessionId = presented?.split('.')[0]
+  if (!presented || !sessionId) throw new AppError('unauthenticated', 'No refresh token')
+  const next = `${sessionId}.${randomToken()}`
+  const s = await rotateRefresh(deps.db, sessionId, sha256(presented), sha256(next), new Date(Date.now() + REFRESH_TTL_MS))
+  if (!s) {
+    clearSessionCookies(reply)
+    throw new AppError('unauthenticated', 'Refresh token is not valid: sign in again')
+  }
+  issueCookies(deps, reply, s.id, next)
+  return meOf(deps.db, s.user_id, s.organization_id)
+}
+
+export async function me(deps: AppDeps, auth: Auth): Promise<Me> {
+  if (auth.actor.type !== 'user') throw new AppError('forbidden', 'API keys have no user; use a session')
+  return meOf(deps.db, auth.actor.userId, auth.organizationId)
+}
+
+/** Accepts an invitation: creates the user (or reuses it), adds the membership, opens a session. */
+export async function acceptInvite(
+  deps: AppDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: z.infer<typeof AcceptInviteBody>,
+): Promise<Me> {
+  const passwordHash = await hashPassword(body.password)
+  return deps.db.transaction().execute(async (trx) => {
+    const inv = await consumeInvitation(trx, sha256(body.token))
+    if (!inv) throw new AppError('not_found', 'Invitation not found or expired')
+    if (await findUserByEmail(trx, inv.email)) throw new AppError('email_taken', 'Sign in and ask to be added instead')
+    const user = await insertUser(trx, { id: newId(), email: inv.email, name: body.name ?? null, password_hash: passwordHash })
+    await insertMembership(trx, { id: newId(), organization_id: inv.organization_id, user_id: user.id, role: inv.role })
+    const org = await getOrganization(trx, inv.organization_id)
+    const sessionId = await openSession(deps, trx, reply, user.id, inv.organization_id)
+    await audit(
+      trx,
+      req,
+      {
+        organizationId: inv.organization_id,
+        vertical: org?.vertical ?? '',
+        actor: { type: 'user', userId: user.id, email: user.email, role: inv.role, sessionId },
+        viaCookie: true,
+      },
+      'invitation.accepted',
+      { type: 'invitation', id: inv.id },
+    )
+    return meOf(trx, user.id, inv.organization_id)
+  })
+}

@@ -1,0 +1,137 @@
+import type { FastifyRequest } from 'fastify'
+import {
+  getAgent,
+  getContact,
+  getConversation,
+  getOrganization,
+  insertConversation,
+  insertFeedback,
+  insertOutcome,
+  listConversations,
+  listMessages,
+  newId,
+  setConversationStatus,
+  upsertContact,
+  type Conversation,
+  type ConversationFilters,
+  type Db,
+  type PageRequest,
+} from '@luneo/warehouse'
+import { appendToOutbox, buildEvent, type EventContext } from '@luneo/ingest'
+import type { z } from 'zod'
+import type { AppDeps, Auth } from '../context.js'
+import { notFound } from '../errors.js'
+import { iso, isoOrNull } from '../schemas/common.js'
+import type { NewConversation, NewFeedback, NewOutcome } from '../schemas/resources.js'
+import { audit } from './audit.js'
+
+export const toConversationDto = (c: Conversation) => ({
+  id: c.id,
+  agentId: c.agent_id,
+  contactId: c.contact_id,
+  channel: c.channel,
+  status: c.status,
+  messageCount: c.message_count,
+  createdAt: iso(c.created_at),
+  updatedAt: iso(c.updated_at),
+  lastMessageAt: isoOrNull(c.last_message_at),
+})
+
+function eventContext(req: FastifyRequest, auth: Auth, c: Conversation): EventContext {
+  return {
+    organizationId: auth.organizationId,
+    vertical: auth.vertical,
+    correlationId: req.id,
+    conversationId: c.id,
+    contactId: c.contact_id,
+    agentId: c.agent_id,
+  }
+}
+
+/** Opens a conversation (merging the contact profile) and emits conversation.started, in one transaction. */
+export async function openConversation(deps: AppDeps, req: FastifyRequest, auth: Auth, body: z.infer<typeof NewConversation>) {
+  const result = await deps.db.transaction().execute(async (trx) => {
+    if (!(await getAgent(trx, auth.organizationId, body.agentId))) throw notFound('Agent')
+    const contact = body.contact && Object.keys(body.contact).length > 0 ? await upsertContact(trx, auth.organizationId, newId(), body.contact) : null
+    const c = await insertConversation(trx, {
+      id: newId(),
+      organization_id: auth.organizationId,
+      agent_id: body.agentId,
+      contact_id: contact?.id ?? null,
+      channel: body.channel,
+    })
+    deps.faultPoint?.('conversation.before_outbox')
+    await appendToOutbox(trx, [buildEvent('conversation.started', eventContext(req, auth, c), { channel: c.channel, hasContact: contact !== null })])
+    deps.faultPoint?.('conversation.before_audit')
+    await audit(trx, req, auth, 'conversation.created', { type: 'conversation', id: c.id })
+    return toConversationDto(c)
+  })
+  deps.onEventsCommitted?.()
+  return result
+}
+
+export async function listOrgConversations(deps: AppDeps, auth: Auth, filters: ConversationFilters, page: PageRequest) {
+  const p = await listConversations(deps.db, auth.organizationId, filters, page)
+  return { nextCursor: p.nextCursor, items: p.items.map(toConversationDto) }
+}
+
+export async function readConversation(deps: AppDeps, auth: Auth, id: string) {
+  const c = await getConversation(deps.db, auth.organizationId, id)
+  if (!c) throw notFound('Conversation')
+  const [contact, messages] = await Promise.all([
+    c.contact_id ? getContact(deps.db, auth.organizationId, c.contact_id) : undefined,
+    listMessages(deps.db, auth.organizationId, id),
+  ])
+  return {
+    ...toConversationDto(c),
+    contact: contact ? { id: contact.id, email: contact.email, phone: contact.phone, name: contact.name } : null,
+    messages: messages.map((m) => ({ id: m.id, role: m.role, text: m.text, createdAt: iso(m.created_at) })),
+  }
+}
+
+async function requireConversation(trx: Db, auth: Auth, id: string): Promise<Conversation> {
+  const c = await getConversation(trx, auth.organizationId, id)
+  if (!c) throw notFound('Conversation')
+  return c
+}
+
+export async function addFeedback(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string, body: z.infer<typeof NewFeedback>) {
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const c = await requireConversation(trx, auth, id)
+    const f = await insertFeedback(trx, {
+      id: newId(),
+      organization_id: auth.organizationId,
+      conversation_id: id,
+      rating: body.rating,
+      csat: body.csat ?? null,
+      comment: body.comment ?? null,
+    })
+    deps.faultPoint?.('feedback.before_outbox')
+    // The free-text comment stays in Postgres: events carry no raw customer text.
+    await appendToOutbox(trx, [buildEvent('feedback.submitted', eventContext(req, auth, c), { feedbackId: f.id, rating: f.rating, csat: f.csat })])
+    await audit(trx, req, auth, 'feedback.created', { type: 'feedback', id: f.id })
+    return { id: f.id, conversationId: id, rating: f.rating, csat: f.csat, comment: f.comment, createdAt: iso(f.created_at) }
+  })
+  deps.onEventsCommitted?.()
+  return result
+}
+
+const STATUS_AFTER = { resolved: 'resolved', handoff: 'handed_off' } as const
+
+export async function recordOutcome(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string, body: z.infer<typeof NewOutcome>) {
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const c = await requireConversation(trx, auth, id)
+    const org = await getOrganization(trx, auth.organizationId)
+    const amount = body.amount ?? null
+    const currency = amount === null ? null : (body.currency ?? org?.currency ?? 'USD')
+    const o = await insertOutcome(trx, { id: newId(), organization_id: auth.organizationId, conversation_id: id, type: body.type, amount, currency })
+    const status = body.type === 'resolved' || body.type === 'handoff' ? STATUS_AFTER[body.type] : undefined
+    if (status) await setConversationStatus(trx, auth.organizationId, id, status)
+    deps.faultPoint?.('outcome.before_outbox')
+    await appendToOutbox(trx, [buildEvent('outcome.recorded', eventContext(req, auth, c), { outcomeId: o.id, type: o.type, amount, currency })])
+    await audit(trx, req, auth, 'outcome.recorded', { type: 'outcome', id: o.id }, { type: o.type })
+    return { id: o.id, conversationId: id, type: o.type, amount: o.amount, currency: o.currency, createdAt: iso(o.created_at) }
+  })
+  deps.onEventsCommitted?.()
+  return result
+}

@@ -1,0 +1,54 @@
+import type { FastifyRequest } from 'fastify'
+import { getOrganization, listAudit, updateOrganizationRoi, type Organization, type PageRequest } from '@luneo/warehouse'
+import type { z } from 'zod'
+import type { AppDeps, Auth } from '../context.js'
+import { notFound } from '../errors.js'
+import { iso } from '../schemas/common.js'
+import type { RoiPatch } from '../schemas/resources.js'
+import { audit } from './audit.js'
+
+const toOrgDto = (o: Organization) => ({
+  id: o.id,
+  name: o.name,
+  vertical: o.vertical,
+  complianceApproved: o.compliance_approved,
+  roiAssumptions: { minutesPerConversation: o.minutes_per_conversation, hourlyCost: o.hourly_cost, currency: o.currency },
+  createdAt: iso(o.created_at),
+})
+
+export async function readOrganization(deps: AppDeps, auth: Auth) {
+  const org = await getOrganization(deps.db, auth.organizationId)
+  if (!org) throw notFound('Organization')
+  return toOrgDto(org)
+}
+
+export async function patchRoiAssumptions(deps: AppDeps, req: FastifyRequest, auth: Auth, body: z.infer<typeof RoiPatch>) {
+  return deps.db.transaction().execute(async (trx) => {
+    const org = await updateOrganizationRoi(trx, auth.organizationId, {
+      minutes_per_conversation: body.minutesPerConversation,
+      hourly_cost: body.hourlyCost,
+      currency: body.currency,
+    })
+    if (!org) throw notFound('Organization')
+    await audit(trx, req, auth, 'organization.roi_assumptions_updated', { type: 'organization', id: org.id }, body)
+    return toOrgDto(org)
+  })
+}
+
+export async function listAuditLog(deps: AppDeps, auth: Auth, page: PageRequest) {
+  const p = await listAudit(deps.db, auth.organizationId, page)
+  return {
+    nextCursor: p.nextCursor,
+    items: p.items.map((a) => ({
+      id: a.id,
+      actorType: a.actor_type,
+      actorId: a.actor_id,
+      action: a.action,
+      resourceType: a.resource_type,
+      resourceId: a.resource_id,
+      requestId: a.request_id,
+      details: a.details,
+      createdAt: iso(a.created_at),
+    })),
+  }
+}

@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { migrateClickHouse, migratePostgres, openClickHouse, openPostgres, type Ch, type Db } from '@luneo/warehouse'
+import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/ingest'
+import type { Config } from './config.js'
+import type { AppDeps } from './context.js'
+
+export interface Stores {
+  db: Db
+  ch: Ch
+  deps: AppDeps
+  drainer: OutboxDrainer | null
+  close(): Promise<void>
+}
+
+/**
+ * The HMAC secret: LUNEO_SECRET when given (required in production), otherwise one generated
+ * once and kept in the data dir so sessions survive a restart of `make dev`.
+ */
+function resolveSecret(config: Config): string {
+  if (config.secret) return config.secret
+  if (config.env === 'production') throw new Error('LUNEO_SECRET must be set in production')
+  const file = join(config.dataDir, 'secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(config.dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('base64url')
+  writeFileSync(file, secret, { mode: 0o600 })
+  return secret
+}
+
+/** Opens both stores (embedded or server, by config), applies migrations, and wires the drainer. */
+export async function openStores(config: Config): Promise<Stores> {
+  const pg = await openPostgres({ url: config.databaseUrl, dataDir: join(config.dataDir, 'postgres') })
+  const chHandle = await openClickHouse({ url: config.clickhouseUrl, dataDir: join(config.dataDir, 'clickhouse') })
+  try {
+    await migratePostgres(pg.db)
+    await migrateClickHouse(chHandle.ch)
+  } catch (err) {
+    await Promise.allSettled([pg.close(), chHandle.close()])
+    throw err
+  }
+  const drainer = config.drainer ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch)) : null
+  const deps: AppDeps = {
+    config,
+    db: pg.db,
+    ch: chHandle.ch,
+    secret: resolveSecret(config),
+    stores: { postgres: pg.kind, clickhouse: chHandle.kind },
+    onEventsCommitted: drainer ? () => drainer.nudge() : undefined,
+    outboxBacklog: () => outboxBacklog(pg.db),
+  }
+  return {
+    db: pg.db,
+    ch: chHandle.ch,
+    deps,
+    drainer,
+    async close() {
+      await drainer?.stop()
+      await chHandle.close()
+      await pg.close()
+    },
+  }
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod'
+
+// Every event type, with its current version and payload schema. Payloads never carry raw PII:
+// texts are redacted by the conversation engine before they are written here.
+
+const Channel = z.enum(['api', 'widget', 'email'])
+
+export const eventCatalogue = {
+  'organization.created': { version: 1, payload: z.object({ name: z.string(), vertical: z.string() }).strict() },
+  'agent.created': { version: 1, payload: z.object({ name: z.string(), vertical: z.string() }).strict() },
+  'conversation.started': {
+    version: 1,
+    payload: z.object({ channel: Channel, hasContact: z.boolean() }).strict(),
+  },
+  'feedback.submitted': {
+    version: 1,
+    payload: z
+      .object({ feedbackId: z.uuid(), rating: z.enum(['positive', 'negative']), csat: z.number().int().min(1).max(5).nullable() })
+      .strict(),
+  },
+  'outcome.recorded': {
+    version: 1,
+    payload: z
+      .object({
+        outcomeId: z.uuid(),
+        type: z.enum(['resolved', 'handoff', 'purchase', 'lead']),
+        amount: z.number().nullable(),
+        currency: z.string().nullable(),
+      })
+      .strict(),
+  },
+} as const
+
+export type EventType = keyof typeof eventCatalogue
+export type EventPayload<T extends EventType> = z.infer<(typeof eventCatalogue)[T]['payload']>
+
+export class UnknownEventError extends Error {}
+
+/** Validates a payload against the catalogue; throws for an unknown type or version. */
+export function validatePayload(type: string, version: number, payload: unknown): Record<string, unknown> {
+  const entry = (eventCatalogue as Record<string, { version: number; payload: z.ZodType } | undefined>)[type]
+  if (!entry) throw new UnknownEventError(`unknown event type ${type}`)
+  if (entry.version !== version) throw new UnknownEventError(`unsupported version ${version} of ${type}`)
+  return entry.payload.parse(payload) as Record<string, unknown>
+}
