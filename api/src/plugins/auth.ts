@@ -15,6 +15,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth: Auth | null
   }
+  interface FastifyInstance {
+    /** Every route with its declared access: the cross-tenant and role tests are generated from it. */
+    routeTable: RouteEntry[]
+  }
+}
+
+export interface RouteEntry {
+  method: string
+  url: string
+  access: Access
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -78,11 +88,14 @@ export function authorize(access: Access, auth: Auth | null): void {
 /** Resolves the caller on every request and enforces the route's declared access. */
 export const authPlugin = fp(async (app: FastifyInstance, deps: AppDeps) => {
   app.decorateRequest('auth', null)
+  const table: RouteEntry[] = []
+  app.decorate('routeTable', table)
   app.addHook('onRoute', (route) => {
     const isInternal = route.url.startsWith('/docs') || route.method === 'HEAD'
-    if (!isInternal && route.config?.access === undefined) {
-      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`)
-    }
+    if (isInternal) return
+    const access = route.config?.access
+    if (access === undefined) throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`)
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access })
   })
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access

@@ -3,6 +3,10 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client'
 
 export type Ch = ClickHouseClient
 
+// Same answers from chDB and the server: 64-bit counts as JSON numbers (chDB's default; the
+// server quotes them unless told), ISO timestamps accepted on insert.
+const SETTINGS = { date_time_input_format: 'best_effort', output_format_json_quote_64bit_integers: 0 } as const
+
 export interface OpenClickHouseOptions {
   /** A server URL (CLICKHOUSE_URL), e.g. http://default:@127.0.0.1:8123/luneo. */
   url?: string | undefined
@@ -24,7 +28,7 @@ export async function openClickHouse(options: OpenClickHouseOptions): Promise<Cl
   if (options.url) {
     const ch = createClient({
       url: options.url,
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
+      clickhouse_settings: SETTINGS,
       request_timeout: 60_000,
     })
     return { ch, kind: 'server', close: () => ch.close() }
@@ -34,7 +38,7 @@ export async function openClickHouse(options: OpenClickHouseOptions): Promise<Cl
   const { createChdbConnection } = await import('chdb/connection')
   const ch = createClient({
     connection: createChdbConnection({ path: dataDir }),
-    clickhouse_settings: { date_time_input_format: 'best_effort' },
+    clickhouse_settings: SETTINGS,
   } as Parameters<typeof createClient>[0])
   return { ch, kind: 'chdb', close: () => ch.close() }
 }

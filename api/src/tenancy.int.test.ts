@@ -1,0 +1,220 @@
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROLES, SCOPES, type Role, type Scope } from '@luneo/warehouse'
+import { ROLE_RANK } from './context.js'
+import { addMember, as, createKey, signup, startTestApp, type Session, type TestApp } from './testing/harness.js'
+
+// Generated from the app's own route table: every route must have a case below, so a new route
+// without a tenancy and role check fails this file.
+
+interface Call {
+  url: string
+  payload?: unknown
+}
+type Tenant = { owner: Session; key: string; app: FastifyInstance }
+
+/** Makes fresh resources in a tenant, so destructive calls never share state. */
+async function make(t: Tenant, kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key'): Promise<Record<string, string>> {
+  const post = async (url: string, payload: unknown) => {
+    const r = await t.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: as(t.key), payload })
+    if (r.statusCode !== 201) throw new Error(`${url}: ${r.statusCode} ${r.body}`)
+    return r.json().id as string
+  }
+  if (kind === 'agent') return { agent: await post('/agents', { name: 'a' }) }
+  if (kind === 'key') return { key: await post('/api-keys', { name: 'k', scopes: ['analytics:read'] }) }
+  const kb = await post('/knowledge-bases', { name: 'kb' })
+  if (kind === 'kb') return { kb }
+  if (kind === 'doc') return { kb, doc: await post(`/knowledge-bases/${kb}/documents`, { title: 't', text: 'hello' }) }
+  const agent = await post('/agents', { name: 'a' })
+  return { agent, conversation: await post('/conversations', { agentId: agent, channel: 'api' }) }
+}
+
+type Case =
+  | { kind: 'public'; why: string }
+  | { kind: 'self'; why: string } // acts only on the caller's own session or organization
+  | { kind: 'list'; url: string }
+  | { kind: 'owned'; make: (a: Tenant) => Promise<Call> } // addresses the first tenant's resource
+
+const cases: Record<string, Case> = {
+  'GET /healthz': { kind: 'public', why: 'liveness' },
+  'GET /readyz': { kind: 'public', why: 'readiness' },
+  'GET /metrics': { kind: 'public', why: 'Prometheus scrape; no tenant data' },
+  'GET /api/v1/openapi.json': { kind: 'public', why: 'the contract' },
+  'POST /api/v1/auth/signup': { kind: 'public', why: 'creates a new tenant' },
+  'POST /api/v1/auth/login': { kind: 'public', why: 'opens a session' },
+  'POST /api/v1/auth/accept-invite': { kind: 'public', why: 'token-bound' },
+  'POST /api/v1/auth/refresh': { kind: 'public', why: 'cookie-bound' },
+  'POST /api/v1/auth/logout': { kind: 'self', why: 'ends the caller’s session' },
+  'GET /api/v1/auth/me': { kind: 'self', why: 'the caller' },
+  'GET /api/v1/organization': { kind: 'self', why: 'the caller’s organization' },
+  'PATCH /api/v1/organization/roi-assumptions': { kind: 'self', why: 'the caller’s organization' },
+  'POST /api/v1/members': { kind: 'self', why: 'adds to the caller’s organization' },
+  'POST /api/v1/api-keys': { kind: 'self', why: 'creates in the caller’s organization' },
+  'POST /api/v1/agents': { kind: 'self', why: 'creates in the caller’s organization' },
+  'POST /api/v1/knowledge-bases': { kind: 'self', why: 'creates in the caller’s organization' },
+  'GET /api/v1/members': { kind: 'list', url: '/api/v1/members' },
+  'GET /api/v1/api-keys': { kind: 'list', url: '/api/v1/api-keys' },
+  'GET /api/v1/audit-log': { kind: 'list', url: '/api/v1/audit-log' },
+  'GET /api/v1/agents': { kind: 'list', url: '/api/v1/agents' },
+  'GET /api/v1/knowledge-bases': { kind: 'list', url: '/api/v1/knowledge-bases' },
+  'GET /api/v1/conversations': { kind: 'list', url: '/api/v1/conversations' },
+  'DELETE /api/v1/api-keys/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/api-keys/${(await make(a, 'key')).key}` }) },
+  'GET /api/v1/agents/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/agents/${(await make(a, 'agent')).agent}` }) },
+  'PATCH /api/v1/agents/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/agents/${(await make(a, 'agent')).agent}`, payload: { name: 'renamed' } }),
+  },
+  'DELETE /api/v1/agents/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/agents/${(await make(a, 'agent')).agent}` }) },
+  'GET /api/v1/knowledge-bases/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}` }) },
+  'DELETE /api/v1/knowledge-bases/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}` }) },
+  'GET /api/v1/knowledge-bases/:id/documents': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}/documents` }),
+  },
+  'POST /api/v1/knowledge-bases/:id/documents': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}/documents`, payload: { title: 'x', text: 'y' } }),
+  },
+  'GET /api/v1/knowledge-bases/:id/documents/:docId': {
+    kind: 'owned',
+    make: async (a) => {
+      const r = await make(a, 'doc')
+      return { url: `/api/v1/knowledge-bases/${r.kb}/documents/${r.doc}` }
+    },
+  },
+  'DELETE /api/v1/knowledge-bases/:id/documents/:docId': {
+    kind: 'owned',
+    make: async (a) => {
+      const r = await make(a, 'doc')
+      return { url: `/api/v1/knowledge-bases/${r.kb}/documents/${r.doc}` }
+    },
+  },
+  'POST /api/v1/conversations': {
+    kind: 'owned',
+    make: async (a) => ({ url: '/api/v1/conversations', payload: { agentId: (await make(a, 'agent')).agent, channel: 'api' } }),
+  },
+  'GET /api/v1/conversations/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/conversations/${(await make(a, 'conversation')).conversation}` }),
+  },
+  'POST /api/v1/conversations/:id/feedback': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/conversations/${(await make(a, 'conversation')).conversation}/feedback`, payload: { rating: 'negative' } }),
+  },
+  'POST /api/v1/conversations/:id/outcome': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/conversations/${(await make(a, 'conversation')).conversation}/outcome`, payload: { type: 'resolved' } }),
+  },
+}
+
+/** A valid call for any route (for the role checks), built in the tenant itself. */
+async function validCall(route: string, t: Tenant): Promise<Call> {
+  const c = cases[route]!
+  if (c.kind === 'owned') return c.make(t)
+  if (c.kind === 'list') return { url: c.url }
+  const [, url] = route.split(' ') as [string, string]
+  const bodies: Record<string, unknown> = {
+    'PATCH /api/v1/organization/roi-assumptions': { hourlyCost: 40 },
+    'POST /api/v1/members': { email: `m${Math.random()}@example.com`, role: 'viewer' },
+    'POST /api/v1/api-keys': { name: 'k', scopes: ['analytics:read'] },
+    'POST /api/v1/agents': { name: 'a' },
+    'POST /api/v1/knowledge-bases': { name: 'kb' },
+  }
+  return { url, payload: bodies[route] }
+}
+
+let t: TestApp
+let a: Tenant
+let b: Tenant
+let bAdminSession: Session
+beforeAll(async () => {
+  t = await startTestApp()
+  const ownerA = await signup(t.app, 'ecommerce', 'Tenant A')
+  const ownerB = await signup(t.app, 'real_estate', 'Tenant B')
+  a = { owner: ownerA, key: await createKey(t.app, ownerA, ['admin']), app: t.app }
+  b = { owner: ownerB, key: await createKey(t.app, ownerB, ['admin']), app: t.app }
+  bAdminSession = ownerB
+})
+afterAll(async () => t?.close())
+
+const routeKey = (r: { method: string; url: string }) => `${r.method} ${r.url}`
+
+describe('the route table', () => {
+  it('has a tenancy case for every route the API serves (and no stale cases)', () => {
+    const served = t.app.routeTable.map(routeKey).sort()
+    expect(served).toEqual(Object.keys(cases).sort())
+  })
+})
+
+describe('a second organization gets 404 on the first one’s resources', () => {
+  for (const [route, c] of Object.entries(cases)) {
+    if (c.kind !== 'owned') continue
+    it(route, async () => {
+      const [method] = route.split(' ') as [string]
+      for (const creds of [as(b.key), as(bAdminSession)]) {
+        const call = await c.make(a)
+        const res = await t.app.inject({ method: method as 'GET', url: call.url, headers: creds, payload: call.payload as object })
+        expect(res.statusCode, `${route} → ${res.body}`).toBe(404)
+        expect(res.json().code).toBe('not_found')
+        // …and the resource is untouched for its owner (GET the same URL, or its parent).
+        if (route === 'DELETE /api/v1/api-keys/:id') {
+          const list = await t.app.inject({ method: 'GET', url: '/api/v1/api-keys?limit=200', headers: as(a.key) })
+          expect(list.body).toContain(call.url.split('/').pop())
+        } else if (route !== 'POST /api/v1/conversations') {
+          const check = await t.app.inject({ method: 'GET', url: call.url.replace(/\/(feedback|outcome)$/, ''), headers: as(a.key) })
+          expect(check.statusCode, `${route}: the owner still sees it`).toBe(200)
+        }
+      }
+    })
+  }
+})
+
+describe('lists never show another organization’s rows', () => {
+  for (const [route, c] of Object.entries(cases)) {
+    if (c.kind !== 'list') continue
+    it(route, async () => {
+      await make(a, 'conversation')
+      await make(a, 'doc')
+      const mine = await t.app.inject({ method: 'GET', url: c.url, headers: as(a.key) })
+      const theirs = await t.app.inject({ method: 'GET', url: c.url, headers: as(b.key) })
+      expect(mine.statusCode).toBe(200)
+      expect(theirs.statusCode).toBe(200)
+      const aIds = new Set<string>(mine.json().items.map((i: { id: string }) => i.id))
+      expect(aIds.size).toBeGreaterThan(0)
+      for (const item of theirs.json().items as { id: string }[]) expect(aIds.has(item.id)).toBe(false)
+      expect(theirs.body).not.toContain(a.owner.organizationId)
+    })
+  }
+})
+
+describe('each lower role and each missing scope is refused', () => {
+  const members: Partial<Record<Role, Session>> = {}
+  const keys: Partial<Record<Scope, string>> = {}
+  beforeAll(async () => {
+    for (const role of ROLES) members[role] = role === 'owner' ? a.owner : await addMember(t.app, a.owner, role)
+    for (const scope of SCOPES) keys[scope] = await createKey(t.app, a.owner, [scope])
+  })
+  for (const entry of Object.keys(cases)) {
+    it(entry, async () => {
+      const route = t.app.routeTable.find((r) => routeKey(r) === entry)!
+      const access = route.access
+      if (typeof access === 'string') return expect(['public', 'authenticated']).toContain(access)
+      for (const role of ROLES) {
+        const call = await validCall(entry, a)
+        const res = await t.app.inject({ method: route.method as 'GET', url: call.url, headers: as(members[role]!), payload: call.payload as object })
+        if (ROLE_RANK[role] < ROLE_RANK[access.role]) {
+          expect(res.statusCode, `${role} on ${entry}`).toBe(403)
+          expect(res.json().code).toBe('forbidden')
+        } else {
+          expect(res.statusCode, `${role} on ${entry}: ${res.body}`).toBeLessThan(300)
+        }
+      }
+      for (const scope of SCOPES) {
+        const call = await validCall(entry, a)
+        const res = await t.app.inject({ method: route.method as 'GET', url: call.url, headers: as(keys[scope]!), payload: call.payload as object })
+        const allowed = scope === 'admin' || access.scopes.includes(scope)
+        expect(res.statusCode, `key ${scope} on ${entry}: ${res.body}`).toSatisfy((s: number) => (allowed ? s < 300 : s === 403))
+      }
+    })
+  }
+})

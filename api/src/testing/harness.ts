@@ -1,0 +1,108 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { migrateClickHouse, openClickHouse, type ClickHouseHandle } from '@luneo/warehouse'
+import { openTestPostgres, tempDir } from '@luneo/warehouse/testing'
+import { OutboxDrainer, createClickHouseSink } from '@luneo/ingest'
+import { buildApp } from '../app.js'
+import { loadConfig, type Config } from '../config.js'
+import type { AppDeps } from '../context.js'
+
+export interface TestApp {
+  app: FastifyInstance
+  deps: AppDeps
+  drainer: OutboxDrainer
+  close(): Promise<void>
+}
+
+/**
+ * A real app on real stores for a test file: a fresh Postgres (PGlite, or a throwaway database
+ * on the server when LUNEO_TEST_DATABASE_URL is set) and chDB in a temp dir. Never a mock.
+ */
+export async function startTestApp(overrides: Partial<Config> = {}, extra: Partial<AppDeps> = {}): Promise<TestApp> {
+  const pg = await openTestPostgres()
+  const dir = tempDir('luneo-api-')
+  let ch: ClickHouseHandle
+  try {
+    ch = await openClickHouse({ url: process.env.LUNEO_TEST_CLICKHOUSE_URL, dataDir: dir.path })
+    await migrateClickHouse(ch.ch)
+  } catch (err) {
+    await pg.close()
+    throw err
+  }
+  const config = { ...loadConfig({ NODE_ENV: 'test', LUNEO_LOG_LEVEL: 'silent', LUNEO_SECRET: 'test-secret-test-secret-test' }), ...overrides }
+  const deps: AppDeps = { config, db: pg.db, ch: ch.ch, secret: config.secret!, stores: { postgres: pg.kind, clickhouse: ch.kind }, ...extra }
+  const app = await buildApp(deps)
+  await app.ready()
+  const drainer = new OutboxDrainer(pg.db, createClickHouseSink(ch.ch))
+  return {
+    app,
+    deps,
+    drainer,
+    async close() {
+      await app.close()
+      await ch.close()
+      await pg.close()
+      dir.remove()
+    },
+  }
+}
+
+/** A signed-in person: cookies and CSRF header to replay on later requests. */
+export interface Session {
+  cookie: string
+  csrf: string
+  organizationId: string
+  userId: string
+}
+
+export function sessionFrom(res: LightMyRequestResponse): Omit<Session, 'organizationId' | 'userId'> {
+  const jar: Record<string, string> = {}
+  for (const c of res.cookies) jar[c.name] = c.value
+  return {
+    cookie: Object.entries(jar)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; '),
+    csrf: jar.luneo_csrf ?? '',
+  }
+}
+
+let counter = 0
+/** Signs up a new organization and returns its owner's session. */
+export async function signup(app: FastifyInstance, vertical = 'ecommerce', name?: string): Promise<Session> {
+  counter += 1
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { email: `owner${counter}-${Date.now()}@example.com`, password: 'correct horse battery', organizationName: name ?? `Org ${counter}`, vertical },
+  })
+  if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`)
+  const me = res.json()
+  return { ...sessionFrom(res), organizationId: me.organization.id, userId: me.user.id }
+}
+
+/** Headers for a cookie session (with the CSRF echo) or an API key. */
+export function as(who: Session | string): Record<string, string> {
+  if (typeof who === 'string') return { authorization: `Bearer ${who}` }
+  return { cookie: who.cookie, 'x-csrf-token': who.csrf }
+}
+
+/** Creates an API key with the given scopes for a session's organization. */
+export async function createKey(app: FastifyInstance, owner: Session, scopes: string[]): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: as(owner), payload: { name: 'test', scopes } })
+  if (res.statusCode !== 201) throw new Error(`api key failed: ${res.statusCode} ${res.body}`)
+  return res.json().secret
+}
+
+/** Adds a member with a role (via invitation + acceptance) and returns their session. */
+export async function addMember(app: FastifyInstance, owner: Session, role: string): Promise<Session> {
+  counter += 1
+  const email = `${role}${counter}-${Date.now()}@example.com`
+  const inv = await app.inject({ method: 'POST', url: '/api/v1/members', headers: as(owner), payload: { email, role } })
+  if (inv.statusCode !== 201) throw new Error(`invite failed: ${inv.statusCode} ${inv.body}`)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/accept-invite',
+    payload: { token: inv.json().inviteToken, password: 'correct horse battery' },
+  })
+  if (res.statusCode !== 201) throw new Error(`accept failed: ${res.statusCode} ${res.body}`)
+  return { ...sessionFrom(res), organizationId: owner.organizationId, userId: res.json().user.id }
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { createLocalProvider, splitSentences } from './local-provider.js'
+import type { CompletionRequest } from './types.js'
+
+const returnPolicy =
+  'Items can be returned within 30 days of delivery if unused. Returns are free with the prepaid label from your account. Refunds are issued within 5 business days of receiving the item.'
+const shipping = 'Standard delivery takes 2 to 4 business days. Express delivery arrives the next business day.'
+
+const request = (question: string, chunks: CompletionRequest['context']['chunks'], extra: Partial<CompletionRequest> = {}): CompletionRequest => ({
+  model: 'local-extractive-v1',
+  system: 'You are helpful.',
+  messages: [{ role: 'user', content: question }],
+  context: { chunks, tone: { greeting: 'Hi there!' } },
+  ...extra,
+})
+
+describe('createLocalProvider', () => {
+  const provider = createLocalProvider({ minScore: 0.4 })
+
+  it('answers from the most relevant sentences, with the greeting on the first turn', async () => {
+    const r = await provider.complete(
+      request('How long do refunds take?', [
+        { text: returnPolicy, score: 0.8, title: 'Return policy' },
+        { text: shipping, score: 0.45 },
+      ]),
+    )
+    expect(r.grounded).toBe(true)
+    expect(r.text.startsWith('Hi there!')).toBe(true)
+    expect(r.text).toContain('Refunds are issued within 5 business days')
+    expect(r.text).not.toContain('Express delivery')
+    expect(r.provider).toBe('local')
+    expect(r.usage.promptTokens).toBeGreaterThan(20)
+    expect(r.usage.completionTokens).toBeGreaterThan(5)
+  })
+
+  it('says it does not know and offers a human below minScore', async () => {
+    const r = await provider.complete(request('Do you sell gift cards?', [{ text: shipping, score: 0.2 }]))
+    expect(r.grounded).toBe(false)
+    expect(r.text).toMatch(/don't have the answer/)
+    expect(r.text).toMatch(/member of our team/)
+    expect((await provider.complete(request('Anything?', []))).grounded).toBe(false)
+  })
+
+  it('skips the greeting after the first turn and speaks the conversation language', async () => {
+    const r = await provider.complete(
+      request('Et la livraison ?', [], {
+        messages: [
+          { role: 'user', content: 'Bonjour' },
+          { role: 'assistant', content: 'Bonjour !' },
+          { role: 'user', content: 'Et la livraison ?' },
+        ],
+        context: { chunks: [], tone: { greeting: 'Hi there!' }, language: 'fr-FR' },
+      }),
+    )
+    expect(r.text.startsWith('Hi there!')).toBe(false)
+    expect(r.text).toContain('Désolé')
+  })
+
+  it('is deterministic', async () => {
+    const req = request('How do I return an item?', [{ text: returnPolicy, score: 0.7 }])
+    expect(await provider.complete(req)).toEqual(await provider.complete(req))
+  })
+})
+
+describe('splitSentences', () => {
+  it('splits on sentence ends but not inside numbers', () => {
+    expect(splitSentences('It costs 4.90 today. Free above 60! Ok?')).toEqual(['It costs 4.90 today.', 'Free above 60!', 'Ok?'])
+  })
+})
