@@ -18,6 +18,7 @@ const Env = z.object({
   LUNEO_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
   LUNEO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LUNEO_DRAINER: bool.default(true),
+  LUNEO_DRAIN_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   LUNEO_SECURE_COOKIES: bool.optional(),
 })
 
@@ -36,12 +37,14 @@ export interface Config {
   loginLimitPerMinute: number
   logLevel: string
   drainer: boolean
+  drainBatchSize: number
   secureCookies: boolean
 }
 
 /** Parses the environment once, at start; everything below receives the result. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const e = Env.parse(env)
+  // An empty variable means unset (`DATABASE_URL= make dev` runs embedded).
+  const e = Env.parse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimitPerMinute: e.LUNEO_LOGIN_LIMIT_PER_MINUTE,
     logLevel: e.LUNEO_LOG_LEVEL,
     drainer: e.LUNEO_DRAINER,
+    drainBatchSize: e.LUNEO_DRAIN_BATCH_SIZE,
     // Secure cookies outside dev: browsers drop Secure cookies on plain-http localhost.
     secureCookies: e.LUNEO_SECURE_COOKIES ?? e.NODE_ENV === 'production',
   }

@@ -40,7 +40,10 @@ export async function openStores(config: Config): Promise<Stores> {
     await Promise.allSettled([pg.close(), chHandle.close()])
     throw err
   }
-  const drainer = config.drainer ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch)) : null
+  const drainer = config.drainer ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
+        batchSize: config.drainBatchSize,
+        onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
+      }) : null
   const deps: AppDeps = {
     config,
     db: pg.db,

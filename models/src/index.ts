@@ -2,7 +2,12 @@
 
 // Embeddings
 export { type Embedder, cosine } from './embeddings/embedder.js'
-export { createLocalEmbedder, embedText, type LocalEmbedderOptions } from './embeddings/local-embedder.js'
+export {
+  createLocalEmbedder,
+  embedText,
+  type LocalEmbedderOptions,
+  type FeatureWeights,
+} from './embeddings/local-embedder.js'
 export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js'
 
 // Text utilities shared by the models
@@ -22,14 +27,35 @@ export { expectedCalibrationError } from './intents/calibration.js'
 export { parseCsv, parseLabelledCsv } from './intents/csv.js'
 
 // Safety
-export { redactPii, luhnValid, ibanValid, type PiiKind, type PiiFinding, type RedactionResult } from './safety/pii.js'
+export {
+  redactPii,
+  luhnValid,
+  ibanValid,
+  type PiiKind,
+  type PiiFinding,
+  type RedactionResult,
+} from './safety/pii.js'
 export { detectPromptInjection, canonicalize, type InjectionResult } from './safety/injection.js'
 export { checkBlockedTopics, type BlockedTopic, type BlockedTopicResult } from './safety/topics.js'
 export { detectNegativeSentiment, type SentimentResult } from './safety/sentiment.js'
 
 // Vertical templates
-export { VerticalTemplate, TemplateIntent, Tone, Workflow, Kpi, Escalation, OnboardingQuestion } from './templates/schema.js'
-export { loadTemplates, getTemplate, listTemplates, parseTemplate } from './templates/templates.js'
+export {
+  VerticalTemplate,
+  TemplateIntent,
+  Tone,
+  Workflow,
+  Kpi,
+  Escalation,
+  OnboardingQuestion,
+} from './templates/schema.js'
+export {
+  loadTemplates,
+  getTemplate,
+  listTemplates,
+  parseTemplate,
+  templateExamples,
+} from './templates/templates.js'
 
 // LLM providers
 export {

@@ -96,6 +96,8 @@ export const authPlugin = fp(async (app: FastifyInstance, deps: AppDeps) => {
     const access = route.config?.access
     if (access === undefined) throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`)
     for (const method of [route.method].flat()) table.push({ method, url: route.url, access })
+    // Otherwise the document's global `security` claims public routes (signup, health) need a key.
+    if (access === 'public' && route.schema) route.schema.security ??= []
   })
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access

@@ -36,12 +36,15 @@ export function createClickHouseSink(ch: Ch): EventPublisher & { insertedTotal()
       if (events.length === 0) return
       const ids = events.map((e) => e.id)
       const orgs = [...new Set(events.map((e) => e.organizationId))]
+      // The alias must not be `id`: ClickHouse resolves aliases inside WHERE, and `toString(id) AS id`
+      // silently turned the filter into a string comparison that matched nothing after a restart.
       const rs = await ch.query({
-        query: 'SELECT DISTINCT toString(id) AS id FROM events WHERE organization_id IN {orgs:Array(UUID)} AND id IN {ids:Array(UUID)}',
+        query:
+          'SELECT DISTINCT toString(id) AS event_id FROM events WHERE organization_id IN {orgs:Array(UUID)} AND id IN {ids:Array(UUID)}',
         query_params: { orgs, ids },
         format: 'JSONEachRow',
       })
-      const present = new Set((await rs.json<{ id: string }>()).map((r) => r.id))
+      const present = new Set((await rs.json<{ event_id: string }>()).map((r) => r.event_id))
       const fresh = events.filter((e) => !present.has(e.id))
       if (fresh.length === 0) return
       const token = createHash('sha256')

@@ -23,14 +23,18 @@ export interface FeatureWeights {
 export const DEFAULT_WEIGHTS: FeatureWeights = { word: 1, bigram: 0.7, char: 0.4, stopword: 0.15 }
 
 /** Features of one text before hashing: key → [term frequency, family weight]. */
-export function textFeatures(text: string, w: FeatureWeights = DEFAULT_WEIGHTS): Map<string, [number, number]> {
+export function textFeatures(
+  text: string,
+  w: FeatureWeights = DEFAULT_WEIGHTS,
+): Map<string, [number, number]> {
   const counts = new Map<string, [number, number]>()
   const add = (key: string, w: number): void => {
     const seen = counts.get(key)
     if (seen) seen[0] += 1
     else counts.set(key, [1, w])
   }
-  const words = tokenize(text)
+  // Redaction placeholders say nothing about the topic; "[EMAIL]" must not match docs about email.
+  const words = tokenize(text.replace(/\[(?:EMAIL|PHONE|CARD|IBAN)\]/g, ' '))
   const stems = words.map(stem)
   words.forEach((word, i) => {
     const stop = STOPWORDS.has(word)
@@ -46,7 +50,11 @@ export function textFeatures(text: string, w: FeatureWeights = DEFAULT_WEIGHTS):
 }
 
 /** Hash a text to an L2-normalised vector with sublinear tf and signed buckets. */
-export function embedText(text: string, dimension: number, weights: FeatureWeights = DEFAULT_WEIGHTS): number[] {
+export function embedText(
+  text: string,
+  dimension: number,
+  weights: FeatureWeights = DEFAULT_WEIGHTS,
+): number[] {
   const vec = new Array<number>(dimension).fill(0)
   for (const [key, [tf, weight]] of textFeatures(text, weights)) {
     const h = fnv1a(key)

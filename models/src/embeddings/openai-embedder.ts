@@ -30,7 +30,11 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
       for (let i = 0; i < texts.length; i += batchSize) {
         const batch = texts.slice(i, i + batchSize)
         // Ask for floats: base64 (the SDK's default) is not supported by every compatible server.
-        const res = await client.embeddings.create({ model: opts.model, input: batch, encoding_format: 'float' })
+        const res = await client.embeddings.create({
+          model: opts.model,
+          input: batch,
+          encoding_format: 'float',
+        })
         // The API may return items out of order; `index` is authoritative.
         const sorted = [...res.data].sort((a, b) => a.index - b.index)
         for (const item of sorted) out.push(item.embedding)

@@ -33,7 +33,9 @@ describe.skipIf(!exists)('BANKING77 intent classification', () => {
       preds.map((p) => p.confidence),
       correct,
     )
-    console.log(`BANKING77 accuracy=${accuracy.toFixed(4)} ece=${ece.toFixed(4)} train_seconds=${seconds.toFixed(1)}`)
+    console.log(
+      `BANKING77 accuracy=${accuracy.toFixed(4)} ece=${ece.toFixed(4)} train_seconds=${seconds.toFixed(1)}`,
+    )
     expect(accuracy).toBeGreaterThan(0.8)
     expect(seconds).toBeLessThan(60)
     // Calibrated: confidence tracks accuracy within a few points.

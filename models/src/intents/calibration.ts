@@ -28,7 +28,11 @@ export function fitTemperature(logits: readonly Float64Array[], labels: readonly
 }
 
 /** Expected calibration error over equal-width confidence bins; for tests and reports. */
-export function expectedCalibrationError(confidences: readonly number[], correct: readonly boolean[], bins = 10): number {
+export function expectedCalibrationError(
+  confidences: readonly number[],
+  correct: readonly boolean[],
+  bins = 10,
+): number {
   const sumConf = new Array<number>(bins).fill(0)
   const sumAcc = new Array<number>(bins).fill(0)
   const count = new Array<number>(bins).fill(0)
@@ -41,7 +45,8 @@ export function expectedCalibrationError(confidences: readonly number[], correct
   let ece = 0
   for (let b = 0; b < bins; b++) {
     const n = count[b] as number
-    if (n > 0) ece += (n / confidences.length) * Math.abs((sumConf[b] as number) / n - (sumAcc[b] as number) / n)
+    if (n > 0)
+      ece += (n / confidences.length) * Math.abs((sumConf[b] as number) / n - (sumAcc[b] as number) / n)
   }
   return ece
 }

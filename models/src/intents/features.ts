@@ -12,7 +12,13 @@ export interface FeatureConfig {
   charWeight: number
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { charMin: 2, charMax: 5, minDf: 2, wordWeight: 1, charWeight: 1 }
+export const DEFAULT_FEATURES: FeatureConfig = {
+  charMin: 2,
+  charMax: 5,
+  minDf: 2,
+  wordWeight: 1,
+  charWeight: 1,
+}
 
 /** A sparse vector: parallel arrays of feature indices and values. */
 export interface SparseVector {
@@ -47,7 +53,8 @@ export interface Vectorizer {
 /** Learn vocabulary and smoothed IDF (sklearn's formula) from the training texts. */
 export function fitVectorizer(texts: readonly string[], cfg: FeatureConfig): Vectorizer {
   const df = new Map<string, number>()
-  for (const text of texts) for (const key of featureCounts(text, cfg).keys()) df.set(key, (df.get(key) ?? 0) + 1)
+  for (const text of texts)
+    for (const key of featureCounts(text, cfg).keys()) df.set(key, (df.get(key) ?? 0) + 1)
   const vocab = [...df.entries()]
     .filter(([, n]) => n >= cfg.minDf)
     .map(([k]) => k)
@@ -58,7 +65,11 @@ export function fitVectorizer(texts: readonly string[], cfg: FeatureConfig): Vec
 }
 
 /** Rebuild a vectorizer from stored vocabulary and IDF. */
-export function createVectorizer(cfg: FeatureConfig, vocab: readonly string[], idf: Float32Array): Vectorizer {
+export function createVectorizer(
+  cfg: FeatureConfig,
+  vocab: readonly string[],
+  idf: Float32Array,
+): Vectorizer {
   const index = new Map<string, number>(vocab.map((k, i) => [k, i]))
   return {
     config: cfg,

@@ -1,6 +1,19 @@
-import { DEFAULT_FEATURES, createVectorizer, fitVectorizer, type FeatureConfig, type Vectorizer } from './features.js'
+import {
+  DEFAULT_FEATURES,
+  createVectorizer,
+  fitVectorizer,
+  type FeatureConfig,
+  type Vectorizer,
+} from './features.js'
 import { fitTemperature } from './calibration.js'
-import { DEFAULT_SGD, scores, softmax, trainSoftmax, type LinearModel, type SgdOptions } from './softmax-regression.js'
+import {
+  DEFAULT_SGD,
+  scores,
+  softmax,
+  trainSoftmax,
+  type LinearModel,
+  type SgdOptions,
+} from './softmax-regression.js'
 import { createRng, shuffleInPlace } from '../text/text-features.js'
 
 export interface IntentExample {
@@ -44,9 +57,15 @@ export interface TrainOptions {
 }
 
 /** Train a TF-IDF + multinomial logistic regression intent classifier from labelled examples. */
-export function trainIntentClassifier(examples: readonly IntentExample[], opts: TrainOptions = {}): IntentClassifier {
+export function trainIntentClassifier(
+  examples: readonly IntentExample[],
+  opts: TrainOptions = {},
+): IntentClassifier {
   if (examples.length === 0) throw new Error('trainIntentClassifier: no examples')
-  const features = { ...DEFAULT_FEATURES, ...opts.features }
+  // Pruning singletons pays on large sets (BANKING77: 20.7k features instead of 35.8k, same
+  // accuracy) but starves small template-sized sets, so minDf defaults by data size.
+  const minDf = opts.features?.minDf ?? (examples.length >= 1000 ? 2 : 1)
+  const features = { ...DEFAULT_FEATURES, ...opts.features, minDf }
   const sgd = { ...DEFAULT_SGD, ...opts.sgd }
   const intents = [...new Set(examples.map((e) => e.intent))].sort()
   // With under ~4 examples per intent a held-out slice would starve training; keep T = 1 then.
@@ -58,16 +77,23 @@ export function trainIntentClassifier(examples: readonly IntentExample[], opts: 
 
 /** Rebuild a classifier from `toJSON()` output. */
 export function loadIntentClassifier(json: IntentClassifierJSON): IntentClassifier {
-  if (json.format !== 'luneo-intent-classifier' || json.version !== 1) throw new Error('unsupported intent classifier format')
+  if (json.format !== 'luneo-intent-classifier' || json.version !== 1)
+    throw new Error('unsupported intent classifier format')
   const vectorizer = createVectorizer(json.features, json.vocab, fromBase64(json.idf))
   const weights = fromBase64(json.weights)
   const bias = fromBase64(json.bias)
   const model: LinearModel = { features: json.vocab.length, classes: json.intents.length, weights, bias }
-  if (weights.length !== model.features * model.classes) throw new Error('intent classifier weights do not match vocabulary')
+  if (weights.length !== model.features * model.classes)
+    throw new Error('intent classifier weights do not match vocabulary')
   return buildClassifier(json.intents, vectorizer, model, json.temperature)
 }
 
-function fitModel(examples: readonly IntentExample[], intents: string[], features: FeatureConfig, sgd: SgdOptions) {
+function fitModel(
+  examples: readonly IntentExample[],
+  intents: string[],
+  features: FeatureConfig,
+  sgd: SgdOptions,
+) {
   const vectorizer = fitVectorizer(
     examples.map((e) => e.text),
     features,
@@ -107,12 +133,19 @@ function calibrate(
   )
 }
 
-function buildClassifier(intents: string[], vectorizer: Vectorizer, model: LinearModel, temperature: number): IntentClassifier {
+function buildClassifier(
+  intents: string[],
+  vectorizer: Vectorizer,
+  model: LinearModel,
+  temperature: number,
+): IntentClassifier {
   return {
     intents: [...intents],
     predict(text) {
       const p = softmax(scores(model, vectorizer.transform(text)), temperature)
-      const ranking = intents.map((intent, i) => ({ intent, score: p[i] as number })).sort((a, b) => b.score - a.score)
+      const ranking = intents
+        .map((intent, i) => ({ intent, score: p[i] as number }))
+        .sort((a, b) => b.score - a.score)
       const top = ranking[0] as { intent: string; score: number }
       return { intent: top.intent, confidence: top.score, ranking }
     },

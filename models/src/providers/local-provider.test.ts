@@ -4,9 +4,14 @@ import type { CompletionRequest } from './types.js'
 
 const returnPolicy =
   'Items can be returned within 30 days of delivery if unused. Returns are free with the prepaid label from your account. Refunds are issued within 5 business days of receiving the item.'
-const shipping = 'Standard delivery takes 2 to 4 business days. Express delivery arrives the next business day.'
+const shipping =
+  'Standard delivery takes 2 to 4 business days. Express delivery arrives the next business day.'
 
-const request = (question: string, chunks: CompletionRequest['context']['chunks'], extra: Partial<CompletionRequest> = {}): CompletionRequest => ({
+const request = (
+  question: string,
+  chunks: CompletionRequest['context']['chunks'],
+  extra: Partial<CompletionRequest> = {},
+): CompletionRequest => ({
   model: 'local-extractive-v1',
   system: 'You are helpful.',
   messages: [{ role: 'user', content: question }],
@@ -64,6 +69,10 @@ describe('createLocalProvider', () => {
 
 describe('splitSentences', () => {
   it('splits on sentence ends but not inside numbers', () => {
-    expect(splitSentences('It costs 4.90 today. Free above 60! Ok?')).toEqual(['It costs 4.90 today.', 'Free above 60!', 'Ok?'])
+    expect(splitSentences('It costs 4.90 today. Free above 60! Ok?')).toEqual([
+      'It costs 4.90 today.',
+      'Free above 60!',
+      'Ok?',
+    ])
   })
 })

@@ -1,6 +1,12 @@
 import { cosine } from '../embeddings/embedder.js'
 import { embedText } from '../embeddings/local-embedder.js'
-import { bestScore, estimateTokens, type CompletionRequest, type ContextChunk, type LlmProvider } from './types.js'
+import {
+  bestScore,
+  estimateTokens,
+  type CompletionRequest,
+  type ContextChunk,
+  type LlmProvider,
+} from './types.js'
 
 export interface LocalProviderOptions {
   /** Below this best retrieval score the provider says it doesn't know (default 0.35). */
@@ -10,10 +16,22 @@ export interface LocalProviderOptions {
 }
 
 const PHRASES: Record<string, { dontKnow: string; offerHuman: string }> = {
-  en: { dontKnow: "I'm sorry, I don't have the answer to that yet.", offerHuman: 'Would you like me to connect you with a member of our team?' },
-  fr: { dontKnow: "Désolé, je n'ai pas encore la réponse à cette question.", offerHuman: 'Souhaitez-vous que je vous mette en relation avec un membre de notre équipe ?' },
-  es: { dontKnow: 'Lo siento, todavía no tengo la respuesta.', offerHuman: '¿Quiere que le ponga en contacto con alguien de nuestro equipo?' },
-  de: { dontKnow: 'Das weiß ich leider noch nicht.', offerHuman: 'Soll ich Sie mit jemandem aus unserem Team verbinden?' },
+  en: {
+    dontKnow: "I'm sorry, I don't have the answer to that yet.",
+    offerHuman: 'Would you like me to connect you with a member of our team?',
+  },
+  fr: {
+    dontKnow: "Désolé, je n'ai pas encore la réponse à cette question.",
+    offerHuman: 'Souhaitez-vous que je vous mette en relation avec un membre de notre équipe ?',
+  },
+  es: {
+    dontKnow: 'Lo siento, todavía no tengo la respuesta.',
+    offerHuman: '¿Quiere que le ponga en contacto con alguien de nuestro equipo?',
+  },
+  de: {
+    dontKnow: 'Das weiß ich leider noch nicht.',
+    offerHuman: 'Soll ich Sie mit jemandem aus unserem Team verbinden?',
+  },
 }
 
 const DIM = 512
@@ -29,9 +47,15 @@ export function createLocalProvider(opts: LocalProviderOptions = {}): LlmProvide
       const phrases = PHRASES[(req.context.language ?? 'en').slice(0, 2)] ?? PHRASES.en!
       const usable = req.context.chunks.filter((c) => c.score >= minScore)
       const grounded = usable.length > 0 && bestScore(req.context.chunks) >= minScore
-      const body = grounded ? extractAnswer(question, usable, maxSentences) : `${phrases.dontKnow} ${phrases.offerHuman}`
+      const body = grounded
+        ? extractAnswer(question, usable, maxSentences)
+        : `${phrases.dontKnow} ${phrases.offerHuman}`
       const text = withGreeting(req, body)
-      const prompt = [req.system, ...req.messages.map((m) => m.content), ...req.context.chunks.map((c) => c.text)].join('\n')
+      const prompt = [
+        req.system,
+        ...req.messages.map((m) => m.content),
+        ...req.context.chunks.map((c) => c.text),
+      ].join('\n')
       return {
         text,
         grounded,

@@ -8,7 +8,10 @@ const req: CompletionRequest = {
   model: 'gpt-4o-mini',
   system: 'You are the assistant of Shop.',
   messages: [{ role: 'user', content: 'How long do refunds take?' }],
-  context: { chunks: [{ text: 'Refunds are issued within 5 business days.', score: 0.8, title: 'Refunds' }], tone: { greeting: 'Hi!' } },
+  context: {
+    chunks: [{ text: 'Refunds are issued within 5 business days.', score: 0.8, title: 'Refunds' }],
+    tone: { greeting: 'Hi!' },
+  },
 }
 
 describe('createOpenAIProvider against a fake OpenAI server', () => {
@@ -20,12 +23,24 @@ describe('createOpenAIProvider against a fake OpenAI server', () => {
     await fake.close()
   })
   const provider = (extra: Partial<Parameters<typeof createOpenAIProvider>[0]> = {}) =>
-    createOpenAIProvider({ baseURL: fake.baseURL, apiKey: 'sk-test', timeoutMs: 2000, maxRetries: 2, backoffMs: 5, ...extra })
+    createOpenAIProvider({
+      baseURL: fake.baseURL,
+      apiKey: 'sk-test',
+      timeoutMs: 2000,
+      maxRetries: 2,
+      backoffMs: 5,
+      ...extra,
+    })
 
   it('completes, sends context in the system message and reports usage', async () => {
     fake.requests.length = 0
     const r = await provider().complete(req)
-    expect(r).toMatchObject({ text: 'Fake answer to: How long do refunds take?', grounded: true, provider: 'openai', model: 'gpt-4o-mini' })
+    expect(r).toMatchObject({
+      text: 'Fake answer to: How long do refunds take?',
+      grounded: true,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+    })
     expect(r.usage.promptTokens).toBeGreaterThan(0)
     expect(r.usage.completionTokens).toBeGreaterThan(0)
     const sent = fake.requests[0]!

@@ -30,7 +30,11 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): LlmProvider {
     id: 'openai',
     async complete(req) {
       try {
-        const { text, usage, model } = await withRetries(() => callOnce(client, req, timeoutMs), maxRetries, backoffMs)
+        const { text, usage, model } = await withRetries(
+          () => callOnce(client, req, timeoutMs),
+          maxRetries,
+          backoffMs,
+        )
         const grounded = req.context.chunks.length > 0 && bestScore(req.context.chunks) >= minScore
         return { text, grounded, usage, model, provider: 'openai' }
       } catch (err) {
@@ -48,20 +52,34 @@ export function toChatMessages(req: CompletionRequest): ChatParams[] {
     .map((c, i) => `[${i + 1}]${c.title ? ` ${c.title}:` : ''} ${c.text}`)
     .join('\n')
   const system = context === '' ? req.system : `${req.system}\n\nContext:\n${context}`
-  return [{ role: 'system', content: system }, ...req.messages.map((m): ChatParams => ({ role: m.role, content: m.content }))]
+  return [
+    { role: 'system', content: system },
+    ...req.messages.map((m): ChatParams => ({ role: m.role, content: m.content })),
+  ]
 }
 
-async function callOnce(client: OpenAI, req: CompletionRequest, timeoutMs: number): Promise<{ text: string; usage: Usage; model: string }> {
+async function callOnce(
+  client: OpenAI,
+  req: CompletionRequest,
+  timeoutMs: number,
+): Promise<{ text: string; usage: Usage; model: string }> {
   const messages = toChatMessages(req)
   // The SDK timeout covers the wait for headers; this signal also bounds a stalled stream.
   const signal = AbortSignal.timeout(timeoutMs)
-  const base = { model: req.model, messages, ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}) }
+  const base = {
+    model: req.model,
+    messages,
+    ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
+  }
   if (!req.stream) {
     const res = await client.chat.completions.create(base, { signal })
     const text = res.choices[0]?.message.content ?? ''
     return { text, model: res.model || req.model, usage: toUsage(res.usage, messages, text) }
   }
-  const stream = await client.chat.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal })
+  const stream = await client.chat.completions.create(
+    { ...base, stream: true, stream_options: { include_usage: true } },
+    { signal },
+  )
   let text = ''
   let usage: OpenAI.CompletionUsage | undefined
   let model = req.model
@@ -84,7 +102,8 @@ function toUsage(u: OpenAI.CompletionUsage | null | undefined, messages: ChatPar
 export function isRetryable(err: unknown): boolean {
   if (err instanceof OpenAI.APIConnectionError || err instanceof OpenAI.APIUserAbortError) return true
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return true
-  if (err instanceof OpenAI.APIError) return err.status === 429 || (err.status !== undefined && err.status >= 500)
+  if (err instanceof OpenAI.APIError)
+    return err.status === 429 || (err.status !== undefined && err.status >= 500)
   return false
 }
 

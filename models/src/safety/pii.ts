@@ -12,7 +12,12 @@ export interface RedactionResult {
   findings: PiiFinding[]
 }
 
-const PLACEHOLDER: Record<PiiKind, string> = { email: '[EMAIL]', phone: '[PHONE]', card: '[CARD]', iban: '[IBAN]' }
+const PLACEHOLDER: Record<PiiKind, string> = {
+  email: '[EMAIL]',
+  phone: '[PHONE]',
+  card: '[CARD]',
+  iban: '[IBAN]',
+}
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
 // "john at gmail dot com", "john [at] gmail [dot] com": only with a known TLD, so prose like
@@ -27,8 +32,10 @@ const CARD = /(?<![\w+])\d(?:[ -]?\d){12,18}(?!\w)/g
 const PHONE_INTL = /(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?!\w)/g
 const PHONE_NATIONAL = /(?<![\w#])(?:\(0?\d{2,4}\)[ .-]?|0\d{1,4}[ .-]?)\d{2,4}(?:[ .-]?\d{2,4}){1,3}(?!\w)/g
 const PHONE_NANP = /(?<![\w#])(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\w)/g
+const DATE = /^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$/
 // Words that make a number an identifier rather than a phone ("order 0123 4567").
-const ID_CONTEXT = /(?:order|invoice|ref(?:erence)?|ticket|tracking|case|account|acct|sku|no\.?|nr\.?|#)\s*:?\s*$/i
+const ID_CONTEXT =
+  /(?:order|invoice|ref(?:erence)?|ticket|tracking|case|account|acct|sku|no\.?|nr\.?|#)\s*:?\s*$/i
 
 /** Luhn checksum, as used by every payment card network. */
 export function luhnValid(digits: string): boolean {
@@ -65,6 +72,8 @@ const phoneOk = (match: string, text: string, at: number): boolean => {
   const n = digitCount(match)
   // E.164 caps numbers at 15 digits; under 8 digits is more likely a quantity or a code.
   if (n < 8 || n > 15) return false
+  // Dates ("01.02.2024", "2024-01-15") have phone-like digit groups.
+  if (DATE.test(match.trim())) return false
   return !ID_CONTEXT.test(text.slice(Math.max(0, at - 20), at))
 }
 

@@ -3,7 +3,12 @@ import { detectNegativeSentiment } from './sentiment.js'
 
 describe('detectNegativeSentiment', () => {
   it('flags clearly negative messages', () => {
-    for (const t of ['This is terrible, my order is late again', 'Worst service ever. I want to speak to a lawyer!', 'I am very disappointed and frustrated', 'THIS IS UNACCEPTABLE!!!']) {
+    for (const t of [
+      'This is terrible, my order is late again',
+      'Worst service ever. I want to speak to a lawyer!',
+      'I am very disappointed and frustrated',
+      'THIS IS UNACCEPTABLE!!!',
+    ]) {
       expect(detectNegativeSentiment(t).negative, t).toBe(true)
     }
   })
@@ -15,7 +20,10 @@ describe('detectNegativeSentiment', () => {
   })
 
   it('leaves neutral and positive messages alone', () => {
-    expect(detectNegativeSentiment('What time do you open on Saturday?')).toEqual({ negative: false, score: 0 })
+    expect(detectNegativeSentiment('What time do you open on Saturday?')).toEqual({
+      negative: false,
+      score: 0,
+    })
     const pos = detectNegativeSentiment('Great, that solved it, thank you!')
     expect(pos.negative).toBe(false)
     expect(pos.score).toBeGreaterThan(0.5)

@@ -27,7 +27,9 @@ function phraseMatches(textStems: Set<string>, phrase: string): boolean {
 export function checkBlockedTopics(text: string, topics: readonly BlockedTopic[]): BlockedTopicResult {
   const textStems = new Set(contentStems(text))
   const matched = topics.filter((t) =>
-    typeof t === 'string' ? phraseMatches(textStems, t) : [t.topic, ...t.keywords].some((k) => phraseMatches(textStems, k)),
+    typeof t === 'string'
+      ? phraseMatches(textStems, t)
+      : [t.topic, ...t.keywords].some((k) => phraseMatches(textStems, k)),
   )
   const names = matched.map((t) => (typeof t === 'string' ? t : t.topic))
   return { blocked: names.length > 0, topics: names }

@@ -57,16 +57,27 @@ export const VerticalTemplate = z
     defaultKnowledge: z.array(z.object({ title: z.string().min(1), text: z.string().min(1) })),
     blockedTopics: z.array(z.string().min(1)),
     actions: z.array(Slug).min(1),
-    escalation: Escalation.default({ minutesHumanPerConversation: 6, confidenceBelow: 0.35, negativeSentiment: true, maxUnansweredTurns: 2 }),
+    escalation: Escalation.default({
+      minutesHumanPerConversation: 6,
+      confidenceBelow: 0.35,
+      negativeSentiment: true,
+      maxUnansweredTurns: 2,
+    }),
   })
   .superRefine((t, ctx) => {
     const names = t.intents.map((i) => i.name)
-    if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', message: 'duplicate intent names', path: ['intents'] })
+    if (new Set(names).size !== names.length)
+      ctx.addIssue({ code: 'custom', message: 'duplicate intent names', path: ['intents'] })
     // Every vertical must let a customer reach a person.
-    if (!names.includes('human_handoff')) ctx.addIssue({ code: 'custom', message: 'missing human_handoff intent', path: ['intents'] })
+    if (!names.includes('human_handoff'))
+      ctx.addIssue({ code: 'custom', message: 'missing human_handoff intent', path: ['intents'] })
     t.intents.forEach((intent, i) => {
       if (intent.action !== undefined && !t.actions.includes(intent.action)) {
-        ctx.addIssue({ code: 'custom', message: `intent action "${intent.action}" not in actions`, path: ['intents', i, 'action'] })
+        ctx.addIssue({
+          code: 'custom',
+          message: `intent action "${intent.action}" not in actions`,
+          path: ['intents', i, 'action'],
+        })
       }
     })
   })

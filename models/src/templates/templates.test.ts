@@ -27,23 +27,45 @@ describe('vertical templates', () => {
   }
 
   it('has the actions each vertical is allowed', () => {
-    expect(getTemplate('ecommerce').actions).toEqual(['order_status', 'product_search', 'capture_lead', 'handoff'])
-    expect(getTemplate('real_estate').actions).toEqual(['book_viewing', 'capture_lead', 'schedule_call', 'handoff'])
-    expect(getTemplate('accounting').actions).toEqual(['schedule_call', 'capture_lead', 'document_checklist', 'handoff'])
+    expect(getTemplate('ecommerce').actions).toEqual([
+      'order_status',
+      'product_search',
+      'capture_lead',
+      'handoff',
+    ])
+    expect(getTemplate('real_estate').actions).toEqual([
+      'book_viewing',
+      'capture_lead',
+      'schedule_call',
+      'handoff',
+    ])
+    expect(getTemplate('accounting').actions).toEqual([
+      'schedule_call',
+      'capture_lead',
+      'document_checklist',
+      'handoff',
+    ])
     expect(() => getTemplate('plumbing')).toThrow(/unknown vertical/)
   })
 
   it('template examples train a usable intent classifier', () => {
     const t = getTemplate('ecommerce')
-    const clf = trainIntentClassifier(t.intents.flatMap((i) => i.examples.map((text) => ({ text, intent: i.name }))), { features: { minDf: 1 } })
+    const clf = trainIntentClassifier(
+      t.intents.flatMap((i) => i.examples.map((text) => ({ text, intent: i.name }))),
+      { features: { minDf: 1 } },
+    )
     expect(clf.predict('where is my parcel, it never arrived').intent).toBe('order_status')
     expect(clf.predict('I need to speak with a real human').intent).toBe('human_handoff')
   })
 
   it('rejects invalid templates with a readable error', () => {
     const src = readFileSync(path.join(verticalsDir, 'ecommerce.yaml'), 'utf8')
-    expect(() => parseTemplate(src.replace('- name: human_handoff', '- name: talk_to_person'), 'x.yaml')).toThrow(/human_handoff/)
-    expect(() => parseTemplate('id: Bad Id\nversion: 1', 'y.yaml')).toThrow(/invalid vertical template y.yaml/)
+    expect(() =>
+      parseTemplate(src.replace('- name: human_handoff', '- name: talk_to_person'), 'x.yaml'),
+    ).toThrow(/human_handoff/)
+    expect(() => parseTemplate('id: Bad Id\nversion: 1', 'y.yaml')).toThrow(
+      /invalid vertical template y.yaml/,
+    )
   })
 
   it('adding a vertical is adding a file', () => {

@@ -45,3 +45,8 @@ export function getTemplate(id: string): VerticalTemplate {
   if (!t) throw new Error(`unknown vertical template "${id}" (known: ${[...bundled().keys()].join(', ')})`)
   return t
 }
+
+/** A template's intent example phrasings as labelled training data for the intent classifier. */
+export function templateExamples(template: VerticalTemplate): { text: string; intent: string }[] {
+  return template.intents.flatMap((i) => i.examples.map((text) => ({ text, intent: i.name })))
+}

@@ -48,7 +48,9 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       if (status !== undefined) return sendError(res, status)
       if (req.method === 'POST' && req.url === '/v1/chat/completions') return chat(res, body, reply(body))
       if (req.method === 'POST' && req.url === '/v1/embeddings') return embeddings(res, body, dim)
-      sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } })
+      sendJson(res, 404, {
+        error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' },
+      })
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -89,7 +91,12 @@ async function readJson(req: IncomingMessage): Promise<any> {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers })
   res.end(JSON.stringify(payload))
 }
@@ -97,24 +104,46 @@ function sendJson(res: ServerResponse, status: number, payload: unknown, headers
 function sendError(res: ServerResponse, status: number): void {
   const type = status === 429 ? 'rate_limit_exceeded' : 'server_error'
   // retry-after 0 keeps tests fast while still exercising the header path.
-  sendJson(res, status, { error: { message: `fake ${status}`, type, code: type } }, status === 429 ? { 'retry-after': '0' } : {})
+  sendJson(
+    res,
+    status,
+    { error: { message: `fake ${status}`, type, code: type } },
+    status === 429 ? { 'retry-after': '0' } : {},
+  )
 }
 
 function chat(res: ServerResponse, body: any, text: string): void {
   const model: string = body?.model ?? 'gpt-4o-mini'
   const promptText = (body?.messages ?? []).map((m: any) => String(m.content)).join('\n')
-  const usage = { prompt_tokens: estimateTokens(promptText), completion_tokens: estimateTokens(text), total_tokens: 0 }
+  const usage = {
+    prompt_tokens: estimateTokens(promptText),
+    completion_tokens: estimateTokens(text),
+    total_tokens: 0,
+  }
   usage.total_tokens = usage.prompt_tokens + usage.completion_tokens
   const base = { id: 'chatcmpl-fake', created: Math.floor(Date.now() / 1000), model }
   if (!body?.stream) {
-    const choice = { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }
+    const choice = {
+      index: 0,
+      message: { role: 'assistant', content: text },
+      finish_reason: 'stop',
+      logprobs: null,
+    }
     return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [choice], usage })
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
-  const send = (chunk: unknown): boolean => res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...(chunk as object) })}\n\n`)
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  })
+  const send = (chunk: unknown): boolean =>
+    res.write(
+      `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...(chunk as object) })}\n\n`,
+    )
   send({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })
   // One chunk per word, like real token streaming.
-  for (const piece of text.match(/\S+\s*/g) ?? []) send({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })
+  for (const piece of text.match(/\S+\s*/g) ?? [])
+    send({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })
   send({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })
   if (body?.stream_options?.include_usage) send({ choices: [], usage })
   res.end('data: [DONE]\n\n')
@@ -125,7 +154,16 @@ function embeddings(res: ServerResponse, body: any, dim: number): void {
   // The SDK asks for base64 (little-endian float32) unless the caller sets encoding_format.
   const encode = (v: number[]): number[] | string =>
     body?.encoding_format === 'base64' ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v
-  const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: encode(embedText(text, dim)) }))
+  const data = inputs.map((text, index) => ({
+    object: 'embedding',
+    index,
+    embedding: encode(embedText(text, dim)),
+  }))
   const tokens = inputs.reduce((s, t) => s + estimateTokens(t), 0)
-  sendJson(res, 200, { object: 'list', model: body?.model ?? 'text-embedding-3-small', data, usage: { prompt_tokens: tokens, total_tokens: tokens } })
+  sendJson(res, 200, {
+    object: 'list',
+    model: body?.model ?? 'text-embedding-3-small',
+    data,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  })
 }

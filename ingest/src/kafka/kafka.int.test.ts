@@ -1,0 +1,150 @@
+// Runs against the real broker in KAFKA_BROKERS (started by `infra/services.sh up kafka`).
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openKafka, parseBrokers, type KafkaHandle, type ReceivedMessage } from './kafka.js'
+
+const brokers = process.env.KAFKA_BROKERS
+if (!brokers)
+  console.warn('kafka.int.test: KAFKA_BROKERS unset, skipping (start one with infra/services.sh up kafka)')
+
+/** Resolves when `done()` is true, polling every 50 ms; fails after `ms`. */
+async function waitFor(done: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+function deferred<T = void>() {
+  let resolve!: (v: T) => void
+  let reject!: (e: Error) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+describe.skipIf(!brokers)('kafka seam against a real broker', () => {
+  let kafka: KafkaHandle
+  const run = randomUUID().slice(0, 8)
+
+  beforeAll(() => {
+    // 'nothing': kafkajs logs retriable states (coordinator loading) and the simulated crash
+    // below at ERROR; real failures still reach the tests as thrown errors.
+    kafka = openKafka({
+      brokers: parseBrokers(brokers ?? ''),
+      clientId: `kafka-int-${run}`,
+      logLevel: 'nothing',
+    })
+  })
+  afterAll(async () => {
+    await kafka?.close()
+  })
+
+  it('delivers 1,000 keyed messages exactly once to a group, in order per key', async () => {
+    const topic = `kafka-int-order-${run}`
+    const groupId = `g-order-${run}`
+    expect(await kafka.admin.ensureTopic(topic, 6)).toEqual({ created: true, partitions: 6 })
+    expect(await kafka.admin.ensureTopic(topic, 6)).toEqual({ created: false, partitions: 6 })
+
+    const producer = await kafka.producer({ idempotent: true })
+    const keys = 40
+    const total = 1000
+    for (let i = 0; i < total; i += 100) {
+      const messages = Array.from({ length: 100 }, (_, j) => {
+        const n = i + j
+        return {
+          key: `k${n % keys}`,
+          value: JSON.stringify({ n, seq: Math.floor(n / keys) }),
+          headers: { 'x-run': run },
+        }
+      })
+      await producer.send(topic, messages)
+    }
+    await producer.disconnect()
+
+    const received: ReceivedMessage[] = []
+    const consumer = await kafka.consumer({ groupId })
+    await consumer.subscribe([topic])
+    await consumer.runBatches(async (batch) => {
+      received.push(...batch.messages)
+    })
+    await waitFor(() => received.length >= total, 30_000, `${total} messages`)
+    // stop() waits for the batch in flight, including its commit.
+    await consumer.stop()
+
+    expect(received).toHaveLength(total)
+    const ns = received.map((m) => (JSON.parse(m.value!.toString()) as { n: number }).n)
+    expect(new Set(ns).size).toBe(total)
+    const lastSeq = new Map<string, number>()
+    const partitionOfKey = new Map<string, number>()
+    for (const m of received) {
+      const key = m.key!
+      const { seq } = JSON.parse(m.value!.toString()) as { seq: number }
+      expect(seq).toBeGreaterThan(lastSeq.get(key) ?? -1)
+      lastSeq.set(key, seq)
+      expect(partitionOfKey.get(key) ?? m.partition).toBe(m.partition)
+      partitionOfKey.set(key, m.partition)
+      expect(m.headers['x-run']).toBe(run)
+    }
+    expect(new Set(partitionOfKey.values()).size).toBeGreaterThan(1)
+    expect(await kafka.admin.consumerLag(groupId, topic)).toBe(0)
+  })
+
+  it('redelivers a batch whose handler did not finish when the consumer restarts', async () => {
+    const topic = `kafka-int-redeliver-${run}`
+    const groupId = `g-redeliver-${run}`
+    await kafka.admin.ensureTopic(topic, 1)
+    const producer = await kafka.producer()
+    // Ten sends → ten record batches, so a small fetch size yields several handler batches.
+    for (let i = 0; i < 200; i += 20) {
+      await producer.send(
+        topic,
+        Array.from({ length: 20 }, (_, j) => ({ key: 'one', value: String(i + j) })),
+      )
+    }
+    await producer.disconnect()
+
+    // First consumer: commits batch 1, then "crashes" inside batch 2 (stopped, handler throws).
+    const first: string[][] = []
+    const inSecond = deferred()
+    const release = deferred()
+    const a = await kafka.consumer({ groupId, maxBytesPerPartition: 1024 })
+    await a.subscribe([topic])
+    await a.runBatches(async (batch) => {
+      first.push(batch.messages.map((m) => m.offset))
+      if (first.length === 2) {
+        inSecond.resolve()
+        await release.promise
+      }
+    })
+    await inSecond.promise
+    const stopping = a.stop()
+    release.reject(new Error('simulated crash in the middle of batch 2'))
+    await stopping
+
+    const [committedBatch, lostBatch] = first
+    expect(committedBatch!.length).toBeGreaterThan(0)
+    expect(committedBatch!.length).toBeLessThan(200)
+    expect(await kafka.admin.consumerLag(groupId, topic)).toBe(200 - committedBatch!.length)
+
+    // Restarted consumer in the same group: resumes exactly after batch 1, so batch 2 comes again.
+    const second: ReceivedMessage[] = []
+    const b = await kafka.consumer({ groupId })
+    await b.subscribe([topic])
+    await b.runBatches(async (batch) => {
+      second.push(...batch.messages)
+    })
+    await waitFor(() => second.length >= 200 - committedBatch!.length, 30_000, 'redelivery')
+    await b.stop()
+
+    const offsets = second.map((m) => m.offset)
+    expect(offsets[0]).toBe(lostBatch![0])
+    expect(offsets.slice(0, lostBatch!.length)).toEqual(lostBatch)
+    expect(offsets).toHaveLength(200 - committedBatch!.length)
+    expect(offsets.some((o) => committedBatch!.includes(o))).toBe(false)
+    expect(await kafka.admin.consumerLag(groupId, topic)).toBe(0)
+  })
+})
