@@ -1,0 +1,47 @@
+# Luneo — two commands on a fresh machine:
+#   make dev    installs what is missing and runs the API on embedded stores (PGlite + chDB)
+#   make test   installs and starts what the tests need (PostgreSQL, Kafka, …) and runs everything
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_STAMP := node_modules/.install-stamp
+
+.PHONY: help install dev test check unit bench services-up services-down clean
+
+help:
+	@echo "make dev     run the API on http://127.0.0.1:$${PORT:-3000} (embedded stores, data in $${LUNEO_DATA_DIR:-.luneo})"
+	@echo "make test    lint, format, typecheck, and the whole suite on PGlite and on a PostgreSQL server"
+	@echo "make check   lint, format and typecheck only"
+	@echo "make bench   benchmarks; prints BENCH lines and writes bench/results.json"
+
+# npm ci only when the lockfile changed since the last install.
+$(NODE_STAMP): package-lock.json package.json */package.json
+	@infra/install.sh node
+	@touch $(NODE_STAMP)
+
+install: $(NODE_STAMP)
+
+dev: install
+	@npx tsx api/src/server.ts
+
+check: install
+	npx eslint --max-warnings 0 .
+	npx prettier --check .
+	npx tsc -p tsconfig.json --noEmit
+
+test: check
+	@infra/test.sh
+
+unit: install
+	npx vitest run
+
+bench: install
+	@infra/bench.sh
+
+services-up: install
+	@infra/services.sh up pg kafka chroma
+
+services-down:
+	@infra/services.sh down
+
+clean:
+	rm -rf .tmp .luneo node_modules
