@@ -4,7 +4,12 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
 import { newId } from '@luneo/warehouse'
 import type { AppDeps } from './context.js'
 import { AppError } from './errors.js'
@@ -45,7 +50,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Luneo API', version: '1.0.0', description: 'Vertical AI conversation agents that prove and improve their worth.' },
+      info: {
+        title: 'Luneo API',
+        version: '1.0.0',
+        description: 'Vertical AI conversation agents that prove and improve their worth.',
+      },
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `lk_…`' },
@@ -64,13 +73,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     timeWindow: '1 minute',
     // Per organization when we know it, so one tenant's flood never throttles another.
     keyGenerator: (req) => (req.auth ? `org:${req.auth.organizationId}` : `ip:${req.ip}`),
-    errorResponseBuilder: (_req, ctx) => new AppError('rate_limited', `Limit of ${ctx.max} requests per ${ctx.after} reached`),
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('rate_limited', `Limit of ${ctx.max} requests per ${ctx.after} reached`),
   })
   await app.register(metricsPlugin, deps)
   await app.register(healthRoutes, deps)
   await app.register(
     async (v1) => {
-      v1.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
+      v1.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      )
       await v1.register(authRoutes, deps)
       await v1.register(accessRoutes, deps)
       await v1.register(organizationRoutes, deps)

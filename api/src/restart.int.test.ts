@@ -28,11 +28,23 @@ async function freePort(): Promise<number> {
 async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
   const p = spawn(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), LUNEO_DATA_DIR: dir.path, LUNEO_LOG_LEVEL: 'warn', LUNEO_SECRET: 'restart-test-secret-0123456789', DATABASE_URL: '', CLICKHOUSE_URL: '', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LUNEO_DATA_DIR: dir.path,
+      LUNEO_LOG_LEVEL: 'warn',
+      LUNEO_SECRET: 'restart-test-secret-0123456789',
+      DATABASE_URL: '',
+      CLICKHOUSE_URL: '',
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   for (let i = 0; i < 300 && p.exitCode === null; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (ok) return p
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -41,7 +53,9 @@ async function startServer(port: number, env: Record<string, string>): Promise<C
 }
 
 function exited(p: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve() : p.once('exit', () => resolve())))
+  return new Promise((resolve) =>
+    p.exitCode !== null || p.signalCode !== null ? resolve() : p.once('exit', () => resolve()),
+  )
 }
 
 async function backlog(port: number): Promise<number> {
@@ -50,7 +64,11 @@ async function backlog(port: number): Promise<number> {
 }
 
 async function api(port: number, path: string, body: unknown, headers: Record<string, string>) {
-  const r = await fetch(`http://127.0.0.1:${port}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  const r = await fetch(`http://127.0.0.1:${port}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
   if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`)
   return { json: (await r.json()) as any, cookies: r.headers.getSetCookie() }
 }
@@ -59,10 +77,26 @@ describe('kill -9 in the middle of draining', () => {
   it('loses nothing and doubles nothing', { timeout: 180_000 }, async () => {
     const port = await freePort()
     child = await startServer(port, { LUNEO_DRAINER: 'false' })
-    const signup = await api(port, '/auth/signup', { email: 'k@example.com', password: 'correct horse battery', organizationName: 'K', vertical: 'ecommerce' }, {})
+    const signup = await api(
+      port,
+      '/auth/signup',
+      {
+        email: 'k@example.com',
+        password: 'correct horse battery',
+        organizationName: 'K',
+        vertical: 'ecommerce',
+      },
+      {},
+    )
     const jar = Object.fromEntries(signup.cookies.map((c) => c.split(';')[0]!.split('=') as [string, string]))
-    const cookieHeaders = { cookie: Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': jar.luneo_csrf! }
-    const key = (await api(port, '/api-keys', { name: 'k', scopes: ['admin'] }, cookieHeaders)).json.secret as string
+    const cookieHeaders = {
+      cookie: Object.entries(jar)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; '),
+      'x-csrf-token': jar.luneo_csrf!,
+    }
+    const key = (await api(port, '/api-keys', { name: 'k', scopes: ['admin'] }, cookieHeaders)).json
+      .secret as string
     const auth = { authorization: `Bearer ${key}` }
     const agent = (await api(port, '/agents', { name: 'bot' }, auth)).json.id
     for (let i = 0; i < 600; i++) {
@@ -91,11 +125,21 @@ describe('kill -9 in the middle of draining', () => {
     child = null
 
     const pg = await openPostgres({ dataDir: join(dir.path, 'postgres') })
-    const outbox = await pg.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-    const unpublished = await pg.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('published_at', 'is', null).executeTakeFirstOrThrow()
+    const outbox = await pg.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    const unpublished = await pg.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('published_at', 'is', null)
+      .executeTakeFirstOrThrow()
     await pg.close()
     const ch = await openClickHouse({ dataDir: join(dir.path, 'clickhouse') })
-    const rs = await ch.ch.query({ query: 'SELECT count() AS n, uniqExact(id) AS u FROM events', format: 'JSONEachRow' })
+    const rs = await ch.ch.query({
+      query: 'SELECT count() AS n, uniqExact(id) AS u FROM events',
+      format: 'JSONEachRow',
+    })
     const [row] = await rs.json<{ n: number; u: number }>()
     await ch.close()
     expect(Number(unpublished.n)).toBe(0)

@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'))
   await app.listen({ host: config.host, port: config.port })
   app.log.info(
-    { postgres: stores.deps.stores.postgres, clickhouse: stores.deps.stores.clickhouse, dataDir: config.dataDir },
+    {
+      postgres: stores.deps.stores.postgres,
+      clickhouse: stores.deps.stores.clickhouse,
+      dataDir: config.dataDir,
+    },
     `Luneo API on http://${config.host}:${config.port} — docs at /docs`,
   )
 }

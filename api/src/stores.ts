@@ -1,7 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { migrateClickHouse, migratePostgres, openClickHouse, openPostgres, type Ch, type Db } from '@luneo/warehouse'
+import {
+  migrateClickHouse,
+  migratePostgres,
+  openClickHouse,
+  openPostgres,
+  type Ch,
+  type Db,
+} from '@luneo/warehouse'
 import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/ingest'
 import type { Config } from './config.js'
 import type { AppDeps } from './context.js'
@@ -32,7 +39,10 @@ function resolveSecret(config: Config): string {
 /** Opens both stores (embedded or server, by config), applies migrations, and wires the drainer. */
 export async function openStores(config: Config): Promise<Stores> {
   const pg = await openPostgres({ url: config.databaseUrl, dataDir: join(config.dataDir, 'postgres') })
-  const chHandle = await openClickHouse({ url: config.clickhouseUrl, dataDir: join(config.dataDir, 'clickhouse') })
+  const chHandle = await openClickHouse({
+    url: config.clickhouseUrl,
+    dataDir: join(config.dataDir, 'clickhouse'),
+  })
   try {
     await migratePostgres(pg.db)
     await migrateClickHouse(chHandle.ch)
@@ -40,10 +50,12 @@ export async function openStores(config: Config): Promise<Stores> {
     await Promise.allSettled([pg.close(), chHandle.close()])
     throw err
   }
-  const drainer = config.drainer ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
+  const drainer = config.drainer
+    ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
         batchSize: config.drainBatchSize,
         onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
-      }) : null
+      })
+    : null
   const deps: AppDeps = {
     config,
     db: pg.db,

@@ -2,7 +2,15 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, SCOPES, type Role, type Scope } from '@luneo/warehouse'
 import { ROLE_RANK } from './context.js'
-import { addMember, as, createKey, signup, startTestApp, type Session, type TestApp } from './testing/harness.js'
+import {
+  addMember,
+  as,
+  createKey,
+  signup,
+  startTestApp,
+  type Session,
+  type TestApp,
+} from './testing/harness.js'
 
 // Generated from the app's own route table: every route must have a case below, so a new route
 // without a tenancy and role check fails this file.
@@ -14,9 +22,17 @@ interface Call {
 type Tenant = { owner: Session; key: string; app: FastifyInstance }
 
 /** Makes fresh resources in a tenant, so destructive calls never share state. */
-async function make(t: Tenant, kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key'): Promise<Record<string, string>> {
+async function make(
+  t: Tenant,
+  kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key',
+): Promise<Record<string, string>> {
   const post = async (url: string, payload: unknown) => {
-    const r = await t.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: as(t.key), payload })
+    const r = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1${url}`,
+      headers: as(t.key),
+      payload: payload as object,
+    })
     if (r.statusCode !== 201) throw new Error(`${url}: ${r.statusCode} ${r.body}`)
     return r.json().id as string
   }
@@ -24,7 +40,8 @@ async function make(t: Tenant, kind: 'agent' | 'kb' | 'doc' | 'conversation' | '
   if (kind === 'key') return { key: await post('/api-keys', { name: 'k', scopes: ['analytics:read'] }) }
   const kb = await post('/knowledge-bases', { name: 'kb' })
   if (kind === 'kb') return { kb }
-  if (kind === 'doc') return { kb, doc: await post(`/knowledge-bases/${kb}/documents`, { title: 't', text: 'hello' }) }
+  if (kind === 'doc')
+    return { kb, doc: await post(`/knowledge-bases/${kb}/documents`, { title: 't', text: 'hello' }) }
   const agent = await post('/agents', { name: 'a' })
   return { agent, conversation: await post('/conversations', { agentId: agent, channel: 'api' }) }
 }
@@ -58,22 +75,43 @@ const cases: Record<string, Case> = {
   'GET /api/v1/agents': { kind: 'list', url: '/api/v1/agents' },
   'GET /api/v1/knowledge-bases': { kind: 'list', url: '/api/v1/knowledge-bases' },
   'GET /api/v1/conversations': { kind: 'list', url: '/api/v1/conversations' },
-  'DELETE /api/v1/api-keys/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/api-keys/${(await make(a, 'key')).key}` }) },
-  'GET /api/v1/agents/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/agents/${(await make(a, 'agent')).agent}` }) },
+  'DELETE /api/v1/api-keys/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/api-keys/${(await make(a, 'key')).key}` }),
+  },
+  'GET /api/v1/agents/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/agents/${(await make(a, 'agent')).agent}` }),
+  },
   'PATCH /api/v1/agents/:id': {
     kind: 'owned',
-    make: async (a) => ({ url: `/api/v1/agents/${(await make(a, 'agent')).agent}`, payload: { name: 'renamed' } }),
+    make: async (a) => ({
+      url: `/api/v1/agents/${(await make(a, 'agent')).agent}`,
+      payload: { name: 'renamed' },
+    }),
   },
-  'DELETE /api/v1/agents/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/agents/${(await make(a, 'agent')).agent}` }) },
-  'GET /api/v1/knowledge-bases/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}` }) },
-  'DELETE /api/v1/knowledge-bases/:id': { kind: 'owned', make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}` }) },
+  'DELETE /api/v1/agents/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/agents/${(await make(a, 'agent')).agent}` }),
+  },
+  'GET /api/v1/knowledge-bases/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}` }),
+  },
+  'DELETE /api/v1/knowledge-bases/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}` }),
+  },
   'GET /api/v1/knowledge-bases/:id/documents': {
     kind: 'owned',
     make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}/documents` }),
   },
   'POST /api/v1/knowledge-bases/:id/documents': {
     kind: 'owned',
-    make: async (a) => ({ url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}/documents`, payload: { title: 'x', text: 'y' } }),
+    make: async (a) => ({
+      url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}/documents`,
+      payload: { title: 'x', text: 'y' },
+    }),
   },
   'GET /api/v1/knowledge-bases/:id/documents/:docId': {
     kind: 'owned',
@@ -91,7 +129,10 @@ const cases: Record<string, Case> = {
   },
   'POST /api/v1/conversations': {
     kind: 'owned',
-    make: async (a) => ({ url: '/api/v1/conversations', payload: { agentId: (await make(a, 'agent')).agent, channel: 'api' } }),
+    make: async (a) => ({
+      url: '/api/v1/conversations',
+      payload: { agentId: (await make(a, 'agent')).agent, channel: 'api' },
+    }),
   },
   'GET /api/v1/conversations/:id': {
     kind: 'owned',
@@ -99,11 +140,17 @@ const cases: Record<string, Case> = {
   },
   'POST /api/v1/conversations/:id/feedback': {
     kind: 'owned',
-    make: async (a) => ({ url: `/api/v1/conversations/${(await make(a, 'conversation')).conversation}/feedback`, payload: { rating: 'negative' } }),
+    make: async (a) => ({
+      url: `/api/v1/conversations/${(await make(a, 'conversation')).conversation}/feedback`,
+      payload: { rating: 'negative' },
+    }),
   },
   'POST /api/v1/conversations/:id/outcome': {
     kind: 'owned',
-    make: async (a) => ({ url: `/api/v1/conversations/${(await make(a, 'conversation')).conversation}/outcome`, payload: { type: 'resolved' } }),
+    make: async (a) => ({
+      url: `/api/v1/conversations/${(await make(a, 'conversation')).conversation}/outcome`,
+      payload: { type: 'resolved' },
+    }),
   },
 }
 
@@ -153,15 +200,28 @@ describe('a second organization gets 404 on the first one’s resources', () => 
       const [method] = route.split(' ') as [string]
       for (const creds of [as(b.key), as(bAdminSession)]) {
         const call = await c.make(a)
-        const res = await t.app.inject({ method: method as 'GET', url: call.url, headers: creds, payload: call.payload as object })
+        const res = await t.app.inject({
+          method: method as 'GET',
+          url: call.url,
+          headers: creds,
+          payload: call.payload as object,
+        })
         expect(res.statusCode, `${route} → ${res.body}`).toBe(404)
         expect(res.json().code).toBe('not_found')
         // …and the resource is untouched for its owner (GET the same URL, or its parent).
         if (route === 'DELETE /api/v1/api-keys/:id') {
-          const list = await t.app.inject({ method: 'GET', url: '/api/v1/api-keys?limit=200', headers: as(a.key) })
+          const list = await t.app.inject({
+            method: 'GET',
+            url: '/api/v1/api-keys?limit=200',
+            headers: as(a.key),
+          })
           expect(list.body).toContain(call.url.split('/').pop())
         } else if (route !== 'POST /api/v1/conversations') {
-          const check = await t.app.inject({ method: 'GET', url: call.url.replace(/\/(feedback|outcome)$/, ''), headers: as(a.key) })
+          const check = await t.app.inject({
+            method: 'GET',
+            url: call.url.replace(/\/(feedback|outcome)$/, ''),
+            headers: as(a.key),
+          })
           expect(check.statusCode, `${route}: the owner still sees it`).toBe(200)
         }
       }
@@ -191,7 +251,8 @@ describe('each lower role and each missing scope is refused', () => {
   const members: Partial<Record<Role, Session>> = {}
   const keys: Partial<Record<Scope, string>> = {}
   beforeAll(async () => {
-    for (const role of ROLES) members[role] = role === 'owner' ? a.owner : await addMember(t.app, a.owner, role)
+    for (const role of ROLES)
+      members[role] = role === 'owner' ? a.owner : await addMember(t.app, a.owner, role)
     for (const scope of SCOPES) keys[scope] = await createKey(t.app, a.owner, [scope])
   })
   for (const entry of Object.keys(cases)) {
@@ -201,7 +262,12 @@ describe('each lower role and each missing scope is refused', () => {
       if (typeof access === 'string') return expect(['public', 'authenticated']).toContain(access)
       for (const role of ROLES) {
         const call = await validCall(entry, a)
-        const res = await t.app.inject({ method: route.method as 'GET', url: call.url, headers: as(members[role]!), payload: call.payload as object })
+        const res = await t.app.inject({
+          method: route.method as 'GET',
+          url: call.url,
+          headers: as(members[role]!),
+          payload: call.payload as object,
+        })
         if (ROLE_RANK[role] < ROLE_RANK[access.role]) {
           expect(res.statusCode, `${role} on ${entry}`).toBe(403)
           expect(res.json().code).toBe('forbidden')
@@ -211,9 +277,16 @@ describe('each lower role and each missing scope is refused', () => {
       }
       for (const scope of SCOPES) {
         const call = await validCall(entry, a)
-        const res = await t.app.inject({ method: route.method as 'GET', url: call.url, headers: as(keys[scope]!), payload: call.payload as object })
+        const res = await t.app.inject({
+          method: route.method as 'GET',
+          url: call.url,
+          headers: as(keys[scope]!),
+          payload: call.payload as object,
+        })
         const allowed = scope === 'admin' || access.scopes.includes(scope)
-        expect(res.statusCode, `key ${scope} on ${entry}: ${res.body}`).toSatisfy((s: number) => (allowed ? s < 300 : s === 403))
+        expect(res.statusCode, `key ${scope} on ${entry}: ${res.body}`).toSatisfy((s: number) =>
+          allowed ? s < 300 : s === 403,
+        )
       }
     })
   }

@@ -20,7 +20,12 @@ export function setSessionCookies(reply: FastifyReply, c: SessionCookies): void 
   const base = { sameSite: 'lax' as const, secure: c.secure }
   reply
     .setCookie(ACCESS_COOKIE, c.access, { ...base, httpOnly: true, path: '/', maxAge: ACCESS_TTL_MS / 1000 })
-    .setCookie(REFRESH_COOKIE, c.refresh, { ...base, httpOnly: true, path: '/api/v1/auth', maxAge: REFRESH_TTL_MS / 1000 })
+    .setCookie(REFRESH_COOKIE, c.refresh, {
+      ...base,
+      httpOnly: true,
+      path: '/api/v1/auth',
+      maxAge: REFRESH_TTL_MS / 1000,
+    })
     // Readable by the page's script on purpose: it echoes it in x-csrf-token (double submit).
     .setCookie(CSRF_COOKIE, c.csrf, { ...base, httpOnly: false, path: '/', maxAge: REFRESH_TTL_MS / 1000 })
 }

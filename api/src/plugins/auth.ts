@@ -76,7 +76,8 @@ export function authorize(access: Access, auth: Auth | null): void {
   if (access === 'authenticated') return
   const actor = auth.actor
   if (actor.type === 'user') {
-    if (ROLE_RANK[actor.role] < ROLE_RANK[access.role]) throw new AppError('forbidden', `Needs role ${access.role} or higher`)
+    if (ROLE_RANK[actor.role] < ROLE_RANK[access.role])
+      throw new AppError('forbidden', `Needs role ${access.role} or higher`)
     return
   }
   if (actor.scopes.includes('admin')) return
@@ -94,7 +95,8 @@ export const authPlugin = fp(async (app: FastifyInstance, deps: AppDeps) => {
     const isInternal = route.url.startsWith('/docs') || route.method === 'HEAD'
     if (isInternal) return
     const access = route.config?.access
-    if (access === undefined) throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`)
+    if (access === undefined)
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`)
     for (const method of [route.method].flat()) table.push({ method, url: route.url, access })
     // Otherwise the document's global `security` claims public routes (signup, health) need a key.
     if (access === 'public' && route.schema) route.schema.security ??= []

@@ -5,7 +5,8 @@ import { AppError, toProblem, type FieldError } from '../errors.js'
 
 function fieldErrors(err: FastifyError): FieldError[] {
   return (err.validation ?? []).map((v) => ({
-    path: `${err.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+    // instancePath is '/' for the root (unknown keys, wrong top-level type): say `body`, not `body.`.
+    path: [err.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)].join('.'),
     message: v.message ?? 'invalid',
   }))
 }
@@ -13,7 +14,8 @@ function fieldErrors(err: FastifyError): FieldError[] {
 /** Maps anything thrown to an AppError; unknown errors become a 500 whose detail is never leaked. */
 export function classify(err: FastifyError): AppError {
   if (err instanceof AppError) return err
-  if (hasZodFastifySchemaValidationErrors(err)) return new AppError('validation_failed', undefined, fieldErrors(err))
+  if (hasZodFastifySchemaValidationErrors(err))
+    return new AppError('validation_failed', undefined, fieldErrors(err))
   if (err.validation) return new AppError('validation_failed', undefined, fieldErrors(err))
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -25,6 +27,10 @@ export function classify(err: FastifyError): AppError {
       return new AppError('invalid_json')
     case '23505':
       return new AppError('conflict')
+    // Postgres refuses NUL (\u0000) in text and jsonb: 22021 in text, 22P05 in jsonb. The client sent it.
+    case '22021':
+    case '22P05':
+      return new AppError('validation_failed', 'Text must not contain NUL (\\u0000) characters')
   }
   if (err instanceof SyntaxError && err.statusCode === 400) return new AppError('invalid_json')
   if (err.statusCode === 429) return new AppError('rate_limited')
@@ -52,6 +58,12 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     void reply
       .code(404)
       .type('application/problem+json')
-      .send(toProblem(new AppError('route_not_found', `${req.method} ${req.url.split('?')[0]} does not exist`), req.url, req.id))
+      .send(
+        toProblem(
+          new AppError('route_not_found', `${req.method} ${req.url.split('?')[0]} does not exist`),
+          req.url,
+          req.id,
+        ),
+      )
   })
 })

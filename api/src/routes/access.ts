@@ -11,7 +11,10 @@ const admin = { role: 'admin', scopes: ['admin'] } as const
 export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/members',
-    { schema: { tags: ['members'], querystring: PageQuery, response: { 200: pageOf(Member) } }, config: { access: { role: 'viewer', scopes: ['admin'] } } },
+    {
+      schema: { tags: ['members'], querystring: PageQuery, response: { 200: pageOf(Member) } },
+      config: { access: { role: 'viewer', scopes: ['admin'] } },
+    },
     async (req) => access.listOrgMembers(deps, authOf(req), req.query),
   )
   app.post(
@@ -21,17 +24,26 @@ export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
   )
   app.get(
     '/api-keys',
-    { schema: { tags: ['api-keys'], querystring: PageQuery, response: { 200: pageOf(ApiKeyDto) } }, config: { access: admin } },
+    {
+      schema: { tags: ['api-keys'], querystring: PageQuery, response: { 200: pageOf(ApiKeyDto) } },
+      config: { access: admin },
+    },
     async (req) => access.listKeys(deps, authOf(req), req.query),
   )
   app.post(
     '/api-keys',
-    { schema: { tags: ['api-keys'], body: NewApiKey, response: { 201: CreatedApiKey } }, config: { access: admin } },
+    {
+      schema: { tags: ['api-keys'], body: NewApiKey, response: { 201: CreatedApiKey } },
+      config: { access: admin },
+    },
     async (req, reply) => reply.code(201).send(await access.createApiKey(deps, req, authOf(req), req.body)),
   )
   app.delete(
     '/api-keys/:id',
-    { schema: { tags: ['api-keys'], params: IdParams, response: { 204: z.null() } }, config: { access: admin } },
+    {
+      schema: { tags: ['api-keys'], params: IdParams, response: { 204: z.null() } },
+      config: { access: admin },
+    },
     async (req, reply) => {
       await access.deleteKey(deps, req, authOf(req), req.params.id)
       return reply.code(204).send(null)

@@ -11,22 +11,35 @@ const read = { role: 'viewer', scopes: ['conversations:write', 'analytics:read']
 const write = { role: 'admin', scopes: ['admin'] } as const
 
 export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  app.get('/agents', { schema: { tags, querystring: PageQuery, response: { 200: pageOf(Agent) } }, config: { access: read } }, async (req) =>
-    agents.listOrgAgents(deps, authOf(req), req.query),
+  app.get(
+    '/agents',
+    { schema: { tags, querystring: PageQuery, response: { 200: pageOf(Agent) } }, config: { access: read } },
+    async (req) => agents.listOrgAgents(deps, authOf(req), req.query),
   )
-  app.post('/agents', { schema: { tags, body: NewAgent, response: { 201: Agent } }, config: { access: write } }, async (req, reply) =>
-    reply.code(201).send(await agents.createAgent(deps, req, authOf(req), req.body)),
+  app.post(
+    '/agents',
+    { schema: { tags, body: NewAgent, response: { 201: Agent } }, config: { access: write } },
+    async (req, reply) => reply.code(201).send(await agents.createAgent(deps, req, authOf(req), req.body)),
   )
-  app.get('/agents/:id', { schema: { tags, params: IdParams, response: { 200: Agent } }, config: { access: read } }, async (req) =>
-    agents.readAgent(deps, authOf(req), req.params.id),
+  app.get(
+    '/agents/:id',
+    { schema: { tags, params: IdParams, response: { 200: Agent } }, config: { access: read } },
+    async (req) => agents.readAgent(deps, authOf(req), req.params.id),
   )
   app.patch(
     '/agents/:id',
-    { schema: { tags, params: IdParams, body: AgentPatch, response: { 200: Agent } }, config: { access: write } },
+    {
+      schema: { tags, params: IdParams, body: AgentPatch, response: { 200: Agent } },
+      config: { access: write },
+    },
     async (req) => agents.patchAgent(deps, req, authOf(req), req.params.id, req.body),
   )
-  app.delete('/agents/:id', { schema: { tags, params: IdParams, response: { 204: z.null() } }, config: { access: write } }, async (req, reply) => {
-    await agents.removeAgent(deps, req, authOf(req), req.params.id)
-    return reply.code(204).send(null)
-  })
+  app.delete(
+    '/agents/:id',
+    { schema: { tags, params: IdParams, response: { 204: z.null() } }, config: { access: write } },
+    async (req, reply) => {
+      await agents.removeAgent(deps, req, authOf(req), req.params.id)
+      return reply.code(204).send(null)
+    },
+  )
 }

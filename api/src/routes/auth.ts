@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
@@ -11,27 +12,49 @@ import { CSRF_COOKIE, CSRF_HEADER } from '../auth/cookies.js'
 const tags = ['auth']
 
 export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const perIp = { max: deps.config.loginLimitPerMinute, timeWindow: '1 minute', keyGenerator: (req: { ip: string }) => `ip:${req.ip}` }
-  // A second limiter keyed by the account, so rotating IPs does not buy more guesses at one password.
-  const perAccount = app.rateLimit({
+  const perIp = {
     max: deps.config.loginLimitPerMinute,
     timeWindow: '1 minute',
-    keyGenerator: (req) => `acct:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+    keyGenerator: (req: { ip: string }) => `ip:${req.ip}`,
+  }
+  // A second limiter keyed by the account, so rotating IPs does not buy more guesses at one password.
+  // createRateLimit (not app.rateLimit): the per-IP hook already ran on this request, and
+  // app.rateLimit() skips a request that another limiter has counted.
+  const accountLimit = app.createRateLimit({
+    max: deps.config.loginLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (req) =>
+      `acct:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
   })
+  const perAccount = async (req: FastifyRequest) => {
+    const r = await accountLimit(req)
+    if (!r.isAllowed && r.isExceeded)
+      throw new AppError('rate_limited', 'Too many attempts for this account; wait a minute')
+  }
 
   app.post(
     '/auth/signup',
-    { schema: { tags, body: SignupBody, response: { 201: Me } }, config: { access: 'public', rateLimit: perIp } },
+    {
+      schema: { tags, body: SignupBody, response: { 201: Me } },
+      config: { access: 'public', rateLimit: perIp },
+    },
     async (req, reply) => reply.code(201).send(await auth.signup(deps, req, reply, req.body)),
   )
   app.post(
     '/auth/login',
-    { schema: { tags, body: LoginBody, response: { 200: Me } }, config: { access: 'public', rateLimit: perIp }, preHandler: perAccount },
+    {
+      schema: { tags, body: LoginBody, response: { 200: Me } },
+      config: { access: 'public', rateLimit: perIp },
+      preHandler: perAccount,
+    },
     async (req, reply) => auth.login(deps, reply, req.body),
   )
   app.post(
     '/auth/accept-invite',
-    { schema: { tags, body: AcceptInviteBody, response: { 201: Me } }, config: { access: 'public', rateLimit: perIp } },
+    {
+      schema: { tags, body: AcceptInviteBody, response: { 201: Me } },
+      config: { access: 'public', rateLimit: perIp },
+    },
     async (req, reply) => reply.code(201).send(await auth.acceptInvite(deps, req, reply, req.body)),
   )
   app.post(

@@ -22,11 +22,15 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
   app.post(
     '/conversations',
     { schema: { tags, body: NewConversation, response: { 201: Conversation } }, config: { access: write } },
-    async (req, reply) => reply.code(201).send(await conversations.openConversation(deps, req, authOf(req), req.body)),
+    async (req, reply) =>
+      reply.code(201).send(await conversations.openConversation(deps, req, authOf(req), req.body)),
   )
   app.get(
     '/conversations',
-    { schema: { tags, querystring: ConversationQuery, response: { 200: pageOf(Conversation) } }, config: { access: read } },
+    {
+      schema: { tags, querystring: ConversationQuery, response: { 200: pageOf(Conversation) } },
+      config: { access: read },
+    },
     async (req) => {
       const { limit, cursor, from, to, ...filters } = req.query
       return conversations.listOrgConversations(
@@ -44,12 +48,22 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
   )
   app.post(
     '/conversations/:id/feedback',
-    { schema: { tags, params: IdParams, body: NewFeedback, response: { 201: FeedbackDto } }, config: { access: write } },
-    async (req, reply) => reply.code(201).send(await conversations.addFeedback(deps, req, authOf(req), req.params.id, req.body)),
+    {
+      schema: { tags, params: IdParams, body: NewFeedback, response: { 201: FeedbackDto } },
+      config: { access: write },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await conversations.addFeedback(deps, req, authOf(req), req.params.id, req.body)),
   )
   app.post(
     '/conversations/:id/outcome',
-    { schema: { tags, params: IdParams, body: NewOutcome, response: { 201: OutcomeDto } }, config: { access: write } },
-    async (req, reply) => reply.code(201).send(await conversations.recordOutcome(deps, req, authOf(req), req.params.id, req.body)),
+    {
+      schema: { tags, params: IdParams, body: NewOutcome, response: { 201: OutcomeDto } },
+      config: { access: write },
+    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await conversations.recordOutcome(deps, req, authOf(req), req.params.id, req.body)),
   )
 }

@@ -7,17 +7,28 @@ import { AppError } from '../errors.js'
 const Ready = z.object({ status: z.literal('ready'), postgres: z.string(), clickhouse: z.string() })
 
 export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  app.get('/healthz', { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } }, config: { access: 'public' } }, async () => ({
-    status: 'ok' as const,
-  }))
-  app.get('/readyz', { schema: { tags: ['health'], response: { 200: Ready } }, config: { access: 'public' } }, async (req) => {
-    try {
-      await sql`SELECT 1`.execute(deps.db)
-      await deps.ch.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json())
-    } catch (err) {
-      req.log.warn({ err }, 'readiness check failed')
-      throw new AppError('unavailable')
-    }
-    return { status: 'ready' as const, postgres: deps.stores.postgres, clickhouse: deps.stores.clickhouse }
-  })
+  app.get(
+    '/healthz',
+    {
+      schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } },
+      config: { access: 'public' },
+    },
+    async () => ({
+      status: 'ok' as const,
+    }),
+  )
+  app.get(
+    '/readyz',
+    { schema: { tags: ['health'], response: { 200: Ready } }, config: { access: 'public' } },
+    async (req) => {
+      try {
+        await sql`SELECT 1`.execute(deps.db)
+        await deps.ch.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json())
+      } catch (err) {
+        req.log.warn({ err }, 'readiness check failed')
+        throw new AppError('unavailable')
+      }
+      return { status: 'ready' as const, postgres: deps.stores.postgres, clickhouse: deps.stores.clickhouse }
+    },
+  )
 }

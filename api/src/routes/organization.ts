@@ -8,17 +8,26 @@ import * as org from '../services/organization.js'
 export const organizationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/organization',
-    { schema: { tags: ['organization'], response: { 200: Organization } }, config: { access: { role: 'viewer', scopes: ['conversations:write', 'analytics:read'] } } },
+    {
+      schema: { tags: ['organization'], response: { 200: Organization } },
+      config: { access: { role: 'viewer', scopes: ['conversations:write', 'analytics:read'] } },
+    },
     async (req) => org.readOrganization(deps, authOf(req)),
   )
   app.patch(
     '/organization/roi-assumptions',
-    { schema: { tags: ['organization'], body: RoiPatch, response: { 200: Organization } }, config: { access: { role: 'admin', scopes: ['admin'] } } },
+    {
+      schema: { tags: ['organization'], body: RoiPatch, response: { 200: Organization } },
+      config: { access: { role: 'admin', scopes: ['admin'] } },
+    },
     async (req) => org.patchRoiAssumptions(deps, req, authOf(req), req.body),
   )
   app.get(
     '/audit-log',
-    { schema: { tags: ['organization'], querystring: PageQuery, response: { 200: pageOf(AuditEntry) } }, config: { access: { role: 'admin', scopes: ['admin'] } } },
+    {
+      schema: { tags: ['organization'], querystring: PageQuery, response: { 200: pageOf(AuditEntry) } },
+      config: { access: { role: 'admin', scopes: ['admin'] } },
+    },
     async (req) => org.listAuditLog(deps, authOf(req), req.query),
   )
 }

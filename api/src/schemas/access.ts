@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Role, Scope, Timestamp } from './common.js'
+import { Email, Id, Role, Scope, Timestamp } from './common.js'
 
 export const Member = z.object({
   id: Id,
@@ -13,7 +13,7 @@ export const Member = z.object({
   inviteToken: z.string().optional(),
 })
 
-export const NewMember = z.object({ email: z.email().max(254), role: Role }).strict()
+export const NewMember = z.object({ email: Email, role: Role }).strict()
 
 export const ApiKeyDto = z.object({
   id: Id,
@@ -24,6 +24,6 @@ export const ApiKeyDto = z.object({
   lastUsedAt: Timestamp.nullable(),
 })
 export const NewApiKey = z
-  .object({ name: z.string().trim().min(1).max(100), scopes: z.array(Scope).min(1).max(3) })
+  .object({ name: z.string().max(100).trim().min(1), scopes: z.array(Scope).min(1).max(3) })
   .strict()
 export const CreatedApiKey = ApiKeyDto.extend({ secret: z.string() })

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { Id, Role, Vertical } from './common.js'
+import { Email, Id, Role, Vertical } from './common.js'
 
-const Email = z.email().max(254)
 // NIST 800-63B: length over composition rules; cap it so scrypt input stays bounded.
 const Password = z.string().min(10, 'at least 10 characters').max(200)
 
@@ -9,16 +8,20 @@ export const SignupBody = z
   .object({
     email: Email,
     password: Password,
-    organizationName: z.string().trim().min(1).max(120),
+    organizationName: z.string().max(120).trim().min(1),
     vertical: Vertical,
-    name: z.string().trim().min(1).max(120).optional(),
+    name: z.string().max(120).trim().min(1).optional(),
   })
   .strict()
 
 export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) }).strict()
 
 export const AcceptInviteBody = z
-  .object({ token: z.string().min(10).max(200), password: Password, name: z.string().trim().min(1).max(120).optional() })
+  .object({
+    token: z.string().min(10).max(200),
+    password: Password,
+    name: z.string().max(120).trim().min(1).optional(),
+  })
   .strict()
 
 export const Me = z.object({

@@ -4,6 +4,17 @@ import { ROLES, SCOPES, VERTICALS } from '@luneo/warehouse'
 export const Id = z.uuid({ message: 'must be a UUID' })
 export const IdParams = z.object({ id: Id }).strict()
 export const Timestamp = z.iso.datetime({ offset: true })
+/**
+ * An address within RFC 5321's limits: 254 in all, a local part of 64, domain labels of 63. The
+ * document says `format: email`, and clients that check the format refuse longer parts.
+ */
+export const Email = z
+  .email()
+  .max(254)
+  .refine((e) => {
+    const [local = '', domain = ''] = e.split('@')
+    return local.length <= 64 && domain.split('.').every((label) => label.length <= 63)
+  }, 'local part at most 64 characters, domain labels at most 63')
 export const Vertical = z.enum(VERTICALS)
 export const Role = z.enum(ROLES)
 export const Scope = z.enum(SCOPES)

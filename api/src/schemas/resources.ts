@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CHANNELS, CONVERSATION_STATUSES, OUTCOME_TYPES } from '@luneo/warehouse'
-import { Id, Timestamp, Vertical } from './common.js'
+import { Email, Id, Timestamp, Vertical } from './common.js'
 
 export const AgentSettings = z
   .object({
@@ -22,19 +22,29 @@ export const Agent = z.object({
 })
 export const NewAgent = z
   .object({
-    name: z.string().trim().min(1).max(120),
+    name: z.string().max(120).trim().min(1),
     vertical: Vertical.optional(),
     promptVersionId: Id.optional(),
     settings: AgentSettings.optional(),
   })
   .strict()
 export const AgentPatch = z
-  .object({ name: z.string().trim().min(1).max(120).optional(), promptVersionId: Id.nullable().optional(), settings: AgentSettings.optional() })
+  .object({
+    name: z.string().max(120).trim().min(1).optional(),
+    promptVersionId: Id.nullable().optional(),
+    settings: AgentSettings.optional(),
+  })
   .strict()
 
-export const KnowledgeBase = z.object({ id: Id, name: z.string(), description: z.string().nullable(), createdAt: Timestamp, updatedAt: Timestamp })
+export const KnowledgeBase = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
 export const NewKnowledgeBase = z
-  .object({ name: z.string().trim().min(1).max(120), description: z.string().max(2000).optional() })
+  .object({ name: z.string().max(120).trim().min(1), description: z.string().max(2000).optional() })
   .strict()
 
 export const DocumentDto = z.object({
@@ -47,7 +57,7 @@ export const DocumentDto = z.object({
   updatedAt: Timestamp,
 })
 export const NewDocument = z
-  .object({ title: z.string().trim().min(1).max(300), text: z.string().min(1).max(200_000) })
+  .object({ title: z.string().max(300).trim().min(1), text: z.string().min(1).max(200_000) })
   .strict()
 export const DocumentParams = z.object({ id: Id, docId: Id }).strict()
 
@@ -55,9 +65,21 @@ const Channel = z.enum(CHANNELS)
 const Status = z.enum(CONVERSATION_STATUSES)
 
 export const ContactIn = z
-  .object({ email: z.email().max(254).optional(), phone: z.string().regex(/^\+?[0-9 ().-]{6,25}$/).optional(), name: z.string().trim().min(1).max(120).optional() })
+  .object({
+    email: Email.optional(),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 ().-]{6,25}$/)
+      .optional(),
+    name: z.string().max(120).trim().min(1).optional(),
+  })
   .strict()
-export const Contact = z.object({ id: Id, email: z.string().nullable(), phone: z.string().nullable(), name: z.string().nullable() })
+export const Contact = z.object({
+  id: Id,
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  name: z.string().nullable(),
+})
 
 export const Conversation = z.object({
   id: Id,
@@ -70,7 +92,9 @@ export const Conversation = z.object({
   updatedAt: Timestamp,
   lastMessageAt: Timestamp.nullable(),
 })
-export const NewConversation = z.object({ agentId: Id, channel: Channel, contact: ContactIn.optional() }).strict()
+export const NewConversation = z
+  .object({ agentId: Id, channel: Channel, contact: ContactIn.optional() })
+  .strict()
 export const ConversationQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -90,10 +114,17 @@ export const MessageDto = z.object({
   text: z.string(),
   createdAt: Timestamp,
 })
-export const ConversationDetail = Conversation.extend({ contact: Contact.nullable(), messages: z.array(MessageDto) })
+export const ConversationDetail = Conversation.extend({
+  contact: Contact.nullable(),
+  messages: z.array(MessageDto),
+})
 
 export const NewFeedback = z
-  .object({ rating: z.enum(['positive', 'negative']), csat: z.number().int().min(1).max(5).optional(), comment: z.string().max(2000).optional() })
+  .object({
+    rating: z.enum(['positive', 'negative']),
+    csat: z.number().int().min(1).max(5).optional(),
+    comment: z.string().max(2000).optional(),
+  })
   .strict()
 export const FeedbackDto = z.object({
   id: Id,
@@ -108,7 +139,10 @@ export const NewOutcome = z
   .object({
     type: z.enum(OUTCOME_TYPES),
     amount: z.number().nonnegative().max(1e12).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR').optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR')
+      .optional(),
   })
   .strict()
 export const OutcomeDto = z.object({
@@ -125,14 +159,21 @@ export const Organization = z.object({
   name: z.string(),
   vertical: Vertical,
   complianceApproved: z.boolean(),
-  roiAssumptions: z.object({ minutesPerConversation: z.number(), hourlyCost: z.number(), currency: z.string() }),
+  roiAssumptions: z.object({
+    minutesPerConversation: z.number(),
+    hourlyCost: z.number(),
+    currency: z.string(),
+  }),
   createdAt: Timestamp,
 })
 export const RoiPatch = z
   .object({
     minutesPerConversation: z.number().positive().max(600).optional(),
     hourlyCost: z.number().nonnegative().max(10_000).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
   })
   .strict()
 

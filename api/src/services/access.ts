@@ -28,23 +28,48 @@ export async function listOrgMembers(deps: AppDeps, auth: Auth, page: PageReques
   const p = await listMembers(deps.db, auth.organizationId, page)
   return {
     nextCursor: p.nextCursor,
-    items: p.items.map(
-      (m): MemberDto => ({ id: m.id, userId: m.user_id, email: m.email, name: m.name, role: m.role, status: 'active', createdAt: iso(m.created_at) }),
-    ),
+    items: p.items.map((m): MemberDto => ({
+      id: m.id,
+      userId: m.user_id,
+      email: m.email,
+      name: m.name,
+      role: m.role,
+      status: 'active',
+      createdAt: iso(m.created_at),
+    })),
   }
 }
 
 /** Adds an existing user at once, or creates an invitation whose token is shown once. */
-export async function addMember(deps: AppDeps, req: FastifyRequest, auth: Auth, body: z.infer<typeof NewMember>): Promise<MemberDto> {
+export async function addMember(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  body: z.infer<typeof NewMember>,
+): Promise<MemberDto> {
   const myRank = auth.actor.type === 'user' ? ROLE_RANK[auth.actor.role] : ROLE_RANK.admin
   if (ROLE_RANK[body.role] > myRank) throw new AppError('forbidden', `You cannot grant ${body.role}`)
   return deps.db.transaction().execute(async (trx) => {
     const user = await findUserByEmail(trx, body.email)
     if (user) {
-      if (await getMembership(trx, auth.organizationId, user.id)) throw new AppError('conflict', 'Already a member')
-      const m = await insertMembership(trx, { id: newId(), organization_id: auth.organizationId, user_id: user.id, role: body.role })
+      if (await getMembership(trx, auth.organizationId, user.id))
+        throw new AppError('conflict', 'Already a member')
+      const m = await insertMembership(trx, {
+        id: newId(),
+        organization_id: auth.organizationId,
+        user_id: user.id,
+        role: body.role,
+      })
       await audit(trx, req, auth, 'member.added', { type: 'membership', id: m.id }, { role: body.role })
-      return { id: m.id, userId: user.id, email: user.email, name: user.name, role: m.role, status: 'active', createdAt: iso(m.created_at) }
+      return {
+        id: m.id,
+        userId: user.id,
+        email: user.email,
+        name: user.name,
+        role: m.role,
+        status: 'active',
+        createdAt: iso(m.created_at),
+      }
     }
     const token = randomToken()
     const inv = await insertInvitation(trx, {
@@ -57,7 +82,16 @@ export async function addMember(deps: AppDeps, req: FastifyRequest, auth: Auth, 
       expires_at: new Date(Date.now() + INVITE_TTL_MS),
     })
     await audit(trx, req, auth, 'member.invited', { type: 'invitation', id: inv.id }, { role: body.role })
-    return { id: inv.id, userId: null, email: inv.email, name: null, role: inv.role, status: 'invited', createdAt: iso(inv.created_at), inviteToken: token }
+    return {
+      id: inv.id,
+      userId: null,
+      email: inv.email,
+      name: null,
+      role: inv.role,
+      status: 'invited',
+      createdAt: iso(inv.created_at),
+      inviteToken: token,
+    }
   })
 }
 

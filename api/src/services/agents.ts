@@ -33,7 +33,12 @@ export const toAgentDto = (a: Agent): z.infer<typeof AgentDto> => ({
   updatedAt: iso(a.updated_at),
 })
 
-export async function createAgent(deps: AppDeps, req: FastifyRequest, auth: Auth, body: z.infer<typeof NewAgent>) {
+export async function createAgent(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  body: z.infer<typeof NewAgent>,
+) {
   return deps.db.transaction().execute(async (trx) => {
     const org = await getOrganization(trx, auth.organizationId)
     if (!org) throw notFound('Organization')
@@ -50,10 +55,14 @@ export async function createAgent(deps: AppDeps, req: FastifyRequest, auth: Auth
     })
     await audit(trx, req, auth, 'agent.created', { type: 'agent', id: agent.id })
     await appendToOutbox(trx, [
-      buildEvent('agent.created', { organizationId: auth.organizationId, vertical, correlationId: req.id, agentId: agent.id }, {
-        name: agent.name,
-        vertical,
-      }),
+      buildEvent(
+        'agent.created',
+        { organizationId: auth.organizationId, vertical, correlationId: req.id, agentId: agent.id },
+        {
+          name: agent.name,
+          vertical,
+        },
+      ),
     ])
     return toAgentDto(agent)
   })
@@ -70,7 +79,13 @@ export async function listOrgAgents(deps: AppDeps, auth: Auth, page: PageRequest
   return { nextCursor: p.nextCursor, items: p.items.map(toAgentDto) }
 }
 
-export async function patchAgent(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string, body: z.infer<typeof AgentPatch>) {
+export async function patchAgent(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  id: string,
+  body: z.infer<typeof AgentPatch>,
+) {
   return deps.db.transaction().execute(async (trx) => {
     const agent = await updateAgent(trx, auth.organizationId, id, {
       name: body.name,

@@ -39,12 +39,26 @@ async function meOf(db: Db, userId: string, organizationId: string): Promise<Me>
 }
 
 /** Creates an organization, its owner and a session, atomically. */
-export async function signup(deps: AppDeps, req: FastifyRequest, reply: FastifyReply, body: z.infer<typeof SignupBody>): Promise<Me> {
+export async function signup(
+  deps: AppDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: z.infer<typeof SignupBody>,
+): Promise<Me> {
   const passwordHash = await hashPassword(body.password)
   return deps.db.transaction().execute(async (trx) => {
     if (await findUserByEmail(trx, body.email)) throw new AppError('email_taken')
-    const org = await insertOrganization(trx, { id: newId(), name: body.organizationName, vertical: body.vertical })
-    const user = await insertUser(trx, { id: newId(), email: body.email.toLowerCase(), name: body.name ?? null, password_hash: passwordHash })
+    const org = await insertOrganization(trx, {
+      id: newId(),
+      name: body.organizationName,
+      vertical: body.vertical,
+    })
+    const user = await insertUser(trx, {
+      id: newId(),
+      email: body.email.toLowerCase(),
+      name: body.name ?? null,
+      password_hash: passwordHash,
+    })
     await insertMembership(trx, { id: newId(), organization_id: org.id, user_id: user.id, role: 'owner' })
     const sessionId = await openSession(deps, trx, reply, user.id, org.id)
     const auth: Auth = {
@@ -55,17 +69,25 @@ export async function signup(deps: AppDeps, req: FastifyRequest, reply: FastifyR
     }
     await audit(trx, req, auth, 'organization.created', { type: 'organization', id: org.id })
     await appendToOutbox(trx, [
-      buildEvent('organization.created', { organizationId: org.id, vertical: org.vertical, correlationId: req.id }, {
-        name: org.name,
-        vertical: org.vertical,
-      }),
+      buildEvent(
+        'organization.created',
+        { organizationId: org.id, vertical: org.vertical, correlationId: req.id },
+        {
+          name: org.name,
+          vertical: org.vertical,
+        },
+      ),
     ])
     return meOf(trx, user.id, org.id)
   })
 }
 
 /** Checks the password in constant time whether or not the email exists, then opens a session. */
-export async function login(deps: AppDeps, reply: FastifyReply, body: z.infer<typeof LoginBody>): Promise<Me> {
+export async function login(
+  deps: AppDeps,
+  reply: FastifyReply,
+  body: z.infer<typeof LoginBody>,
+): Promise<Me> {
   const user = await findUserByEmail(deps.db, body.email)
   const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()))
   if (!user || !ok) throw new AppError('invalid_credentials')
@@ -86,7 +108,13 @@ export async function refresh(deps: AppDeps, req: FastifyRequest, reply: Fastify
   const sessionId = presented?.split('.')[0]
   if (!presented || !sessionId) throw new AppError('unauthenticated', 'No refresh token')
   const next = `${sessionId}.${randomToken()}`
-  const s = await rotateRefresh(deps.db, sessionId, sha256(presented), sha256(next), new Date(Date.now() + REFRESH_TTL_MS))
+  const s = await rotateRefresh(
+    deps.db,
+    sessionId,
+    sha256(presented),
+    sha256(next),
+    new Date(Date.now() + REFRESH_TTL_MS),
+  )
   if (!s) {
     clearSessionCookies(reply)
     throw new AppError('unauthenticated', 'Refresh token is not valid: sign in again')
@@ -111,9 +139,20 @@ export async function acceptInvite(
   return deps.db.transaction().execute(async (trx) => {
     const inv = await consumeInvitation(trx, sha256(body.token))
     if (!inv) throw new AppError('not_found', 'Invitation not found or expired')
-    if (await findUserByEmail(trx, inv.email)) throw new AppError('email_taken', 'Sign in and ask to be added instead')
-    const user = await insertUser(trx, { id: newId(), email: inv.email, name: body.name ?? null, password_hash: passwordHash })
-    await insertMembership(trx, { id: newId(), organization_id: inv.organization_id, user_id: user.id, role: inv.role })
+    if (await findUserByEmail(trx, inv.email))
+      throw new AppError('email_taken', 'Sign in and ask to be added instead')
+    const user = await insertUser(trx, {
+      id: newId(),
+      email: inv.email,
+      name: body.name ?? null,
+      password_hash: passwordHash,
+    })
+    await insertMembership(trx, {
+      id: newId(),
+      organization_id: inv.organization_id,
+      user_id: user.id,
+      role: inv.role,
+    })
     const org = await getOrganization(trx, inv.organization_id)
     const sessionId = await openSession(deps, trx, reply, user.id, inv.organization_id)
     await audit(

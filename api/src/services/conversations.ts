@@ -49,10 +49,18 @@ function eventContext(req: FastifyRequest, auth: Auth, c: Conversation): EventCo
 }
 
 /** Opens a conversation (merging the contact profile) and emits conversation.started, in one transaction. */
-export async function openConversation(deps: AppDeps, req: FastifyRequest, auth: Auth, body: z.infer<typeof NewConversation>) {
+export async function openConversation(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  body: z.infer<typeof NewConversation>,
+) {
   const result = await deps.db.transaction().execute(async (trx) => {
     if (!(await getAgent(trx, auth.organizationId, body.agentId))) throw notFound('Agent')
-    const contact = body.contact && Object.keys(body.contact).length > 0 ? await upsertContact(trx, auth.organizationId, newId(), body.contact) : null
+    const contact =
+      body.contact && Object.keys(body.contact).length > 0
+        ? await upsertContact(trx, auth.organizationId, newId(), body.contact)
+        : null
     const c = await insertConversation(trx, {
       id: newId(),
       organization_id: auth.organizationId,
@@ -61,7 +69,12 @@ export async function openConversation(deps: AppDeps, req: FastifyRequest, auth:
       channel: body.channel,
     })
     deps.faultPoint?.('conversation.before_outbox')
-    await appendToOutbox(trx, [buildEvent('conversation.started', eventContext(req, auth, c), { channel: c.channel, hasContact: contact !== null })])
+    await appendToOutbox(trx, [
+      buildEvent('conversation.started', eventContext(req, auth, c), {
+        channel: c.channel,
+        hasContact: contact !== null,
+      }),
+    ])
     deps.faultPoint?.('conversation.before_audit')
     await audit(trx, req, auth, 'conversation.created', { type: 'conversation', id: c.id })
     return toConversationDto(c)
@@ -70,7 +83,12 @@ export async function openConversation(deps: AppDeps, req: FastifyRequest, auth:
   return result
 }
 
-export async function listOrgConversations(deps: AppDeps, auth: Auth, filters: ConversationFilters, page: PageRequest) {
+export async function listOrgConversations(
+  deps: AppDeps,
+  auth: Auth,
+  filters: ConversationFilters,
+  page: PageRequest,
+) {
   const p = await listConversations(deps.db, auth.organizationId, filters, page)
   return { nextCursor: p.nextCursor, items: p.items.map(toConversationDto) }
 }
@@ -84,7 +102,9 @@ export async function readConversation(deps: AppDeps, auth: Auth, id: string) {
   ])
   return {
     ...toConversationDto(c),
-    contact: contact ? { id: contact.id, email: contact.email, phone: contact.phone, name: contact.name } : null,
+    contact: contact
+      ? { id: contact.id, email: contact.email, phone: contact.phone, name: contact.name }
+      : null,
     messages: messages.map((m) => ({ id: m.id, role: m.role, text: m.text, createdAt: iso(m.created_at) })),
   }
 }
@@ -95,7 +115,13 @@ async function requireConversation(trx: Db, auth: Auth, id: string): Promise<Con
   return c
 }
 
-export async function addFeedback(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string, body: z.infer<typeof NewFeedback>) {
+export async function addFeedback(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  id: string,
+  body: z.infer<typeof NewFeedback>,
+) {
   const result = await deps.db.transaction().execute(async (trx) => {
     const c = await requireConversation(trx, auth, id)
     const f = await insertFeedback(trx, {
@@ -108,9 +134,22 @@ export async function addFeedback(deps: AppDeps, req: FastifyRequest, auth: Auth
     })
     deps.faultPoint?.('feedback.before_outbox')
     // The free-text comment stays in Postgres: events carry no raw customer text.
-    await appendToOutbox(trx, [buildEvent('feedback.submitted', eventContext(req, auth, c), { feedbackId: f.id, rating: f.rating, csat: f.csat })])
+    await appendToOutbox(trx, [
+      buildEvent('feedback.submitted', eventContext(req, auth, c), {
+        feedbackId: f.id,
+        rating: f.rating,
+        csat: f.csat,
+      }),
+    ])
     await audit(trx, req, auth, 'feedback.created', { type: 'feedback', id: f.id })
-    return { id: f.id, conversationId: id, rating: f.rating, csat: f.csat, comment: f.comment, createdAt: iso(f.created_at) }
+    return {
+      id: f.id,
+      conversationId: id,
+      rating: f.rating,
+      csat: f.csat,
+      comment: f.comment,
+      createdAt: iso(f.created_at),
+    }
   })
   deps.onEventsCommitted?.()
   return result
@@ -118,19 +157,46 @@ export async function addFeedback(deps: AppDeps, req: FastifyRequest, auth: Auth
 
 const STATUS_AFTER = { resolved: 'resolved', handoff: 'handed_off' } as const
 
-export async function recordOutcome(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string, body: z.infer<typeof NewOutcome>) {
+export async function recordOutcome(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  id: string,
+  body: z.infer<typeof NewOutcome>,
+) {
   const result = await deps.db.transaction().execute(async (trx) => {
     const c = await requireConversation(trx, auth, id)
     const org = await getOrganization(trx, auth.organizationId)
     const amount = body.amount ?? null
     const currency = amount === null ? null : (body.currency ?? org?.currency ?? 'USD')
-    const o = await insertOutcome(trx, { id: newId(), organization_id: auth.organizationId, conversation_id: id, type: body.type, amount, currency })
+    const o = await insertOutcome(trx, {
+      id: newId(),
+      organization_id: auth.organizationId,
+      conversation_id: id,
+      type: body.type,
+      amount,
+      currency,
+    })
     const status = body.type === 'resolved' || body.type === 'handoff' ? STATUS_AFTER[body.type] : undefined
     if (status) await setConversationStatus(trx, auth.organizationId, id, status)
     deps.faultPoint?.('outcome.before_outbox')
-    await appendToOutbox(trx, [buildEvent('outcome.recorded', eventContext(req, auth, c), { outcomeId: o.id, type: o.type, amount, currency })])
+    await appendToOutbox(trx, [
+      buildEvent('outcome.recorded', eventContext(req, auth, c), {
+        outcomeId: o.id,
+        type: o.type,
+        amount,
+        currency,
+      }),
+    ])
     await audit(trx, req, auth, 'outcome.recorded', { type: 'outcome', id: o.id }, { type: o.type })
-    return { id: o.id, conversationId: id, type: o.type, amount: o.amount, currency: o.currency, createdAt: iso(o.created_at) }
+    return {
+      id: o.id,
+      conversationId: id,
+      type: o.type,
+      amount: o.amount,
+      currency: o.currency,
+      createdAt: iso(o.created_at),
+    }
   })
   deps.onEventsCommitted?.()
   return result

@@ -39,7 +39,12 @@ const toDocDto = (d: KnowledgeDocument) => ({
   updatedAt: iso(d.updated_at),
 })
 
-export async function createKnowledgeBase(deps: AppDeps, req: FastifyRequest, auth: Auth, body: z.infer<typeof NewKnowledgeBase>) {
+export async function createKnowledgeBase(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  body: z.infer<typeof NewKnowledgeBase>,
+) {
   return deps.db.transaction().execute(async (trx) => {
     const kb = await insertKnowledgeBase(trx, {
       id: newId(),
@@ -67,14 +72,25 @@ export async function listOrgKnowledgeBases(deps: AppDeps, auth: Auth, page: Pag
   return { nextCursor: p.nextCursor, items: p.items.map(toKbDto) }
 }
 
-export async function removeKnowledgeBase(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string): Promise<void> {
+export async function removeKnowledgeBase(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  id: string,
+): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     if (!(await deleteKnowledgeBase(trx, auth.organizationId, id))) throw notFound('Knowledge base')
     await audit(trx, req, auth, 'knowledge_base.deleted', { type: 'knowledge_base', id })
   })
 }
 
-export async function addDocument(deps: AppDeps, req: FastifyRequest, auth: Auth, kbId: string, body: z.infer<typeof NewDocument>) {
+export async function addDocument(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  kbId: string,
+  body: z.infer<typeof NewDocument>,
+) {
   return deps.db.transaction().execute(async (trx) => {
     if (!(await getKnowledgeBase(trx, auth.organizationId, kbId))) throw notFound('Knowledge base')
     const doc = await insertDocument(trx, {
@@ -85,7 +101,14 @@ export async function addDocument(deps: AppDeps, req: FastifyRequest, auth: Auth
       text: body.text,
       content_hash: createHash('sha256').update(body.text).digest('hex'),
     })
-    await audit(trx, req, auth, 'document.created', { type: 'knowledge_document', id: doc.id }, { knowledgeBaseId: kbId })
+    await audit(
+      trx,
+      req,
+      auth,
+      'document.created',
+      { type: 'knowledge_document', id: doc.id },
+      { knowledgeBaseId: kbId },
+    )
     return toDocDto(doc)
   })
 }
@@ -102,9 +125,22 @@ export async function readDocument(deps: AppDeps, auth: Auth, kbId: string, docI
   return toDocDto(doc)
 }
 
-export async function removeDocument(deps: AppDeps, req: FastifyRequest, auth: Auth, kbId: string, docId: string) {
+export async function removeDocument(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  kbId: string,
+  docId: string,
+) {
   await deps.db.transaction().execute(async (trx) => {
     if (!(await deleteDocument(trx, auth.organizationId, kbId, docId))) throw notFound('Document')
-    await audit(trx, req, auth, 'document.deleted', { type: 'knowledge_document', id: docId }, { knowledgeBaseId: kbId })
+    await audit(
+      trx,
+      req,
+      auth,
+      'document.deleted',
+      { type: 'knowledge_document', id: docId },
+      { knowledgeBaseId: kbId },
+    )
   })
 }

@@ -1,5 +1,11 @@
 import type { FastifyRequest } from 'fastify'
-import { getOrganization, listAudit, updateOrganizationRoi, type Organization, type PageRequest } from '@luneo/warehouse'
+import {
+  getOrganization,
+  listAudit,
+  updateOrganizationRoi,
+  type Organization,
+  type PageRequest,
+} from '@luneo/warehouse'
 import type { z } from 'zod'
 import type { AppDeps, Auth } from '../context.js'
 import { notFound } from '../errors.js'
@@ -12,7 +18,11 @@ const toOrgDto = (o: Organization) => ({
   name: o.name,
   vertical: o.vertical,
   complianceApproved: o.compliance_approved,
-  roiAssumptions: { minutesPerConversation: o.minutes_per_conversation, hourlyCost: o.hourly_cost, currency: o.currency },
+  roiAssumptions: {
+    minutesPerConversation: o.minutes_per_conversation,
+    hourlyCost: o.hourly_cost,
+    currency: o.currency,
+  },
   createdAt: iso(o.created_at),
 })
 
@@ -22,7 +32,12 @@ export async function readOrganization(deps: AppDeps, auth: Auth) {
   return toOrgDto(org)
 }
 
-export async function patchRoiAssumptions(deps: AppDeps, req: FastifyRequest, auth: Auth, body: z.infer<typeof RoiPatch>) {
+export async function patchRoiAssumptions(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  body: z.infer<typeof RoiPatch>,
+) {
   return deps.db.transaction().execute(async (trx) => {
     const org = await updateOrganizationRoi(trx, auth.organizationId, {
       minutes_per_conversation: body.minutesPerConversation,
@@ -30,7 +45,14 @@ export async function patchRoiAssumptions(deps: AppDeps, req: FastifyRequest, au
       currency: body.currency,
     })
     if (!org) throw notFound('Organization')
-    await audit(trx, req, auth, 'organization.roi_assumptions_updated', { type: 'organization', id: org.id }, body)
+    await audit(
+      trx,
+      req,
+      auth,
+      'organization.roi_assumptions_updated',
+      { type: 'organization', id: org.id },
+      body,
+    )
     return toOrgDto(org)
   })
 }

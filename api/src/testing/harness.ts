@@ -17,7 +17,10 @@ export interface TestApp {
  * A real app on real stores for a test file: a fresh Postgres (PGlite, or a throwaway database
  * on the server when LUNEO_TEST_DATABASE_URL is set) and chDB in a temp dir. Never a mock.
  */
-export async function startTestApp(overrides: Partial<Config> = {}, extra: Partial<AppDeps> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Config> = {},
+  extra: Partial<AppDeps> = {},
+): Promise<TestApp> {
   const pg = await openTestPostgres()
   const dir = tempDir('luneo-api-')
   let ch: ClickHouseHandle
@@ -28,8 +31,22 @@ export async function startTestApp(overrides: Partial<Config> = {}, extra: Parti
     await pg.close()
     throw err
   }
-  const config = { ...loadConfig({ NODE_ENV: 'test', LUNEO_LOG_LEVEL: 'silent', LUNEO_SECRET: 'test-secret-test-secret-test' }), ...overrides }
-  const deps: AppDeps = { config, db: pg.db, ch: ch.ch, secret: config.secret!, stores: { postgres: pg.kind, clickhouse: ch.kind }, ...extra }
+  const config = {
+    ...loadConfig({
+      NODE_ENV: 'test',
+      LUNEO_LOG_LEVEL: 'silent',
+      LUNEO_SECRET: 'test-secret-test-secret-test',
+    }),
+    ...overrides,
+  }
+  const deps: AppDeps = {
+    config,
+    db: pg.db,
+    ch: ch.ch,
+    secret: config.secret!,
+    stores: { postgres: pg.kind, clickhouse: ch.kind },
+    ...extra,
+  }
   const app = await buildApp(deps)
   await app.ready()
   const drainer = new OutboxDrainer(pg.db, createClickHouseSink(ch.ch))
@@ -72,7 +89,12 @@ export async function signup(app: FastifyInstance, vertical = 'ecommerce', name?
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/signup',
-    payload: { email: `owner${counter}-${Date.now()}@example.com`, password: 'correct horse battery', organizationName: name ?? `Org ${counter}`, vertical },
+    payload: {
+      email: `owner${counter}-${Date.now()}@example.com`,
+      password: 'correct horse battery',
+      organizationName: name ?? `Org ${counter}`,
+      vertical,
+    },
   })
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`)
   const me = res.json()
@@ -87,7 +109,12 @@ export function as(who: Session | string): Record<string, string> {
 
 /** Creates an API key with the given scopes for a session's organization. */
 export async function createKey(app: FastifyInstance, owner: Session, scopes: string[]): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: as(owner), payload: { name: 'test', scopes } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: as(owner),
+    payload: { name: 'test', scopes },
+  })
   if (res.statusCode !== 201) throw new Error(`api key failed: ${res.statusCode} ${res.body}`)
   return res.json().secret
 }
@@ -96,7 +123,12 @@ export async function createKey(app: FastifyInstance, owner: Session, scopes: st
 export async function addMember(app: FastifyInstance, owner: Session, role: string): Promise<Session> {
   counter += 1
   const email = `${role}${counter}-${Date.now()}@example.com`
-  const inv = await app.inject({ method: 'POST', url: '/api/v1/members', headers: as(owner), payload: { email, role } })
+  const inv = await app.inject({
+    method: 'POST',
+    url: '/api/v1/members',
+    headers: as(owner),
+    payload: { email, role },
+  })
   if (inv.statusCode !== 201) throw new Error(`invite failed: ${inv.statusCode} ${inv.body}`)
   const res = await app.inject({
     method: 'POST',

@@ -5,7 +5,10 @@ export type Ch = ClickHouseClient
 
 // Same answers from chDB and the server: 64-bit counts as JSON numbers (chDB's default; the
 // server quotes them unless told), ISO timestamps accepted on insert.
-const SETTINGS = { date_time_input_format: 'best_effort', output_format_json_quote_64bit_integers: 0 } as const
+const SETTINGS = {
+  date_time_input_format: 'best_effort',
+  output_format_json_quote_64bit_integers: 0,
+} as const
 
 export interface OpenClickHouseOptions {
   /** A server URL (CLICKHOUSE_URL), e.g. http://default:@127.0.0.1:8123/luneo. */

@@ -19,7 +19,10 @@ describe('clickhouse migrations', () => {
     const second = await migrateClickHouse(h.ch)
     expect(first).toEqual([1])
     expect(second).toEqual([])
-    const rs = await h.ch.query({ query: 'SELECT name FROM schema_migrations ORDER BY version', format: 'JSONEachRow' })
+    const rs = await h.ch.query({
+      query: 'SELECT name FROM schema_migrations ORDER BY version',
+      format: 'JSONEachRow',
+    })
     expect(await rs.json()).toEqual([{ name: 'events' }])
   })
 

@@ -29,8 +29,15 @@ const INT8_OID = 20
 export async function openPostgres(options: OpenPostgresOptions): Promise<PostgresHandle> {
   if (options.url) {
     // bigint columns (outbox.seq, counts) stay below 2^53: parse them as numbers in both modes.
-    const types = { getTypeParser: (oid: number, format?: any) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) }
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 20, types: types as any })
+    const types = {
+      getTypeParser: (oid: number, format?: any) =>
+        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format),
+    }
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 20,
+      types: types as any,
+    })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
@@ -47,7 +54,7 @@ function migrator(db: Kysely<any>): Migrator {
 }
 
 function check(result: MigrationResultSet): MigrationResultSet {
-  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error))
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(`migration failed: ${JSON.stringify(result.error)}`)
   return result
 }
 

@@ -32,11 +32,14 @@ describe('postgres migrations', () => {
       SELECT table_name FROM information_schema.columns
       WHERE table_schema = 'public' AND column_name = 'organization_id'`.execute(pg.db)
     const owned = new Set(cols.rows.map((r) => r.table_name))
-    for (const t of await tables()) if (t !== 'organizations' && t !== 'users') expect(owned.has(t), t).toBe(true)
+    for (const t of await tables())
+      if (t !== 'organizations' && t !== 'users') expect(owned.has(t), t).toBe(true)
     const idx = await sql<{ tablename: string; indexdef: string }>`
       SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'`.execute(pg.db)
     for (const t of owned) {
-      const has = idx.rows.some((r) => r.tablename === t && /\(organization_id, created_at\)/.test(r.indexdef))
+      const has = idx.rows.some(
+        (r) => r.tablename === t && /\(organization_id, created_at\)/.test(r.indexdef),
+      )
       expect(has, `${t} index on (organization_id, created_at)`).toBe(true)
     }
   })

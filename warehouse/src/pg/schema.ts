@@ -29,6 +29,8 @@ export interface OrganizationsTable {
   hourly_cost: ColumnType<number, number | undefined, number>
   currency: ColumnType<string, string | undefined, string>
   settings: Json
+  webhook_url: ColumnType<string | null, string | null | undefined, string | null>
+  webhook_secret: ColumnType<string | null, string | null | undefined, string | null>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -114,6 +116,7 @@ export interface KnowledgeDocumentsTable {
   text: string
   content_hash: string
   source: ColumnType<string, string | undefined, string>
+  indexed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -136,6 +139,9 @@ export interface ConversationsTable {
   channel: Channel
   status: ColumnType<ConversationStatus, ConversationStatus | undefined, ConversationStatus>
   message_count: ColumnType<number, number | undefined, number>
+  memory: ColumnType<ConversationMemory, string | undefined, string>
+  escalation_reason: ColumnType<string | null, string | null | undefined, string | null>
+  escalated_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: CreatedAt
   updated_at: UpdatedAt
   last_message_at: Date | null
@@ -196,6 +202,121 @@ export interface OutboxTable {
   published_at: Date | null
 }
 
+/** What the engine remembers between turns of a conversation. */
+export interface ConversationMemory {
+  summary?: string
+  /** Consecutive AI replies that could not be grounded in knowledge. */
+  unansweredStreak?: number
+  lastIntent?: string
+  lastCustomerText?: string
+}
+
+export interface KnowledgeChunksTable {
+  id: string
+  organization_id: string
+  knowledge_base_id: string
+  document_id: string
+  ordinal: number
+  text: string
+  created_at: CreatedAt
+}
+
+export interface AgentKnowledgeBasesTable {
+  organization_id: string
+  agent_id: string
+  knowledge_base_id: string
+  created_at: CreatedAt
+}
+
+export interface PromptVersionsTable {
+  id: string
+  organization_id: string
+  name: string
+  version: number
+  template: string
+  created_at: CreatedAt
+}
+
+export interface ExperimentsTable {
+  id: string
+  organization_id: string
+  agent_id: string
+  name: string
+  status: ColumnType<
+    'running' | 'stopped' | 'completed',
+    'running' | 'stopped' | 'completed' | undefined,
+    'running' | 'stopped' | 'completed'
+  >
+  winner_variant_id: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface ExperimentVariantsTable {
+  id: string
+  organization_id: string
+  experiment_id: string
+  prompt_version_id: string
+  label: string
+  created_at: CreatedAt
+}
+
+export interface TuningStateTable {
+  organization_id: string
+  experiment_id: string
+  variant_id: string
+  weight: number
+  reason: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface WidgetKeysTable {
+  id: string
+  organization_id: string
+  agent_id: string
+  public_key: string
+  allowed_origins: string[]
+  created_at: CreatedAt
+  revoked_at: Date | null
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  organization_id: string
+  event_type: string
+  url: string
+  payload: Json
+  status: ColumnType<
+    'pending' | 'delivered' | 'failed',
+    'pending' | undefined,
+    'pending' | 'delivered' | 'failed'
+  >
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>
+  last_error: string | null
+  created_at: CreatedAt
+}
+
+export interface TasksTable {
+  id: string
+  organization_id: string
+  conversation_id: string | null
+  kind: string
+  details: Json
+  status: ColumnType<string, string | undefined, string>
+  created_at: CreatedAt
+}
+
+export interface IntentCorrectionsTable {
+  id: string
+  organization_id: string
+  vertical: string
+  text: string
+  intent: string
+  created_at: CreatedAt
+}
+
 export interface Database {
   organizations: OrganizationsTable
   users: UsersTable
@@ -213,6 +334,16 @@ export interface Database {
   outcomes: OutcomesTable
   audit_log: AuditLogTable
   outbox: OutboxTable
+  knowledge_chunks: KnowledgeChunksTable
+  agent_knowledge_bases: AgentKnowledgeBasesTable
+  prompt_versions: PromptVersionsTable
+  experiments: ExperimentsTable
+  experiment_variants: ExperimentVariantsTable
+  tuning_state: TuningStateTable
+  widget_keys: WidgetKeysTable
+  webhook_deliveries: WebhookDeliveriesTable
+  tasks: TasksTable
+  intent_corrections: IntentCorrectionsTable
 }
 
 export type Organization = Selectable<OrganizationsTable>
@@ -232,3 +363,11 @@ export type Feedback = Selectable<FeedbackTable>
 export type Outcome = Selectable<OutcomesTable>
 export type AuditEntry = Selectable<AuditLogTable>
 export type OutboxRow = Selectable<OutboxTable>
+export type KnowledgeChunk = Selectable<KnowledgeChunksTable>
+export type PromptVersion = Selectable<PromptVersionsTable>
+export type Experiment = Selectable<ExperimentsTable>
+export type ExperimentVariant = Selectable<ExperimentVariantsTable>
+export type TuningStateRow = Selectable<TuningStateTable>
+export type WidgetKey = Selectable<WidgetKeysTable>
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>
+export type Task = Selectable<TasksTable>

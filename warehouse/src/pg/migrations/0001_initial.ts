@@ -164,7 +164,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('messages')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('organization_id', 'uuid', org)
-    .addColumn('conversation_id', 'uuid', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+    .addColumn('conversation_id', 'uuid', (c) =>
+      c.notNull().references('conversations.id').onDelete('cascade'),
+    )
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('text', 'text', (c) => c.notNull())
     .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
@@ -175,7 +177,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('feedback')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('organization_id', 'uuid', org)
-    .addColumn('conversation_id', 'uuid', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+    .addColumn('conversation_id', 'uuid', (c) =>
+      c.notNull().references('conversations.id').onDelete('cascade'),
+    )
     .addColumn('rating', 'text', (c) => c.notNull())
     .addColumn('csat', 'smallint')
     .addColumn('comment', 'text')
@@ -186,7 +190,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('outcomes')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('organization_id', 'uuid', org)
-    .addColumn('conversation_id', 'uuid', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+    .addColumn('conversation_id', 'uuid', (c) =>
+      c.notNull().references('conversations.id').onDelete('cascade'),
+    )
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('amount', 'double precision')
     .addColumn('currency', 'text')
@@ -230,7 +236,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
   await sql`CREATE INDEX messages_conversation_idx ON messages (conversation_id, created_at)`.execute(db)
   await sql`CREATE INDEX memberships_user_idx ON memberships (user_id)`.execute(db)
-  await sql`CREATE INDEX conversations_org_status_idx ON conversations (organization_id, status, created_at)`.execute(db)
+  await sql`CREATE INDEX conversations_org_status_idx ON conversations (organization_id, status, created_at)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

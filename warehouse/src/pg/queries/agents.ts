@@ -20,7 +20,11 @@ export async function insertAgent(db: Kysely<Database>, a: NewAgentRow): Promise
     .executeTakeFirstOrThrow()
 }
 
-export async function getAgent(db: Kysely<Database>, organizationId: string, agentId: string): Promise<Agent | undefined> {
+export async function getAgent(
+  db: Kysely<Database>,
+  organizationId: string,
+  agentId: string,
+): Promise<Agent | undefined> {
   return db
     .selectFrom('agents')
     .selectAll()
@@ -29,8 +33,16 @@ export async function getAgent(db: Kysely<Database>, organizationId: string, age
     .executeTakeFirst()
 }
 
-export async function listAgents(db: Kysely<Database>, organizationId: string, page: PageRequest): Promise<Page<Agent>> {
-  return paginate(db.selectFrom('agents').selectAll().where('organization_id', '=', organizationId), 'id', page)
+export async function listAgents(
+  db: Kysely<Database>,
+  organizationId: string,
+  page: PageRequest,
+): Promise<Page<Agent>> {
+  return paginate(
+    db.selectFrom('agents').selectAll().where('organization_id', '=', organizationId),
+    'id',
+    page,
+  )
 }
 
 export interface AgentPatch {
@@ -55,7 +67,11 @@ export async function updateAgent(
     .executeTakeFirst()
 }
 
-export async function deleteAgent(db: Kysely<Database>, organizationId: string, agentId: string): Promise<boolean> {
+export async function deleteAgent(
+  db: Kysely<Database>,
+  organizationId: string,
+  agentId: string,
+): Promise<boolean> {
   const r = await db
     .deleteFrom('agents')
     .where('organization_id', '=', organizationId)
@@ -65,7 +81,11 @@ export async function deleteAgent(db: Kysely<Database>, organizationId: string, 
 }
 
 /** True when the agent has conversations (it cannot be deleted then: they reference it). */
-export async function agentHasConversations(db: Kysely<Database>, organizationId: string, agentId: string): Promise<boolean> {
+export async function agentHasConversations(
+  db: Kysely<Database>,
+  organizationId: string,
+  agentId: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('conversations')
     .select('id')

@@ -21,6 +21,14 @@ export async function insertAudit(db: Kysely<Database>, entry: AuditInput): Prom
     .execute()
 }
 
-export async function listAudit(db: Kysely<Database>, organizationId: string, page: PageRequest): Promise<Page<AuditEntry>> {
-  return paginate(db.selectFrom('audit_log').selectAll().where('organization_id', '=', organizationId), 'id', page)
+export async function listAudit(
+  db: Kysely<Database>,
+  organizationId: string,
+  page: PageRequest,
+): Promise<Page<AuditEntry>> {
+  return paginate(
+    db.selectFrom('audit_log').selectAll().where('organization_id', '=', organizationId),
+    'id',
+    page,
+  )
 }

@@ -49,7 +49,13 @@ export async function upsertContact(
   if (!found) {
     return db
       .insertInto('contacts')
-      .values({ id: newId, organization_id: organizationId, email: email ?? null, phone: input.phone ?? null, name: input.name ?? null })
+      .values({
+        id: newId,
+        organization_id: organizationId,
+        email: email ?? null,
+        phone: input.phone ?? null,
+        name: input.name ?? null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow()
   }
@@ -68,7 +74,11 @@ export async function upsertContact(
     .executeTakeFirstOrThrow()
 }
 
-export async function getContact(db: Kysely<Database>, organizationId: string, id: string): Promise<Contact | undefined> {
+export async function getContact(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<Contact | undefined> {
   return db
     .selectFrom('contacts')
     .selectAll()
@@ -139,7 +149,14 @@ export async function setConversationStatus(
 
 export async function insertMessage(
   db: Kysely<Database>,
-  m: { id: string; organization_id: string; conversation_id: string; role: Message['role']; text: string; metadata?: Record<string, unknown> },
+  m: {
+    id: string
+    organization_id: string
+    conversation_id: string
+    role: Message['role']
+    text: string
+    metadata?: Record<string, unknown>
+  },
 ): Promise<Message> {
   const row = await db
     .insertInto('messages')
@@ -148,7 +165,11 @@ export async function insertMessage(
     .executeTakeFirstOrThrow()
   await db
     .updateTable('conversations')
-    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: row.created_at, updated_at: new Date() }))
+    .set((eb) => ({
+      message_count: eb('message_count', '+', 1),
+      last_message_at: row.created_at,
+      updated_at: new Date(),
+    }))
     .where('organization_id', '=', m.organization_id)
     .where('id', '=', m.conversation_id)
     .execute()
@@ -173,14 +194,28 @@ export async function listMessages(
 
 export async function insertFeedback(
   db: Kysely<Database>,
-  f: { id: string; organization_id: string; conversation_id: string; rating: Feedback['rating']; csat: number | null; comment: string | null },
+  f: {
+    id: string
+    organization_id: string
+    conversation_id: string
+    rating: Feedback['rating']
+    csat: number | null
+    comment: string | null
+  },
 ): Promise<Feedback> {
   return db.insertInto('feedback').values(f).returningAll().executeTakeFirstOrThrow()
 }
 
 export async function insertOutcome(
   db: Kysely<Database>,
-  o: { id: string; organization_id: string; conversation_id: string; type: OutcomeType; amount: number | null; currency: string | null },
+  o: {
+    id: string
+    organization_id: string
+    conversation_id: string
+    type: OutcomeType
+    amount: number | null
+    currency: string | null
+  },
 ): Promise<Outcome> {
   return db.insertInto('outcomes').values(o).returningAll().executeTakeFirstOrThrow()
 }

@@ -27,10 +27,18 @@ export async function listKnowledgeBases(
   organizationId: string,
   page: PageRequest,
 ): Promise<Page<KnowledgeBase>> {
-  return paginate(db.selectFrom('knowledge_bases').selectAll().where('organization_id', '=', organizationId), 'id', page)
+  return paginate(
+    db.selectFrom('knowledge_bases').selectAll().where('organization_id', '=', organizationId),
+    'id',
+    page,
+  )
 }
 
-export async function deleteKnowledgeBase(db: Kysely<Database>, organizationId: string, id: string): Promise<boolean> {
+export async function deleteKnowledgeBase(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<boolean> {
   const r = await db
     .deleteFrom('knowledge_bases')
     .where('organization_id', '=', organizationId)

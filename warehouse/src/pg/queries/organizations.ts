@@ -16,7 +16,10 @@ export async function insertOrganization(db: Kysely<Database>, org: NewOrganizat
 }
 
 /** The organization itself: its id is the scope. */
-export async function getOrganization(db: Kysely<Database>, organizationId: string): Promise<Organization | undefined> {
+export async function getOrganization(
+  db: Kysely<Database>,
+  organizationId: string,
+): Promise<Organization | undefined> {
   return db.selectFrom('organizations').selectAll().where('id', '=', organizationId).executeTakeFirst()
 }
 

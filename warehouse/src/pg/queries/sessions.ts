@@ -48,12 +48,23 @@ export async function revokeSession(db: Kysely<Database>, sessionId: string): Pr
 
 export async function insertApiKey(
   db: Kysely<Database>,
-  k: { id: string; organization_id: string; name: string; prefix: string; secret_hash: string; scopes: Scope[]; created_by: string | null },
+  k: {
+    id: string
+    organization_id: string
+    name: string
+    prefix: string
+    secret_hash: string
+    scopes: Scope[]
+    created_by: string | null
+  },
 ): Promise<ApiKey> {
   return db.insertInto('api_keys').values(k).returningAll().executeTakeFirstOrThrow()
 }
 
-export async function findLiveApiKeyByHash(db: Kysely<Database>, secretHash: string): Promise<ApiKey | undefined> {
+export async function findLiveApiKeyByHash(
+  db: Kysely<Database>,
+  secretHash: string,
+): Promise<ApiKey | undefined> {
   return db
     .selectFrom('api_keys')
     .selectAll()
@@ -62,7 +73,11 @@ export async function findLiveApiKeyByHash(db: Kysely<Database>, secretHash: str
     .executeTakeFirst()
 }
 
-export async function listApiKeys(db: Kysely<Database>, organizationId: string, page: PageRequest): Promise<Page<ApiKey>> {
+export async function listApiKeys(
+  db: Kysely<Database>,
+  organizationId: string,
+  page: PageRequest,
+): Promise<Page<ApiKey>> {
   const q = db
     .selectFrom('api_keys')
     .selectAll()
@@ -71,7 +86,11 @@ export async function listApiKeys(db: Kysely<Database>, organizationId: string, 
   return paginate(q, 'id', page)
 }
 
-export async function revokeApiKey(db: Kysely<Database>, organizationId: string, keyId: string): Promise<boolean> {
+export async function revokeApiKey(
+  db: Kysely<Database>,
+  organizationId: string,
+  keyId: string,
+): Promise<boolean> {
   const r = await db
     .updateTable('api_keys')
     .set({ revoked_at: new Date() })
@@ -92,10 +111,15 @@ export interface SessionPrincipal {
 }
 
 /** A live session with its user's role in the session's organization, in one query. */
-export async function resolveSession(db: Kysely<Database>, sessionId: string): Promise<SessionPrincipal | undefined> {
+export async function resolveSession(
+  db: Kysely<Database>,
+  sessionId: string,
+): Promise<SessionPrincipal | undefined> {
   return db
     .selectFrom('sessions as s')
-    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.user_id').onRef('m.organization_id', '=', 's.organization_id'))
+    .innerJoin('memberships as m', (j) =>
+      j.onRef('m.user_id', '=', 's.user_id').onRef('m.organization_id', '=', 's.organization_id'),
+    )
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('organizations as o', 'o.id', 's.organization_id')
     .select(['s.id as session_id', 's.user_id', 'u.email', 's.organization_id', 'o.vertical', 'm.role'])
@@ -113,7 +137,10 @@ export interface KeyPrincipal {
 }
 
 /** A live API key with its organization's vertical, in one query. */
-export async function resolveApiKey(db: Kysely<Database>, secretHash: string): Promise<KeyPrincipal | undefined> {
+export async function resolveApiKey(
+  db: Kysely<Database>,
+  secretHash: string,
+): Promise<KeyPrincipal | undefined> {
   return db
     .selectFrom('api_keys as k')
     .innerJoin('organizations as o', 'o.id', 'k.organization_id')

@@ -42,7 +42,10 @@ export async function getMembership(
 }
 
 /** The user's first organization (oldest membership): where a login lands. */
-export async function firstMembershipOfUser(db: Kysely<Database>, userId: string): Promise<Membership | undefined> {
+export async function firstMembershipOfUser(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<Membership | undefined> {
   return db
     .selectFrom('memberships')
     .selectAll()
@@ -76,7 +79,15 @@ export async function listMembers(
 
 export async function insertInvitation(
   db: Kysely<Database>,
-  inv: { id: string; organization_id: string; email: string; role: Role; token_hash: string; invited_by: string | null; expires_at: Date },
+  inv: {
+    id: string
+    organization_id: string
+    email: string
+    role: Role
+    token_hash: string
+    invited_by: string | null
+    expires_at: Date
+  },
 ) {
   return db.insertInto('invitations').values(inv).returningAll().executeTakeFirstOrThrow()
 }

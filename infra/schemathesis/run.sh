@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Property-based contract test of the API: Schemathesis generates requests from our own OpenAPI
+# document (valid and invalid, single calls and chains that follow links) and fails on any 5xx or
+# any answer that does not match the documented schema.
+#
+#   infra/schemathesis/run.sh                # exit 0 when every check passed
+#   ST_MAX_EXAMPLES=50 infra/schemathesis/run.sh   # quicker local loop
+#
+# It installs Schemathesis (PyPI) into .tmp/venv-schemathesis once, starts the API embedded
+# (PGlite + chDB) on a free loopback port with a throwaway data dir, signs up, creates an API key
+# with every scope, runs `st run`, and always stops the API on exit.
+set -euo pipefail
+LOG_TAG=schemathesis
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+cd "$REPO_ROOT"
+
+# Pinned: check names and CLI flags moved between 3.x and 4.x; bump deliberately.
+ST_VERSION="${ST_VERSION:-4.32.5}"
+MAX_EXAMPLES="${ST_MAX_EXAMPLES:-200}"
+# /auth/* (and DELETE /api-keys/{id}) run as a second pass with their own count. At 200 the
+# whole run takes ~3 min on 2 cores; lower ST_AUTH_MAX_EXAMPLES if scrypt (every signup, login and
+# accept-invite hashes a password) ever makes that pass too slow.
+AUTH_MAX_EXAMPLES="${ST_AUTH_MAX_EXAMPLES:-200}"
+SEED="${ST_SEED:-}"
+VENV="$REPO_ROOT/.tmp/venv-schemathesis"
+OUT="$REPO_ROOT/.tmp/schemathesis"
+
+install_schemathesis() {
+  if [ -x "$VENV/bin/st" ] && "$VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then return; fi
+  log "installing schemathesis $ST_VERSION into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$ST_VERSION" >&2
+}
+
+API_PID=""
+DATA_DIR=""
+cleanup() {
+  if [ -n "$API_PID" ]; then
+    # The API runs in its own process group (setsid): npx → tsx → node all go down together.
+    kill -TERM -- "-$API_PID" 2>/dev/null || true
+    terminate "$API_PID" 20
+    kill -KILL -- "-$API_PID" 2>/dev/null || true
+  fi
+  if [ -n "$DATA_DIR" ]; then rm -rf "$DATA_DIR"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_api() {
+  PORT="$(free_ports 1)"
+  DATA_DIR="$(mktemp -d "$REPO_ROOT/.tmp/schemathesis-data-XXXXXX")"
+  BASE="http://127.0.0.1:$PORT"
+  mkdir -p "$OUT"
+  log "starting the API on $BASE (data in $DATA_DIR)"
+  # Limits raised: Schemathesis sends thousands of requests from one key and one IP in a minute.
+  HOST=127.0.0.1 PORT="$PORT" NODE_ENV=development LUNEO_DATA_DIR="$DATA_DIR" \
+    LUNEO_RATE_LIMIT_PER_MINUTE=1000000 LUNEO_LOGIN_LIMIT_PER_MINUTE=100000 LUNEO_LOG_LEVEL=warn \
+    setsid npx tsx api/src/server.ts >"$OUT/api.log" 2>&1 &
+  API_PID=$!
+  local i
+  for ((i = 0; i < 120; i++)); do
+    if curl -sf "$BASE/readyz" >/dev/null 2>&1; then return; fi
+    pid_alive "$API_PID" || { tail -n 30 "$OUT/api.log" >&2; die "the API exited during start"; }
+    sleep 0.5
+  done
+  tail -n 30 "$OUT/api.log" >&2
+  die "the API was not ready after 60 s"
+}
+
+# Signs up a throwaway organization and prints a new API key with every scope.
+create_key() {
+  local jar="$DATA_DIR/cookies.txt" csrf body
+  curl -sf -c "$jar" -H 'content-type: application/json' \
+    -d "{\"email\":\"schemathesis-$(date +%s)@example.com\",\"password\":\"correct horse battery\",\"organizationName\":\"Schemathesis\",\"vertical\":\"ecommerce\"}" \
+    "$BASE/api/v1/auth/signup" >/dev/null || die "signup failed"
+  csrf="$(awk '$6 == "luneo_csrf" { print $7 }' "$jar")"
+  [ -n "$csrf" ] || die "no luneo_csrf cookie after signup"
+  body="$(curl -sf -b "$jar" -H 'content-type: application/json' -H "x-csrf-token: $csrf" \
+    -d '{"name":"schemathesis","scopes":["admin","conversations:write","analytics:read"]}' \
+    "$BASE/api/v1/api-keys")" || die "creating the API key failed"
+  node -e 'process.stdout.write(JSON.parse(process.argv[1]).secret)' "$body"
+}
+
+run_st() {
+  local key="$1" max="$2"
+  shift 2
+  # Checks that hold for this API. Not enabled, and why:
+  #  - status_code_conformance / content_type_conformance / response_headers_conformance: they
+  #    want every 4xx listed per operation; our errors are problem+json from one error handler.
+  #  - positive_data_acceptance: valid-looking random UUIDs rightly get 404, not 2xx.
+  #  - unsupported_method: Fastify answers an undeclared method with 404 route_not_found, not 405.
+  local checks="${ST_CHECKS:-not_a_server_error,response_schema_conformance,negative_data_rejection,use_after_free,ensure_resource_availability,ignored_auth,missing_required_header}"
+  "$VENV/bin/st" --config-file "$REPO_ROOT/infra/schemathesis/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
+    --url "$BASE" \
+    -H "Authorization: Bearer $key" \
+    --checks "$checks" \
+    --phases examples,coverage,fuzzing,stateful \
+    --max-examples "$max" \
+    --workers 2 \
+    --request-timeout 30 \
+    --generation-database none \
+    --no-color \
+    ${SEED:+--seed "$SEED"} \
+    --report junit,ndjson --report-dir "$OUT" \
+    "$@"
+}
+
+main() {
+  local t0 rc=0
+  t0="$(now_ms)"
+  install_schemathesis
+  start_api
+  local key
+  key="$(create_key)"
+  log "API key created; running schemathesis (max examples $MAX_EXAMPLES, /auth/* $AUTH_MAX_EXAMPLES)"
+  # DELETE /api-keys/{id} runs apart, at the low count: with stateful links Schemathesis lists
+  # the keys and revokes the one it is using, and every later request would get 401.
+  run_st "$key" "$MAX_EXAMPLES" --exclude-path-regex '^/api/v1/(auth|api-keys)/' || rc=$?
+  run_st "$key" "$AUTH_MAX_EXAMPLES" --include-path-regex '^/api/v1/(auth|api-keys)/' || rc=$?
+  # A 500 that Schemathesis did not flag (e.g. shrunk away) still leaves an error line (pino 50/60).
+  if grep -qE '"level":(50|60)' "$OUT/api.log"; then
+    log "the API logged errors (see $OUT/api.log):"
+    grep -E '"level":(50|60)' "$OUT/api.log" | cut -c1-2000 | head -n 20 >&2
+    rc=1
+  fi
+  log "finished in $((($(now_ms) - t0) / 1000)) s, exit $rc"
+  return "$rc"
+}
+
+main "$@"
