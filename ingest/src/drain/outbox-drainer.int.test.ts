@@ -30,7 +30,11 @@ async function writeEvents(n: number) {
   const conversationId = newId()
   for (let i = 0; i < n; i += 100) {
     const batch = Array.from({ length: Math.min(100, n - i) }, () =>
-      buildEvent('conversation.started', { organizationId: org, vertical: 'ecommerce', correlationId: 'test', conversationId }, { channel: 'api', hasContact: false }),
+      buildEvent(
+        'conversation.started',
+        { organizationId: org, vertical: 'ecommerce', correlationId: 'test', conversationId },
+        { channel: 'api', hasContact: false },
+      ),
     )
     await appendToOutbox(pg.db, batch)
   }
@@ -81,9 +85,15 @@ describe('outbox drainer', () => {
       },
     }
     const errors: unknown[] = []
-    const drainer = new OutboxDrainer(pg.db, flaky, { batchSize: 50, idleMs: 20, backoffMs: 10, onError: (e) => errors.push(e) })
+    const drainer = new OutboxDrainer(pg.db, flaky, {
+      batchSize: 50,
+      idleMs: 20,
+      backoffMs: 10,
+      onError: (e) => errors.push(e),
+    })
     drainer.start()
-    for (let i = 0; i < 200 && (await outboxBacklog(pg.db)) > 0; i++) await new Promise((r) => setTimeout(r, 25))
+    for (let i = 0; i < 200 && (await outboxBacklog(pg.db)) > 0; i++)
+      await new Promise((r) => setTimeout(r, 25))
     await drainer.stop()
     expect(errors).toHaveLength(3)
     expect(await outboxBacklog(pg.db)).toBe(0)

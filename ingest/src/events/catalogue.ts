@@ -6,7 +6,10 @@ import { z } from 'zod'
 const Channel = z.enum(['api', 'widget', 'email'])
 
 export const eventCatalogue = {
-  'organization.created': { version: 1, payload: z.object({ name: z.string(), vertical: z.string() }).strict() },
+  'organization.created': {
+    version: 1,
+    payload: z.object({ name: z.string(), vertical: z.string() }).strict(),
+  },
   'agent.created': { version: 1, payload: z.object({ name: z.string(), vertical: z.string() }).strict() },
   'conversation.started': {
     version: 1,
@@ -15,7 +18,11 @@ export const eventCatalogue = {
   'feedback.submitted': {
     version: 1,
     payload: z
-      .object({ feedbackId: z.uuid(), rating: z.enum(['positive', 'negative']), csat: z.number().int().min(1).max(5).nullable() })
+      .object({
+        feedbackId: z.uuid(),
+        rating: z.enum(['positive', 'negative']),
+        csat: z.number().int().min(1).max(5).nullable(),
+      })
       .strict(),
   },
   'outcome.recorded': {

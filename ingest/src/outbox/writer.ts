@@ -14,7 +14,11 @@ export interface EventContext {
 }
 
 /** Builds a validated envelope (id UUIDv7) for a catalogued event type. */
-export function buildEvent<T extends EventType>(type: T, ctx: EventContext, payload: EventPayload<T>): EventEnvelope {
+export function buildEvent<T extends EventType>(
+  type: T,
+  ctx: EventContext,
+  payload: EventPayload<T>,
+): EventEnvelope {
   const version = eventCatalogue[type].version
   return {
     id: newId(),

@@ -36,7 +36,7 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Postgr
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.maxConnections ?? 20,
-      types: types as any,
+      types: types,
     })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', close: () => db.destroy() }
@@ -54,7 +54,10 @@ function migrator(db: Kysely<any>): Migrator {
 }
 
 function check(result: MigrationResultSet): MigrationResultSet {
-  if (result.error) throw result.error instanceof Error ? result.error : new Error(`migration failed: ${JSON.stringify(result.error)}`)
+  if (result.error)
+    throw result.error instanceof Error
+      ? result.error
+      : new Error(`migration failed: ${JSON.stringify(result.error)}`)
   return result
 }
 
