@@ -33,23 +33,27 @@ pid_alive() {
 }
 
 # Serialise start/stop of one service across concurrent callers sharing a services dir.
+# Fd 9 holds the lock: spawn long-lived children with `9>&-`, or they keep it held forever.
 lock_service() {
   mkdir -p "$SERVICES_DIR"
   exec 9>"$SERVICES_DIR/.$1.lock"
   flock 9
 }
 
-# Send SIGTERM to a process (group), wait up to $2 seconds, then SIGKILL.
+# Stop a service started with setsid (so its pid is also its process-group id): SIGTERM to the
+# group, wait up to $2 seconds for the leader, then SIGKILL the group (also sweeping children
+# that outlived the leader).
 terminate() {
   local pid="$1" timeout="${2:-20}" i
-  pid_alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < timeout * 10; i++)); do
-    pid_alive "$pid" || return 0
-    sleep 0.1
-  done
-  log "pid $pid ignored SIGTERM for ${timeout}s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
+  if pid_alive "$pid"; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < timeout * 10; i++)); do
+      pid_alive "$pid" || break
+      sleep 0.1
+    done
+    pid_alive "$pid" && log "pid $pid ignored SIGTERM for ${timeout}s; sending SIGKILL"
+  fi
+  kill -KILL -- "-$pid" 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do pid_alive "$pid" || return 0; sleep 0.1; done
 }
 

@@ -85,7 +85,7 @@ start_server() {
   # Reuse the previous port after `stop --keep-data` when it is still free.
   if [ -z "$port" ] || port_open "$port"; then port="$(free_ports 1)"; fi
   echo "$port" >"$PORT_FILE"
-  as_pg "$BIN/pg_ctl" -D "$DATA" -l "$PG_LOG" -w -t 60 -o "-p $port" start >&2 ||
+  as_pg "$BIN/pg_ctl" -D "$DATA" -l "$PG_LOG" -w -t 60 -o "-p $port" start >&2 9>&- ||
     { tail -n 20 "$PG_LOG" >&2; return 1; }
 }
 

@@ -23,8 +23,10 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const accountLimit = app.createRateLimit({
     max: deps.config.loginLimitPerMinute,
     timeWindow: '1 minute',
-    keyGenerator: (req) =>
-      `acct:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+    keyGenerator: (req) => {
+      const email = (req.body as { email?: unknown } | undefined)?.email
+      return `acct:${typeof email === 'string' ? email.toLowerCase() : ''}`
+    },
   })
   const perAccount = async (req: FastifyRequest) => {
     const r = await accountLimit(req)
