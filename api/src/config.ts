@@ -18,6 +18,14 @@ const Env = z.object({
   LUNEO_DRAINER: bool.default(true),
   LUNEO_DRAIN_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   LUNEO_SECURE_COOKIES: bool.optional(),
+  CHROMA_URL: z.string().url().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  LUNEO_OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  LUNEO_EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+  LUNEO_OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  LUNEO_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  LUNEO_MIN_GROUNDING_SCORE: z.coerce.number().min(0).max(1).default(0.35),
 })
 
 export interface Config {
@@ -37,6 +45,12 @@ export interface Config {
   drainer: boolean
   drainBatchSize: number
   secureCookies: boolean
+  chromaUrl: string | undefined
+  /** OpenAI-compatible endpoint; when absent the local deterministic provider answers. */
+  openai:
+    { baseURL: string; apiKey: string; model: string; embeddingModel: string; timeoutMs: number } | undefined
+  embeddings: 'local' | 'openai'
+  minGroundingScore: number
 }
 
 /** Parses the environment once, at start; everything below receives the result. */
@@ -62,5 +76,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainBatchSize: e.LUNEO_DRAIN_BATCH_SIZE,
     // Secure cookies outside dev: browsers drop Secure cookies on plain-http localhost.
     secureCookies: e.LUNEO_SECURE_COOKIES ?? e.NODE_ENV === 'production',
+    chromaUrl: e.CHROMA_URL,
+    openai:
+      e.OPENAI_API_KEY || e.OPENAI_BASE_URL
+        ? {
+            baseURL: e.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+            apiKey: e.OPENAI_API_KEY ?? 'none',
+            model: e.LUNEO_OPENAI_MODEL,
+            embeddingModel: e.LUNEO_OPENAI_EMBEDDING_MODEL,
+            timeoutMs: e.LUNEO_LLM_TIMEOUT_MS,
+          }
+        : undefined,
+    embeddings: e.LUNEO_EMBEDDINGS,
+    minGroundingScore: e.LUNEO_MIN_GROUNDING_SCORE,
   }
 }

@@ -1,5 +1,6 @@
 import type { Ch, Db, Role, Scope } from '@luneo/warehouse'
 import type { Config } from './config.js'
+import type { AiParts } from './engine-deps.js'
 
 /** What the API needs from the outside world, built once at start (stores.ts) and passed in. */
 export interface AppDeps {
@@ -9,6 +10,8 @@ export interface AppDeps {
   /** HMAC key for access tokens. */
   secret: string
   stores: { postgres: 'pglite' | 'postgres'; clickhouse: 'chdb' | 'server' }
+  /** Embedder, LLM provider, knowledge index (Chroma) and the conversation engine. */
+  ai: AiParts
   /** Called after a request committed events, so the drainer moves them without waiting for its poll. */
   onEventsCommitted?: () => void
   /**

@@ -12,6 +12,9 @@ import {
 import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/ingest'
 import type { Config } from './config.js'
 import type { AppDeps } from './context.js'
+import { createAiParts } from './engine-deps.js'
+import { startChroma, type ChromaProcess } from './knowledge/chroma-process.js'
+import { reindexPending } from './services/knowledge.js'
 
 export interface Stores {
   db: Db
@@ -50,6 +53,14 @@ export async function openStores(config: Config): Promise<Stores> {
     await Promise.allSettled([pg.close(), chHandle.close()])
     throw err
   }
+  let chroma: ChromaProcess | null = null
+  try {
+    chroma = config.chromaUrl ? null : await startChroma(join(config.dataDir, 'chroma'))
+  } catch (err) {
+    await Promise.allSettled([pg.close(), chHandle.close()])
+    throw err
+  }
+  const chromaUrl = config.chromaUrl ?? chroma!.url
   const drainer = config.drainer
     ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
         batchSize: config.drainBatchSize,
@@ -64,7 +75,12 @@ export async function openStores(config: Config): Promise<Stores> {
     stores: { postgres: pg.kind, clickhouse: chHandle.kind },
     onEventsCommitted: drainer ? () => drainer.nudge() : undefined,
     outboxBacklog: () => outboxBacklog(pg.db),
+    ai: createAiParts(config, pg.db, chromaUrl, drainer ? () => drainer.nudge() : undefined),
   }
+  // Documents saved while the vector store was unreachable (or before a crash) get indexed now.
+  await reindexPending(deps).catch((err: unknown) =>
+    console.error('re-indexing pending documents failed', err),
+  )
   return {
     db: pg.db,
     ch: chHandle.ch,
@@ -74,6 +90,7 @@ export async function openStores(config: Config): Promise<Stores> {
       await drainer?.stop()
       await chHandle.close()
       await pg.close()
+      await chroma?.stop()
     },
   }
 }

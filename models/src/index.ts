@@ -12,6 +12,7 @@ export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/o
 
 // Text utilities shared by the models
 export { normalizeText, tokenize, stem } from './text/text-features.js'
+export { chunkText, type ChunkOptions } from './text/chunk.js'
 
 // Intent classification
 export {

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { chunkText } from '@luneo/models'
 import {
   deleteDocument,
+  listChunks,
+  markDocumentIndexed,
+  replaceChunks,
+  unindexedDocuments,
+  updateDocument,
   deleteKnowledgeBase,
   getDocument,
   getKnowledgeBase,
@@ -13,6 +19,7 @@ import {
   type KnowledgeBase,
   type KnowledgeDocument,
   type PageRequest,
+  type Db,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
 import type { AppDeps, Auth } from '../context.js'
@@ -35,9 +42,52 @@ const toDocDto = (d: KnowledgeDocument) => ({
   title: d.title,
   text: d.text,
   source: d.source,
+  indexedAt: d.indexed_at ? iso(d.indexed_at) : null,
   createdAt: iso(d.created_at),
   updatedAt: iso(d.updated_at),
 })
+
+/**
+ * Chunks a document into Postgres (inside the caller's transaction): the chunks are the source
+ * of truth, Chroma holds their vectors and can be rebuilt from them.
+ */
+async function writeChunks(trx: Db, doc: KnowledgeDocument): Promise<{ id: string; text: string }[]> {
+  const chunks = chunkText(doc.text).map((text) => ({ id: newId(), text }))
+  await replaceChunks(
+    trx,
+    { organization_id: doc.organization_id, knowledge_base_id: doc.knowledge_base_id, document_id: doc.id },
+    chunks,
+  )
+  return chunks
+}
+
+/** After commit: vectors into Chroma, then mark the document indexed. A failure leaves it pending for the next start. */
+async function indexDocument(
+  deps: AppDeps,
+  doc: Pick<KnowledgeDocument, 'id' | 'organization_id' | 'knowledge_base_id' | 'title'>,
+): Promise<boolean> {
+  try {
+    const chunks = await listChunks(deps.db, doc.organization_id, doc.id)
+    await deps.ai.index.replaceDocument(
+      doc.organization_id,
+      doc.knowledge_base_id,
+      doc.id,
+      chunks.map((c) => ({ id: c.id, documentId: doc.id, title: doc.title, text: c.text })),
+    )
+    await markDocumentIndexed(deps.db, doc.organization_id, doc.id)
+    return true
+  } catch (err) {
+    console.error(`indexing document ${doc.id} failed; it stays pending`, err)
+    return false
+  }
+}
+
+/** Indexes every document whose vectors are missing (called at start). */
+export async function reindexPending(deps: AppDeps): Promise<number> {
+  let n = 0
+  for (const doc of await unindexedDocuments(deps.db)) if (await indexDocument(deps, doc)) n += 1
+  return n
+}
 
 export async function createKnowledgeBase(
   deps: AppDeps,
@@ -82,6 +132,9 @@ export async function removeKnowledgeBase(
     if (!(await deleteKnowledgeBase(trx, auth.organizationId, id))) throw notFound('Knowledge base')
     await audit(trx, req, auth, 'knowledge_base.deleted', { type: 'knowledge_base', id })
   })
+  await deps.ai.index
+    .deleteKnowledgeBase(auth.organizationId, id)
+    .catch((err: unknown) => req.log.warn({ err }, 'vector cleanup failed'))
 }
 
 export async function addDocument(

@@ -5,6 +5,8 @@ import { OutboxDrainer, createClickHouseSink } from '@luneo/ingest'
 import { buildApp } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import type { AppDeps } from '../context.js'
+import { createAiParts } from '../engine-deps.js'
+import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 
 export interface TestApp {
   app: FastifyInstance
@@ -39,14 +41,18 @@ export async function startTestApp(
     }),
     ...overrides,
   }
+  // Chroma: the suite's shared server when CHROMA_URL is set (make test), else a child per file.
+  let chroma: ChromaProcess | null = null
+  const chromaUrl = process.env.CHROMA_URL || (chroma = await startChroma(`${dir.path}/chroma`)).url
   const deps: AppDeps = {
     config,
     db: pg.db,
     ch: ch.ch,
     secret: config.secret!,
     stores: { postgres: pg.kind, clickhouse: ch.kind },
+    ai: extra.ai ?? createAiParts(config, pg.db, chromaUrl),
     ...extra,
-  }
+  } as AppDeps
   const app = await buildApp(deps)
   await app.ready()
   const drainer = new OutboxDrainer(pg.db, createClickHouseSink(ch.ch))
@@ -58,6 +64,7 @@ export async function startTestApp(
       await app.close()
       await ch.close()
       await pg.close()
+      await chroma?.stop()
       dir.remove()
     },
   }

@@ -36,6 +36,58 @@ export const eventCatalogue = {
       })
       .strict(),
   },
+  'message.received': {
+    version: 1,
+    payload: z
+      .object({
+        messageId: z.uuid(),
+        channel: Channel,
+        /** The customer's words with PII replaced ([EMAIL], [PHONE], [CARD], [IBAN]). */
+        text: z.string().max(4000),
+        piiRedacted: z.number().int().nonnegative(),
+      })
+      .strict(),
+  },
+  'reply.sent': {
+    version: 1,
+    payload: z
+      .object({
+        messageId: z.uuid(),
+        replyToId: z.uuid(),
+        intent: z.string(),
+        intentConfidence: z.number().min(0).max(1),
+        grounded: z.boolean(),
+        topScore: z.number().min(0).max(1),
+        retrievalScores: z.array(z.number().min(0).max(1)).max(20),
+        sourceDocumentIds: z.array(z.uuid()).max(20),
+        experimentId: z.uuid().nullable(),
+        variantId: z.uuid().nullable(),
+        provider: z.string(),
+        model: z.string(),
+        fallback: z.boolean(),
+        promptTokens: z.number().int().nonnegative(),
+        completionTokens: z.number().int().nonnegative(),
+        costUsd: z.number().nonnegative(),
+        latencyMs: z.number().nonnegative(),
+        escalated: z.boolean(),
+      })
+      .strict(),
+  },
+  'conversation.escalated': {
+    version: 1,
+    payload: z
+      .object({
+        reason: z.enum(['asked', 'low_confidence', 'sentiment', 'safety', 'action_failure']),
+        messageId: z.uuid(),
+      })
+      .strict(),
+  },
+  'action.executed': {
+    version: 1,
+    payload: z
+      .object({ action: z.string(), ok: z.boolean(), needsInput: z.boolean(), messageId: z.uuid() })
+      .strict(),
+  },
 } as const
 
 export type EventType = keyof typeof eventCatalogue

@@ -1,0 +1,64 @@
+import {
+  createLocalEmbedder,
+  createLocalProvider,
+  createOpenAIEmbedder,
+  createOpenAIProvider,
+  loadTemplates,
+  priceTable,
+  type Embedder,
+  type LlmProvider,
+} from '@luneo/models'
+import type { Db } from '@luneo/warehouse'
+import type { Config } from './config.js'
+import { createChromaIndex, type KnowledgeIndex } from './knowledge/knowledge-index.js'
+import { createEngine, type Engine } from './orchestrator/engine.js'
+
+export interface AiParts {
+  embedder: Embedder
+  provider: LlmProvider
+  index: KnowledgeIndex
+  engine: Engine
+}
+
+/**
+ * The AI side of the app from config: local provider + model-free embedder by default, the
+ * OpenAI-compatible ones (with the local provider as fallback) when OPENAI_* is set.
+ */
+export function createAiParts(
+  config: Config,
+  db: Db,
+  chromaUrl: string,
+  onEventsCommitted?: () => void,
+): AiParts {
+  const local = createLocalProvider({ minScore: config.minGroundingScore })
+  const provider = config.openai
+    ? createOpenAIProvider({
+        baseURL: config.openai.baseURL,
+        apiKey: config.openai.apiKey,
+        timeoutMs: config.openai.timeoutMs,
+        fallback: local,
+        minScore: config.minGroundingScore,
+      })
+    : local
+  const embedder =
+    config.embeddings === 'openai' && config.openai
+      ? createOpenAIEmbedder({
+          baseURL: config.openai.baseURL,
+          apiKey: config.openai.apiKey,
+          model: config.openai.embeddingModel,
+          timeoutMs: config.openai.timeoutMs,
+        })
+      : createLocalEmbedder()
+  const index = createChromaIndex(chromaUrl, embedder)
+  const engine = createEngine({
+    db,
+    index,
+    provider,
+    templates: loadTemplates(),
+    prices: { ...priceTable, local: { input: 0, output: 0 } },
+    defaultModel: config.openai ? config.openai.model : 'local',
+    minGroundingScore: config.minGroundingScore,
+    ...(onEventsCommitted ? { onEventsCommitted } : {}),
+  })
+  return { embedder, provider, index, engine }
+}

@@ -1,0 +1,127 @@
+import { ChromaClient, type Collection } from 'chromadb'
+import type { Embedder } from '@luneo/models'
+
+export interface IndexedChunk {
+  id: string
+  documentId: string
+  title: string
+  text: string
+}
+
+export interface RetrievedChunk extends IndexedChunk {
+  knowledgeBaseId: string
+  /** Cosine similarity in [0, 1] between the question and the chunk. */
+  score: number
+}
+
+/** The vector side of the knowledge base. Every call names the organization; queries filter on it. */
+export interface KnowledgeIndex {
+  replaceDocument(
+    organizationId: string,
+    knowledgeBaseId: string,
+    documentId: string,
+    chunks: IndexedChunk[],
+  ): Promise<void>
+  deleteDocument(organizationId: string, knowledgeBaseId: string, documentId: string): Promise<void>
+  deleteKnowledgeBase(organizationId: string, knowledgeBaseId: string): Promise<void>
+  query(
+    organizationId: string,
+    knowledgeBaseIds: string[],
+    text: string,
+    k: number,
+  ): Promise<RetrievedChunk[]>
+}
+
+/** One Chroma collection per knowledge base (names need 3+ characters: `kb_<uuid hex>`). */
+const collectionName = (knowledgeBaseId: string) => `kb_${knowledgeBaseId.replaceAll('-', '')}`
+
+/**
+ * Chroma-backed index. We embed ourselves (the local embedder by default, OpenAI when configured)
+ * and pass vectors in, so Chroma never downloads a model. Every chunk's metadata carries its
+ * organization id and every query filters on it, on top of the per-knowledge-base collection.
+ */
+export function createChromaIndex(url: string, embedder: Embedder): KnowledgeIndex {
+  const u = new URL(url)
+  const client = new ChromaClient({
+    host: u.hostname,
+    port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+    ssl: u.protocol === 'https:',
+  })
+  const cache = new Map<string, Promise<Collection>>()
+  const collection = (kbId: string): Promise<Collection> => {
+    let c = cache.get(kbId)
+    if (!c) {
+      c = client.getOrCreateCollection({
+        name: collectionName(kbId),
+        embeddingFunction: null,
+        configuration: { hnsw: { space: 'cosine' } },
+        metadata: { embedder: embedder.id },
+      })
+      c.catch(() => cache.delete(kbId))
+      cache.set(kbId, c)
+    }
+    return c
+  }
+
+  return {
+    async replaceDocument(organizationId, knowledgeBaseId, documentId, chunks) {
+      const col = await collection(knowledgeBaseId)
+      await col.delete({
+        where: { $and: [{ organization_id: organizationId }, { document_id: documentId }] },
+      })
+      if (chunks.length === 0) return
+      const embeddings = await embedder.embed(chunks.map((c) => `${c.title}\n${c.text}`))
+      await col.upsert({
+        ids: chunks.map((c) => c.id),
+        embeddings,
+        documents: chunks.map((c) => c.text),
+        metadatas: chunks.map((c) => ({
+          organization_id: organizationId,
+          document_id: documentId,
+          knowledge_base_id: knowledgeBaseId,
+          title: c.title,
+        })),
+      })
+    },
+    async deleteDocument(organizationId, knowledgeBaseId, documentId) {
+      const col = await collection(knowledgeBaseId)
+      await col.delete({
+        where: { $and: [{ organization_id: organizationId }, { document_id: documentId }] },
+      })
+    },
+    async deleteKnowledgeBase(organizationId, knowledgeBaseId) {
+      const col = await collection(knowledgeBaseId)
+      await col.delete({ where: { organization_id: organizationId } })
+    },
+    async query(organizationId, knowledgeBaseIds, text, k) {
+      if (knowledgeBaseIds.length === 0) return []
+      const [vector] = await embedder.embed([text])
+      const perKb = await Promise.all(
+        knowledgeBaseIds.map(async (kbId) => {
+          const col = await collection(kbId)
+          const r = await col.query({
+            queryEmbeddings: [vector!],
+            nResults: k,
+            where: { organization_id: organizationId },
+          })
+          const ids = r.ids[0] ?? []
+          return ids.map((id, i) => {
+            const meta = r.metadatas[0]?.[i] ?? {}
+            return {
+              id,
+              knowledgeBaseId: kbId,
+              documentId: String(meta.document_id ?? ''),
+              title: String(meta.title ?? ''),
+              text: r.documents[0]?.[i] ?? '',
+              score: Math.max(0, 1 - (r.distances[0]?.[i] ?? 1)),
+            }
+          })
+        }),
+      )
+      return perKb
+        .flat()
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k)
+    },
+  }
+}
