@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
+import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -20,6 +21,9 @@ import { accessRoutes } from './routes/access.js'
 import { agentRoutes } from './routes/agents.js'
 import { authRoutes } from './routes/auth.js'
 import { conversationRoutes } from './routes/conversations.js'
+import { engineSettingsRoutes } from './routes/engine-settings.js'
+import { experimentRoutes } from './routes/experiments.js'
+import { messageRoutes } from './routes/messages.js'
 import { healthRoutes } from './routes/health.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
 import { organizationRoutes } from './routes/organization.js'
@@ -46,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(errorsPlugin)
   await app.register(cookie)
+  await app.register(multipart, { limits: { fileSize: 1_000_000, files: 1 } })
   await app.register(cors, { origin: deps.config.corsOrigins, credentials: true })
   await app.register(swagger, {
     openapi: {
@@ -89,6 +94,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(agentRoutes, deps)
       await v1.register(knowledgeRoutes, deps)
       await v1.register(conversationRoutes, deps)
+      await v1.register(messageRoutes, deps)
+      await v1.register(experimentRoutes, deps)
+      await v1.register(engineSettingsRoutes, deps)
     },
     { prefix: '/api/v1' },
   )

@@ -18,13 +18,21 @@ import {
 interface Call {
   url: string
   payload?: unknown
+  headers?: Record<string, string>
+}
+
+/** A multipart body with one .md file, for the upload route. */
+function upload(name = 'faq.md', text = '# FAQ\n\nWe ship in two days.'): Pick<Call, 'payload' | 'headers'> {
+  const boundary = 'luneoboundary'
+  const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/markdown\r\n\r\n${text}\r\n--${boundary}--\r\n`
+  return { payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
 }
 type Tenant = { owner: Session; key: string; app: FastifyInstance }
 
 /** Makes fresh resources in a tenant, so destructive calls never share state. */
 async function make(
   t: Tenant,
-  kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key',
+  kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key' | 'prompt' | 'experiment' | 'task',
 ): Promise<Record<string, string>> {
   const post = async (url: string, payload: unknown) => {
     const r = await t.app.inject({
@@ -36,20 +44,39 @@ async function make(
     if (r.statusCode !== 201) throw new Error(`${url}: ${r.statusCode} ${r.body}`)
     return r.json().id as string
   }
-  if (kind === 'agent') return { agent: await post('/agents', { name: 'a' }) }
+  // knowledgeBaseIds: [] skips seeding the template's starter knowledge (not what these tests check)
+  if (kind === 'agent') return { agent: await post('/agents', { name: 'a', knowledgeBaseIds: [] }) }
+  const template = 'You are the assistant of {{business_name}}. Be {{tone_style}}.'
+  if (kind === 'prompt') return { prompt: await post('/prompt-versions', { name: 'p', template }) }
+  if (kind === 'experiment') {
+    const agent = await post('/agents', { name: 'a', knowledgeBaseIds: [] })
+    const p1 = await post('/prompt-versions', { name: 'p', template })
+    const p2 = await post('/prompt-versions', { name: 'p', template: `${template} Be brief.` })
+    const variants = [
+      { promptVersionId: p1, label: 'A' },
+      { promptVersionId: p2, label: 'B' },
+    ]
+    return { agent, experiment: await post('/experiments', { agentId: agent, name: 'e', variants }) }
+  }
+  if (kind === 'task') {
+    const agent = await post('/agents', { name: 'a', knowledgeBaseIds: [] })
+    const conversation = await post('/conversations', { agentId: agent, channel: 'api' })
+    await post(`/conversations/${conversation}/messages`, { text: 'Where is my order 123456?' })
+    return { agent, conversation }
+  }
   if (kind === 'key') return { key: await post('/api-keys', { name: 'k', scopes: ['analytics:read'] }) }
   const kb = await post('/knowledge-bases', { name: 'kb' })
   if (kind === 'kb') return { kb }
   if (kind === 'doc')
     return { kb, doc: await post(`/knowledge-bases/${kb}/documents`, { title: 't', text: 'hello' }) }
-  const agent = await post('/agents', { name: 'a' })
+  const agent = await post('/agents', { name: 'a', knowledgeBaseIds: [] })
   return { agent, conversation: await post('/conversations', { agentId: agent, channel: 'api' }) }
 }
 
 type Case =
   | { kind: 'public'; why: string }
   | { kind: 'self'; why: string } // acts only on the caller's own session or organization
-  | { kind: 'list'; url: string }
+  | { kind: 'list'; url: string; seed?: (a: Tenant) => Promise<unknown> }
   | { kind: 'owned'; make: (a: Tenant) => Promise<Call> } // addresses the first tenant's resource
 
 const cases: Record<string, Case> = {
@@ -75,6 +102,84 @@ const cases: Record<string, Case> = {
   'GET /api/v1/agents': { kind: 'list', url: '/api/v1/agents' },
   'GET /api/v1/knowledge-bases': { kind: 'list', url: '/api/v1/knowledge-bases' },
   'GET /api/v1/conversations': { kind: 'list', url: '/api/v1/conversations' },
+  'GET /api/v1/prompt-versions': {
+    kind: 'list',
+    url: '/api/v1/prompt-versions',
+    seed: (a) => make(a, 'prompt'),
+  },
+  'GET /api/v1/experiments': { kind: 'list', url: '/api/v1/experiments', seed: (a) => make(a, 'experiment') },
+  'GET /api/v1/tasks': { kind: 'list', url: '/api/v1/tasks', seed: (a) => make(a, 'task') },
+  'POST /api/v1/prompt-versions': { kind: 'self', why: 'creates in the caller’s organization' },
+  'POST /api/v1/intent-corrections': { kind: 'self', why: 'teaches the caller’s classifier' },
+  'GET /api/v1/organization/webhook': { kind: 'self', why: 'the caller’s organization' },
+  'PUT /api/v1/organization/webhook': { kind: 'self', why: 'the caller’s organization' },
+  'GET /api/v1/prompt-versions/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/prompt-versions/${(await make(a, 'prompt')).prompt}` }),
+  },
+  'GET /api/v1/experiments/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/experiments/${(await make(a, 'experiment')).experiment}` }),
+  },
+  'POST /api/v1/experiments/:id/stop': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/experiments/${(await make(a, 'experiment')).experiment}/stop` }),
+  },
+  'POST /api/v1/experiments': {
+    kind: 'owned',
+    make: async (a) => {
+      const agent = (await make(a, 'agent')).agent
+      const p1 = (await make(a, 'prompt')).prompt
+      const p2 = (await make(a, 'prompt')).prompt
+      const variants = [
+        { promptVersionId: p1, label: 'A' },
+        { promptVersionId: p2, label: 'B' },
+      ]
+      return { url: '/api/v1/experiments', payload: { agentId: agent, name: 'x', variants } }
+    },
+  },
+  'POST /api/v1/conversations/:id/messages': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: `/api/v1/conversations/${(await make(a, 'conversation')).conversation}/messages`,
+      payload: { text: 'How do returns work?' },
+    }),
+  },
+  'POST /api/v1/channels/email/inbound': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: '/api/v1/channels/email/inbound',
+      payload: {
+        agentId: (await make(a, 'agent')).agent,
+        from: 'x@example.com',
+        text: 'Hello, where is my parcel?',
+      },
+    }),
+  },
+  'PUT /api/v1/knowledge-bases/:id/documents/:docId': {
+    kind: 'owned',
+    make: async (a) => {
+      const r = await make(a, 'doc')
+      return {
+        url: `/api/v1/knowledge-bases/${r.kb}/documents/${r.doc}`,
+        payload: { title: 'new', text: 'new text' },
+      }
+    },
+  },
+  'GET /api/v1/knowledge-bases/:id/documents/:docId/chunks': {
+    kind: 'owned',
+    make: async (a) => {
+      const r = await make(a, 'doc')
+      return { url: `/api/v1/knowledge-bases/${r.kb}/documents/${r.doc}/chunks` }
+    },
+  },
+  'POST /api/v1/knowledge-bases/:id/documents/upload': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: `/api/v1/knowledge-bases/${(await make(a, 'kb')).kb}/documents/upload`,
+      ...upload(),
+    }),
+  },
   'DELETE /api/v1/api-keys/:id': {
     kind: 'owned',
     make: async (a) => ({ url: `/api/v1/api-keys/${(await make(a, 'key')).key}` }),
@@ -164,8 +269,11 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
     'PATCH /api/v1/organization/roi-assumptions': { hourlyCost: 40 },
     'POST /api/v1/members': { email: `m${Math.random()}@example.com`, role: 'viewer' },
     'POST /api/v1/api-keys': { name: 'k', scopes: ['analytics:read'] },
-    'POST /api/v1/agents': { name: 'a' },
+    'POST /api/v1/agents': { name: 'a', knowledgeBaseIds: [] },
     'POST /api/v1/knowledge-bases': { name: 'kb' },
+    'POST /api/v1/prompt-versions': { name: 'p', template: 'You help customers of {{business_name}}.' },
+    'POST /api/v1/intent-corrections': { text: 'parcel never came', intent: 'order_status' },
+    'PUT /api/v1/organization/webhook': { url: 'https://hooks.example.com/luneo' },
   }
   return { url, payload: bodies[route] }
 }
@@ -203,7 +311,7 @@ describe('a second organization gets 404 on the first one’s resources', () => 
         const res = await t.app.inject({
           method: method as 'GET',
           url: call.url,
-          headers: creds,
+          headers: { ...creds, ...call.headers },
           payload: call.payload as object,
         })
         expect(res.statusCode, `${route} → ${res.body}`).toBe(404)
@@ -216,10 +324,16 @@ describe('a second organization gets 404 on the first one’s resources', () => 
             headers: as(a.key),
           })
           expect(list.body).toContain(call.url.split('/').pop())
-        } else if (route !== 'POST /api/v1/conversations') {
+        } else if (
+          ![
+            'POST /api/v1/conversations',
+            'POST /api/v1/experiments',
+            'POST /api/v1/channels/email/inbound',
+          ].includes(route)
+        ) {
           const check = await t.app.inject({
             method: 'GET',
-            url: call.url.replace(/\/(feedback|outcome)$/, ''),
+            url: call.url.replace(/\/(feedback|outcome|messages|stop|upload|chunks)$/, ''),
             headers: as(a.key),
           })
           expect(check.statusCode, `${route}: the owner still sees it`).toBe(200)
@@ -235,6 +349,7 @@ describe('lists never show another organization’s rows', () => {
     it(route, async () => {
       await make(a, 'conversation')
       await make(a, 'doc')
+      await c.seed?.(a)
       const mine = await t.app.inject({ method: 'GET', url: c.url, headers: as(a.key) })
       const theirs = await t.app.inject({ method: 'GET', url: c.url, headers: as(b.key) })
       expect(mine.statusCode).toBe(200)
@@ -265,7 +380,7 @@ describe('each lower role and each missing scope is refused', () => {
         const res = await t.app.inject({
           method: route.method as 'GET',
           url: call.url,
-          headers: as(members[role]!),
+          headers: { ...as(members[role]!), ...call.headers },
           payload: call.payload as object,
         })
         if (ROLE_RANK[role] < ROLE_RANK[access.role]) {
@@ -280,7 +395,7 @@ describe('each lower role and each missing scope is refused', () => {
         const res = await t.app.inject({
           method: route.method as 'GET',
           url: call.url,
-          headers: as(keys[scope]!),
+          headers: { ...as(keys[scope]!), ...call.headers },
           payload: call.payload as object,
         })
         const allowed = scope === 'admin' || access.scopes.includes(scope)

@@ -10,7 +10,9 @@ import {
   NewDocument,
   NewKnowledgeBase,
 } from '../schemas/resources.js'
+import { Chunks } from '../schemas/engine.js'
 import * as kb from '../services/knowledge.js'
+import { AppError } from '../errors.js'
 
 const tags = ['knowledge']
 const read = { role: 'viewer', scopes: ['conversations:write', 'analytics:read'] } as const
@@ -72,6 +74,54 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     async (req, reply) => {
       await kb.removeDocument(deps, req, authOf(req), req.params.id, req.params.docId)
       return reply.code(204).send(null)
+    },
+  )
+  app.put(
+    '/knowledge-bases/:id/documents/:docId',
+    {
+      schema: { tags, params: DocumentParams, body: NewDocument, response: { 200: DocumentDto } },
+      config: { access: write },
+    },
+    async (req) => kb.replaceDocument(deps, req, authOf(req), req.params.id, req.params.docId, req.body),
+  )
+  app.get(
+    '/knowledge-bases/:id/documents/:docId/chunks',
+    { schema: { tags, params: DocumentParams, response: { 200: Chunks } }, config: { access: read } },
+    async (req) => kb.documentChunks(deps, authOf(req), req.params.id, req.params.docId),
+  )
+  // Multipart upload of a .md or .txt file; the file name (without extension) is the title.
+  app.post(
+    '/knowledge-bases/:id/documents/upload',
+    {
+      schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 201: DocumentDto } },
+      config: { access: write },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart())
+        throw new AppError('unsupported_media_type', 'Send multipart/form-data with a "file" field')
+      const file = await req.file({ limits: { fileSize: 1_000_000, files: 1 } })
+      if (!file)
+        throw new AppError('validation_failed', 'No file', [{ path: 'body.file', message: 'required' }])
+      if (!/\.(md|markdown|txt)$/i.test(file.filename)) {
+        throw new AppError('validation_failed', 'Only .md and .txt files', [
+          { path: 'body.file', message: 'must be .md or .txt' },
+        ])
+      }
+      const text = (await file.toBuffer()).toString('utf8')
+      const body = NewDocument.safeParse({
+        title: file.filename.replace(/\.[^.]+$/, '').slice(0, 300) || 'Untitled',
+        text,
+      })
+      if (!body.success) {
+        throw new AppError(
+          'validation_failed',
+          undefined,
+          body.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })),
+        )
+      }
+      return reply
+        .code(201)
+        .send(await kb.addDocument(deps, req, authOf(req), req.params.id, body.data, 'upload'))
     },
   )
 }

@@ -16,6 +16,7 @@ export const Agent = z.object({
   vertical: Vertical,
   templateVersion: z.string(),
   promptVersionId: Id.nullable(),
+  knowledgeBaseIds: z.array(Id),
   settings: AgentSettings,
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -25,6 +26,8 @@ export const NewAgent = z
     name: z.string().max(120).trim().min(1),
     vertical: Vertical.optional(),
     promptVersionId: Id.optional(),
+    /** Omitted: a starter knowledge base is created from the vertical template. */
+    knowledgeBaseIds: z.array(Id).max(20).optional(),
     settings: AgentSettings.optional(),
   })
   .strict()
@@ -32,6 +35,7 @@ export const AgentPatch = z
   .object({
     name: z.string().max(120).trim().min(1).optional(),
     promptVersionId: Id.nullable().optional(),
+    knowledgeBaseIds: z.array(Id).max(20).optional(),
     settings: AgentSettings.optional(),
   })
   .strict()
@@ -53,6 +57,8 @@ export const DocumentDto = z.object({
   title: z.string(),
   text: z.string(),
   source: z.string(),
+  /** When its chunks reached the vector store; null while pending. */
+  indexedAt: Timestamp.nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })

@@ -1,5 +1,11 @@
 import type { FastifyRequest } from 'fastify'
+import { getTemplate } from '@luneo/models'
 import {
+  agentKnowledgeBaseIds,
+  countOwnKnowledgeBases,
+  getPromptVersion,
+  setAgentKnowledgeBases,
+  type Db,
   agentHasConversations,
   deleteAgent,
   getAgent,
@@ -18,20 +24,34 @@ import { AppError, notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
 import type { Agent as AgentDto, AgentPatch, NewAgent } from '../schemas/resources.js'
 import { audit } from './audit.js'
+import { seedTemplateKnowledge } from './knowledge.js'
 
-// Templates are versioned data (models/templates); an agent pins the version it was created on.
-const TEMPLATE_VERSION = '1'
-
-export const toAgentDto = (a: Agent): z.infer<typeof AgentDto> => ({
+export const toAgentDto = async (db: Db, a: Agent): Promise<z.infer<typeof AgentDto>> => ({
   id: a.id,
   name: a.name,
   vertical: a.vertical,
   templateVersion: a.template_version,
   promptVersionId: a.prompt_version_id,
+  knowledgeBaseIds: await agentKnowledgeBaseIds(db, a.organization_id, a.id),
   settings: a.settings,
   createdAt: iso(a.created_at),
   updatedAt: iso(a.updated_at),
 })
+
+/** Refuses ids that are not this organization's (404, like any foreign resource). */
+async function checkRefs(
+  trx: Db,
+  auth: Auth,
+  body: { knowledgeBaseIds?: string[] | undefined; promptVersionId?: string | null | undefined },
+) {
+  if (body.knowledgeBaseIds) {
+    const unique = [...new Set(body.knowledgeBaseIds)]
+    if ((await countOwnKnowledgeBases(trx, auth.organizationId, unique)) !== unique.length)
+      throw notFound('Knowledge base')
+  }
+  if (body.promptVersionId && !(await getPromptVersion(trx, auth.organizationId, body.promptVersionId)))
+    throw notFound('Prompt version')
+}
 
 export async function createAgent(
   deps: AppDeps,
@@ -39,44 +59,51 @@ export async function createAgent(
   auth: Auth,
   body: z.infer<typeof NewAgent>,
 ) {
+  const org = await getOrganization(deps.db, auth.organizationId)
+  if (!org) throw notFound('Organization')
+  const vertical = body.vertical ?? org.vertical
+  const template = getTemplate(vertical)
+  if (template.requiresCompliance && !org.compliance_approved) throw new AppError('compliance_required')
+  await checkRefs(deps.db, auth, body)
+  // No knowledge named: start from the template's default knowledge, so the agent answers on day one.
+  const kbIds = body.knowledgeBaseIds ?? [
+    (
+      await seedTemplateKnowledge(
+        deps,
+        req,
+        auth,
+        `${template.name} starter knowledge`,
+        template.defaultKnowledge,
+      )
+    ).id,
+  ]
   return deps.db.transaction().execute(async (trx) => {
-    const org = await getOrganization(trx, auth.organizationId)
-    if (!org) throw notFound('Organization')
-    const vertical = body.vertical ?? org.vertical
-    if (vertical === 'medical' && !org.compliance_approved) throw new AppError('compliance_required')
     const agent = await insertAgent(trx, {
       id: newId(),
       organization_id: auth.organizationId,
       name: body.name,
       vertical,
-      template_version: TEMPLATE_VERSION,
+      template_version: String(template.version),
       prompt_version_id: body.promptVersionId ?? null,
       settings: body.settings ?? {},
     })
+    await setAgentKnowledgeBases(trx, auth.organizationId, agent.id, kbIds)
     await audit(trx, req, auth, 'agent.created', { type: 'agent', id: agent.id })
-    await appendToOutbox(trx, [
-      buildEvent(
-        'agent.created',
-        { organizationId: auth.organizationId, vertical, correlationId: req.id, agentId: agent.id },
-        {
-          name: agent.name,
-          vertical,
-        },
-      ),
-    ])
-    return toAgentDto(agent)
+    const ctx = { organizationId: auth.organizationId, vertical, correlationId: req.id, agentId: agent.id }
+    await appendToOutbox(trx, [buildEvent('agent.created', ctx, { name: agent.name, vertical })])
+    return toAgentDto(trx, agent)
   })
 }
 
 export async function readAgent(deps: AppDeps, auth: Auth, id: string) {
   const agent = await getAgent(deps.db, auth.organizationId, id)
   if (!agent) throw notFound('Agent')
-  return toAgentDto(agent)
+  return toAgentDto(deps.db, agent)
 }
 
 export async function listOrgAgents(deps: AppDeps, auth: Auth, page: PageRequest) {
   const p = await listAgents(deps.db, auth.organizationId, page)
-  return { nextCursor: p.nextCursor, items: p.items.map(toAgentDto) }
+  return { nextCursor: p.nextCursor, items: await Promise.all(p.items.map((a) => toAgentDto(deps.db, a))) }
 }
 
 export async function patchAgent(
@@ -87,14 +114,17 @@ export async function patchAgent(
   body: z.infer<typeof AgentPatch>,
 ) {
   return deps.db.transaction().execute(async (trx) => {
+    await checkRefs(trx, auth, body)
     const agent = await updateAgent(trx, auth.organizationId, id, {
       name: body.name,
       prompt_version_id: body.promptVersionId,
       settings: body.settings,
     })
     if (!agent) throw notFound('Agent')
+    if (body.knowledgeBaseIds)
+      await setAgentKnowledgeBases(trx, auth.organizationId, id, body.knowledgeBaseIds)
     await audit(trx, req, auth, 'agent.updated', { type: 'agent', id }, { fields: Object.keys(body) })
-    return toAgentDto(agent)
+    return toAgentDto(trx, agent)
   })
 }
 

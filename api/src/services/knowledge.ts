@@ -143,8 +143,9 @@ export async function addDocument(
   auth: Auth,
   kbId: string,
   body: z.infer<typeof NewDocument>,
+  source = 'manual',
 ) {
-  return deps.db.transaction().execute(async (trx) => {
+  const doc = await deps.db.transaction().execute(async (trx) => {
     if (!(await getKnowledgeBase(trx, auth.organizationId, kbId))) throw notFound('Knowledge base')
     const doc = await insertDocument(trx, {
       id: newId(),
@@ -153,17 +154,68 @@ export async function addDocument(
       title: body.title,
       text: body.text,
       content_hash: createHash('sha256').update(body.text).digest('hex'),
+      source,
     })
-    await audit(
-      trx,
-      req,
-      auth,
-      'document.created',
-      { type: 'knowledge_document', id: doc.id },
-      { knowledgeBaseId: kbId },
-    )
-    return toDocDto(doc)
+    await writeChunks(trx, doc)
+    const details = { knowledgeBaseId: kbId }
+    await audit(trx, req, auth, 'document.created', { type: 'knowledge_document', id: doc.id }, details)
+    return doc
   })
+  const indexed = await indexDocument(deps, doc)
+  return toDocDto(indexed ? { ...doc, indexed_at: new Date() } : doc)
+}
+
+/** Replaces a document's text: its chunks are rewritten and re-indexed (old vectors removed). */
+export async function replaceDocument(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  kbId: string,
+  docId: string,
+  body: z.infer<typeof NewDocument>,
+) {
+  const doc = await deps.db.transaction().execute(async (trx) => {
+    if (!(await getDocument(trx, auth.organizationId, kbId, docId))) throw notFound('Document')
+    const hash = createHash('sha256').update(body.text).digest('hex')
+    const updated = await updateDocument(trx, auth.organizationId, docId, { ...body, content_hash: hash })
+    if (!updated) throw notFound('Document')
+    await trx
+      .updateTable('knowledge_documents')
+      .set({ indexed_at: null })
+      .where('organization_id', '=', auth.organizationId)
+      .where('id', '=', docId)
+      .execute()
+    await writeChunks(trx, updated)
+    const details = { knowledgeBaseId: kbId }
+    await audit(trx, req, auth, 'document.updated', { type: 'knowledge_document', id: docId }, details)
+    return { ...updated, indexed_at: null }
+  })
+  const indexed = await indexDocument(deps, doc)
+  return toDocDto(indexed ? { ...doc, indexed_at: new Date() } : doc)
+}
+
+export async function documentChunks(deps: AppDeps, auth: Auth, kbId: string, docId: string) {
+  const doc = await getDocument(deps.db, auth.organizationId, kbId, docId)
+  if (!doc) throw notFound('Document')
+  const chunks = await listChunks(deps.db, auth.organizationId, docId)
+  return {
+    items: chunks.map((c) => ({ id: c.id, ordinal: c.ordinal, text: c.text })),
+    indexedAt: doc.indexed_at ? iso(doc.indexed_at) : null,
+  }
+}
+
+/** Seeds a knowledge base with a vertical template's default knowledge (agents created without one). */
+export async function seedTemplateKnowledge(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  name: string,
+  docs: { title: string; text: string }[],
+) {
+  const description = 'Starter knowledge from the vertical template; edit or replace it.'
+  const kb = await createKnowledgeBase(deps, req, auth, { name, description })
+  for (const d of docs) await addDocument(deps, req, auth, kb.id, d, 'template')
+  return kb
 }
 
 export async function listKbDocuments(deps: AppDeps, auth: Auth, kbId: string, page: PageRequest) {
@@ -187,13 +239,10 @@ export async function removeDocument(
 ) {
   await deps.db.transaction().execute(async (trx) => {
     if (!(await deleteDocument(trx, auth.organizationId, kbId, docId))) throw notFound('Document')
-    await audit(
-      trx,
-      req,
-      auth,
-      'document.deleted',
-      { type: 'knowledge_document', id: docId },
-      { knowledgeBaseId: kbId },
-    )
+    const details = { knowledgeBaseId: kbId }
+    await audit(trx, req, auth, 'document.deleted', { type: 'knowledge_document', id: docId }, details)
   })
+  await deps.ai.index
+    .deleteDocument(auth.organizationId, kbId, docId)
+    .catch((err: unknown) => req.log.warn({ err }, 'vector cleanup failed'))
 }

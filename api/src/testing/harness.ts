@@ -96,6 +96,8 @@ export async function signup(app: FastifyInstance, vertical = 'ecommerce', name?
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/signup',
+    // Each signup from its own address: the per-IP login limit is not what these tests measure.
+    remoteAddress: `10.${(counter >> 16) & 255}.${(counter >> 8) & 255}.${counter & 255}`,
     payload: {
       email: `owner${counter}-${Date.now()}@example.com`,
       password: 'correct horse battery',
@@ -140,6 +142,7 @@ export async function addMember(app: FastifyInstance, owner: Session, role: stri
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/accept-invite',
+    remoteAddress: `10.200.${(counter >> 8) & 255}.${counter & 255}`,
     payload: { token: inv.json().inviteToken, password: 'correct horse battery' },
   })
   if (res.statusCode !== 201) throw new Error(`accept failed: ${res.statusCode} ${res.body}`)

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppDeps } from '../context.js'
+import { authOf } from '../plugins/auth.js'
+import { Id, PageQuery, pageOf } from '../schemas/common.js'
+import { IntentCorrection, Task, WebhookSettings, WebhookSettingsOut } from '../schemas/engine.js'
+import * as s from '../services/engine-settings.js'
+
+const admin = { role: 'admin', scopes: ['admin'] } as const
+
+export const engineSettingsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.post(
+    '/intent-corrections',
+    {
+      schema: {
+        tags: ['engine'],
+        body: IntentCorrection,
+        response: { 201: IntentCorrection.extend({ id: Id }) },
+      },
+      config: { access: { role: 'analyst', scopes: ['admin'] } },
+    },
+    async (req, reply) => reply.code(201).send(await s.addIntentCorrection(deps, req, authOf(req), req.body)),
+  )
+  app.get(
+    '/tasks',
+    {
+      schema: { tags: ['engine'], querystring: PageQuery, response: { 200: pageOf(Task) } },
+      config: { access: { role: 'viewer', scopes: ['conversations:write', 'analytics:read'] } },
+    },
+    async (req) => s.listOrgTasks(deps, authOf(req), req.query),
+  )
+  app.get(
+    '/organization/webhook',
+    {
+      schema: { tags: ['organization'], response: { 200: z.object({ url: z.string().nullable() }) } },
+      config: { access: admin },
+    },
+    async (req) => s.readWebhook(deps, authOf(req)),
+  )
+  app.put(
+    '/organization/webhook',
+    {
+      schema: { tags: ['organization'], body: WebhookSettings, response: { 200: WebhookSettingsOut } },
+      config: { access: admin },
+    },
+    async (req) => s.putWebhook(deps, req, authOf(req), req.body),
+  )
+}
