@@ -3,7 +3,18 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.next/**', '.luneo/**', '.tmp/**', 'dashboard/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/.next/**',
+      '.luneo/**',
+      '.tmp/**',
+      'dashboard/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,7 +31,17 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/restrict-template-expressions': 'off',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@luneo/*/src/*', '../../*/src/*'], message: 'Import a package through its front door (its index.ts), not its internals.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@luneo/*/src/*', '../../*/src/*'],
+              message: 'Import a package through its front door (its index.ts), not its internals.',
+            },
+          ],
+        },
+      ],
     },
   },
 )

@@ -27,9 +27,24 @@ free_ports() {
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# True when $1 is a live pid (and not a zombie).
+# True when $1 is a live pid. A zombie counts as dead once all its threads are gone: the leader
+# of a multi-threaded process (a JVM) shows state Z while its other threads still tear down
+# and still hold its sockets.
 pid_alive() {
-  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && ! grep -qs '^State:.*Z' "/proc/$1/status"
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+  grep -qs '^State:.*Z' "/proc/$1/status" || return 0
+  local tasks=("/proc/$1/task"/*)
+  [ "${#tasks[@]}" -gt 1 ]
+}
+
+# Wait up to $2 seconds (default 10) until nothing listens on 127.0.0.1:$1.
+wait_port_closed() {
+  local i
+  for ((i = 0; i < ${2:-10} * 10; i++)); do
+    port_open "$1" || return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 # Serialise start/stop of one service across concurrent callers sharing a services dir.

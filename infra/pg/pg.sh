@@ -10,7 +10,7 @@
 # Postgres refuses to run as root, so as root every server binary runs as the `postgres` user
 # (runuser) and the data dir is owned by it; as any other user it runs as that user.
 set -euo pipefail
-LOG_TAG=pg
+export LOG_TAG=pg
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 PG_DIR="$SERVICES_DIR/pg"
@@ -24,7 +24,7 @@ PASSWORD=luneo
 
 pg_bin() {
   local initdb
-  initdb="$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)"
+  initdb="$(printf '%s\n' /usr/lib/postgresql/*/bin/initdb | grep -v '\*' | sort -V | tail -n 1 || true)"
   if [ -z "$initdb" ]; then
     [ "$(id -u)" = 0 ] || die "PostgreSQL server binaries missing; run: sudo apt-get install -y postgresql"
     log "installing Debian's postgresql package"
@@ -32,7 +32,7 @@ pg_bin() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
     # The package's own cluster (port 5432) is not ours; keep it from running.
     service postgresql stop >/dev/null 2>&1 || true
-    initdb="$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)"
+    initdb="$(printf '%s\n' /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)"
   fi
   dirname "$initdb"
 }

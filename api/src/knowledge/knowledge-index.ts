@@ -110,8 +110,8 @@ export function createChromaIndex(url: string, embedder: Embedder): KnowledgeInd
             return {
               id,
               knowledgeBaseId: kbId,
-              documentId: String(meta.document_id ?? ''),
-              title: String(meta.title ?? ''),
+              documentId: typeof meta.document_id === 'string' ? meta.document_id : '',
+              title: typeof meta.title === 'string' ? meta.title : '',
               text: r.documents[0]?.[i] ?? '',
               score: Math.max(0, 1 - (r.distances[0]?.[i] ?? 1)),
             }

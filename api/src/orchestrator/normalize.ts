@@ -13,12 +13,15 @@ const MAX_CHARS = 4_000
 
 /** Collapses whitespace, strips control characters, and bounds the length the engine sees. */
 export function cleanText(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
-    .slice(0, MAX_CHARS)
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+      .replace(/[ \t]+/g, ' ')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+      .slice(0, MAX_CHARS)
+  )
 }
 
 /** API and widget send `{text, contact?}` as JSON. */

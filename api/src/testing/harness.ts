@@ -52,7 +52,7 @@ export async function startTestApp(
     stores: { postgres: pg.kind, clickhouse: ch.kind },
     ai: extra.ai ?? createAiParts(config, pg.db, chromaUrl),
     ...extra,
-  } as AppDeps
+  }
   const app = await buildApp(deps)
   await app.ready()
   const drainer = new OutboxDrainer(pg.db, createClickHouseSink(ch.ch))
