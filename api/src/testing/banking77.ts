@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseLabelledCsv } from '@luneo/models'
+
+/** ../shared/datasets/banking77 beside the repo (read in place, never copied). */
+export const BANKING77_DIR = resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'datasets',
+  'banking77',
+)
+export const hasBanking77 = existsSync(join(BANKING77_DIR, 'train.csv'))
+
+export interface Banking77 {
+  intents: string[]
+  train: { text: string; intent: string }[]
+  test: { text: string; intent: string }[]
+}
+
+export function loadBanking77(): Banking77 {
+  const intents = JSON.parse(readFileSync(join(BANKING77_DIR, 'categories.json'), 'utf8')) as string[]
+  const train = parseLabelledCsv(readFileSync(join(BANKING77_DIR, 'train.csv'), 'utf8'))
+  const test = parseLabelledCsv(readFileSync(join(BANKING77_DIR, 'test.csv'), 'utf8'))
+  return { intents, train, test }
+}
+
+/** Splits intents deterministically: every `every`-th (sorted) is held out of the knowledge base. */
+export function splitIntents(intents: string[], heldOut: number): { known: string[]; missing: string[] } {
+  const sorted = [...intents].sort()
+  const step = sorted.length / heldOut
+  const missing = new Set(Array.from({ length: heldOut }, (_, i) => sorted[Math.floor(i * step + step / 2)]!))
+  return { known: sorted.filter((i) => !missing.has(i)), missing: [...missing] }
+}
+
+/**
+ * One short FAQ entry per intent: the topic, six real customer phrasings (from train.csv) and
+ * a short answer. The phrasings are what a support team would write as "questions this answers".
+ */
+export function faqDocument(
+  intent: string,
+  train: { text: string; intent: string }[],
+): { title: string; text: string } {
+  const topic = intent.replaceAll('_', ' ')
+  const examples = train
+    .filter((r) => r.intent === intent)
+    .slice(0, 6)
+    .map((r) => r.text)
+  return {
+    title: topic.charAt(0).toUpperCase() + topic.slice(1),
+    text: `Questions: ${examples.join(' ')}\n\nAnswer: For ${topic}, open the app, go to Help → ${topic}, and follow the steps shown; our team confirms within one business day.`,
+  }
+}
+
+/** A deterministic sample of `perIntent` questions per intent. */
+export function sample(rows: { text: string; intent: string }[], intents: string[], perIntent: number) {
+  return intents.flatMap((intent) => rows.filter((r) => r.intent === intent).slice(0, perIntent))
+}
