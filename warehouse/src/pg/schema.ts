@@ -31,6 +31,9 @@ export interface OrganizationsTable {
   settings: Json
   webhook_url: ColumnType<string | null, string | null | undefined, string | null>
   webhook_secret: ColumnType<string | null, string | null | undefined, string | null>
+  subscription_monthly: ColumnType<number, number | undefined, number>
+  resolution_window_hours: ColumnType<number, number | undefined, number>
+  durable_days: ColumnType<number, number | undefined, number>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -317,6 +320,50 @@ export interface IntentCorrectionsTable {
   created_at: CreatedAt
 }
 
+export interface PipelineWatermarksTable {
+  job: string
+  organization_id: string
+  watermark: Date
+  rows_in: ColumnType<number, number | undefined, number>
+  rows_out: ColumnType<number, number | undefined, number>
+  duration_ms: ColumnType<number, number | undefined, number>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export type GapStatus = 'open' | 'accepted' | 'rejected'
+
+export interface KnowledgeGapsTable {
+  id: string
+  organization_id: string
+  status: ColumnType<GapStatus, GapStatus | undefined, GapStatus>
+  label: string
+  score: number
+  volume: number
+  escalations: number
+  last_seen_at: Date
+  centroid: Json<number[]>
+  examples: Json<string[]>
+  member_ids: Json<string[]>
+  drafted_answer: string | null
+  accepted_answer: ColumnType<string | null, string | null | undefined, string | null>
+  document_id: ColumnType<string | null, string | null | undefined, string | null>
+  reviewed_by: ColumnType<string | null, string | null | undefined, string | null>
+  reviewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface TuningHistoryTable {
+  id: string
+  organization_id: string
+  experiment_id: string
+  weights: Json<Record<string, number>>
+  posteriors: Json<Record<string, { alpha: number; beta: number; n: number }>>
+  reason: string
+  created_at: CreatedAt
+}
+
 export interface Database {
   organizations: OrganizationsTable
   users: UsersTable
@@ -344,6 +391,9 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   tasks: TasksTable
   intent_corrections: IntentCorrectionsTable
+  pipeline_watermarks: PipelineWatermarksTable
+  knowledge_gaps: KnowledgeGapsTable
+  tuning_history: TuningHistoryTable
 }
 
 export type Organization = Selectable<OrganizationsTable>
@@ -371,3 +421,5 @@ export type TuningStateRow = Selectable<TuningStateTable>
 export type WidgetKey = Selectable<WidgetKeysTable>
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>
 export type Task = Selectable<TasksTable>
+export type KnowledgeGap = Selectable<KnowledgeGapsTable>
+export type TuningHistoryRow = Selectable<TuningHistoryTable>

@@ -1,0 +1,61 @@
+import { cosine } from '@luneo/models'
+import { defineJob } from '../runner/job.js'
+import { chTime, loadConversations } from './conversation-events.js'
+import { replySignals } from './definitions.js'
+
+/**
+ * Learning signals per AI reply → reply_signals_v1. Incremental over conversations active in the
+ * window; a reply's signals depend on what followed it, so the last 2 days are recomputed each run
+ * (abandonment needs 30 min of silence; rephrase looks 10 min ahead).
+ */
+export const learningSignals = defineJob({
+  name: 'learning_signals_v1',
+  scope: 'organization',
+  lookbackMs: 2 * 24 * 3600 * 1000,
+  async run(ctx) {
+    const org = ctx.organizationId!
+    const conversations = await loadConversations(ctx.ch, org, ctx.from, ctx.to)
+    const texts = new Map<string, number[]>()
+    const vector = async (t: string) => {
+      let v = texts.get(t)
+      if (!v) texts.set(t, (v = (await ctx.embedder.embed([t]))[0]!))
+      return v
+    }
+    const rows = []
+    let rowsIn = 0
+    for (const [conversationId, events] of conversations) {
+      rowsIn += events.length
+      // Precompute the embeddings this conversation's rephrase checks need (local embedder: microseconds).
+      for (const e of events) if (e.type === 'message.received') await vector(String(e.payload.text ?? ''))
+      const similarity = (a: string, b: string) => cosine(texts.get(a) ?? [0], texts.get(b) ?? [0])
+      const started = events.find((e) => e.type === 'conversation.started')
+      for (const s of replySignals(events, ctx.to.getTime(), similarity)) {
+        rows.push({
+          organization_id: org,
+          replied_at: chTime(s.repliedAt),
+          reply_id: s.replyId,
+          message_id: s.messageId,
+          conversation_id: conversationId,
+          agent_id: events[0]!.agentId,
+          vertical: events[0]!.vertical,
+          channel: String(started?.payload.channel ?? 'api'),
+          intent: s.intent,
+          experiment_id: s.experimentId,
+          variant_id: s.variantId,
+          question: s.question,
+          unanswered: Number(s.unanswered),
+          negative_feedback: Number(s.negativeFeedback),
+          escalated_after: Number(s.escalatedAfter),
+          rephrase: Number(s.rephrase),
+          abandoned: Number(s.abandoned),
+          top_score: s.topScore,
+          cost_usd: s.costUsd,
+          latency_ms: Math.round(s.latencyMs),
+          computed_at: chTime(Date.now()),
+        })
+      }
+    }
+    if (rows.length) await ctx.ch.insert({ table: 'reply_signals_v1', values: rows, format: 'JSONEachRow' })
+    return { rowsIn, rowsOut: rows.length }
+  },
+})

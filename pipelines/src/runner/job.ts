@@ -1,0 +1,46 @@
+import type { Ch, Db } from '@luneo/warehouse'
+import type { Embedder, LlmProvider } from '@luneo/models'
+
+/** What a job may use. Everything is passed in; jobs read no environment. */
+export interface PipelineDeps {
+  db: Db
+  ch: Ch
+  embedder: Embedder
+  provider: LlmProvider
+  /** Search the organization's knowledge (drafting gap answers grounded in nearby knowledge). */
+  searchKnowledge?: (
+    organizationId: string,
+    text: string,
+  ) => Promise<{ title: string; text: string; score: number }[]>
+  /** Adds an accepted answer to the organization's knowledge base (gap review). */
+  log?: (line: string) => void
+}
+
+export interface JobContext extends PipelineDeps {
+  /** The organization this run is for; null for jobs that span organizations. */
+  organizationId: string | null
+  /** The window of events to (re)compute: [from, to). */
+  from: Date
+  to: Date
+  /** True for a rebuild from scratch. */
+  full: boolean
+}
+
+export interface JobResult {
+  rowsIn: number
+  rowsOut: number
+}
+
+export interface Job {
+  name: string
+  scope: 'organization' | 'global'
+  /**
+   * How far before the watermark an incremental run starts again. A result that depends on
+   * later events (abandonment, assumed resolution) is recomputed until its window has closed.
+   */
+  lookbackMs: number
+  run(ctx: JobContext): Promise<JobResult>
+}
+
+/** Declares a pipeline job: incremental (watermark per organization) and idempotent (keyed results). */
+export const defineJob = (job: Job): Job => job

@@ -1,0 +1,72 @@
+import type { ChMigration } from '@luneo/warehouse'
+
+// ClickHouse marts written by the pipelines. Versions 100+ so they never collide with the
+// warehouse's own (events, typed tables). ReplacingMergeTree keyed by the thing computed, with
+// computed_at as the version: re-running a job over the same events replaces, never adds;
+// readers use FINAL (these marts are small: one row per reply / per conversation).
+
+const replySignals = `
+CREATE TABLE IF NOT EXISTS reply_signals_v1 (
+  organization_id UUID,
+  replied_at DateTime64(3, 'UTC'),
+  reply_id UUID,
+  message_id UUID,
+  conversation_id UUID,
+  agent_id UUID,
+  vertical LowCardinality(String),
+  channel LowCardinality(String),
+  intent LowCardinality(String),
+  experiment_id Nullable(UUID),
+  variant_id Nullable(UUID),
+  question String,
+  unanswered UInt8,
+  negative_feedback UInt8,
+  escalated_after UInt8,
+  rephrase UInt8,
+  abandoned UInt8,
+  top_score Float32,
+  cost_usd Float64,
+  latency_ms UInt32,
+  computed_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(computed_at)
+ORDER BY (organization_id, replied_at, reply_id)`
+
+const conversationOutcomes = `
+CREATE TABLE IF NOT EXISTS conversation_outcomes_v1 (
+  organization_id UUID,
+  started_at DateTime64(3, 'UTC'),
+  conversation_id UUID,
+  agent_id UUID,
+  vertical LowCardinality(String),
+  channel LowCardinality(String),
+  intent LowCardinality(String),
+  experiment_id Nullable(UUID),
+  variant_id Nullable(UUID),
+  last_activity_at DateTime64(3, 'UTC'),
+  status LowCardinality(String),
+  handoff_reason LowCardinality(String),
+  closed UInt8,
+  confirmed UInt8,
+  assumed UInt8,
+  resolved UInt8,
+  durable UInt8,
+  reopened UInt8,
+  handed_off UInt8,
+  abandoned UInt8,
+  csat Nullable(Float32),
+  replies UInt32,
+  unanswered_replies UInt32,
+  purchases UInt32,
+  purchase_amount Float64,
+  leads UInt32,
+  lead_value Float64,
+  cost_usd Float64,
+  avg_latency_ms Float64,
+  computed_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(computed_at)
+ORDER BY (organization_id, started_at, conversation_id)`
+
+export const pipelineMigrations: ChMigration[] = [
+  { version: 100, name: 'reply_signals_v1', statements: [replySignals] },
+  { version: 101, name: 'conversation_outcomes_v1', statements: [conversationOutcomes] },
+]
