@@ -26,6 +26,26 @@ const Env = z.object({
   LUNEO_OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   LUNEO_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   LUNEO_MIN_GROUNDING_SCORE: z.coerce.number().min(0).max(1).default(0.35),
+  LUNEO_WEBHOOKS: bool.default(true),
+  LUNEO_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  LUNEO_PRICES: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'LUNEO_PRICES must be a JSON object' })
+        return z.NEVER
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().min(1),
+        z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict(),
+      ),
+    )
+    .optional(),
+  LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
 })
 
 export interface Config {
@@ -51,6 +71,14 @@ export interface Config {
     { baseURL: string; apiKey: string; model: string; embeddingModel: string; timeoutMs: number } | undefined
   embeddings: 'local' | 'openai'
   minGroundingScore: number
+  /** Run the escalation webhook dispatcher in this process. */
+  webhooks: boolean
+  /** Per delivery attempt; a slower receiver counts as a failed attempt. */
+  webhookTimeoutMs: number
+  /** Model → USD per 1M tokens, merged over the built-in table (contracts, self-hosted models, "*"). */
+  prices: Record<string, { input: number; output: number }>
+  /** Requests per minute per public widget key (all of a site's visitors share it). */
+  widgetRateLimitPerMinute: number
 }
 
 /** Parses the environment once, at start; everything below receives the result. */
@@ -89,5 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     embeddings: e.LUNEO_EMBEDDINGS,
     minGroundingScore: e.LUNEO_MIN_GROUNDING_SCORE,
+    webhooks: e.LUNEO_WEBHOOKS,
+    webhookTimeoutMs: e.LUNEO_WEBHOOK_TIMEOUT_MS,
+    prices: e.LUNEO_PRICES ?? {},
+    widgetRateLimitPerMinute: e.LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE,
   }
 }

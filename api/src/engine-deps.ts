@@ -7,6 +7,7 @@ import {
   priceTable,
   type Embedder,
   type LlmProvider,
+  type PriceTable,
 } from '@luneo/models'
 import type { Db } from '@luneo/warehouse'
 import type { Config } from './config.js'
@@ -18,6 +19,11 @@ export interface AiParts {
   provider: LlmProvider
   index: KnowledgeIndex
   engine: Engine
+}
+
+/** The built-in list prices with the operator's `LUNEO_PRICES` entries laid over them. */
+export function pricesFor(config: Pick<Config, 'prices'>): PriceTable {
+  return { ...priceTable, local: { input: 0, output: 0 }, ...config.prices }
 }
 
 /**
@@ -55,7 +61,7 @@ export function createAiParts(
     index,
     provider,
     templates: loadTemplates(),
-    prices: { ...priceTable, local: { input: 0, output: 0 } },
+    prices: pricesFor(config),
     defaultModel: config.openai ? config.openai.model : 'local',
     minGroundingScore: config.minGroundingScore,
     ...(onEventsCommitted ? { onEventsCommitted } : {}),

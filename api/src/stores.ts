@@ -15,12 +15,15 @@ import type { AppDeps } from './context.js'
 import { createAiParts } from './engine-deps.js'
 import { startChroma, type ChromaProcess } from './knowledge/chroma-process.js'
 import { reindexPending } from './services/knowledge.js'
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js'
 
 export interface Stores {
   db: Db
   ch: Ch
   deps: AppDeps
   drainer: OutboxDrainer | null
+  /** Escalation webhooks; started here, stopped by close(). */
+  webhooks: WebhookDispatcher | null
   close(): Promise<void>
 }
 
@@ -67,26 +70,40 @@ export async function openStores(config: Config): Promise<Stores> {
         onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
       })
     : null
+  const webhooks = config.webhooks
+    ? new WebhookDispatcher(pg.db, {
+        timeoutMs: config.webhookTimeoutMs,
+        onError: (err) => console.error('webhook dispatcher: polling failed, retrying', err),
+      })
+    : null
+  // A turn that escalated wakes the dispatcher, so the webhook leaves without waiting for a poll.
+  const onCommitted = () => {
+    drainer?.nudge()
+    webhooks?.nudge()
+  }
   const deps: AppDeps = {
     config,
     db: pg.db,
     ch: chHandle.ch,
     secret: resolveSecret(config),
     stores: { postgres: pg.kind, clickhouse: chHandle.kind },
-    onEventsCommitted: drainer ? () => drainer.nudge() : undefined,
+    onEventsCommitted: onCommitted,
     outboxBacklog: () => outboxBacklog(pg.db),
-    ai: createAiParts(config, pg.db, chromaUrl, drainer ? () => drainer.nudge() : undefined),
+    ai: createAiParts(config, pg.db, chromaUrl, onCommitted),
   }
   // Documents saved while the vector store was unreachable (or before a crash) get indexed now.
   await reindexPending(deps).catch((err: unknown) =>
     console.error('re-indexing pending documents failed', err),
   )
+  webhooks?.start()
   return {
     db: pg.db,
     ch: chHandle.ch,
     deps,
     drainer,
+    webhooks,
     async close() {
+      await webhooks?.stop()
       await drainer?.stop()
       await chHandle.close()
       await pg.close()

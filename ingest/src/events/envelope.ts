@@ -4,7 +4,8 @@ import { z } from 'zod'
 export const EventEnvelope = z.object({
   id: z.uuid(),
   type: z.string().min(1),
-  version: z.number().int().positive(),
+  // 0 is allowed so a pre-release (v0) event can still be upcast; the catalogue starts at 1.
+  version: z.number().int().nonnegative(),
   organizationId: z.uuid(),
   occurredAt: z.iso.datetime({ offset: true }),
   conversationId: z.uuid().nullable(),

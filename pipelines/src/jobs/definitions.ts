@@ -169,9 +169,9 @@ export function conversationOutcome(
     now - lastReply.occurredAt >= ABANDON_AFTER_MS
   const resolved = confirmed || assumed
   const resolvedAt = confirmed
-    ? confirmEvent!.occurredAt
+    ? confirmEvent.occurredAt
     : assumed
-      ? lastReply!.occurredAt + s.resolutionWindowMs
+      ? lastReply.occurredAt + s.resolutionWindowMs
       : null
   const reopened =
     resolvedAt !== null &&
