@@ -19,6 +19,7 @@ import { errorsPlugin } from './plugins/errors.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { accessRoutes } from './routes/access.js'
 import { agentRoutes } from './routes/agents.js'
+import { analyticsRoutes } from './routes/analytics.js'
 import { authRoutes } from './routes/auth.js'
 import { conversationRoutes } from './routes/conversations.js'
 import { engineSettingsRoutes } from './routes/engine-settings.js'
@@ -27,6 +28,7 @@ import { messageRoutes } from './routes/messages.js'
 import { healthRoutes } from './routes/health.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
 import { organizationRoutes } from './routes/organization.js'
+import { widgetKeyRoutes, widgetRoutes } from './routes/widget.js'
 
 /** Builds the API: external plugins, then our plugins, then route plugins. Listening is the caller's job. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -97,8 +99,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(messageRoutes, deps)
       await v1.register(experimentRoutes, deps)
       await v1.register(engineSettingsRoutes, deps)
+      await v1.register(analyticsRoutes, deps)
+      await v1.register(widgetKeyRoutes, deps)
     },
     { prefix: '/api/v1' },
   )
+  await app.register(widgetRoutes, deps)
   return app
 }

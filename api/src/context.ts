@@ -1,6 +1,7 @@
 import type { Ch, Db, Role, Scope } from '@luneo/warehouse'
 import type { Config } from './config.js'
 import type { AiParts } from './engine-deps.js'
+import type { PipelineRunner } from './analytics/pipelines.js'
 
 /** What the API needs from the outside world, built once at start (stores.ts) and passed in. */
 export interface AppDeps {
@@ -12,6 +13,8 @@ export interface AppDeps {
   stores: { postgres: 'pglite' | 'postgres'; clickhouse: 'chdb' | 'server' }
   /** Embedder, LLM provider, knowledge index (Chroma) and the conversation engine. */
   ai: AiParts
+  /** Runs the organization-scoped pipeline jobs now (analytics refresh) or all of them. */
+  pipelines: PipelineRunner
   /** Called after a request committed events, so the drainer moves them without waiting for its poll. */
   onEventsCommitted?: () => void
   /**

@@ -13,6 +13,8 @@ import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/inges
 import type { Config } from './config.js'
 import type { AppDeps } from './context.js'
 import { createAiParts } from './engine-deps.js'
+import { PipelineScheduler, createPipelineRunner } from './analytics/pipelines.js'
+import { pipelineMigrations } from '@luneo/pipelines'
 import { startChroma, type ChromaProcess } from './knowledge/chroma-process.js'
 import { reindexPending } from './services/knowledge.js'
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js'
@@ -52,6 +54,7 @@ export async function openStores(config: Config): Promise<Stores> {
   try {
     await migratePostgres(pg.db)
     await migrateClickHouse(chHandle.ch)
+    await migrateClickHouse(chHandle.ch, pipelineMigrations)
   } catch (err) {
     await Promise.allSettled([pg.close(), chHandle.close()])
     throw err
@@ -81,7 +84,7 @@ export async function openStores(config: Config): Promise<Stores> {
     drainer?.nudge()
     webhooks?.nudge()
   }
-  const deps: AppDeps = {
+  const deps = {
     config,
     db: pg.db,
     ch: chHandle.ch,
@@ -90,12 +93,20 @@ export async function openStores(config: Config): Promise<Stores> {
     onEventsCommitted: onCommitted,
     outboxBacklog: () => outboxBacklog(pg.db),
     ai: createAiParts(config, pg.db, chromaUrl, onCommitted),
-  }
+  } as AppDeps
+  deps.pipelines = createPipelineRunner(deps, (line) => console.error(line))
+  const scheduler =
+    config.pipelinesIntervalMs > 0
+      ? new PipelineScheduler(deps.pipelines, config.pipelinesIntervalMs, (err) =>
+          console.error('pipelines: run failed', err),
+        )
+      : null
   // Documents saved while the vector store was unreachable (or before a crash) get indexed now.
   await reindexPending(deps).catch((err: unknown) =>
     console.error('re-indexing pending documents failed', err),
   )
   webhooks?.start()
+  scheduler?.start()
   return {
     db: pg.db,
     ch: chHandle.ch,
@@ -103,6 +114,7 @@ export async function openStores(config: Config): Promise<Stores> {
     drainer,
     webhooks,
     async close() {
+      await scheduler?.stop()
       await webhooks?.stop()
       await drainer?.stop()
       await chHandle.close()

@@ -169,6 +169,9 @@ export const Organization = z.object({
     minutesPerConversation: z.number(),
     hourlyCost: z.number(),
     currency: z.string(),
+    subscriptionMonthly: z.number(),
+    resolutionWindowHours: z.number(),
+    durableDays: z.number(),
   }),
   createdAt: Timestamp,
 })
@@ -176,6 +179,13 @@ export const RoiPatch = z
   .object({
     minutesPerConversation: z.number().positive().max(600).optional(),
     hourlyCost: z.number().nonnegative().max(10_000).optional(),
+    subscriptionMonthly: z.number().nonnegative().max(10_000_000).optional(),
+    resolutionWindowHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .optional(),
+    durableDays: z.number().positive().max(90).optional(),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/)

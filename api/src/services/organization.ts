@@ -22,6 +22,9 @@ const toOrgDto = (o: Organization) => ({
     minutesPerConversation: o.minutes_per_conversation,
     hourlyCost: o.hourly_cost,
     currency: o.currency,
+    subscriptionMonthly: o.subscription_monthly,
+    resolutionWindowHours: o.resolution_window_hours,
+    durableDays: o.durable_days,
   },
   createdAt: iso(o.created_at),
 })
@@ -43,6 +46,9 @@ export async function patchRoiAssumptions(
       minutes_per_conversation: body.minutesPerConversation,
       hourly_cost: body.hourlyCost,
       currency: body.currency,
+      subscription_monthly: body.subscriptionMonthly,
+      resolution_window_hours: body.resolutionWindowHours,
+      durable_days: body.durableDays,
     })
     if (!org) throw notFound('Organization')
     await audit(

@@ -6,6 +6,8 @@ import { buildApp } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import type { AppDeps } from '../context.js'
 import { createAiParts } from '../engine-deps.js'
+import { createPipelineRunner } from '../analytics/pipelines.js'
+import { pipelineMigrations } from '@luneo/pipelines'
 import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 
 export interface TestApp {
@@ -29,6 +31,7 @@ export async function startTestApp(
   try {
     ch = await openClickHouse({ url: process.env.LUNEO_TEST_CLICKHOUSE_URL, dataDir: dir.path })
     await migrateClickHouse(ch.ch)
+    await migrateClickHouse(ch.ch, pipelineMigrations)
   } catch (err) {
     await pg.close()
     throw err
@@ -44,7 +47,7 @@ export async function startTestApp(
   // Chroma: the suite's shared server when CHROMA_URL is set (make test), else a child per file.
   let chroma: ChromaProcess | null = null
   const chromaUrl = process.env.CHROMA_URL || (chroma = await startChroma(`${dir.path}/chroma`)).url
-  const deps: AppDeps = {
+  const deps = {
     config,
     db: pg.db,
     ch: ch.ch,
@@ -52,7 +55,8 @@ export async function startTestApp(
     stores: { postgres: pg.kind, clickhouse: ch.kind },
     ai: extra.ai ?? createAiParts(config, pg.db, chromaUrl),
     ...extra,
-  }
+  } as AppDeps
+  deps.pipelines = extra.pipelines ?? createPipelineRunner(deps)
   const app = await buildApp(deps)
   await app.ready()
   const drainer = new OutboxDrainer(pg.db, createClickHouseSink(ch.ch))

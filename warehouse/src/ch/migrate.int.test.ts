@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openClickHouse, type ClickHouseHandle } from './client.js'
 import { migrateClickHouse } from './migrate.js'
+import { chMigrations } from './migrations/index.js'
 import { tempDir } from '../testing.js'
 
 const dir = tempDir('luneo-ch-')
@@ -17,13 +18,13 @@ describe('clickhouse migrations', () => {
   it('applies pending versions once and records them', async () => {
     const first = await migrateClickHouse(h.ch)
     const second = await migrateClickHouse(h.ch)
-    expect(first).toEqual([1])
+    expect(first).toEqual(chMigrations.map((m) => m.version))
     expect(second).toEqual([])
     const rs = await h.ch.query({
       query: 'SELECT name FROM schema_migrations ORDER BY version',
       format: 'JSONEachRow',
     })
-    expect(await rs.json()).toEqual([{ name: 'events' }])
+    expect(await rs.json()).toEqual(chMigrations.map((m) => ({ name: m.name })))
   })
 
   it('events is ordered by organization, hour bucket, id', async () => {

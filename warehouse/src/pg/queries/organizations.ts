@@ -27,6 +27,9 @@ export interface RoiAssumptionsPatch {
   minutes_per_conversation?: number | undefined
   hourly_cost?: number | undefined
   currency?: string | undefined
+  subscription_monthly?: number | undefined
+  resolution_window_hours?: number | undefined
+  durable_days?: number | undefined
 }
 
 export async function updateOrganizationRoi(

@@ -1,0 +1,98 @@
+import { getOrganization } from '@luneo/warehouse'
+import type { AppDeps, Auth } from '../context.js'
+import { notFound } from '../errors.js'
+import {
+  compile,
+  measures,
+  type AssumptionParams,
+  type DimensionName,
+  type MeasureName,
+  type QueryFilters,
+  type Source,
+} from './semantic.js'
+
+export interface Range {
+  from: Date
+  to: Date
+}
+
+export type Row = Record<string, string | number | null>
+
+const DAY = 24 * 3600 * 1000
+
+/** The organization's assumptions, with the subscription spread over the range's conversations. */
+export async function assumptionsFor(deps: AppDeps, auth: Auth, range: Range, filters: QueryFilters) {
+  const org = await getOrganization(deps.db, auth.organizationId)
+  if (!org) throw notFound('Organization')
+  const base = {
+    minutes_per_conversation: org.minutes_per_conversation,
+    hourly_cost: org.hourly_cost,
+    subscription_per_conversation: 0,
+  }
+  const [total] = await runCompiled(
+    deps,
+    compile('outcomes', auth.organizationId, ['conversations'], [], range, filters, base),
+  )
+  const conversations = Number(total?.m_conversations ?? 0)
+  const days = Math.max(0, (range.to.getTime() - range.from.getTime()) / DAY)
+  const subscriptionShare = (org.subscription_monthly * days) / 30
+  return {
+    org,
+    params: {
+      ...base,
+      subscription_per_conversation: conversations > 0 ? subscriptionShare / conversations : 0,
+    } satisfies AssumptionParams,
+    subscriptionShare,
+  }
+}
+
+async function runCompiled(deps: AppDeps, q: ReturnType<typeof compile>): Promise<Row[]> {
+  const rs = await deps.ch.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' })
+  return rs.json<Row>()
+}
+
+const round = (v: unknown): number | null => {
+  if (v === null || v === undefined) return null
+  const n = Number(v)
+  return Number.isFinite(n) ? Math.round(n * 1e6) / 1e6 : null
+}
+
+/**
+ * Measures × dimensions for the caller's organization. Measures from the two sources (conversation
+ * outcomes, reply signals) are queried separately and joined on the dimension values.
+ */
+export async function query(
+  deps: AppDeps,
+  auth: Auth,
+  measureNames: MeasureName[],
+  dimensionNames: DimensionName[],
+  range: Range,
+  filters: QueryFilters,
+): Promise<{ columns: string[]; rows: Row[] }> {
+  const { params } = await assumptionsFor(deps, auth, range, filters)
+  const bySource = new Map<Source, MeasureName[]>()
+  for (const m of measureNames)
+    bySource.set(measures[m].source, [...(bySource.get(measures[m].source) ?? []), m])
+  const merged = new Map<string, Row>()
+  for (const [source, ms] of bySource) {
+    for (const r of await runCompiled(
+      deps,
+      compile(source, auth.organizationId, ms, dimensionNames, range, filters, params),
+    )) {
+      const key = dimensionNames.map((d) => String(r[`d_${d}`])).join('\u0000')
+      const row = merged.get(key) ?? Object.fromEntries(dimensionNames.map((d) => [d, r[`d_${d}`] ?? null]))
+      for (const m of ms) row[m] = round(r[`m_${m}`])
+      merged.set(key, row)
+    }
+  }
+  const rows = [...merged.values()].map((row) => {
+    for (const m of measureNames) if (!(m in row)) row[m] = null
+    return row
+  })
+  rows.sort(
+    (a, b) => dimensionNames.map((d) => String(a[d]).localeCompare(String(b[d]))).find((c) => c !== 0) ?? 0,
+  )
+  if (dimensionNames.length === 0 && rows.length === 0)
+    rows.push(Object.fromEntries(measureNames.map((m) => [m, null])))
+  return { columns: [...dimensionNames, ...measureNames], rows }
+}

@@ -1,0 +1,97 @@
+import {
+  conversationOutcomes,
+  learningSignals,
+  runJobs,
+  type Job,
+  type PipelineDeps,
+  type RunReport,
+} from '@luneo/pipelines'
+import type { AppDeps } from '../context.js'
+
+/** Jobs per organization, in dependency order (signals → outcomes → gaps, variant scores). */
+export const organizationJobs: Job[] = [learningSignals, conversationOutcomes]
+/** Jobs across organizations (vertical benchmarks). */
+export const globalJobs: Job[] = []
+
+export function pipelineDeps(deps: AppDeps, log?: (line: string) => void): PipelineDeps {
+  return {
+    db: deps.db,
+    ch: deps.ch,
+    embedder: deps.ai.embedder,
+    provider: deps.ai.provider,
+    searchKnowledge: async (organizationId, text) => {
+      const kbs = await deps.db
+        .selectFrom('knowledge_bases')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .execute()
+      return deps.ai.index.query(
+        organizationId,
+        kbs.map((k) => k.id),
+        text,
+        3,
+      )
+    },
+    ...(log ? { log } : {}),
+  }
+}
+
+/**
+ * Runs one organization's jobs now (POST /analytics/refresh). Runs are serialized per process so
+ * a scheduled run and a refresh never compute the same window at once.
+ */
+export function createPipelineRunner(deps: AppDeps, log?: (line: string) => void) {
+  let tail: Promise<unknown> = Promise.resolve()
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn)
+    tail = run.catch(() => undefined)
+    return run
+  }
+  const pd = pipelineDeps(deps, log)
+  return {
+    refresh: (organizationId: string): Promise<RunReport[]> =>
+      serial(() => runJobs(pd, organizationJobs, { organizationId })),
+    runAll: (
+      opts: { full?: boolean; since?: Date; organizationId?: string; only?: string } = {},
+    ): Promise<RunReport[]> =>
+      serial(async () => {
+        const pick = (jobs: Job[]) =>
+          opts.only ? jobs.filter((j) => j.name === opts.only || j.name.startsWith(`${opts.only}_`)) : jobs
+        return [
+          ...(await runJobs(pd, pick(organizationJobs), opts)),
+          ...(await runJobs(pd, pick(globalJobs), { ...opts, organizationId: undefined })),
+        ]
+      }),
+  }
+}
+
+export type PipelineRunner = ReturnType<typeof createPipelineRunner>
+
+/** The in-process scheduler of embedded mode: incremental runs on a short interval (freshness in seconds). */
+export class PipelineScheduler {
+  #timer: NodeJS.Timeout | null = null
+  #running: Promise<unknown> | null = null
+  constructor(
+    private readonly runner: PipelineRunner,
+    private readonly intervalMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  start(): void {
+    if (this.#timer) return
+    this.#timer = setInterval(() => {
+      if (this.#running) return
+      this.#running = this.runner
+        .runAll()
+        .catch(this.onError)
+        .finally(() => (this.#running = null))
+    }, this.intervalMs)
+    this.#timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = null
+    await this.#running
+  }
+}

@@ -1,0 +1,178 @@
+import { Readable } from 'node:stream'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { AppDeps } from '../context.js'
+import { authOf } from '../plugins/auth.js'
+import { query, assumptionsFor, type Range } from '../analytics/analytics.js'
+import { dimensions, measures } from '../analytics/semantic.js'
+import { CSV_COLUMNS, csvField, resolvedPage, resolvedQuery, toResolvedRow } from '../analytics/resolved.js'
+import {
+  AnalyticsQuery,
+  AnalyticsResult,
+  Catalogue,
+  RangeOnly,
+  RefreshResult,
+  ResolvedPage,
+  ResolvedQuery,
+  Roi,
+  Signals,
+} from '../schemas/analytics.js'
+
+const tags = ['analytics']
+const read = { role: 'viewer', scopes: ['analytics:read'] } as const
+const DAY = 24 * 3600 * 1000
+
+function rangeOf(q: { from?: string | undefined; to?: string | undefined }): Range {
+  const to = q.to ? new Date(q.to) : new Date()
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY)
+  return { from, to }
+}
+const rangeDto = (r: Range) => ({ from: r.from.toISOString(), to: r.to.toISOString() })
+
+const ROI_MEASURES = [
+  'conversations',
+  'ai_resolved',
+  'ai_resolution_rate',
+  'confirmed_resolution_rate',
+  'assumed_resolution_rate',
+  'durable_resolution_rate',
+  'human_hours_saved',
+  'qualified_leads',
+  'attributed_revenue',
+  'llm_cost',
+  'platform_cost',
+  'net_roi',
+] as const
+
+export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get(
+    '/analytics/catalogue',
+    { schema: { tags, response: { 200: Catalogue } }, config: { access: read } },
+    async () => ({
+      measures: Object.entries(measures).map(([name, m]) => ({
+        name,
+        unit: m.unit,
+        description: m.description,
+      })),
+      dimensions: Object.entries(dimensions).map(([name, d]) => ({ name, description: d.description })),
+    }),
+  )
+
+  app.get(
+    '/analytics/query',
+    {
+      schema: { tags, querystring: AnalyticsQuery, response: { 200: AnalyticsResult } },
+      config: { access: read },
+    },
+    async (req) => {
+      const range = rangeOf(req.query)
+      const { measures: ms, dimensions: ds, agentId, channel, intent, variantId } = req.query
+      const r = await query(deps, authOf(req), ms, ds ?? [], range, { agentId, channel, intent, variantId })
+      return { ...r, range: rangeDto(range) }
+    },
+  )
+
+  app.get(
+    '/analytics/roi',
+    { schema: { tags, querystring: RangeOnly, response: { 200: Roi } }, config: { access: read } },
+    async (req) => {
+      const auth = authOf(req)
+      const range = rangeOf(req.query)
+      const { org } = await assumptionsFor(deps, auth, range, {})
+      const totals = (await query(deps, auth, [...ROI_MEASURES], [], range, {})).rows[0] ?? {}
+      const series = (await query(deps, auth, [...ROI_MEASURES], [req.query.granularity], range, {})).rows
+      return {
+        range: rangeDto(range),
+        currency: org.currency,
+        assumptions: {
+          minutesPerConversation: org.minutes_per_conversation,
+          hourlyCost: org.hourly_cost,
+          subscriptionMonthly: org.subscription_monthly,
+          resolutionWindowHours: org.resolution_window_hours,
+          durableDays: org.durable_days,
+        },
+        totals: Object.fromEntries(ROI_MEASURES.map((m) => [m, (totals[m] as number | null) ?? null])),
+        series,
+      }
+    },
+  )
+
+  app.get(
+    '/analytics/signals',
+    { schema: { tags, querystring: RangeOnly, response: { 200: Signals } }, config: { access: read } },
+    async (req) => {
+      const auth = authOf(req)
+      const range = rangeOf(req.query)
+      const sig = [
+        'replies',
+        'unanswered_rate',
+        'negative_feedback_rate',
+        'escalation_after_reply_rate',
+        'rephrase_rate',
+        'reply_abandonment_rate',
+      ] as const
+      const totals = (await query(deps, auth, [...sig], [], range, {})).rows[0] ?? {}
+      const byIntent = (await query(deps, auth, [...sig], ['intent'], range, {})).rows.sort(
+        (a, b) => Number(b.replies) - Number(a.replies),
+      )
+      return {
+        range: rangeDto(range),
+        totals: Object.fromEntries(sig.map((m) => [m, (totals[m] as number | null) ?? null])),
+        byIntent,
+      }
+    },
+  )
+
+  app.get(
+    '/analytics/conversations/resolved',
+    {
+      schema: { tags, querystring: ResolvedQuery, response: { 200: ResolvedPage } },
+      config: { access: read },
+    },
+    async (req) => {
+      const { limit, cursor, ...filters } = req.query
+      return resolvedPage(deps, authOf(req), rangeOf(req.query), filters, limit, cursor)
+    },
+  )
+
+  // Streamed: rows go out as ClickHouse produces them, one row per conversation, same fields as the JSON.
+  app.get(
+    '/analytics/conversations/resolved/export.csv',
+    {
+      schema: {
+        tags,
+        querystring: ResolvedQuery.omit({ limit: true, cursor: true }),
+        produces: ['text/csv'],
+      },
+      config: { access: read },
+    },
+    async (req, reply) => {
+      const q = resolvedQuery(authOf(req), rangeOf(req.query), req.query, null, null)
+      const rs = await deps.ch.query({ ...q, format: 'JSONEachRow' })
+      async function* lines() {
+        yield `${CSV_COLUMNS.join(',')}\r\n`
+        for await (const batch of rs.stream()) {
+          for (const row of batch as { json: <T>() => T }[]) {
+            const r = toResolvedRow(row.json<Record<string, unknown>>())
+            yield `${CSV_COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`
+          }
+        }
+      }
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="conversations.csv"')
+        .send(Readable.from(lines()))
+    },
+  )
+
+  app.post(
+    '/analytics/refresh',
+    {
+      schema: { tags, response: { 200: RefreshResult } },
+      config: { access: { role: 'admin', scopes: ['admin'] } },
+    },
+    async (req) => {
+      const reports = await deps.pipelines.refresh(authOf(req).organizationId)
+      return { jobs: reports.map((r) => ({ job: r.job, rowsIn: r.rowsIn, rowsOut: r.rowsOut, ms: r.ms })) }
+    },
+  )
+}
