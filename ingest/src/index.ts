@@ -1,4 +1,4 @@
-// @luneo/ingest — the event stream: envelope, catalogue, outbox, publishers.
+// @luneo/ingest — the event stream: envelope, catalogue, outbox, relay, sink, publishers.
 export { EventEnvelope, partitionKey } from './events/envelope.js'
 export {
   eventCatalogue,
@@ -7,9 +7,34 @@ export {
   type EventType,
   type EventPayload,
 } from './events/catalogue.js'
+export {
+  eventRegistry,
+  createEventRegistry,
+  upcasters,
+  type EventRegistry,
+  type Catalogue,
+  type CatalogueEntry,
+  type Upcaster,
+  type Decoded,
+  type RejectReason,
+} from './events/registry.js'
+export { eventJsonSchemas, jsonSchemaDir } from './events/json-schema.js'
 export { buildEvent, appendToOutbox, type EventContext } from './outbox/writer.js'
-export { createClickHouseSink, type EventPublisher } from './sink/clickhouse-sink.js'
+export { PollLoop, type OutboxMover, type PollLoopOptions } from './outbox/poll-loop.js'
+export {
+  createClickHouseSink,
+  type EventPublisher,
+  type ClickHouseEventWriter,
+  type StreamEvent,
+} from './sink/clickhouse-sink.js'
 export { OutboxDrainer, outboxBacklog, type DrainerOptions } from './drain/outbox-drainer.js'
+export { OutboxRelay, type RelayOptions, type RelayMetrics } from './relay/outbox-relay.js'
+export { createKafkaPublisher, eventsTopic } from './relay/kafka-publisher.js'
+export { KafkaSink, type KafkaSinkOptions, type SinkMetrics, type BatchInfo } from './sink/kafka-sink.js'
+export { createDeadLetterWriter, type DeadLetter, type DeadLetterWriter } from './sink/dead-letters.js'
+export { replayEvents, type ReplayOptions, type ReplayResult } from './sink/replay.js'
+export { LatencyWindow, renderPrometheus, type Sample } from './metrics.js'
+export { ensureEventTopics } from './kafka/topics.js'
 export {
   openKafka,
   parseBrokers,
@@ -17,10 +42,13 @@ export {
   type KafkaOptions,
   type KafkaProducer,
   type KafkaConsumer,
+  type KafkaAdmin,
   type ConsumerOptions,
   type OutgoingMessage,
   type ReceivedMessage,
   type ReceivedBatch,
   type BatchContext,
   type BatchHandler,
+  type PartitionOffset,
 } from './kafka/kafka.js'
+export { runIngestCli, parseIngestConfig, type IngestConfig } from './cli/main.js'

@@ -11,6 +11,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Every route declares who may call it; a route without it is refused at startup. */
     access?: Access
+    /**
+     * 'route': the route checks the request's Origin itself (the public widget: each widget key
+     * has its own allowed origins), so the global allow-list does not apply to it.
+     */
+    originCheck?: 'route'
   }
   interface FastifyRequest {
     auth: Auth | null
@@ -61,7 +66,13 @@ async function authenticate(deps: AppDeps, req: FastifyRequest): Promise<Auth | 
 function checkBrowserRules(deps: AppDeps, req: FastifyRequest, cookieAuth: boolean): void {
   if (SAFE_METHODS.has(req.method)) return
   const origin = req.headers.origin
-  if (origin && !deps.config.corsOrigins.includes(origin) && origin !== `${req.protocol}://${req.host}`) {
+  const routeChecksOrigin = req.routeOptions.config.originCheck === 'route' && !cookieAuth
+  if (
+    origin &&
+    !routeChecksOrigin &&
+    !deps.config.corsOrigins.includes(origin) &&
+    origin !== `${req.protocol}://${req.host}`
+  ) {
     throw new AppError('origin_forbidden', `Origin ${origin} is not allowed`)
   }
   if (!cookieAuth) return

@@ -2,6 +2,7 @@ import type { Db } from '@luneo/warehouse'
 import { sql } from 'kysely'
 import { EventEnvelope } from '../events/envelope.js'
 import type { EventPublisher } from '../sink/clickhouse-sink.js'
+import { PollLoop, type OutboxMover } from '../outbox/poll-loop.js'
 
 export interface DrainerOptions {
   batchSize?: number
@@ -21,19 +22,23 @@ export interface DrainerOptions {
  * It holds no Postgres transaction while publishing: embedded PGlite has one connection, and a
  * transaction held across a ClickHouse insert would stall every API request behind it.
  */
-export class OutboxDrainer {
+export class OutboxDrainer implements OutboxMover {
   readonly #db: Db
   readonly #publisher: EventPublisher
-  readonly #opts: Required<Omit<DrainerOptions, 'onError'>> & Pick<DrainerOptions, 'onError'>
-  #running = false
-  #loop: Promise<void> | null = null
-  #wake: (() => void) | null = null
+  readonly #batchSize: number
+  readonly #loop: PollLoop
   #published = 0
 
   constructor(db: Db, publisher: EventPublisher, options: DrainerOptions = {}) {
     this.#db = db
     this.#publisher = publisher
-    this.#opts = { batchSize: 500, idleMs: 250, backoffMs: 200, maxBackoffMs: 5_000, ...options }
+    this.#batchSize = options.batchSize ?? 500
+    this.#loop = new PollLoop(async () => (await this.drainOnce()) >= this.#batchSize, {
+      idleMs: options.idleMs ?? 250,
+      backoffMs: options.backoffMs ?? 200,
+      maxBackoffMs: options.maxBackoffMs ?? 5_000,
+      onError: options.onError,
+    })
   }
 
   /** Events published since start. */
@@ -48,7 +53,7 @@ export class OutboxDrainer {
       .select(['seq', 'envelope'])
       .where('published_at', 'is', null)
       .orderBy('seq')
-      .limit(this.#opts.batchSize)
+      .limit(this.#batchSize)
       .execute()
     if (rows.length === 0) return 0
     const events = rows.map((r) => EventEnvelope.parse(r.envelope))
@@ -75,47 +80,16 @@ export class OutboxDrainer {
 
   /** Asks a sleeping loop to poll now (after a request wrote events). */
   nudge(): void {
-    this.#wake?.()
+    this.#loop.nudge()
   }
 
   start(): void {
-    if (this.#running) return
-    this.#running = true
-    this.#loop = this.#run()
+    this.#loop.start()
   }
 
   /** Stops after the batch in flight; never abandons a half-marked batch. */
   async stop(): Promise<void> {
-    this.#running = false
-    this.nudge()
-    await this.#loop
-    this.#loop = null
-  }
-
-  async #run(): Promise<void> {
-    let backoff = this.#opts.backoffMs
-    while (this.#running) {
-      try {
-        const moved = await this.drainOnce()
-        backoff = this.#opts.backoffMs
-        if (moved < this.#opts.batchSize) await this.#sleep(this.#opts.idleMs)
-      } catch (err) {
-        this.#opts.onError?.(err)
-        await this.#sleep(backoff)
-        backoff = Math.min(backoff * 2, this.#opts.maxBackoffMs)
-      }
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.#wake = done
-    })
+    await this.#loop.stop()
   }
 }
 

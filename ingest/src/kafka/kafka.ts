@@ -67,6 +67,8 @@ export interface ConsumerOptions {
   groupId: string
   /** Default 30 s (kafkajs); a crashed member's partitions move after this long. */
   sessionTimeoutMs?: number
+  /** Default 3 s; keep it under a third of the session timeout. */
+  heartbeatIntervalMs?: number
   /** Upper bound of one fetch per partition, hence of one batch. Default 1 MiB. */
   maxBytesPerPartition?: number
   /** Called when kafkajs gives up on the consumer (it no longer restarts it). */
@@ -89,7 +91,25 @@ export interface KafkaAdmin {
   ensureTopic(name: string, partitions: number): Promise<{ created: boolean; partitions: number }>
   /** Messages in `topic` not yet committed by `groupId`, summed over partitions. */
   consumerLag(groupId: string, topic: string): Promise<number>
+  /** The same, per partition. */
+  consumerLagByPartition(groupId: string, topic: string): Promise<PartitionOffset[]>
+  /** Each partition's next offset to be written (the high watermark). */
+  endOffsets(topic: string): Promise<PartitionOffset[]>
+  /**
+   * Per partition, the earliest offset whose timestamp is at or after `at` (the high watermark
+   * when nothing is that recent), as `kafka-consumer-groups --reset-offsets --to-datetime` does.
+   */
+  offsetsForTime(topic: string, at: Date): Promise<PartitionOffset[]>
+  /** Sets a group's committed offsets; the group must have no running member. */
+  setGroupOffsets(groupId: string, topic: string, offsets: PartitionOffset[]): Promise<void>
+  deleteGroup(groupId: string): Promise<void>
   deleteTopic(name: string): Promise<void>
+}
+
+export interface PartitionOffset {
+  partition: number
+  /** An offset (or a lag) as a decimal string: Kafka offsets are 64-bit. */
+  offset: string
 }
 
 export interface KafkaHandle {
@@ -178,6 +198,7 @@ export function openKafka(options: KafkaOptions): KafkaHandle {
       const c = kafka.consumer({
         groupId: opts.groupId,
         sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: opts.heartbeatIntervalMs ?? 3_000,
         maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
         allowAutoTopicCreation: false,
       })
@@ -217,26 +238,55 @@ function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
       return { created, partitions: meta.topics[0]?.partitions.length ?? 0 }
     },
     async consumerLag(groupId, topic) {
+      const lags = await lagByPartition(await connected(), groupId, topic)
+      return lags.reduce((sum, p) => sum + Number(p.offset), 0)
+    },
+    async consumerLagByPartition(groupId, topic) {
+      return lagByPartition(await connected(), groupId, topic)
+    },
+    async endOffsets(topic) {
+      const ends = await (await connected()).fetchTopicOffsets(topic)
+      return ends.map((e) => ({ partition: e.partition, offset: e.high })).sort((a, b) => a.partition - b.partition)
+    },
+    async offsetsForTime(topic, at) {
       const a = await connected()
-      const [ends, committed] = await Promise.all([
+      const [found, ends] = await Promise.all([
+        a.fetchTopicOffsetsByTimestamp(topic, at.getTime()),
         a.fetchTopicOffsets(topic),
-        a.fetchOffsets({ groupId, topics: [topic] }),
       ])
-      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]))
-      let lag = 0n
-      for (const end of ends) {
-        const high = BigInt(end.high)
-        const at = done.get(end.partition) ?? -1n
-        // -1 = nothing committed yet: everything from the low watermark on is pending.
-        lag += at < 0n ? high - BigInt(end.low) : high - at
-      }
-      return Number(lag)
+      const high = new Map(ends.map((e) => [e.partition, e.high]))
+      // kafkajs reports -1 for a partition with no message at or after the time: start at its end.
+      return found
+        .map((p) => ({ partition: p.partition, offset: p.offset === '-1' ? (high.get(p.partition) ?? '0') : p.offset }))
+        .sort((x, y) => x.partition - y.partition)
+    },
+    async setGroupOffsets(groupId, topic, offsets) {
+      await (await connected()).setOffsets({ groupId, topic, partitions: offsets })
+    },
+    async deleteGroup(groupId) {
+      await (await connected()).deleteGroups([groupId])
     },
     async deleteTopic(name) {
       const a = await connected()
       await a.deleteTopics({ topics: [name] })
     },
   }
+}
+
+async function lagByPartition(a: Admin, groupId: string, topic: string): Promise<PartitionOffset[]> {
+  const [ends, committed] = await Promise.all([
+    a.fetchTopicOffsets(topic),
+    a.fetchOffsets({ groupId, topics: [topic] }),
+  ])
+  const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]))
+  return ends
+    .map((end) => {
+      const at = done.get(end.partition) ?? -1n
+      // -1 = nothing committed yet: everything from the low watermark on is pending.
+      const lag = at < 0n ? BigInt(end.high) - BigInt(end.low) : BigInt(end.high) - at
+      return { partition: end.partition, offset: lag.toString() }
+    })
+    .sort((x, y) => x.partition - y.partition)
 }
 
 function wrapProducer(p: Producer, forget: () => void): KafkaProducer {

@@ -2,12 +2,26 @@ import { createHash } from 'node:crypto'
 import type { Ch } from '@luneo/warehouse'
 import type { EventEnvelope } from '../events/envelope.js'
 
-/** Where published events go. The embedded drainer and (later) the Kafka relay share this seam. */
+/** Where published events go. The embedded drainer and the Kafka relay share this seam. */
 export interface EventPublisher {
   publish(events: EventEnvelope[]): Promise<void>
 }
 
-function toRow(e: EventEnvelope) {
+/** An event with where the stream delivered it (Kafka partition and offset). */
+export interface StreamEvent {
+  event: EventEnvelope
+  partition: number
+  offset: string
+}
+
+/** The ClickHouse side of the sink: an EventPublisher that can also record stream positions. */
+export interface ClickHouseEventWriter extends EventPublisher {
+  /** Like publish, keeping each event's partition and offset (the order the stream delivered). */
+  publishFromStream(items: StreamEvent[]): Promise<void>
+  insertedTotal(): number
+}
+
+function toRow(e: EventEnvelope, partition = -1, offset = '-1') {
   return {
     id: e.id,
     type: e.type,
@@ -20,6 +34,8 @@ function toRow(e: EventEnvelope) {
     vertical: e.vertical,
     correlation_id: e.correlationId,
     payload: JSON.stringify(e.payload),
+    stream_partition: partition,
+    stream_offset: offset,
   }
 }
 
@@ -27,36 +43,42 @@ function toRow(e: EventEnvelope) {
  * Writes events to ClickHouse `events` so that a retried batch never double-counts:
  * ids already present are skipped, and the insert carries a dedup token derived from its ids
  * (the table sets non_replicated_deduplication_window), so an identical retry is dropped too.
+ * The typed tables (replies_v1, …) follow through their materialized views.
  */
-export function createClickHouseSink(ch: Ch): EventPublisher & { insertedTotal(): number } {
+export function createClickHouseSink(ch: Ch): ClickHouseEventWriter {
   let inserted = 0
+  async function write(items: StreamEvent[]): Promise<void> {
+    if (items.length === 0) return
+    // A batch may carry the same event twice (a relay retry lands next to the original).
+    const unique = new Map<string, StreamEvent>()
+    for (const it of items) if (!unique.has(it.event.id)) unique.set(it.event.id, it)
+    const ids = [...unique.keys()]
+    const orgs = [...new Set(items.map((it) => it.event.organizationId))]
+    // The alias must not be `id`: ClickHouse resolves aliases inside WHERE, and `toString(id) AS id`
+    // silently turned the filter into a string comparison that matched nothing after a restart.
+    const rs = await ch.query({
+      query:
+        'SELECT DISTINCT toString(id) AS event_id FROM events WHERE organization_id IN {orgs:Array(UUID)} AND id IN {ids:Array(UUID)}',
+      query_params: { orgs, ids },
+      format: 'JSONEachRow',
+    })
+    const present = new Set((await rs.json<{ event_id: string }>()).map((r) => r.event_id))
+    const fresh = [...unique.values()].filter((it) => !present.has(it.event.id))
+    if (fresh.length === 0) return
+    const token = createHash('sha256')
+      .update(fresh.map((it) => it.event.id).join(','))
+      .digest('hex')
+    await ch.insert({
+      table: 'events',
+      values: fresh.map((it) => toRow(it.event, it.partition, it.offset)),
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: token, async_insert: 0 },
+    })
+    inserted += fresh.length
+  }
   return {
     insertedTotal: () => inserted,
-    async publish(events) {
-      if (events.length === 0) return
-      const ids = events.map((e) => e.id)
-      const orgs = [...new Set(events.map((e) => e.organizationId))]
-      // The alias must not be `id`: ClickHouse resolves aliases inside WHERE, and `toString(id) AS id`
-      // silently turned the filter into a string comparison that matched nothing after a restart.
-      const rs = await ch.query({
-        query:
-          'SELECT DISTINCT toString(id) AS event_id FROM events WHERE organization_id IN {orgs:Array(UUID)} AND id IN {ids:Array(UUID)}',
-        query_params: { orgs, ids },
-        format: 'JSONEachRow',
-      })
-      const present = new Set((await rs.json<{ event_id: string }>()).map((r) => r.event_id))
-      const fresh = events.filter((e) => !present.has(e.id))
-      if (fresh.length === 0) return
-      const token = createHash('sha256')
-        .update(fresh.map((e) => e.id).join(','))
-        .digest('hex')
-      await ch.insert({
-        table: 'events',
-        values: fresh.map(toRow),
-        format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplication_token: token, async_insert: 0 },
-      })
-      inserted += fresh.length
-    },
+    publish: (events) => write(events.map((event) => ({ event, partition: -1, offset: '-1' }))),
+    publishFromStream: write,
   }
 }
