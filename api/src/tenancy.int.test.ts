@@ -257,6 +257,54 @@ const cases: Record<string, Case> = {
       payload: { type: 'resolved' },
     }),
   },
+  // The web widget: visitors are authenticated by the public key and Origin, not by a tenant
+  // credential; api/src/routes/widget.int.test.ts covers keys, origins and conversation tokens.
+  'GET /widget.js': { kind: 'public', why: 'the embeddable script; no tenant data' },
+  'OPTIONS /widget/*': {
+    kind: 'public',
+    why: 'CORS preflight; says only whether some key allows the origin',
+  },
+  'POST /widget/v1/conversations': {
+    kind: 'public',
+    why: 'widget key + allowed Origin; the key fixes the org',
+  },
+  'POST /widget/v1/conversations/:id/messages': {
+    kind: 'public',
+    why: 'widget key + Origin + a token bound to the conversation',
+  },
+  'GET /api/v1/widget-keys': {
+    kind: 'list',
+    url: '/api/v1/widget-keys',
+    seed: async (a) => widgetKeyIn(a),
+  },
+  'POST /api/v1/widget-keys': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: '/api/v1/widget-keys',
+      payload: { agentId: (await make(a, 'agent')).agent, allowedOrigins: ['https://shop.example.com'] },
+    }),
+  },
+  'GET /api/v1/widget-keys/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/widget-keys/${await widgetKeyIn(a)}` }),
+  },
+  'DELETE /api/v1/widget-keys/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/widget-keys/${await widgetKeyIn(a)}` }),
+  },
+}
+
+/** A widget key for a fresh agent in the tenant; returns its id. */
+async function widgetKeyIn(t: Tenant): Promise<string> {
+  const agentId = (await make(t, 'agent')).agent
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/widget-keys',
+    headers: as(t.key),
+    payload: { agentId, allowedOrigins: ['https://shop.example.com'] },
+  })
+  if (r.statusCode !== 201) throw new Error(`widget key: ${r.statusCode} ${r.body}`)
+  return r.json().id as string
 }
 
 /** A valid call for any route (for the role checks), built in the tenant itself. */
