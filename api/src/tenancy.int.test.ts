@@ -113,6 +113,21 @@ const cases: Record<string, Case> = {
   'POST /api/v1/intent-corrections': { kind: 'self', why: 'teaches the caller’s classifier' },
   'GET /api/v1/organization/webhook': { kind: 'self', why: 'the caller’s organization' },
   'PUT /api/v1/organization/webhook': { kind: 'self', why: 'the caller’s organization' },
+  // Analytics compile every query with organization_id = the caller's (semantic layer);
+  // analytics.int.test.ts checks that a second organization sees none of the first's numbers.
+  'GET /api/v1/analytics/catalogue': { kind: 'self', why: 'static catalogue of measures' },
+  'GET /api/v1/analytics/query': { kind: 'self', why: 'scoped to the caller’s organization' },
+  'GET /api/v1/analytics/roi': { kind: 'self', why: 'scoped to the caller’s organization' },
+  'GET /api/v1/analytics/signals': { kind: 'self', why: 'scoped to the caller’s organization' },
+  'GET /api/v1/analytics/conversations/resolved': {
+    kind: 'self',
+    why: 'scoped to the caller’s organization',
+  },
+  'GET /api/v1/analytics/conversations/resolved/export.csv': {
+    kind: 'self',
+    why: 'scoped to the caller’s organization',
+  },
+  'POST /api/v1/analytics/refresh': { kind: 'self', why: 'runs the caller’s organization’s jobs' },
   'GET /api/v1/prompt-versions/:id': {
     kind: 'owned',
     make: async (a) => ({ url: `/api/v1/prompt-versions/${(await make(a, 'prompt')).prompt}` }),
@@ -323,7 +338,11 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
     'POST /api/v1/intent-corrections': { text: 'parcel never came', intent: 'order_status' },
     'PUT /api/v1/organization/webhook': { url: 'https://hooks.example.com/luneo' },
   }
-  return { url, payload: bodies[route] }
+  const urls: Record<string, string> = {
+    'GET /api/v1/analytics/query':
+      '/api/v1/analytics/query?measures=conversations,unanswered_rate&dimensions=day',
+  }
+  return { url: urls[route] ?? url, payload: bodies[route] }
 }
 
 let t: TestApp

@@ -238,6 +238,29 @@ describe('measures on the fixture, by hand', () => {
     expect(confirmed.json().items).toHaveLength(1)
   })
 
+  it('another organization sees none of these numbers', async () => {
+    const other = await signup(t.app)
+    const otherKey = await createKey(t.app, other, ['analytics:read'])
+    const r = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/analytics/query?measures=conversations,replies&${range}`,
+      headers: as(otherKey),
+    })
+    expect(r.json().rows).toEqual([{ conversations: 0, replies: 0 }])
+    const list = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/analytics/conversations/resolved?${range}`,
+      headers: as(otherKey),
+    })
+    expect(list.json().items).toEqual([])
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/analytics/conversations/resolved/export.csv?${range}`,
+      headers: as(otherKey),
+    })
+    expect(csv.body.trim().split('\r\n')).toHaveLength(1)
+  })
+
   it('re-running the pipelines changes nothing (idempotent)', async () => {
     const before = (
       await get(`/api/v1/analytics/query?measures=conversations,ai_resolution_rate,replies&${range}`)

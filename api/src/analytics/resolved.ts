@@ -149,7 +149,8 @@ export const CSV_COLUMNS: (keyof ResolvedRow)[] = [
 /** RFC 4180 field; a leading =,+,-,@ is prefixed with ' so spreadsheets never run it as a formula. */
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return ''
-  let s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? `${v}` : JSON.stringify(v)
+  let s =
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? `${v}` : JSON.stringify(v)
   if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 }
