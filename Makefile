@@ -21,7 +21,7 @@ $(NODE_STAMP): package-lock.json package.json */package.json
 install: $(NODE_STAMP)
 
 dev: install
-	@npx tsx api/src/server.ts
+	@LUNEO_DEMO=$${LUNEO_DEMO:-true} npx tsx api/src/server.ts
 
 check: install
 	npx eslint --max-warnings 0 .

@@ -25,6 +25,7 @@ const Env = z.object({
   LUNEO_EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
   LUNEO_OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   LUNEO_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  LUNEO_DEMO: bool.default(false),
   LUNEO_PIPELINES_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   LUNEO_MIN_GROUNDING_SCORE: z.coerce.number().min(0).max(1).default(0.35),
   LUNEO_WEBHOOKS: bool.default(true),
@@ -74,6 +75,8 @@ export interface Config {
   minGroundingScore: number
   /** In-process pipeline schedule (0 = off; cron or `luneo pipelines run` instead). */
   pipelinesIntervalMs: number
+  /** Seed the demo on an empty database (make dev). */
+  demo: boolean
   /** Run the escalation webhook dispatcher in this process. */
   webhooks: boolean
   /** Per delivery attempt; a slower receiver counts as a failed attempt. */
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddings: e.LUNEO_EMBEDDINGS,
     minGroundingScore: e.LUNEO_MIN_GROUNDING_SCORE,
     pipelinesIntervalMs: e.LUNEO_PIPELINES_INTERVAL_MS,
+    demo: e.LUNEO_DEMO,
     webhooks: e.LUNEO_WEBHOOKS,
     webhookTimeoutMs: e.LUNEO_WEBHOOK_TIMEOUT_MS,
     prices: e.LUNEO_PRICES ?? {},

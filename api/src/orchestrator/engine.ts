@@ -53,6 +53,8 @@ export interface EngineDeps {
   /** Below this best retrieval score a reply counts as not grounded. */
   minGroundingScore: number
   random?: () => number
+  /** When events happen; the demo seeder replays 60 days through the real engine with a moving clock. */
+  clock?: () => Date
   onEventsCommitted?: () => void
 }
 
@@ -213,6 +215,7 @@ export function createEngine(deps: EngineDeps) {
       const messageId = newId()
       const replyId = newId()
       const ctx: EventContext = {
+        occurredAt: (deps.clock ?? (() => new Date()))(),
         organizationId: auth.organizationId,
         vertical: agent.vertical,
         correlationId: req.id,

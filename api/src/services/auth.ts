@@ -38,6 +38,44 @@ async function meOf(db: Db, userId: string, organizationId: string): Promise<Me>
   }
 }
 
+/**
+ * Creates an organization and its owner (no session): the part of signup the demo seeder shares.
+ * Runs in the caller's transaction; returns the owner's Auth for audited follow-up writes.
+ */
+export async function createOrganizationWithOwner(
+  trx: Db,
+  req: FastifyRequest,
+  body: z.infer<typeof SignupBody>,
+  passwordHash: string,
+  sessionId = '',
+): Promise<Auth> {
+  if (await findUserByEmail(trx, body.email)) throw new AppError('email_taken')
+  const org = await insertOrganization(trx, {
+    id: newId(),
+    name: body.organizationName,
+    vertical: body.vertical,
+  })
+  const user = await insertUser(trx, {
+    id: newId(),
+    email: body.email.toLowerCase(),
+    name: body.name ?? null,
+    password_hash: passwordHash,
+  })
+  await insertMembership(trx, { id: newId(), organization_id: org.id, user_id: user.id, role: 'owner' })
+  const auth: Auth = {
+    organizationId: org.id,
+    vertical: org.vertical,
+    actor: { type: 'user', userId: user.id, email: user.email, role: 'owner', sessionId },
+    viaCookie: true,
+  }
+  await audit(trx, req, auth, 'organization.created', { type: 'organization', id: org.id })
+  const ctx = { organizationId: org.id, vertical: org.vertical, correlationId: req.id }
+  await appendToOutbox(trx, [
+    buildEvent('organization.created', ctx, { name: org.name, vertical: org.vertical }),
+  ])
+  return auth
+}
+
 /** Creates an organization, its owner and a session, atomically. */
 export async function signup(
   deps: AppDeps,
@@ -47,38 +85,10 @@ export async function signup(
 ): Promise<Me> {
   const passwordHash = await hashPassword(body.password)
   return deps.db.transaction().execute(async (trx) => {
-    if (await findUserByEmail(trx, body.email)) throw new AppError('email_taken')
-    const org = await insertOrganization(trx, {
-      id: newId(),
-      name: body.organizationName,
-      vertical: body.vertical,
-    })
-    const user = await insertUser(trx, {
-      id: newId(),
-      email: body.email.toLowerCase(),
-      name: body.name ?? null,
-      password_hash: passwordHash,
-    })
-    await insertMembership(trx, { id: newId(), organization_id: org.id, user_id: user.id, role: 'owner' })
-    const sessionId = await openSession(deps, trx, reply, user.id, org.id)
-    const auth: Auth = {
-      organizationId: org.id,
-      vertical: org.vertical,
-      actor: { type: 'user', userId: user.id, email: user.email, role: 'owner', sessionId },
-      viaCookie: true,
-    }
-    await audit(trx, req, auth, 'organization.created', { type: 'organization', id: org.id })
-    await appendToOutbox(trx, [
-      buildEvent(
-        'organization.created',
-        { organizationId: org.id, vertical: org.vertical, correlationId: req.id },
-        {
-          name: org.name,
-          vertical: org.vertical,
-        },
-      ),
-    ])
-    return meOf(trx, user.id, org.id)
+    const auth = await createOrganizationWithOwner(trx, req, body, passwordHash)
+    const userId = auth.actor.type === 'user' ? auth.actor.userId : ''
+    await openSession(deps, trx, reply, userId, auth.organizationId)
+    return meOf(trx, userId, auth.organizationId)
   })
 }
 

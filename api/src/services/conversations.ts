@@ -37,8 +37,9 @@ export const toConversationDto = (c: Conversation) => ({
   lastMessageAt: isoOrNull(c.last_message_at),
 })
 
-function eventContext(req: FastifyRequest, auth: Auth, c: Conversation): EventContext {
+function eventContext(req: FastifyRequest, auth: Auth, c: Conversation, at?: Date): EventContext {
   return {
+    ...(at ? { occurredAt: at } : {}),
     organizationId: auth.organizationId,
     vertical: auth.vertical,
     correlationId: req.id,
@@ -54,6 +55,8 @@ export async function openConversation(
   req: FastifyRequest,
   auth: Auth,
   body: z.infer<typeof NewConversation>,
+  /** When it happened (the demo seeder replays history); now by default. */
+  at?: Date,
 ) {
   const result = await deps.db.transaction().execute(async (trx) => {
     if (!(await getAgent(trx, auth.organizationId, body.agentId))) throw notFound('Agent')
@@ -67,10 +70,11 @@ export async function openConversation(
       agent_id: body.agentId,
       contact_id: contact?.id ?? null,
       channel: body.channel,
+      ...(at ? { created_at: at } : {}),
     })
     deps.faultPoint?.('conversation.before_outbox')
     await appendToOutbox(trx, [
-      buildEvent('conversation.started', eventContext(req, auth, c), {
+      buildEvent('conversation.started', eventContext(req, auth, c, at), {
         channel: c.channel,
         hasContact: contact !== null,
       }),
@@ -121,6 +125,7 @@ export async function addFeedback(
   auth: Auth,
   id: string,
   body: z.infer<typeof NewFeedback>,
+  at?: Date,
 ) {
   const result = await deps.db.transaction().execute(async (trx) => {
     const c = await requireConversation(trx, auth, id)
@@ -135,7 +140,7 @@ export async function addFeedback(
     deps.faultPoint?.('feedback.before_outbox')
     // The free-text comment stays in Postgres: events carry no raw customer text.
     await appendToOutbox(trx, [
-      buildEvent('feedback.submitted', eventContext(req, auth, c), {
+      buildEvent('feedback.submitted', eventContext(req, auth, c, at), {
         feedbackId: f.id,
         rating: f.rating,
         csat: f.csat,
@@ -163,6 +168,7 @@ export async function recordOutcome(
   auth: Auth,
   id: string,
   body: z.infer<typeof NewOutcome>,
+  at?: Date,
 ) {
   const result = await deps.db.transaction().execute(async (trx) => {
     const c = await requireConversation(trx, auth, id)
@@ -181,7 +187,7 @@ export async function recordOutcome(
     if (status) await setConversationStatus(trx, auth.organizationId, id, status)
     deps.faultPoint?.('outcome.before_outbox')
     await appendToOutbox(trx, [
-      buildEvent('outcome.recorded', eventContext(req, auth, c), {
+      buildEvent('outcome.recorded', eventContext(req, auth, c, at), {
         outcomeId: o.id,
         type: o.type,
         amount,

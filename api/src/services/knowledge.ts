@@ -210,11 +210,15 @@ export async function seedTemplateKnowledge(
   req: FastifyRequest,
   auth: Auth,
   name: string,
-  docs: { title: string; text: string }[],
+  docs: { title: string; text: string; questions?: string[] }[],
 ) {
   const description = 'Starter knowledge from the vertical template; edit or replace it.'
   const kb = await createKnowledgeBase(deps, req, auth, { name, description })
-  for (const d of docs) await addDocument(deps, req, auth, kb.id, d, 'template')
+  for (const d of docs) {
+    // The ways customers ask go in with the answer: retrieval then matches their words, not only ours.
+    const asked = d.questions?.length ? `\n\nCustomers ask: ${d.questions.join(' ')}` : ''
+    await addDocument(deps, req, auth, kb.id, { title: d.title, text: `${d.text}${asked}` }, 'template')
+  }
   return kb
 }
 

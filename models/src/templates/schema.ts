@@ -54,7 +54,14 @@ export const VerticalTemplate = z
     tone: Tone,
     kpis: z.array(Kpi).min(1),
     objections: z.array(z.object({ objection: z.string().min(1), answer: z.string().min(1) })),
-    defaultKnowledge: z.array(z.object({ title: z.string().min(1), text: z.string().min(1) })),
+    defaultKnowledge: z.array(
+      z.object({
+        title: z.string().min(1),
+        text: z.string().min(1),
+        /** How customers ask for this; indexed with the text so retrieval matches their words. */
+        questions: z.array(z.string().min(1)).default([]),
+      }),
+    ),
     blockedTopics: z.array(z.string().min(1)),
     actions: z.array(Slug).min(1),
     escalation: Escalation.default({

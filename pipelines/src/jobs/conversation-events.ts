@@ -12,8 +12,10 @@ export interface ConvEvent {
 }
 
 /**
- * Every event of the conversations that had activity in [from, to), deduplicated by event id
- * (ReplacingMergeTree folds copies only at merge time: LIMIT 1 BY id, never a bare read).
+ * Every event of the conversations that had activity in [from, to) — by when it happened or when
+ * it reached ClickHouse, so a late event (a replayed topic, a backfill) still recomputes its
+ * conversation — deduplicated by event id (ReplacingMergeTree folds copies only at merge time:
+ * LIMIT 1 BY id, never a bare read).
  */
 export async function loadConversations(
   ch: Ch,
@@ -30,7 +32,8 @@ export async function loadConversations(
         AND conversation_id IN (
           SELECT DISTINCT conversation_id FROM events
           WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
-            AND occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
+            AND ((occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
+              OR (ingested_at >= {from:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})))
         AND occurred_at < {to:DateTime64(3)}
       ORDER BY conversation_id, occurred_at, id
       LIMIT 1 BY id`,

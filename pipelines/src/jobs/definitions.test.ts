@@ -67,6 +67,14 @@ describe('learning signals, by hand', () => {
     ])
   })
 
+  it('a question and its reply stamped at the same instant: the question is not its own rephrase', () => {
+    const events = [msg(5, 'm1', 'refund please'), reply(5, 'r1', 'm1', true)]
+    expect(replySignals(events, HOUR, sameWords)[0]).toMatchObject({
+      rephrase: false,
+      question: 'refund please',
+    })
+  })
+
   it('abandonment waits 30 minutes', () => {
     const events = [msg(0, 'm1', 'x'), reply(1, 'r1', 'm1', false)]
     expect(replySignals(events, 29 * MIN, sameWords)[0]!.abandoned).toBe(false)

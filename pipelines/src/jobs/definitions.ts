@@ -57,9 +57,10 @@ export function replySignals(
   )
   const replies = sorted.filter((e) => e.type === 'reply.sent')
   return replies.map((r, i) => {
-    const nextReplyAt = replies[i + 1]?.occurredAt ?? Infinity
-    const after = sorted.filter((e) => e.occurredAt >= r.occurredAt && e.id !== r.id)
-    const untilNext = after.filter((e) => e.occurredAt < nextReplyAt)
+    // By position, not time: the engine stamps a question and its reply with the same instant.
+    const after = sorted.slice(sorted.indexOf(r) + 1)
+    const next = replies[i + 1]
+    const untilNext = next ? after.slice(0, after.indexOf(next)) : after
     const question = customerText.get(String(r.payload.replyToId)) ?? ''
     const nextCustomer = after.find((e) => e.type === 'message.received')
     const unanswered = r.payload.grounded !== true
