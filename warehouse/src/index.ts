@@ -85,3 +85,21 @@ export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOpti
 export { migrateClickHouse } from './ch/migrate.js'
 export { chMigrations, type ChMigration } from './ch/migrations/index.js'
 export * from './pg/queries/engine.js'
+export {
+  gapsForMatching,
+  insertGap,
+  updateGap,
+  getGap,
+  listRankedGaps,
+  reviewGap,
+  firstAgentKnowledgeBase,
+  findKnowledgeBaseByName,
+  insertTuningHistory,
+  listTuningHistory,
+  runningExperiments,
+  promoteWinnerPrompt,
+  linkKnowledgeBaseToAllAgents,
+  type KnowledgeGap,
+  type TuningHistoryRow,
+  type GapWrite,
+} from './pg/queries/gaps.js'

@@ -31,20 +31,28 @@ export const OUT_OF_KNOWLEDGE: Record<string, string[]> = {
 
 const OPENERS = ['', 'Hi, ', 'Hello! ', 'Quick question: ', 'Hey — ']
 
-/** A customer question: mostly the template's intents (as customers phrase them), some out of knowledge. */
+/**
+ * A customer question: half the time something the starter knowledge covers (as customers ask
+ * it), otherwise one of the template's intents (some without knowledge yet) or a question no
+ * knowledge answers — the demo's knowledge gaps.
+ */
 export function pickQuestion(
   template: VerticalTemplate,
   rnd: () => number,
 ): { text: string; inKnowledge: boolean } {
   const opener = OPENERS[Math.floor(rnd() * OPENERS.length)]!
-  if (rnd() < 0.18) {
+  const lower = (t: string) => opener + (opener ? t.charAt(0).toLowerCase() + t.slice(1) : t)
+  const roll = rnd()
+  if (roll < 0.18) {
     const list = OUT_OF_KNOWLEDGE[template.id] ?? []
-    return { text: opener + list[Math.floor(rnd() * list.length)]!, inKnowledge: false }
+    return { text: lower(list[Math.floor(rnd() * list.length)]!), inKnowledge: false }
   }
+  const faq = template.defaultKnowledge.flatMap((d) => d.questions)
+  if (roll < 0.7 && faq.length)
+    return { text: lower(faq[Math.floor(rnd() * faq.length)]!), inKnowledge: true }
   const intents = template.intents.filter((i) => i.name !== 'human_handoff' || rnd() < 0.3)
   const intent = intents[Math.floor(rnd() * intents.length)]!
-  const example = intent.examples[Math.floor(rnd() * intent.examples.length)]!
-  return { text: opener + example.charAt(0).toLowerCase() + example.slice(1), inKnowledge: true }
+  return { text: lower(intent.examples[Math.floor(rnd() * intent.examples.length)]!), inKnowledge: true }
 }
 
 /** A small seeded PRNG (mulberry32): the same demo every time. */

@@ -1,5 +1,5 @@
 import { ChromaClient, type Collection } from 'chromadb'
-import type { Embedder } from '@luneo/models'
+import { cosine, type Embedder } from '@luneo/models'
 
 export interface IndexedChunk {
   id: string
@@ -21,6 +21,8 @@ export interface KnowledgeIndex {
     knowledgeBaseId: string,
     documentId: string,
     chunks: IndexedChunk[],
+    /** FAQ phrasings, each indexed as its own vector pointing at the chunk that answers it. */
+    questions?: string[],
   ): Promise<void>
   deleteDocument(organizationId: string, knowledgeBaseId: string, documentId: string): Promise<void>
   deleteKnowledgeBase(organizationId: string, knowledgeBaseId: string): Promise<void>
@@ -31,6 +33,15 @@ export interface KnowledgeIndex {
     k: number,
   ): Promise<RetrievedChunk[]>
 }
+
+/**
+ * Question-to-question similarity runs higher than question-to-answer similarity for the same
+ * relevance (shared phrasing), so a hit on an FAQ question vector is scaled down: a 0.45 cosine
+ * with a known phrasing counts like a 0.35 cosine with an answer text. Measured on banking77
+ * (api/src/orchestrator/banking77.int.test.ts): unscaled, out-of-knowledge questions matched a
+ * neighbouring intent's phrasings three times in four.
+ */
+export const QUESTION_SCORE_SCALE = 0.35 / 0.45
 
 /** One Chroma collection per knowledge base (names need 3+ characters: `kb_<uuid hex>`). */
 const collectionName = (knowledgeBaseId: string) => `kb_${knowledgeBaseId.replaceAll('-', '')}`
@@ -64,23 +75,33 @@ export function createChromaIndex(url: string, embedder: Embedder): KnowledgeInd
   }
 
   return {
-    async replaceDocument(organizationId, knowledgeBaseId, documentId, chunks) {
+    async replaceDocument(organizationId, knowledgeBaseId, documentId, chunks, questions = []) {
       const col = await collection(knowledgeBaseId)
       await col.delete({
         where: { $and: [{ organization_id: organizationId }, { document_id: documentId }] },
       })
       if (chunks.length === 0) return
       const embeddings = await embedder.embed(chunks.map((c) => `${c.title}\n${c.text}`))
+      // Each FAQ question is its own vector whose document is the chunk that answers it best:
+      // a customer's words then meet the ways customers ask, not only the answer's wording.
+      const qVectors = questions.length ? await embedder.embed(questions) : []
+      const answerOf = qVectors.map((q) => {
+        let best = 0
+        embeddings.forEach((e, i) => (cosine(q, e) > cosine(q, embeddings[best]!) ? (best = i) : undefined))
+        return chunks[best]!
+      })
+      const meta = (c: IndexedChunk) => ({
+        organization_id: organizationId,
+        document_id: documentId,
+        knowledge_base_id: knowledgeBaseId,
+        chunk_id: c.id,
+        title: c.title,
+      })
       await col.upsert({
-        ids: chunks.map((c) => c.id),
-        embeddings,
-        documents: chunks.map((c) => c.text),
-        metadatas: chunks.map((c) => ({
-          organization_id: organizationId,
-          document_id: documentId,
-          knowledge_base_id: knowledgeBaseId,
-          title: c.title,
-        })),
+        ids: [...chunks.map((c) => c.id), ...answerOf.map((c, i) => `${c.id}:q${i}`)],
+        embeddings: [...embeddings, ...qVectors],
+        documents: [...chunks.map((c) => c.text), ...answerOf.map((c) => c.text)],
+        metadatas: [...chunks.map(meta), ...answerOf.map(meta)],
       })
     },
     async deleteDocument(organizationId, knowledgeBaseId, documentId) {
@@ -99,29 +120,30 @@ export function createChromaIndex(url: string, embedder: Embedder): KnowledgeInd
       const perKb = await Promise.all(
         knowledgeBaseIds.map(async (kbId) => {
           const col = await collection(kbId)
+          // Ask for more than k: question vectors of one chunk collapse into one result below.
           const r = await col.query({
             queryEmbeddings: [vector!],
-            nResults: k,
+            nResults: k * 4,
             where: { organization_id: organizationId },
           })
           const ids = r.ids[0] ?? []
           return ids.map((id, i) => {
             const meta = r.metadatas[0]?.[i] ?? {}
             return {
-              id,
+              id: typeof meta.chunk_id === 'string' ? meta.chunk_id : id,
               knowledgeBaseId: kbId,
               documentId: typeof meta.document_id === 'string' ? meta.document_id : '',
               title: typeof meta.title === 'string' ? meta.title : '',
               text: r.documents[0]?.[i] ?? '',
-              score: Math.max(0, 1 - (r.distances[0]?.[i] ?? 1)),
+              score:
+                Math.max(0, 1 - (r.distances[0]?.[i] ?? 1)) * (id.includes(':q') ? QUESTION_SCORE_SCALE : 1),
             }
           })
         }),
       )
-      return perKb
-        .flat()
-        .sort((a, b) => b.score - a.score)
-        .slice(0, k)
+      const best = new Map<string, RetrievedChunk>()
+      for (const hit of perKb.flat()) if ((best.get(hit.id)?.score ?? -1) < hit.score) best.set(hit.id, hit)
+      return [...best.values()].sort((a, b) => b.score - a.score).slice(0, k)
     },
   }
 }

@@ -207,7 +207,8 @@ export function createEngine(deps: EngineDeps) {
       usedModel = completion.model
       fallback = completion.fallbackFrom !== undefined
     }
-    const cost = provider === 'none' ? 0 : safeCost(usedModel, usage, deps.prices)
+    // The local provider (also when it answers as a fallback) costs nothing, whatever model was asked for.
+    const cost = provider === 'none' || provider === 'local' ? 0 : safeCost(usedModel, usage, deps.prices)
     const sentiment = detectNegativeSentiment(inbound.text)
     const intentDef = template.intents.find((i) => i.name === prediction.intent)
 

@@ -57,13 +57,19 @@ export const DocumentDto = z.object({
   title: z.string(),
   text: z.string(),
   source: z.string(),
+  questions: z.array(z.string()),
   /** When its chunks reached the vector store; null while pending. */
   indexedAt: Timestamp.nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })
 export const NewDocument = z
-  .object({ title: z.string().max(300).trim().min(1), text: z.string().min(1).max(200_000) })
+  .object({
+    title: z.string().max(300).trim().min(1),
+    text: z.string().min(1).max(200_000),
+    /** FAQ: how customers ask what this answers; each question is matched on its own. */
+    questions: z.array(z.string().max(500).trim().min(1)).max(50).optional(),
+  })
   .strict()
 export const DocumentParams = z.object({ id: Id, docId: Id }).strict()
 

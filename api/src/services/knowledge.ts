@@ -42,6 +42,7 @@ const toDocDto = (d: KnowledgeDocument) => ({
   title: d.title,
   text: d.text,
   source: d.source,
+  questions: d.questions,
   indexedAt: d.indexed_at ? iso(d.indexed_at) : null,
   createdAt: iso(d.created_at),
   updatedAt: iso(d.updated_at),
@@ -64,7 +65,7 @@ async function writeChunks(trx: Db, doc: KnowledgeDocument): Promise<{ id: strin
 /** After commit: vectors into Chroma, then mark the document indexed. A failure leaves it pending for the next start. */
 async function indexDocument(
   deps: AppDeps,
-  doc: Pick<KnowledgeDocument, 'id' | 'organization_id' | 'knowledge_base_id' | 'title'>,
+  doc: Pick<KnowledgeDocument, 'id' | 'organization_id' | 'knowledge_base_id' | 'title' | 'questions'>,
 ): Promise<boolean> {
   try {
     const chunks = await listChunks(deps.db, doc.organization_id, doc.id)
@@ -73,6 +74,7 @@ async function indexDocument(
       doc.knowledge_base_id,
       doc.id,
       chunks.map((c) => ({ id: c.id, documentId: doc.id, title: doc.title, text: c.text })),
+      doc.questions,
     )
     await markDocumentIndexed(deps.db, doc.organization_id, doc.id)
     return true
@@ -155,6 +157,7 @@ export async function addDocument(
       text: body.text,
       content_hash: createHash('sha256').update(body.text).digest('hex'),
       source,
+      questions: body.questions ?? [],
     })
     await writeChunks(trx, doc)
     const details = { knowledgeBaseId: kbId }
@@ -177,7 +180,11 @@ export async function replaceDocument(
   const doc = await deps.db.transaction().execute(async (trx) => {
     if (!(await getDocument(trx, auth.organizationId, kbId, docId))) throw notFound('Document')
     const hash = createHash('sha256').update(body.text).digest('hex')
-    const updated = await updateDocument(trx, auth.organizationId, docId, { ...body, content_hash: hash })
+    const updated = await updateDocument(trx, auth.organizationId, docId, {
+      ...body,
+      questions: body.questions ?? [],
+      content_hash: hash,
+    })
     if (!updated) throw notFound('Document')
     await trx
       .updateTable('knowledge_documents')
@@ -214,11 +221,7 @@ export async function seedTemplateKnowledge(
 ) {
   const description = 'Starter knowledge from the vertical template; edit or replace it.'
   const kb = await createKnowledgeBase(deps, req, auth, { name, description })
-  for (const d of docs) {
-    // The ways customers ask go in with the answer: retrieval then matches their words, not only ours.
-    const asked = d.questions?.length ? `\n\nCustomers ask: ${d.questions.join(' ')}` : ''
-    await addDocument(deps, req, auth, kb.id, { title: d.title, text: `${d.text}${asked}` }, 'template')
-  }
+  for (const d of docs) await addDocument(deps, req, auth, kb.id, d, 'template')
   return kb
 }
 

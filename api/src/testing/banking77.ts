@@ -37,21 +37,22 @@ export function splitIntents(intents: string[], heldOut: number): { known: strin
 }
 
 /**
- * One short FAQ entry per intent: the topic, six real customer phrasings (from train.csv) and
- * a short answer. The phrasings are what a support team would write as "questions this answers".
+ * One FAQ entry per intent: a short answer, and six real customer phrasings (from train.csv) as
+ * the questions it answers — what a support team writes into an FAQ.
  */
 export function faqDocument(
   intent: string,
   train: { text: string; intent: string }[],
-): { title: string; text: string } {
+): { title: string; text: string; questions: string[] } {
   const topic = intent.replaceAll('_', ' ')
-  const examples = train
+  const questions = train
     .filter((r) => r.intent === intent)
     .slice(0, 6)
     .map((r) => r.text)
   return {
     title: topic.charAt(0).toUpperCase() + topic.slice(1),
-    text: `Questions: ${examples.join(' ')}\n\nAnswer: For ${topic}, open the app, go to Help → ${topic}, and follow the steps shown; our team confirms within one business day.`,
+    text: `For ${topic}, open the app, go to Help, choose ${topic} and follow the steps shown. Our team confirms within one business day.`,
+    questions,
   }
 }
 

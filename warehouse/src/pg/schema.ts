@@ -120,6 +120,8 @@ export interface KnowledgeDocumentsTable {
   content_hash: string
   source: ColumnType<string, string | undefined, string>
   indexed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** How customers ask what this document answers (FAQ); each is indexed as its own vector. */
+  questions: ColumnType<string[], string | undefined, string>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }

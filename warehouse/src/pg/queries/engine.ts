@@ -113,7 +113,7 @@ export async function markDocumentIndexed(db: Db, organizationId: string, docume
 export async function unindexedDocuments(db: Db, limit = 500) {
   return db
     .selectFrom('knowledge_documents')
-    .select(['id', 'organization_id', 'knowledge_base_id', 'title'])
+    .select(['id', 'organization_id', 'knowledge_base_id', 'title', 'questions'])
     .where('indexed_at', 'is', null)
     .limit(limit)
     .execute()

@@ -55,10 +55,16 @@ export interface NewDocumentRow {
   text: string
   content_hash: string
   source?: string
+  questions?: string[]
 }
 
 export async function insertDocument(db: Kysely<Database>, doc: NewDocumentRow): Promise<KnowledgeDocument> {
-  return db.insertInto('knowledge_documents').values(doc).returningAll().executeTakeFirstOrThrow()
+  const { questions, ...rest } = doc
+  return db
+    .insertInto('knowledge_documents')
+    .values({ ...rest, questions: JSON.stringify(questions ?? []) })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 export async function getDocument(
@@ -94,11 +100,17 @@ export async function updateDocument(
   db: Kysely<Database>,
   organizationId: string,
   documentId: string,
-  patch: { title?: string | undefined; text?: string | undefined; content_hash?: string | undefined },
+  patch: {
+    title?: string | undefined
+    text?: string | undefined
+    content_hash?: string | undefined
+    questions?: string[] | undefined
+  },
 ): Promise<KnowledgeDocument | undefined> {
+  const { questions, ...rest } = patch
   return db
     .updateTable('knowledge_documents')
-    .set({ ...patch, updated_at: new Date() })
+    .set({ ...rest, ...(questions ? { questions: JSON.stringify(questions) } : {}), updated_at: new Date() })
     .where('organization_id', '=', organizationId)
     .where('id', '=', documentId)
     .returningAll()
