@@ -385,6 +385,7 @@ describe('with the default limits', () => {
       const agentKeys = [
         'createdAt',
         'id',
+        'knowledgeBaseIds',
         'name',
         'promptVersionId',
         'settings',
@@ -420,7 +421,9 @@ describe('with the default limits', () => {
         expect(keysOf(d)).toEqual([
           'createdAt',
           'id',
+          'indexedAt',
           'knowledgeBaseId',
+          'questions',
           'source',
           'text',
           'title',

@@ -24,7 +24,7 @@ import { AppError, notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
 import type { Agent as AgentDto, AgentPatch, NewAgent } from '../schemas/resources.js'
 import { audit } from './audit.js'
-import { seedTemplateKnowledge } from './knowledge.js'
+import { seedTemplateKnowledgeTx } from './knowledge.js'
 
 export const toAgentDto = async (db: Db, a: Agent): Promise<z.infer<typeof AgentDto>> => ({
   id: a.id,
@@ -65,19 +65,22 @@ export async function createAgent(
   const template = getTemplate(vertical)
   if (template.requiresCompliance && !org.compliance_approved) throw new AppError('compliance_required')
   await checkRefs(deps.db, auth, body)
-  // No knowledge named: start from the template's default knowledge, so the agent answers on day one.
-  const kbIds = body.knowledgeBaseIds ?? [
-    (
-      await seedTemplateKnowledge(
+  let indexAfterCommit = async () => {}
+  const dto = await deps.db.transaction().execute(async (trx) => {
+    // No knowledge named: start from the template's default knowledge, so the agent answers on day one.
+    let kbIds = body.knowledgeBaseIds
+    if (!kbIds) {
+      const seeded = await seedTemplateKnowledgeTx(
         deps,
+        trx,
         req,
         auth,
         `${template.name} starter knowledge`,
         template.defaultKnowledge,
       )
-    ).id,
-  ]
-  return deps.db.transaction().execute(async (trx) => {
+      kbIds = [seeded.kb.id]
+      indexAfterCommit = seeded.indexAfterCommit
+    }
     const agent = await insertAgent(trx, {
       id: newId(),
       organization_id: auth.organizationId,
@@ -93,6 +96,8 @@ export async function createAgent(
     await appendToOutbox(trx, [buildEvent('agent.created', ctx, { name: agent.name, vertical })])
     return toAgentDto(trx, agent)
   })
+  await indexAfterCommit()
+  return dto
 }
 
 export async function readAgent(deps: AppDeps, auth: Auth, id: string) {

@@ -97,16 +97,25 @@ export async function createKnowledgeBase(
   auth: Auth,
   body: z.infer<typeof NewKnowledgeBase>,
 ) {
-  return deps.db.transaction().execute(async (trx) => {
-    const kb = await insertKnowledgeBase(trx, {
-      id: newId(),
-      organization_id: auth.organizationId,
-      name: body.name,
-      description: body.description ?? null,
-    })
-    await audit(trx, req, auth, 'knowledge_base.created', { type: 'knowledge_base', id: kb.id })
-    return toKbDto(kb)
+  return deps.db
+    .transaction()
+    .execute(async (trx) => toKbDto(await insertKnowledgeBaseTx(trx, req, auth, body)))
+}
+
+async function insertKnowledgeBaseTx(
+  trx: Db,
+  req: FastifyRequest,
+  auth: Auth,
+  body: z.infer<typeof NewKnowledgeBase>,
+) {
+  const kb = await insertKnowledgeBase(trx, {
+    id: newId(),
+    organization_id: auth.organizationId,
+    name: body.name,
+    description: body.description ?? null,
   })
+  await audit(trx, req, auth, 'knowledge_base.created', { type: 'knowledge_base', id: kb.id })
+  return kb
 }
 
 async function requireKb(deps: AppDeps, auth: Auth, id: string): Promise<KnowledgeBase> {
@@ -149,23 +158,41 @@ export async function addDocument(
 ) {
   const doc = await deps.db.transaction().execute(async (trx) => {
     if (!(await getKnowledgeBase(trx, auth.organizationId, kbId))) throw notFound('Knowledge base')
-    const doc = await insertDocument(trx, {
-      id: newId(),
-      organization_id: auth.organizationId,
-      knowledge_base_id: kbId,
-      title: body.title,
-      text: body.text,
-      content_hash: createHash('sha256').update(body.text).digest('hex'),
-      source,
-      questions: body.questions ?? [],
-    })
-    await writeChunks(trx, doc)
-    const details = { knowledgeBaseId: kbId }
-    await audit(trx, req, auth, 'document.created', { type: 'knowledge_document', id: doc.id }, details)
-    return doc
+    return insertDocumentTx(trx, req, auth, kbId, body, source)
   })
   const indexed = await indexDocument(deps, doc)
   return toDocDto(indexed ? { ...doc, indexed_at: new Date() } : doc)
+}
+
+/** A document and its chunks, in the caller's transaction; index it after the commit. */
+async function insertDocumentTx(
+  trx: Db,
+  req: FastifyRequest,
+  auth: Auth,
+  kbId: string,
+  body: z.infer<typeof NewDocument>,
+  source: string,
+) {
+  const doc = await insertDocument(trx, {
+    id: newId(),
+    organization_id: auth.organizationId,
+    knowledge_base_id: kbId,
+    title: body.title,
+    text: body.text,
+    content_hash: createHash('sha256').update(body.text).digest('hex'),
+    source,
+    questions: body.questions ?? [],
+  })
+  await writeChunks(trx, doc)
+  await audit(
+    trx,
+    req,
+    auth,
+    'document.created',
+    { type: 'knowledge_document', id: doc.id },
+    { knowledgeBaseId: kbId },
+  )
+  return doc
 }
 
 /** Replaces a document's text: its chunks are rewritten and re-indexed (old vectors removed). */
@@ -211,18 +238,27 @@ export async function documentChunks(deps: AppDeps, auth: Auth, kbId: string, do
   }
 }
 
-/** Seeds a knowledge base with a vertical template's default knowledge (agents created without one). */
-export async function seedTemplateKnowledge(
+/**
+ * Writes a knowledge base seeded with a vertical template's default knowledge in the caller's
+ * transaction (agents created without knowledge). Returns a function that indexes the documents;
+ * call it after the commit, so a failed request leaves neither rows nor vectors.
+ */
+export async function seedTemplateKnowledgeTx(
   deps: AppDeps,
+  trx: Db,
   req: FastifyRequest,
   auth: Auth,
   name: string,
   docs: { title: string; text: string; questions?: string[] }[],
 ) {
   const description = 'Starter knowledge from the vertical template; edit or replace it.'
-  const kb = await createKnowledgeBase(deps, req, auth, { name, description })
-  for (const d of docs) await addDocument(deps, req, auth, kb.id, d, 'template')
-  return kb
+  const kb = await insertKnowledgeBaseTx(trx, req, auth, { name, description })
+  const written: KnowledgeDocument[] = []
+  for (const d of docs) written.push(await insertDocumentTx(trx, req, auth, kb.id, d, 'template'))
+  return {
+    kb,
+    indexAfterCommit: async () => void (await Promise.all(written.map((d) => indexDocument(deps, d)))),
+  }
 }
 
 export async function listKbDocuments(deps: AppDeps, auth: Auth, kbId: string, page: PageRequest) {

@@ -1,0 +1,139 @@
+import type { FastifyRequest } from 'fastify'
+import {
+  findKnowledgeBaseByName,
+  firstAgentKnowledgeBase,
+  getGap,
+  linkKnowledgeBaseToAllAgents,
+  listRankedGaps,
+  reviewGap,
+  type GapStatus,
+  type KnowledgeGap,
+} from '@luneo/warehouse'
+import { DRAFT_MARK, PLACEHOLDER_MARK } from '@luneo/pipelines'
+import type { z } from 'zod'
+import type { AppDeps, Auth } from '../context.js'
+import { AppError, notFound } from '../errors.js'
+import { iso, isoOrNull } from '../schemas/common.js'
+import type { AcceptGap } from '../schemas/flywheel.js'
+import { audit } from './audit.js'
+import { addDocument, createKnowledgeBase } from './knowledge.js'
+
+const GAPS_KB = 'Answers from gaps'
+
+const toGapDto = (g: KnowledgeGap) => ({
+  id: g.id,
+  status: g.status,
+  label: g.label,
+  score: g.score,
+  volume: g.volume,
+  escalations: g.escalations,
+  lastSeenAt: iso(g.last_seen_at),
+  examples: g.examples,
+  draftedAnswer: g.drafted_answer,
+  draftIsPlaceholder: (g.drafted_answer ?? PLACEHOLDER_MARK).startsWith(PLACEHOLDER_MARK),
+  acceptedAnswer: g.accepted_answer,
+  documentId: g.document_id,
+  reviewedAt: isoOrNull(g.reviewed_at),
+  createdAt: iso(g.created_at),
+  updatedAt: iso(g.updated_at),
+})
+
+const actorId = (auth: Auth) => (auth.actor.type === 'user' ? auth.actor.userId : null)
+
+async function requireGap(deps: AppDeps, auth: Auth, id: string): Promise<KnowledgeGap> {
+  const gap = await getGap(deps.db, auth.organizationId, id)
+  if (!gap) throw notFound('Knowledge gap')
+  return gap
+}
+
+/** Ranked gaps of a status (score desc). */
+export async function listGaps(
+  deps: AppDeps,
+  auth: Auth,
+  q: { status: GapStatus; limit: number; cursor?: string | undefined },
+) {
+  const page = await listRankedGaps(deps.db, auth.organizationId, q.status, q)
+  return { items: page.items.map(toGapDto), nextCursor: page.nextCursor }
+}
+
+export async function readGap(deps: AppDeps, auth: Auth, id: string) {
+  return toGapDto(await requireGap(deps, auth, id))
+}
+
+/** The default home of accepted answers: the first KB an agent answers from, else "Answers from gaps". */
+async function defaultKnowledgeBase(deps: AppDeps, req: FastifyRequest, auth: Auth): Promise<string> {
+  const linked = await firstAgentKnowledgeBase(deps.db, auth.organizationId)
+  if (linked) return linked
+  const existing = await findKnowledgeBaseByName(deps.db, auth.organizationId, GAPS_KB)
+  const kb =
+    existing ??
+    (
+      await createKnowledgeBase(deps, req, auth, {
+        name: GAPS_KB,
+        description: 'Accepted knowledge-gap answers',
+      })
+    ).id
+  // No agent answered from any KB: link this one, or the accepted answers would change nothing.
+  await linkKnowledgeBaseToAllAgents(deps.db, auth.organizationId, kb)
+  return kb
+}
+
+/** The answer to publish: the person's, else the draft (never a placeholder). */
+function answerOf(gap: KnowledgeGap, answer: string | undefined): string {
+  if (answer) return answer
+  const draft = gap.drafted_answer
+  if (!draft || draft.startsWith(PLACEHOLDER_MARK))
+    throw new AppError('validation_failed', 'The draft is a placeholder: send the answer', [
+      { path: 'body.answer', message: 'required: nothing near in the knowledge base to draft from' },
+    ])
+  return draft.startsWith(DRAFT_MARK) ? draft.slice(DRAFT_MARK.length) : draft
+}
+
+/**
+ * Accepts a gap: its answer (edited or drafted) becomes a knowledge document, indexed in Chroma,
+ * with the gap's example questions (they are how customers phrase it: retrieval finds them).
+ * The document is written first; if the gap was reviewed meanwhile, the conflict is reported
+ * and the document stays (a person can delete it).
+ */
+export async function acceptGap(
+  deps: AppDeps,
+  req: FastifyRequest,
+  auth: Auth,
+  id: string,
+  body: z.infer<typeof AcceptGap>,
+) {
+  const gap = await requireGap(deps, auth, id)
+  if (gap.status !== 'open') throw new AppError('conflict', `The gap is already ${gap.status}`)
+  const answer = answerOf(gap, body.answer)
+  const kbId = body.knowledgeBaseId ?? (await defaultKnowledgeBase(deps, req, auth))
+  const title = body.title ?? gap.label.slice(0, 300)
+  const text = `${answer}\n\nQuestions this answers: ${gap.examples.join(' ')}`
+  const doc = await addDocument(deps, req, auth, kbId, { title, text }, 'knowledge_gap')
+  await deps.db.transaction().execute(async (trx) => {
+    const reviewed = await reviewGap(trx, auth.organizationId, id, {
+      status: 'accepted',
+      reviewed_by: actorId(auth),
+      accepted_answer: answer,
+      document_id: doc.id,
+    })
+    if (!reviewed) throw new AppError('conflict', 'The gap was reviewed meanwhile')
+    const details = { documentId: doc.id, knowledgeBaseId: kbId, edited: body.answer !== undefined }
+    await audit(trx, req, auth, 'knowledge_gap.accepted', { type: 'knowledge_gap', id }, details)
+  })
+  return readGap(deps, auth, id)
+}
+
+/** Rejects a gap: suppressed, its questions raise no new gap. */
+export async function rejectGap(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string) {
+  const gap = await requireGap(deps, auth, id)
+  if (gap.status !== 'open') throw new AppError('conflict', `The gap is already ${gap.status}`)
+  await deps.db.transaction().execute(async (trx) => {
+    const reviewed = await reviewGap(trx, auth.organizationId, id, {
+      status: 'rejected',
+      reviewed_by: actorId(auth),
+    })
+    if (!reviewed) throw new AppError('conflict', 'The gap was reviewed meanwhile')
+    await audit(trx, req, auth, 'knowledge_gap.rejected', { type: 'knowledge_gap', id })
+  })
+  return readGap(deps, auth, id)
+}
