@@ -12,6 +12,12 @@ REPORTS=.tmp/reports
 mkdir -p "$REPORTS"
 rm -f "$REPORTS"/*.json
 
+# Debian's Chromium for the widget's browser test (playwright-core drives it; no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "[test] installing Debian's chromium for the browser test" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >&2 || echo "[test] could not install chromium; the browser test will say it skipped" >&2
+fi
+
 services=(pg)
 [ -x infra/kafka/kafka.sh ] && services+=(kafka)
 [ -x infra/chroma/chroma.sh ] && services+=(chroma)
@@ -33,7 +39,7 @@ step() {
 }
 
 # Suites that talk to Postgres through openTestPostgres()/startTestApp(): run twice.
-PG_FACING=(warehouse/src/pg ingest/src/drain api/src)
+PG_FACING=(warehouse/src/pg ingest/src/drain ingest/src/relay api/src)
 
 step "all tests (PGlite + chDB)" \
   env KAFKA_BROKERS="${KAFKA_BROKERS:-}" CHROMA_URL="${CHROMA_URL:-}" \

@@ -21,9 +21,11 @@ import { accessRoutes } from './routes/access.js'
 import { agentRoutes } from './routes/agents.js'
 import { analyticsRoutes } from './routes/analytics.js'
 import { authRoutes } from './routes/auth.js'
+import { benchmarkRoutes } from './routes/benchmarks.js'
 import { conversationRoutes } from './routes/conversations.js'
 import { engineSettingsRoutes } from './routes/engine-settings.js'
 import { experimentRoutes } from './routes/experiments.js'
+import { gapRoutes } from './routes/gaps.js'
 import { messageRoutes } from './routes/messages.js'
 import { healthRoutes } from './routes/health.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
@@ -100,6 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(experimentRoutes, deps)
       await v1.register(engineSettingsRoutes, deps)
       await v1.register(analyticsRoutes, deps)
+      await v1.register(gapRoutes, deps)
+      await v1.register(benchmarkRoutes, deps)
       await v1.register(widgetKeyRoutes, deps)
     },
     { prefix: '/api/v1' },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROLES, SCOPES, type Role, type Scope } from '@luneo/warehouse'
+import { ROLES, SCOPES, insertGap, newId, type Role, type Scope } from '@luneo/warehouse'
 import { ROLE_RANK } from './context.js'
 import {
   addMember,
@@ -307,6 +307,54 @@ const cases: Record<string, Case> = {
     kind: 'owned',
     make: async (a) => ({ url: `/api/v1/widget-keys/${await widgetKeyIn(a)}` }),
   },
+  // Knowledge gaps, experiment results, benchmarks (the flywheel's analytics).
+  'GET /api/v1/analytics/knowledge-gaps': {
+    kind: 'list',
+    url: '/api/v1/analytics/knowledge-gaps',
+    seed: async (a) => gapIn(a),
+  },
+  'GET /api/v1/analytics/knowledge-gaps/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/analytics/knowledge-gaps/${await gapIn(a)}` }),
+  },
+  'POST /api/v1/analytics/knowledge-gaps/:id/accept': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: `/api/v1/analytics/knowledge-gaps/${await gapIn(a)}/accept`,
+      payload: { answer: 'Cards arrive within five business days.' },
+    }),
+  },
+  'POST /api/v1/analytics/knowledge-gaps/:id/reject': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/analytics/knowledge-gaps/${await gapIn(a)}/reject`, payload: {} }),
+  },
+  'GET /api/v1/analytics/experiments/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/analytics/experiments/${(await make(a, 'experiment')).experiment}` }),
+  },
+  'GET /api/v1/analytics/benchmarks': {
+    kind: 'self',
+    why: 'the caller’s own values beside k-anonymous stats of its vertical',
+  },
+}
+
+/** An open knowledge gap in the tenant (as the knowledge_gaps_v1 job writes them); returns its id. */
+async function gapIn(tenant: Tenant): Promise<string> {
+  const id = newId()
+  await insertGap(t.deps.db, {
+    id,
+    organization_id: tenant.owner.organizationId,
+    label: 'card, arrive — “when will my card arrive?”',
+    score: 3,
+    volume: 3,
+    escalations: 0,
+    last_seen_at: new Date(),
+    centroid: [1, 0],
+    examples: ['when will my card arrive?'],
+    member_ids: [newId(), newId(), newId()],
+    drafted_answer: '[To complete] nothing near',
+  })
+  return id
 }
 
 /** A widget key for a fresh agent in the tenant; returns its id. */
@@ -400,7 +448,7 @@ describe('a second organization gets 404 on the first one’s resources', () => 
         ) {
           const check = await t.app.inject({
             method: 'GET',
-            url: call.url.replace(/\/(feedback|outcome|messages|stop|upload|chunks)$/, ''),
+            url: call.url.replace(/\/(feedback|outcome|messages|stop|upload|chunks|accept|reject)$/, ''),
             headers: as(a.key),
           })
           expect(check.statusCode, `${route}: the owner still sees it`).toBe(200)

@@ -11,6 +11,7 @@ import { defaultLogDir, type RunSettings } from './load-profile.js'
 import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
 import { measureBareInserts } from './scenarios/bare-insert.js'
+import { measureIngest } from './scenarios/ingest-throughput.js'
 import { killAllChildren, repoRoot } from './spawn-server.js'
 
 function settingsFromEnv(env: NodeJS.ProcessEnv): RunSettings {
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   const embedded = await measureApiConversations(s, 'embedded')
   latency('embedded_api_conversations', embedded)
   out.emit('embedded_vs_server_api', embedded.reqPerSec / api.reqPerSec, 'x')
+
+  await measureIngest(s.databaseUrl, (name, value, unit) => out.emit(name, value, unit))
 
   const wallSec = (performance.now() - t0) / 1000
   const { databaseUrl: _url, logDir: _logs, ...shown } = s

@@ -23,6 +23,7 @@ export { buildEvent, appendToOutbox, type EventContext } from './outbox/writer.j
 export { PollLoop, type OutboxMover, type PollLoopOptions } from './outbox/poll-loop.js'
 export {
   createClickHouseSink,
+  eventRow,
   type EventPublisher,
   type ClickHouseEventWriter,
   type StreamEvent,

@@ -67,6 +67,8 @@ export interface ConsumerOptions {
   groupId: string
   /** Default 30 s (kafkajs); a crashed member's partitions move after this long. */
   sessionTimeoutMs?: number
+  /** How long a fetch waits for data when there is none (default 5 s); also bounds stop(). */
+  maxWaitTimeMs?: number
   /** Default 3 s; keep it under a third of the session timeout. */
   heartbeatIntervalMs?: number
   /** Upper bound of one fetch per partition, hence of one batch. Default 1 MiB. */
@@ -199,6 +201,7 @@ export function openKafka(options: KafkaOptions): KafkaHandle {
         groupId: opts.groupId,
         sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
         heartbeatInterval: opts.heartbeatIntervalMs ?? 3_000,
+        maxWaitTimeInMs: opts.maxWaitTimeMs ?? 5_000,
         maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
         allowAutoTopicCreation: false,
       })
@@ -246,7 +249,9 @@ function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
     },
     async endOffsets(topic) {
       const ends = await (await connected()).fetchTopicOffsets(topic)
-      return ends.map((e) => ({ partition: e.partition, offset: e.high })).sort((a, b) => a.partition - b.partition)
+      return ends
+        .map((e) => ({ partition: e.partition, offset: e.high }))
+        .sort((a, b) => a.partition - b.partition)
     },
     async offsetsForTime(topic, at) {
       const a = await connected()
@@ -257,7 +262,10 @@ function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
       const high = new Map(ends.map((e) => [e.partition, e.high]))
       // kafkajs reports -1 for a partition with no message at or after the time: start at its end.
       return found
-        .map((p) => ({ partition: p.partition, offset: p.offset === '-1' ? (high.get(p.partition) ?? '0') : p.offset }))
+        .map((p) => ({
+          partition: p.partition,
+          offset: p.offset === '-1' ? (high.get(p.partition) ?? '0') : p.offset,
+        }))
         .sort((x, y) => x.partition - y.partition)
     },
     async setGroupOffsets(groupId, topic, offsets) {

@@ -43,5 +43,14 @@ export async function openClickHouse(options: OpenClickHouseOptions): Promise<Cl
     connection: createChdbConnection({ path: dataDir }),
     clickhouse_settings: SETTINGS,
   } as Parameters<typeof createClient>[0])
+  // chDB applies a query's settings with SET, so they outlive the query in its session: an insert
+  // that carried insert_deduplication_token would lend it to the next insert, which ClickHouse then
+  // drops as a duplicate (ADR 0006). Every insert states its own token; '' means none.
+  const insert = ch.insert.bind(ch)
+  ch.insert = (params: Parameters<typeof insert>[0]) =>
+    insert({
+      ...params,
+      clickhouse_settings: { insert_deduplication_token: '', ...params.clickhouse_settings },
+    })
   return { ch, kind: 'chdb', close: () => ch.close() }
 }

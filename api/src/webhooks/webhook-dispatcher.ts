@@ -1,0 +1,176 @@
+import { dueWebhooks, recordWebhookAttempt, type Db } from '@luneo/warehouse'
+import { signWebhook } from './signature.js'
+
+export interface WebhookDispatcherOptions {
+  /** Deliveries attempted concurrently per poll. */
+  batchSize?: number
+  /** Pause between polls when nothing was due. */
+  idleMs?: number
+  /** Per attempt, headers and all; slower receivers count as failed (default 5 s). */
+  timeoutMs?: number
+  /** Attempts before a delivery is marked failed (default 8). */
+  maxAttempts?: number
+  /** Delay before the next attempt, given the attempts made so far (default `retryDelayMs`). */
+  backoffMs?: (attempts: number) => number
+  /** Test seams. */
+  fetch?: typeof fetch
+  now?: () => number
+  onError?: (err: unknown) => void
+}
+
+type Due = Awaited<ReturnType<typeof dueWebhooks>>[number]
+export type AttemptResult = 'delivered' | 'retrying' | 'failed' | 'skipped'
+
+const MAX_ERROR_CHARS = 500
+// A claimed delivery is invisible to other dispatchers for the attempt's timeout plus this margin.
+const LEASE_MARGIN_MS = 30_000
+
+/** 10 s × 2^(attempts−1), capped at 1 h: 10 s, 20 s, 40 s … 640 s; eight attempts span ~21 min. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(10_000 * 2 ** Math.max(0, attempts - 1), 3_600_000)
+}
+
+/**
+ * Delivers queued escalation webhooks (rows the engine wrote in the turn's transaction): signed
+ * POSTs, retried with exponential backoff, at least once. Receivers dedupe on `x-luneo-delivery`.
+ */
+export class WebhookDispatcher {
+  readonly #db: Db
+  readonly #opts: Required<Omit<WebhookDispatcherOptions, 'onError'>> &
+    Pick<WebhookDispatcherOptions, 'onError'>
+  #running = false
+  #loop: Promise<void> | null = null
+  #wake: (() => void) | null = null
+
+  constructor(db: Db, options: WebhookDispatcherOptions = {}) {
+    this.#db = db
+    this.#opts = {
+      batchSize: 10,
+      idleMs: 1_000,
+      timeoutMs: 5_000,
+      maxAttempts: 8,
+      backoffMs: retryDelayMs,
+      fetch: (input, init) => fetch(input, init),
+      now: Date.now,
+      ...options,
+    }
+  }
+
+  /** Attempts every due delivery once; returns what happened to each. */
+  async dispatchOnce(): Promise<AttemptResult[]> {
+    const rows = await dueWebhooks(this.#db, this.#opts.batchSize)
+    return Promise.all(rows.map(async (row) => ((await this.#claim(row)) ? this.#attempt(row) : 'skipped')))
+  }
+
+  /** Asks a sleeping loop to poll now (after a turn escalated). */
+  nudge(): void {
+    this.#wake?.()
+  }
+
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    this.#loop = this.#run()
+  }
+
+  /** Stops after the attempts in flight are recorded. */
+  async stop(): Promise<void> {
+    this.#running = false
+    this.nudge()
+    await this.#loop
+    this.#loop = null
+  }
+
+  /**
+   * Compare-and-set lease: with several api processes polling the same table (server mode),
+   * only the one whose update matches sends this attempt.
+   */
+  async #claim(row: Due): Promise<boolean> {
+    const now = this.#opts.now()
+    const r = await this.#db
+      .updateTable('webhook_deliveries')
+      .set({ next_attempt_at: new Date(now + this.#opts.timeoutMs + LEASE_MARGIN_MS) })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', row.attempts)
+      .where('next_attempt_at', '<=', new Date(now))
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
+  }
+
+  async #attempt(row: Due): Promise<AttemptResult> {
+    const attempts = row.attempts + 1
+    // The organization removed its webhook after this was queued: nothing to sign with.
+    const error = row.webhook_secret ? await this.#post(row, row.webhook_secret) : 'webhook removed'
+    const now = this.#opts.now()
+    const status =
+      error === null
+        ? 'delivered'
+        : attempts >= this.#opts.maxAttempts || !row.webhook_secret
+          ? 'failed'
+          : 'pending'
+    await recordWebhookAttempt(this.#db, row.id, {
+      status,
+      attempts,
+      next_attempt_at: new Date(status === 'pending' ? now + this.#opts.backoffMs(attempts) : now),
+      last_error: error,
+    })
+    return status === 'pending' ? 'retrying' : status
+  }
+
+  /** One signed POST; null when the receiver answered 2xx, else why not. */
+  async #post(row: Due, secret: string): Promise<string | null> {
+    const body = JSON.stringify(row.payload)
+    const timestamp = String(Math.floor(this.#opts.now() / 1000))
+    try {
+      const res = await this.#opts.fetch(row.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Luneo-Webhooks/1',
+          'x-luneo-event': row.event_type,
+          'x-luneo-delivery': row.id,
+          'x-luneo-timestamp': timestamp,
+          'x-luneo-signature': signWebhook(secret, timestamp, body),
+        },
+        body,
+        // A redirect is not a delivery; following it would carry the payload to a host nobody configured.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+      })
+      await res.body?.cancel() // the receiver's answer is not read; free the socket
+      return res.ok ? null : `HTTP ${res.status}`
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err))
+      const cause = e.cause instanceof Error ? `: ${e.cause.message}` : ''
+      return `${e.name}: ${e.message}${cause}`.slice(0, MAX_ERROR_CHARS)
+    }
+  }
+
+  async #run(): Promise<void> {
+    let backoff = 500
+    while (this.#running) {
+      try {
+        const results = await this.dispatchOnce()
+        backoff = 500
+        if (results.length < this.#opts.batchSize) await this.#sleep(this.#opts.idleMs)
+      } catch (err) {
+        // Postgres unreachable: report, back off, keep going (deliveries stay queued).
+        this.#opts.onError?.(err)
+        await this.#sleep(backoff)
+        backoff = Math.min(backoff * 2, 30_000)
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.#wake = done
+    })
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod'
+import { Id, Timestamp } from '../schemas/common.js'
+
+/**
+ * A browser origin: scheme, host and optional port. A trailing "/" is forgiven (people paste
+ * URLs); a path, query or fragment is refused, because browsers never send one in `Origin`.
+ */
+export const Origin = z
+  .string()
+  .max(300)
+  .refine((s) => {
+    try {
+      const u = new URL(s)
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.pathname === '/' && !u.search && !u.hash
+    } catch {
+      return false
+    }
+  }, 'an origin such as https://shop.example.com (no path)')
+  .refine((s) => !s.includes('@'), 'an origin has no user or password')
+  .transform((s) => new URL(s).origin)
+
+export const NewWidgetKey = z.object({ agentId: Id, allowedOrigins: z.array(Origin).min(1).max(20) }).strict()
+
+export const WidgetKeyDto = z.object({
+  id: Id,
+  agentId: Id,
+  publicKey: z.string(),
+  allowedOrigins: z.array(z.string()),
+  createdAt: Timestamp,
+})
+
+export const WidgetConversation = z.object({
+  conversationId: Id,
+  /** Proves the visitor opened this conversation; send it as `x-luneo-widget-token`. */
+  token: z.string(),
+})
+
+export const WidgetMessage = z.object({ text: z.string().max(4000).trim().min(1, 'say something') }).strict()
+
+/** What a visitor sees of a turn: the answer, not the tenant's costs, intents or experiments. */
+export const WidgetReply = z.object({
+  conversationId: Id,
+  replyId: Id,
+  reply: z.string(),
+  grounded: z.boolean(),
+  escalated: z.boolean(),
+  sources: z.array(z.object({ title: z.string() })),
+})

@@ -1,0 +1,20 @@
+// `luneo` command line. Run through the shim next to it (bin/luneo), or directly:
+//   node --import tsx bin/luneo.ts ingest relay | sink | replay --from <ISO time>
+import { runIngestCli } from '@luneo/ingest'
+
+const [area, ...rest] = process.argv.slice(2)
+const usage = 'usage: luneo ingest relay | sink | replay --from <ISO time>'
+
+async function main(): Promise<number> {
+  if (area === 'ingest') return runIngestCli(rest, process.env)
+  console.error(usage)
+  return 2
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err)
+    process.exit(1)
+  },
+)

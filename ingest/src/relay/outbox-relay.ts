@@ -1,0 +1,165 @@
+import type { Db } from '@luneo/warehouse'
+import { sql } from 'kysely'
+import { EventEnvelope } from '../events/envelope.js'
+import { LatencyWindow } from '../metrics.js'
+import { PollLoop, type OutboxMover } from '../outbox/poll-loop.js'
+import type { EventPublisher } from '../sink/clickhouse-sink.js'
+import { outboxBacklog } from '../drain/outbox-drainer.js'
+
+export interface RelayOptions {
+  batchSize?: number
+  /**
+   * Ordering slots: a partition key hashes to one slot, and a slot is relayed by one relay at a
+   * time (a transaction-scoped advisory lock), so a conversation's events leave in seq order
+   * however many relays run. 16 slots ≫ relays we expect; more slots only cost a wider IN list.
+   */
+  slots?: number
+  /** At most this many slots per claim, so several relays share the work. Default: all. */
+  slotsPerClaim?: number
+  idleMs?: number
+  backoffMs?: number
+  maxBackoffMs?: number
+  onError?: (err: unknown) => void
+  /** Fault injection for tests: runs after the publish resolved, before the rows are marked. */
+  afterPublish?: (events: EventEnvelope[]) => Promise<void>
+}
+
+export interface RelayMetrics {
+  published: number
+  batches: number
+  /** How long the publisher took per batch (Kafka acks = all). */
+  publishMs: { p50: number; p99: number; count: number }
+  /** Outbox insert → marked sent, per batch's oldest row: what a dashboard waits for. */
+  outboxAgeMs: { p50: number; p99: number }
+}
+
+// Advisory-lock namespace for the slots ("lu" + "re"): keeps clear of other advisory locks.
+const LOCK_CLASS = 0x6c75_7265
+
+/**
+ * Relays outbox rows to Kafka. Each claim is one short transaction: lock free ordering slots,
+ * `SELECT … FOR UPDATE SKIP LOCKED ORDER BY seq LIMIT n` in them, publish (idempotent producer),
+ * mark `published_at`, commit. A crash after the publish and before the commit leaves the rows
+ * unmarked, so they go out again: the sink drops the copies by event id (ADR 0003).
+ *
+ * Unlike the embedded drainer it holds the transaction across the publish: that is what makes
+ * concurrent relays safe, and it runs against a Postgres server with a pool, not PGlite.
+ */
+export class OutboxRelay implements OutboxMover {
+  readonly #db: Db
+  readonly #publisher: EventPublisher
+  readonly #opts: Required<Omit<RelayOptions, 'onError' | 'afterPublish'>> &
+    Pick<RelayOptions, 'afterPublish'>
+  readonly #loop: PollLoop
+  readonly #publishMs = new LatencyWindow()
+  readonly #ageMs = new LatencyWindow()
+  #published = 0
+  #batches = 0
+
+  constructor(db: Db, publisher: EventPublisher, options: RelayOptions = {}) {
+    this.#db = db
+    this.#publisher = publisher
+    const slots = options.slots ?? 16
+    this.#opts = {
+      batchSize: 500,
+      idleMs: 100,
+      backoffMs: 200,
+      maxBackoffMs: 5_000,
+      ...options,
+      slots,
+      slotsPerClaim: options.slotsPerClaim ?? slots,
+    }
+    this.#loop = new PollLoop(async () => (await this.drainOnce()) > 0, {
+      idleMs: this.#opts.idleMs,
+      backoffMs: this.#opts.backoffMs,
+      maxBackoffMs: this.#opts.maxBackoffMs,
+      onError: options.onError,
+    })
+  }
+
+  get published(): number {
+    return this.#published
+  }
+
+  /** Publish latency and outbox age over the last 1,024 batches. */
+  metrics(): RelayMetrics {
+    const q = (w: LatencyWindow) => ({ p50: w.quantile(0.5), p99: w.quantile(0.99) })
+    return {
+      published: this.#published,
+      batches: this.#batches,
+      publishMs: { ...q(this.#publishMs), count: this.#publishMs.count },
+      outboxAgeMs: q(this.#ageMs),
+    }
+  }
+
+  /** Rows waiting in the outbox (all relays together). */
+  backlog(): Promise<number> {
+    return outboxBacklog(this.#db)
+  }
+
+  /** Claims, publishes and marks one batch; returns how many rows it moved. */
+  async drainOnce(): Promise<number> {
+    const { batchSize, slots, slotsPerClaim } = this.#opts
+    const slotOf = sql`((hashtext(partition_key) % ${sql.lit(slots)}) + ${sql.lit(slots)}) % ${sql.lit(slots)}`
+    const moved = await this.#db.transaction().execute(async (trx) => {
+      // Slots that have work, oldest first, so the longest-waiting conversations go first.
+      const waiting = await sql<{ slot: number }>`
+        SELECT ${slotOf} AS slot, min(seq) AS first FROM (
+          SELECT seq, partition_key FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ${sql.lit(batchSize)}
+        ) head GROUP BY 1 ORDER BY first`.execute(trx)
+      if (waiting.rows.length === 0) return null
+      // No ORDER BY here: it would make Postgres try every lock before sorting. unnest yields the
+      // array in order and LIMIT stops asking once enough locks are held.
+      const wanted = waiting.rows.map((r) => sql.lit(Number(r.slot)))
+      const locked = await sql<{ slot: number }>`
+        SELECT s AS slot FROM unnest(ARRAY[${sql.join(wanted)}]::int[]) AS s
+        WHERE pg_try_advisory_xact_lock(${sql.lit(LOCK_CLASS)}, s) LIMIT ${sql.lit(slotsPerClaim)}`.execute(
+        trx,
+      )
+      if (locked.rows.length === 0) return null
+      const mine = locked.rows.map((r) => sql.lit(Number(r.slot)))
+      const rows = await sql<{ seq: number; envelope: unknown; age_ms: number }>`
+        SELECT seq, envelope, extract(epoch FROM clock_timestamp() - created_at) * 1000 AS age_ms
+        FROM outbox WHERE published_at IS NULL AND ${slotOf} IN (${sql.join(mine)})
+        ORDER BY seq LIMIT ${sql.lit(batchSize)} FOR UPDATE SKIP LOCKED`.execute(trx)
+      if (rows.rows.length === 0) return null
+      const events = rows.rows.map((r) => EventEnvelope.parse(r.envelope))
+      const t0 = performance.now()
+      await this.#publisher.publish(events)
+      this.#publishMs.observe(performance.now() - t0)
+      await this.#opts.afterPublish?.(events)
+      const seqs = rows.rows.map((r) => Number(r.seq))
+      await trx
+        .updateTable('outbox')
+        .set({ published_at: sql`now()` })
+        .where('seq', 'in', seqs)
+        .execute()
+      return { n: seqs.length, age: Math.max(...rows.rows.map((r) => Number(r.age_ms))) }
+    })
+    if (!moved) return 0
+    this.#published += moved.n
+    this.#batches += 1
+    this.#ageMs.observe(moved.age)
+    return moved.n
+  }
+
+  /** Relays until nothing is left that this relay may claim. */
+  async drainAll(): Promise<number> {
+    let total = 0
+    for (let n = await this.drainOnce(); n > 0; n = await this.drainOnce()) total += n
+    return total
+  }
+
+  nudge(): void {
+    this.#loop.nudge()
+  }
+
+  start(): void {
+    this.#loop.start()
+  }
+
+  /** Stops after the batch in flight (its transaction commits or rolls back first). */
+  async stop(): Promise<void> {
+    await this.#loop.stop()
+  }
+}
