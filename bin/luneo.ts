@@ -1,12 +1,15 @@
 // `luneo` command line. Run through the shim next to it (bin/luneo), or directly:
 //   node --import tsx bin/luneo.ts ingest relay | sink | replay --from <ISO time>
 import { runIngestCli } from '@luneo/ingest'
+import { runPipelinesCli } from '@luneo/api'
 
 const [area, ...rest] = process.argv.slice(2)
-const usage = 'usage: luneo ingest relay | sink | replay --from <ISO time>'
+const usage = `usage: luneo ingest relay | sink | replay --from <ISO time>
+       luneo pipelines run [job] [--org ID] [--since ISO-TIME] [--full]`
 
 async function main(): Promise<number> {
   if (area === 'ingest') return runIngestCli(rest, process.env)
+  if (area === 'pipelines') return runPipelinesCli(rest, process.env)
   console.error(usage)
   return 2
 }

@@ -29,6 +29,7 @@ import { gapRoutes } from './routes/gaps.js'
 import { messageRoutes } from './routes/messages.js'
 import { healthRoutes } from './routes/health.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
+import { operatorRoutes } from './routes/operator.js'
 import { organizationRoutes } from './routes/organization.js'
 import { widgetKeyRoutes, widgetRoutes } from './routes/widget.js'
 
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   await app.register(metricsPlugin, deps)
   await app.register(healthRoutes, deps)
+  await app.register(operatorRoutes, deps)
   await app.register(
     async (v1) => {
       v1.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>

@@ -40,6 +40,10 @@ export interface Auth {
 }
 
 /** Who a route admits: people by minimum role, machines by any one of the scopes (`admin` admits all). */
-export type Access = 'public' | 'authenticated' | { role: Role; scopes: readonly Scope[] }
+/**
+ * Who a route admits: anyone (`public`), any signed-in caller, people by minimum role and machines
+ * by scope, or the platform operator (`operator`: LUNEO_OPERATOR_TOKEN, for cron and the CLI).
+ */
+export type Access = 'public' | 'authenticated' | 'operator' | { role: Role; scopes: readonly Scope[] }
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2, owner: 3 }

@@ -83,6 +83,7 @@ const cases: Record<string, Case> = {
   'GET /healthz': { kind: 'public', why: 'liveness' },
   'GET /readyz': { kind: 'public', why: 'readiness' },
   'GET /metrics': { kind: 'public', why: 'Prometheus scrape; no tenant data' },
+  'POST /internal/pipelines/run': { kind: 'public', why: 'operator token only (operator.int.test.ts)' },
   'GET /api/v1/openapi.json': { kind: 'public', why: 'the contract' },
   'POST /api/v1/auth/signup': { kind: 'public', why: 'creates a new tenant' },
   'POST /api/v1/auth/login': { kind: 'public', why: 'opens a session' },
@@ -489,7 +490,7 @@ describe('each lower role and each missing scope is refused', () => {
     it(entry, async () => {
       const route = t.app.routeTable.find((r) => routeKey(r) === entry)!
       const access = route.access
-      if (typeof access === 'string') return expect(['public', 'authenticated']).toContain(access)
+      if (typeof access === 'string') return expect(['public', 'authenticated', 'operator']).toContain(access)
       for (const role of ROLES) {
         const call = await validCall(entry, a)
         const res = await t.app.inject({

@@ -81,8 +81,17 @@ function checkBrowserRules(deps: AppDeps, req: FastifyRequest, cookieAuth: boole
   if (!cookie || typeof sent !== 'string' || !safeEqual(cookie, sent)) throw new AppError('csrf_failed')
 }
 
+/** Operator routes: the LUNEO_OPERATOR_TOKEN bearer, compared in constant time; absent token = no such route. */
+function checkOperator(deps: AppDeps, req: FastifyRequest): void {
+  const token = deps.config.operatorToken
+  if (!token) throw new AppError('route_not_found', 'Operator routes are off (set LUNEO_OPERATOR_TOKEN)')
+  const sent = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''
+  if (!safeEqual(sent, token)) throw new AppError('unauthenticated', 'Operator token required')
+}
+
 export function authorize(access: Access, auth: Auth | null): void {
   if (access === 'public') return
+  if (access === 'operator') throw new AppError('forbidden')
   if (!auth) throw new AppError('unauthenticated')
   if (access === 'authenticated') return
   const actor = auth.actor
@@ -115,6 +124,7 @@ export const authPlugin = fp(async (app: FastifyInstance, deps: AppDeps) => {
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access
     if (access === undefined) return // 404 handler and docs assets
+    if (access === 'operator') return checkOperator(deps, req)
     const auth = access === 'public' ? null : await authenticate(deps, req)
     checkBrowserRules(deps, req, auth?.viaCookie ?? false)
     authorize(access, auth)

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppDeps } from '../context.js'
+import { AppError } from '../errors.js'
+import { globalJobs, organizationJobs } from '../analytics/pipelines.js'
+import { Id, Timestamp } from '../schemas/common.js'
+
+const RunBody = z
+  .object({
+    job: z.string().max(100).optional(),
+    organizationId: Id.optional(),
+    since: Timestamp.optional(),
+    full: z.boolean().optional(),
+  })
+  .strict()
+const RunResult = z.object({
+  jobs: z.array(
+    z.object({
+      job: z.string(),
+      organizationId: z.string(),
+      rowsIn: z.number(),
+      rowsOut: z.number(),
+      ms: z.number(),
+      from: z.string(),
+      to: z.string(),
+    }),
+  ),
+})
+
+/**
+ * Operator routes (LUNEO_OPERATOR_TOKEN). In embedded mode one process owns chDB's data dir, so
+ * `luneo pipelines run` asks the running server to run the jobs instead of opening it twice.
+ */
+export const operatorRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.post(
+    '/internal/pipelines/run',
+    {
+      schema: { tags: ['operator'], body: RunBody, response: { 200: RunResult } },
+      config: { access: 'operator' },
+    },
+    async (req) => {
+      const names = [...organizationJobs, ...globalJobs].map((j) => j.name)
+      const { job } = req.body
+      if (job && !names.some((n) => n === job || n.startsWith(`${job}_`))) {
+        throw new AppError('validation_failed', `Unknown job ${job}`, [
+          { path: 'body.job', message: `one of ${names.join(', ')}` },
+        ])
+      }
+      const reports = await deps.pipelines.runAll({
+        only: job,
+        organizationId: req.body.organizationId,
+        since: req.body.since ? new Date(req.body.since) : undefined,
+        full: req.body.full,
+      })
+      return { jobs: reports }
+    },
+  )
+}
