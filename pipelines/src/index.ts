@@ -17,3 +17,23 @@ export {
   type OutcomeStatus,
 } from './jobs/definitions.js'
 export { loadConversations, chTime, type ConvEvent } from './jobs/conversation-events.js'
+export { createKnowledgeGaps, knowledgeGaps } from './jobs/knowledge-gaps.job.js'
+export { GAP_DEFAULTS, PLACEHOLDER_MARK, DRAFT_MARK, gapScore, type GapOptions } from './jobs/gaps.js'
+export { clusterByThreshold, averageLinkageMerges, centroid } from './jobs/clustering.js'
+export { createVariantScoring, variantScoring, variantStats } from './jobs/variant-scoring.job.js'
+export {
+  VARIANT_DEFAULTS,
+  scoreVariants,
+  type VariantScoringOptions,
+  type VariantStats,
+  type Posterior,
+} from './jobs/variant-scoring.js'
+export { betaSample, probabilityBest, seededRandom, seedOf } from './jobs/beta.js'
+export { createVerticalInsights, verticalInsights } from './jobs/vertical-insights.job.js'
+export {
+  K_ANONYMITY,
+  BENCHMARK_METRICS,
+  quantile,
+  verticalBenchmarks,
+  type BenchmarkMetric,
+} from './jobs/vertical-insights.js'

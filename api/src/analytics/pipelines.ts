@@ -1,6 +1,9 @@
 import {
   conversationOutcomes,
+  knowledgeGaps,
   learningSignals,
+  variantScoring,
+  verticalInsights,
   runJobs,
   type Job,
   type PipelineDeps,
@@ -9,9 +12,9 @@ import {
 import type { AppDeps } from '../context.js'
 
 /** Jobs per organization, in dependency order (signals → outcomes → gaps, variant scores). */
-export const organizationJobs: Job[] = [learningSignals, conversationOutcomes]
+export const organizationJobs: Job[] = [learningSignals, conversationOutcomes, knowledgeGaps, variantScoring]
 /** Jobs across organizations (vertical benchmarks). */
-export const globalJobs: Job[] = []
+export const globalJobs: Job[] = [verticalInsights]
 
 export function pipelineDeps(deps: AppDeps, log?: (line: string) => void): PipelineDeps {
   return {

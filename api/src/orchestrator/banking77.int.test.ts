@@ -36,7 +36,7 @@ describe.skipIf(!hasBanking77)('banking77 through the engine', () => {
         const c = (await post('/conversations', { agentId: agent, channel: 'api' })).json().id
         const r = await post(`/conversations/${c}/messages`, { text })
         expect(r.statusCode, r.body).toBe(201)
-        return r.json() as { grounded: boolean }
+        return r.json<{ grounded: boolean }>()
       }
       const inKb = sample(data.test, known, 4)
       const outKb = sample(data.test, missing, 8)

@@ -44,7 +44,8 @@ let apiKey: string
 let agentId: string
 
 // make test installs Chromium (infra/test.sh); elsewhere the suite says why it skips.
-if (!existsSync(CHROMIUM)) console.warn(`widget browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`)
+if (!existsSync(CHROMIUM))
+  console.warn(`widget browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`)
 describe.skipIf(!existsSync(CHROMIUM))('the widget in headless Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp()

@@ -66,7 +66,39 @@ CREATE TABLE IF NOT EXISTS conversation_outcomes_v1 (
 ) ENGINE = ReplacingMergeTree(computed_at)
 ORDER BY (organization_id, started_at, conversation_id)`
 
+// Vertical benchmarks: one row per vertical, day and metric; stats are NULL and published = 0
+// when fewer than 5 organizations contribute (k-anonymity). No organization id in this table.
+const verticalBenchmarks = `
+CREATE TABLE IF NOT EXISTS vertical_benchmarks_v1 (
+  vertical LowCardinality(String),
+  period_day Date,
+  metric LowCardinality(String),
+  period_start DateTime64(3, 'UTC'),
+  period_end DateTime64(3, 'UTC'),
+  organizations UInt32,
+  published UInt8,
+  p25 Nullable(Float64),
+  median Nullable(Float64),
+  p75 Nullable(Float64),
+  computed_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(computed_at)
+ORDER BY (vertical, period_day, metric)`
+
+// Each organization's own value over the same period, read only with the caller's organization id.
+const verticalOrgMetrics = `
+CREATE TABLE IF NOT EXISTS vertical_org_metrics_v1 (
+  organization_id UUID,
+  vertical LowCardinality(String),
+  period_day Date,
+  metric LowCardinality(String),
+  value Nullable(Float64),
+  computed_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(computed_at)
+ORDER BY (organization_id, period_day, metric)`
+
 export const pipelineMigrations: ChMigration[] = [
   { version: 100, name: 'reply_signals_v1', statements: [replySignals] },
   { version: 101, name: 'conversation_outcomes_v1', statements: [conversationOutcomes] },
+  { version: 102, name: 'vertical_benchmarks_v1', statements: [verticalBenchmarks] },
+  { version: 103, name: 'vertical_org_metrics_v1', statements: [verticalOrgMetrics] },
 ]

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { AppDeps } from '../context.js'
+import { authOf } from '../plugins/auth.js'
+import { IdParams, pageOf } from '../schemas/common.js'
+import { AcceptGap, GapQuery, KnowledgeGap } from '../schemas/flywheel.js'
+import * as gaps from '../services/gaps.js'
+
+const tags = ['knowledge-gaps']
+const read = { role: 'viewer', scopes: ['analytics:read'] } as const
+const write = { role: 'admin', scopes: ['admin'] } as const
+
+/** The knowledge-gap review queue (written by the knowledge_gaps_v1 job). */
+export const gapRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get(
+    '/analytics/knowledge-gaps',
+    {
+      schema: { tags, querystring: GapQuery, response: { 200: pageOf(KnowledgeGap) } },
+      config: { access: read },
+    },
+    async (req) => gaps.listGaps(deps, authOf(req), req.query),
+  )
+  app.get(
+    '/analytics/knowledge-gaps/:id',
+    { schema: { tags, params: IdParams, response: { 200: KnowledgeGap } }, config: { access: read } },
+    async (req) => gaps.readGap(deps, authOf(req), req.params.id),
+  )
+  app.post(
+    '/analytics/knowledge-gaps/:id/accept',
+    {
+      schema: { tags, params: IdParams, body: AcceptGap, response: { 200: KnowledgeGap } },
+      config: { access: write },
+    },
+    async (req) => gaps.acceptGap(deps, req, authOf(req), req.params.id, req.body ?? {}),
+  )
+  app.post(
+    '/analytics/knowledge-gaps/:id/reject',
+    { schema: { tags, params: IdParams, response: { 200: KnowledgeGap } }, config: { access: write } },
+    async (req) => gaps.rejectGap(deps, req, authOf(req), req.params.id),
+  )
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod'
+import { Id, Timestamp } from './common.js'
+
+// Knowledge gaps, experiment results and vertical benchmarks (the flywheel's analytics).
+
+export const GapStatus = z.enum(['open', 'accepted', 'rejected'])
+
+export const GapQuery = z
+  .object({
+    status: GapStatus.default('open'),
+    limit: z.coerce.number().int().min(1).max(200).default(20),
+    cursor: Id.optional(),
+  })
+  .strict()
+
+export const KnowledgeGap = z.object({
+  id: Id,
+  status: GapStatus,
+  label: z.string(),
+  /** volume × recency (half-life 7 days) × (1 + escalations); higher first. */
+  score: z.number(),
+  volume: z.number().int(),
+  escalations: z.number().int(),
+  lastSeenAt: Timestamp,
+  examples: z.array(z.string()),
+  draftedAnswer: z.string().nullable(),
+  /** True when nothing near in the knowledge base: a person must write the answer. */
+  draftIsPlaceholder: z.boolean(),
+  acceptedAnswer: z.string().nullable(),
+  documentId: Id.nullable(),
+  reviewedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+
+export const AcceptGap = z
+  .object({
+    /** The answer to publish; defaults to the drafted one (refused when that is a placeholder). */
+    answer: z.string().trim().min(1).max(20_000).optional(),
+    title: z.string().trim().min(1).max(300).optional(),
+    /** Defaults to the first knowledge base linked to an agent, else a new "Answers from gaps". */
+    knowledgeBaseId: Id.optional(),
+  })
+  .strict()
+
+const Posterior = z.object({
+  alpha: z.number(),
+  beta: z.number(),
+  mean: z.number(),
+  n: z.number().int(),
+  pBest: z.number().nullable(),
+})
+
+export const ExperimentResults = z.object({
+  id: Id,
+  name: z.string(),
+  status: z.enum(['running', 'stopped', 'completed']),
+  winnerVariantId: Id.nullable(),
+  variants: z.array(
+    z.object({
+      id: Id,
+      label: z.string(),
+      promptVersionId: Id,
+      posterior: Posterior,
+      resolved: z.number().int(),
+      csat: z.number().nullable(),
+      escalationRate: z.number().nullable(),
+      weight: z.number().nullable(),
+      guard: z.string().nullable(),
+    }),
+  ),
+  history: z.array(
+    z.object({
+      at: Timestamp,
+      weights: z.record(z.string(), z.number()),
+      reason: z.string(),
+    }),
+  ),
+})
+
+const BenchmarkRow = z.object({
+  metric: z.string(),
+  own: z.number().nullable(),
+  p25: z.number().nullable(),
+  median: z.number().nullable(),
+  p75: z.number().nullable(),
+  organizations: z.number().int(),
+  published: z.boolean(),
+})
+
+export const Benchmarks = z.union([
+  z.object({
+    published: z.literal(true),
+    vertical: z.string(),
+    period: z.object({ from: Timestamp, to: Timestamp }),
+    organizations: z.number().int(),
+    metrics: z.array(BenchmarkRow),
+    topIntents: z.array(BenchmarkRow),
+  }),
+  z.object({ published: z.literal(false), vertical: z.string(), reason: z.string() }),
+])
