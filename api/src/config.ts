@@ -26,6 +26,7 @@ const Env = z.object({
   LUNEO_OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   LUNEO_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   LUNEO_DEMO: bool.default(false),
+  LUNEO_JUDGE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.2),
   LUNEO_OPERATOR_TOKEN: z.string().min(16).optional(),
   LUNEO_PIPELINES_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   LUNEO_MIN_GROUNDING_SCORE: z.coerce.number().min(0).max(1).default(0.35),
@@ -78,6 +79,8 @@ export interface Config {
   pipelinesIntervalMs: number
   /** Seed the demo on an empty database (make dev). */
   demo: boolean
+  /** Share of closed conversations a configured remote model judges (verified resolution). */
+  judgeSampleRate: number
   /** Bearer token of operator routes (`luneo pipelines run` against a running server). */
   operatorToken: string | undefined
   /** Run the escalation webhook dispatcher in this process. */
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minGroundingScore: e.LUNEO_MIN_GROUNDING_SCORE,
     pipelinesIntervalMs: e.LUNEO_PIPELINES_INTERVAL_MS,
     demo: e.LUNEO_DEMO,
+    judgeSampleRate: e.LUNEO_JUDGE_SAMPLE_RATE,
     operatorToken: e.LUNEO_OPERATOR_TOKEN,
     webhooks: e.LUNEO_WEBHOOKS,
     webhookTimeoutMs: e.LUNEO_WEBHOOK_TIMEOUT_MS,

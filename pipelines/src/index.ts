@@ -37,3 +37,5 @@ export {
   verticalBenchmarks,
   type BenchmarkMetric,
 } from './jobs/vertical-insights.js'
+export { verifiedResolution } from './jobs/verified-resolution.job.js'
+export { parseVerdict, inSample, JUDGE_SYSTEM, transcript, type Verdict } from './jobs/verified-resolution.js'

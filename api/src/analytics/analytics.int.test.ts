@@ -157,6 +157,13 @@ describe('measures on the fixture, by hand', () => {
     expect(row.avg_response_latency_ms).toBeCloseTo(40, 6)
   })
 
+  it('verified resolution is null without a judge (the local provider cannot judge), never a guess', async () => {
+    const r = (
+      await get(`/api/v1/analytics/query?measures=judged_conversations,verified_resolution_rate&${range}`)
+    ).json()
+    expect(r.rows).toEqual([{ judged_conversations: 0, verified_resolution_rate: null }])
+  })
+
   it('signal measures', async () => {
     const r = (await get(`/api/v1/analytics/signals?${range}`)).json()
     expect(r.totals.replies).toBe(5)

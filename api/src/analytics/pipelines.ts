@@ -3,6 +3,7 @@ import {
   knowledgeGaps,
   learningSignals,
   variantScoring,
+  verifiedResolution,
   verticalInsights,
   runJobs,
   type Job,
@@ -11,8 +12,14 @@ import {
 } from '@luneo/pipelines'
 import type { AppDeps } from '../context.js'
 
-/** Jobs per organization, in dependency order (signals → outcomes → gaps, variant scores). */
-export const organizationJobs: Job[] = [learningSignals, conversationOutcomes, knowledgeGaps, variantScoring]
+/** Jobs per organization, in dependency order (signals → outcomes → verdicts, gaps, variant scores). */
+export const organizationJobs: Job[] = [
+  learningSignals,
+  conversationOutcomes,
+  verifiedResolution,
+  knowledgeGaps,
+  variantScoring,
+]
 /** Jobs across organizations (vertical benchmarks). */
 export const globalJobs: Job[] = [verticalInsights]
 
@@ -35,6 +42,14 @@ export function pipelineDeps(deps: AppDeps, log?: (line: string) => void): Pipel
         3,
       )
     },
+    // Only a configured remote model judges transcripts (verified resolution); the local one cannot.
+    judge: deps.config.openai
+      ? {
+          provider: deps.ai.provider,
+          model: deps.config.openai.model,
+          sampleRate: deps.config.judgeSampleRate,
+        }
+      : undefined,
     ...(log ? { log } : {}),
   }
 }
@@ -55,7 +70,7 @@ export function createPipelineRunner(deps: AppDeps, log?: (line: string) => void
     refresh: (organizationId: string): Promise<RunReport[]> =>
       serial(() => runJobs(pd, organizationJobs, { organizationId })),
     runAll: (
-      opts: { full?: boolean; since?: Date; organizationId?: string; only?: string } = {},
+      opts: { full?: boolean; since?: Date; organizationId?: string; only?: string; now?: Date } = {},
     ): Promise<RunReport[]> =>
       serial(async () => {
         const pick = (jobs: Job[]) =>

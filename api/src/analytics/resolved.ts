@@ -28,6 +28,9 @@ export interface ResolvedRow {
   unansweredReplies: number
   purchaseAmount: number
   costUsd: number
+  /** The LLM judge's verdict on a sampled transcript (verified resolution); null when not judged. */
+  verified: boolean | null
+  verdictReason: string | null
   transcriptUrl: string
 }
 
@@ -49,16 +52,21 @@ export function resolvedQuery(
   if (f.agentId) where.push('agent_id = {agent:UUID}')
   if (f.channel) where.push('channel = {channel:String}')
   if (f.minCsat !== undefined) where.push('csat >= {min_csat:Float32}')
-  if (cursor) where.push('(started_at, conversation_id) < ({c_at:DateTime64(3)}, {c_id:UUID})')
+  if (cursor) where.push('(started_at, o.conversation_id) < ({c_at:DateTime64(3)}, {c_id:UUID})')
   return {
     query: `
-      SELECT toString(conversation_id) AS conversation_ref, toString(agent_id) AS agent_ref, channel, intent,
+      SELECT toString(o.conversation_id) AS conversation_ref, toString(agent_id) AS agent_ref, channel, intent,
              started_at, last_activity_at, status, resolved, confirmed, assumed, durable, handed_off,
-             handoff_reason, csat, replies, unanswered_replies, purchase_amount, cost_usd
-      FROM conversation_outcomes_v1 FINAL
+             handoff_reason, csat, replies, unanswered_replies, purchase_amount, cost_usd,
+             v.verified AS verdict, v.reason AS verdict_reason
+      FROM conversation_outcomes_v1 AS o FINAL
+      LEFT JOIN (
+        SELECT conversation_id, verified, reason FROM conversation_verdicts_v1 FINAL WHERE organization_id = {org:UUID}
+      ) AS v ON v.conversation_id = o.conversation_id
       WHERE ${where.join(' AND ')}
-      ORDER BY started_at DESC, conversation_id DESC
-      ${limit === null ? '' : 'LIMIT {limit:UInt32}'}`,
+      ORDER BY started_at DESC, o.conversation_id DESC
+      ${limit === null ? '' : 'LIMIT {limit:UInt32}'}
+      SETTINGS join_use_nulls = 1`,
     query_params: {
       org: auth.organizationId,
       from: range.from.toISOString().replace('Z', ''),
@@ -97,6 +105,8 @@ export function toResolvedRow(r: Record<string, any>): ResolvedRow {
     unansweredReplies: Number(r.unanswered_replies),
     purchaseAmount: Number(r.purchase_amount),
     costUsd: Number(r.cost_usd),
+    verified: r.verdict === null || r.verdict === undefined ? null : Number(r.verdict) === 1,
+    verdictReason: r.verdict_reason ?? null,
     transcriptUrl: `/api/v1/conversations/${r.conversation_ref}`,
   }
 }
@@ -143,6 +153,8 @@ export const CSV_COLUMNS: (keyof ResolvedRow)[] = [
   'unansweredReplies',
   'purchaseAmount',
   'costUsd',
+  'verified',
+  'verdictReason',
   'transcriptUrl',
 ]
 

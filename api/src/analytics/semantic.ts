@@ -69,6 +69,19 @@ export const measures = {
     unit: 'ratio',
     description: 'Resolved and not reopened within the durable window ÷ closed',
   },
+  judged_conversations: {
+    source: 'outcomes',
+    sql: 'countIf(closed = 1 AND conversation_id IN (SELECT conversation_id FROM conversation_verdicts_v1 FINAL WHERE organization_id = {org:UUID}))',
+    unit: 'count',
+    description: 'Closed conversations an LLM judge reviewed (a sample; only with a remote model configured)',
+  },
+  verified_resolution_rate: {
+    source: 'outcomes',
+    sql: `countIf(closed = 1 AND conversation_id IN (SELECT conversation_id FROM conversation_verdicts_v1 FINAL WHERE organization_id = {org:UUID} AND verified = 1))
+      / nullIf(countIf(closed = 1 AND conversation_id IN (SELECT conversation_id FROM conversation_verdicts_v1 FINAL WHERE organization_id = {org:UUID})), 0)`,
+    unit: 'ratio',
+    description: 'Judged resolved by the LLM judge ÷ judged closed conversations (null without a judge)',
+  },
   escalation_rate: {
     source: 'outcomes',
     sql: 'sum(handed_off) / nullIf(count(), 0)',

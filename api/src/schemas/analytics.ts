@@ -99,6 +99,8 @@ export const ResolvedRow = z.object({
   unansweredReplies: z.number().int(),
   purchaseAmount: z.number(),
   costUsd: z.number(),
+  verified: z.boolean().nullable(),
+  verdictReason: z.string().nullable(),
   transcriptUrl: z.string(),
 })
 

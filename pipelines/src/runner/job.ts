@@ -12,7 +12,12 @@ export interface PipelineDeps {
     organizationId: string,
     text: string,
   ) => Promise<{ title: string; text: string; score: number }[]>
-  /** Adds an accepted answer to the organization's knowledge base (gap review). */
+  /**
+   * The transcript judge for *verified* resolution: a configured remote model. Absent with the
+   * local provider (it cannot judge), and the verified rate then reads null — never a guess.
+   */
+  judge?: { provider: LlmProvider; model: string; sampleRate: number } | undefined
+  /** Progress lines (rows in/out, time per job). */
   log?: (line: string) => void
 }
 

@@ -96,9 +96,21 @@ CREATE TABLE IF NOT EXISTS vertical_org_metrics_v1 (
 ) ENGINE = ReplacingMergeTree(computed_at)
 ORDER BY (organization_id, period_day, metric)`
 
+const conversationVerdicts = `
+CREATE TABLE IF NOT EXISTS conversation_verdicts_v1 (
+  organization_id UUID,
+  conversation_id UUID,
+  verified UInt8,
+  reason String,
+  model LowCardinality(String),
+  judged_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(judged_at)
+ORDER BY (organization_id, conversation_id)`
+
 export const pipelineMigrations: ChMigration[] = [
   { version: 100, name: 'reply_signals_v1', statements: [replySignals] },
   { version: 101, name: 'conversation_outcomes_v1', statements: [conversationOutcomes] },
   { version: 102, name: 'vertical_benchmarks_v1', statements: [verticalBenchmarks] },
   { version: 103, name: 'vertical_org_metrics_v1', statements: [verticalOrgMetrics] },
+  { version: 104, name: 'conversation_verdicts_v1', statements: [conversationVerdicts] },
 ]

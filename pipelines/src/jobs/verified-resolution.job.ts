@@ -1,0 +1,71 @@
+import { redactPii } from '@luneo/models'
+import { defineJob } from '../runner/job.js'
+import { chTime } from './conversation-events.js'
+import { inSample, JUDGE_SYSTEM, parseVerdict, transcript } from './verified-resolution.js'
+
+const DAY = 24 * 3600 * 1000
+const MAX_PER_RUN = 200
+
+/**
+ * Verified resolution: a configured remote model judges a deterministic sample of closed
+ * conversations (redacted transcript) and its verdict and reason are kept in
+ * conversation_verdicts_v1. Without a judge (local provider) the job does nothing and the
+ * verified rate stays null. Judged conversations are not judged again.
+ */
+export const verifiedResolution = defineJob({
+  name: 'verified_resolution_v1',
+  scope: 'organization',
+  lookbackMs: 9 * DAY,
+  async run(ctx) {
+    const judge = ctx.judge
+    if (!judge) return { rowsIn: 0, rowsOut: 0 }
+    const org = ctx.organizationId!
+    const rs = await ctx.ch.query({
+      query: `
+        SELECT toString(conversation_id) AS conv
+        FROM conversation_outcomes_v1 FINAL
+        WHERE organization_id = {org:UUID} AND closed = 1
+          AND last_activity_at >= {from:DateTime64(3)} AND last_activity_at < {to:DateTime64(3)}
+          AND conversation_id NOT IN (SELECT conversation_id FROM conversation_verdicts_v1 WHERE organization_id = {org:UUID})
+        ORDER BY conversation_id`,
+      query_params: { org, from: chTime(ctx.from.getTime()), to: chTime(ctx.to.getTime()) },
+      format: 'JSONEachRow',
+    })
+    const candidates = (await rs.json<{ conv: string }>()).map((r) => r.conv)
+    const sample = candidates.filter((c) => inSample(c, judge.sampleRate)).slice(0, MAX_PER_RUN)
+    const rows = []
+    for (const conversationId of sample) {
+      const messages = await ctx.db
+        .selectFrom('messages')
+        .select(['role', 'text'])
+        .where('organization_id', '=', org)
+        .where('conversation_id', '=', conversationId)
+        .orderBy('id')
+        .limit(40)
+        .execute()
+      if (messages.length === 0) continue
+      // The transcript leaves Postgres for a remote model: PII is redacted first.
+      const text = transcript(messages.map((m) => ({ role: m.role, text: redactPii(m.text).text })))
+      const answer = await judge.provider.complete({
+        model: judge.model,
+        system: JUDGE_SYSTEM,
+        messages: [{ role: 'user', content: text }],
+        context: { chunks: [] },
+        maxTokens: 120,
+      })
+      const verdict = answer.provider === 'local' ? null : parseVerdict(answer.text)
+      if (!verdict) continue
+      rows.push({
+        organization_id: org,
+        conversation_id: conversationId,
+        verified: Number(verdict.verified),
+        reason: verdict.reason,
+        model: answer.model,
+        judged_at: chTime(Date.now()),
+      })
+    }
+    if (rows.length)
+      await ctx.ch.insert({ table: 'conversation_verdicts_v1', values: rows, format: 'JSONEachRow' })
+    return { rowsIn: candidates.length, rowsOut: rows.length }
+  },
+})
