@@ -11,7 +11,7 @@ export {
 export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js'
 
 // Text utilities shared by the models
-export { normalizeText, tokenize, stem } from './text/text-features.js'
+export { normalizeText, tokenize, stem, createRng } from './text/text-features.js'
 export { chunkText, type ChunkOptions } from './text/chunk.js'
 
 // Intent classification

@@ -1,4 +1,4 @@
-import type { VerticalTemplate } from '@luneo/models'
+import { createRng, type VerticalTemplate } from '@luneo/models'
 
 /** Questions the starter knowledge cannot answer, per vertical: they become the demo's knowledge gaps. */
 export const OUT_OF_KNOWLEDGE: Record<string, string[]> = {
@@ -55,17 +55,8 @@ export function pickQuestion(
   return { text: lower(intent.examples[Math.floor(rnd() * intent.examples.length)]!), inKnowledge: true }
 }
 
-/** A small seeded PRNG (mulberry32): the same demo every time. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small seeded PRNG (mulberry32, from models): the same demo every time. */
+export const seeded: (seed: number) => () => number = createRng
 
 export const ORG_NAMES: Record<string, string[]> = {
   ecommerce: [

@@ -1,3 +1,4 @@
+import { PollLoop } from '@luneo/ingest'
 import { dueWebhooks, recordWebhookAttempt, type Db } from '@luneo/warehouse'
 import { signWebhook } from './signature.js'
 
@@ -38,9 +39,7 @@ export class WebhookDispatcher {
   readonly #db: Db
   readonly #opts: Required<Omit<WebhookDispatcherOptions, 'onError'>> &
     Pick<WebhookDispatcherOptions, 'onError'>
-  #running = false
-  #loop: Promise<void> | null = null
-  #wake: (() => void) | null = null
+  readonly #loop: PollLoop
 
   constructor(db: Db, options: WebhookDispatcherOptions = {}) {
     this.#db = db
@@ -54,6 +53,14 @@ export class WebhookDispatcher {
       now: Date.now,
       ...options,
     }
+    // The same poll loop as the outbox drainer and relay: again at once after a full batch, and
+    // with backoff while Postgres is unreachable (deliveries stay queued).
+    this.#loop = new PollLoop(async () => (await this.dispatchOnce()).length >= this.#opts.batchSize, {
+      idleMs: this.#opts.idleMs,
+      backoffMs: 500,
+      maxBackoffMs: 30_000,
+      onError: this.#opts.onError,
+    })
   }
 
   /** Attempts every due delivery once; returns what happened to each. */
@@ -64,21 +71,16 @@ export class WebhookDispatcher {
 
   /** Asks a sleeping loop to poll now (after a turn escalated). */
   nudge(): void {
-    this.#wake?.()
+    this.#loop.nudge()
   }
 
   start(): void {
-    if (this.#running) return
-    this.#running = true
-    this.#loop = this.#run()
+    this.#loop.start()
   }
 
   /** Stops after the attempts in flight are recorded. */
   async stop(): Promise<void> {
-    this.#running = false
-    this.nudge()
-    await this.#loop
-    this.#loop = null
+    await this.#loop.stop()
   }
 
   /**
@@ -145,32 +147,5 @@ export class WebhookDispatcher {
       const cause = e.cause instanceof Error ? `: ${e.cause.message}` : ''
       return `${e.name}: ${e.message}${cause}`.slice(0, MAX_ERROR_CHARS)
     }
-  }
-
-  async #run(): Promise<void> {
-    let backoff = 500
-    while (this.#running) {
-      try {
-        const results = await this.dispatchOnce()
-        backoff = 500
-        if (results.length < this.#opts.batchSize) await this.#sleep(this.#opts.idleMs)
-      } catch (err) {
-        // Postgres unreachable: report, back off, keep going (deliveries stay queued).
-        this.#opts.onError?.(err)
-        await this.#sleep(backoff)
-        backoff = Math.min(backoff * 2, 30_000)
-      }
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.#wake = done
-    })
   }
 }

@@ -1,20 +1,11 @@
+import { createRng } from '@luneo/models'
 /**
  * Seeded random draws for variant scoring: a deterministic RNG, Gamma by Marsaglia–Tsang and
  * Beta as a ratio of Gammas. Deterministic so a re-run over the same outcomes writes the same
  * weights (no spurious history rows).
  */
-
-/** mulberry32: a small, fast 32-bit generator; plenty for Monte Carlo estimates of P(best). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** mulberry32 (one implementation, in models): plenty for Monte Carlo estimates of P(best). */
+export const seededRandom: (seed: number) => () => number = createRng
 
 /** FNV-1a of a string: seeds the RNG from the experiment id and its sample counts. */
 export function seedOf(text: string): number {
