@@ -38,6 +38,9 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Postgr
       max: options.maxConnections ?? 20,
       types: types,
     })
+    // An idle client the server closes (restart, failover, DROP DATABASE … FORCE) emits 'error' on
+    // the pool; unhandled, it would crash the process. The pool replaces the client on next use.
+    pool.on('error', (err) => console.warn(`postgres: idle connection closed (${err.message})`))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
