@@ -13,7 +13,7 @@ import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/inges
 import type { Config } from './config.js'
 import type { AppDeps } from './context.js'
 import { createAiParts } from './engine-deps.js'
-import { PipelineScheduler, createPipelineRunner } from './analytics/pipelines.js'
+import { PipelineScheduler, createPipelineRunner, newestEventPart } from './analytics/pipelines.js'
 import { pipelineMigrations } from '@luneo/pipelines'
 import { startChroma, type ChromaProcess } from './knowledge/chroma-process.js'
 import { reindexPending } from './services/knowledge.js'
@@ -97,8 +97,11 @@ export async function openStores(config: Config): Promise<Stores> {
   deps.pipelines = createPipelineRunner(deps, (line) => console.error(line))
   const scheduler =
     config.pipelinesIntervalMs > 0
-      ? new PipelineScheduler(deps.pipelines, config.pipelinesIntervalMs, (err) =>
-          console.error('pipelines: run failed', err),
+      ? new PipelineScheduler(
+          deps.pipelines,
+          config.pipelinesIntervalMs,
+          (err) => console.error('pipelines: run failed', err),
+          () => newestEventPart(deps),
         )
       : null
   // Documents saved while the vector store was unreachable (or before a crash) get indexed now.

@@ -280,3 +280,28 @@ describe('measures on the fixture, by hand', () => {
     expect(after.rows).toEqual(before.rows)
   })
 })
+
+describe('bad report parameters are 400s, never 500s', () => {
+  it('a forged cursor, a year outside 2000–2099', async () => {
+    const forged = Buffer.from('{"startedAt":"x","id":"y"}').toString('base64url')
+    const a = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/analytics/conversations/resolved?cursor=${forged}`,
+      headers: as(key),
+    })
+    expect(a.statusCode).toBe(400)
+    expect(a.json().code).toBe('validation_failed')
+    const garbage = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/analytics/conversations/resolved?cursor=R8zJqkY',
+      headers: as(key),
+    })
+    expect(garbage.statusCode).toBe(400)
+    const year20 = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/analytics/conversations/resolved?from=0020-02-29T00:00:00Z',
+      headers: as(key),
+    })
+    expect(year20.statusCode).toBe(400)
+  })
+})

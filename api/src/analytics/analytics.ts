@@ -21,7 +21,14 @@ export type Row = Record<string, string | number | null>
 const DAY = 24 * 3600 * 1000
 
 /** The organization's assumptions, with the subscription spread over the range's conversations. */
-export async function assumptionsFor(deps: AppDeps, auth: Auth, range: Range, filters: QueryFilters) {
+export async function assumptionsFor(
+  deps: AppDeps,
+  auth: Auth,
+  range: Range,
+  filters: QueryFilters,
+  /** False when no measure needs the subscription share: saves counting the range's conversations. */
+  needsShare = true,
+) {
   const org = await getOrganization(deps.db, auth.organizationId)
   if (!org) throw notFound('Organization')
   const base = {
@@ -29,6 +36,7 @@ export async function assumptionsFor(deps: AppDeps, auth: Auth, range: Range, fi
     hourly_cost: org.hourly_cost,
     subscription_per_conversation: 0,
   }
+  if (!needsShare) return { org, params: base as AssumptionParams, subscriptionShare: 0 }
   const [total] = await runCompiled(
     deps,
     compile('outcomes', auth.organizationId, ['conversations'], [], range, filters, base),
@@ -68,8 +76,11 @@ export async function query(
   dimensionNames: DimensionName[],
   range: Range,
   filters: QueryFilters,
+  /** Assumptions already resolved for this range and filters (ROI asks twice: totals and series). */
+  assumptions?: AssumptionParams,
 ): Promise<{ columns: string[]; rows: Row[] }> {
-  const { params } = await assumptionsFor(deps, auth, range, filters)
+  const needsShare = measureNames.some((m) => measures[m].sql.includes('subscription_per_conversation'))
+  const params = assumptions ?? (await assumptionsFor(deps, auth, range, filters, needsShare)).params
   const bySource = new Map<Source, MeasureName[]>()
   for (const m of measureNames)
     bySource.set(measures[m].source, [...(bySource.get(measures[m].source) ?? []), m])

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { AppError } from '../errors.js'
 import type { AppDeps, Auth } from '../context.js'
 import type { Range } from './analytics.js'
 
@@ -111,6 +113,22 @@ export function toResolvedRow(r: Record<string, any>): ResolvedRow {
   }
 }
 
+const CursorShape = z.object({
+  startedAt: z.string().regex(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/),
+  id: z.uuid(),
+})
+
+/** A cursor is opaque to clients; one that was not ours is a 400, never a 500. */
+function decodeCursor(cursor: string): { startedAt: string; id: string } {
+  try {
+    return CursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+  } catch {
+    throw new AppError('validation_failed', 'Not a cursor this API returned', [
+      { path: 'querystring.cursor', message: 'invalid cursor' },
+    ])
+  }
+}
+
 export async function resolvedPage(
   deps: AppDeps,
   auth: Auth,
@@ -119,9 +137,7 @@ export async function resolvedPage(
   limit: number,
   cursor: string | undefined,
 ) {
-  const decoded = cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { startedAt: string; id: string })
-    : null
+  const decoded = cursor ? decodeCursor(cursor) : null
   const rs = await deps.ch.query({ ...resolvedQuery(auth, range, f, limit, decoded), format: 'JSONEachRow' })
   const rows = await rs.json<Record<string, any>>()
   const items = rows.slice(0, limit).map(toResolvedRow)

@@ -104,3 +104,14 @@ describe('knowledge documents', () => {
     expect(bad.statusCode).toBe(400)
   })
 })
+
+describe('a malformed multipart upload', () => {
+  it('without a boundary is a 400, not a 500', async () => {
+    const kb = (await post('/knowledge-bases', { name: 'Broken uploads' })).json().id
+    const r = await post(`/knowledge-bases/${kb}/documents/upload`, '', {
+      'content-type': 'multipart/form-data',
+    })
+    expect(r.statusCode).toBe(400)
+    expect(r.json().code).toBe('validation_failed')
+  })
+})

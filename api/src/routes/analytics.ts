@@ -77,9 +77,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     async (req) => {
       const auth = authOf(req)
       const range = rangeOf(req.query)
-      const { org } = await assumptionsFor(deps, auth, range, {})
-      const totals = (await query(deps, auth, [...ROI_MEASURES], [], range, {})).rows[0] ?? {}
-      const series = (await query(deps, auth, [...ROI_MEASURES], [req.query.granularity], range, {})).rows
+      const { org, params } = await assumptionsFor(deps, auth, range, {})
+      const [totalsResult, seriesResult] = await Promise.all([
+        query(deps, auth, [...ROI_MEASURES], [], range, {}, params),
+        query(deps, auth, [...ROI_MEASURES], [req.query.granularity], range, {}, params),
+      ])
+      const totals = totalsResult.rows[0] ?? {}
+      const series = seriesResult.rows
       return {
         range: rangeDto(range),
         currency: org.currency,

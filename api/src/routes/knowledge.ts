@@ -99,7 +99,11 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     async (req, reply) => {
       if (!req.isMultipart())
         throw new AppError('unsupported_media_type', 'Send multipart/form-data with a "file" field')
-      const file = await req.file({ limits: { fileSize: 1_000_000, files: 1 } })
+      // A malformed multipart body (no boundary, truncated) is the client's error, not ours.
+      const file = await req.file({ limits: { fileSize: 1_000_000, files: 1 } }).catch((err: unknown) => {
+        const why = err instanceof Error ? err.message : 'invalid'
+        throw new AppError('validation_failed', `Not a readable multipart body: ${why}`)
+      })
       if (!file)
         throw new AppError('validation_failed', 'No file', [{ path: 'body.file', message: 'required' }])
       if (!/\.(md|markdown|txt)$/i.test(file.filename)) {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { dimensions, measures, type DimensionName, type MeasureName } from '../analytics/semantic.js'
-import { Id, Timestamp } from './common.js'
+import { Id, RangeTimestamp, Timestamp } from './common.js'
 
 const measureNames = Object.keys(measures) as [MeasureName, ...MeasureName[]]
 const dimensionNames = Object.keys(dimensions) as [DimensionName, ...DimensionName[]]
@@ -19,8 +19,8 @@ const list = <T extends string>(values: readonly [T, ...T[]]) =>
 
 const RangeQuery = {
   /** Default: the last 30 days. */
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+  from: RangeTimestamp.optional(),
+  to: RangeTimestamp.optional(),
 }
 
 export const AnalyticsQuery = z

@@ -4,6 +4,11 @@ import { ROLES, SCOPES, VERTICALS } from '@luneo/warehouse'
 export const Id = z.uuid({ message: 'must be a UUID' })
 export const IdParams = z.object({ id: Id }).strict()
 export const Timestamp = z.iso.datetime({ offset: true })
+/** A time a query may range over: ClickHouse's DateTime64 and our data start in 2000, end before 2100. */
+export const RangeTimestamp = Timestamp.refine((t) => {
+  const y = new Date(t).getUTCFullYear()
+  return y >= 2000 && y < 2100
+}, 'between the years 2000 and 2099')
 /**
  * An address within RFC 5321's limits: 254 in all, a local part of 64, domain labels of 63. The
  * document says `format: email`, and clients that check the format refuse longer parts.
