@@ -12,6 +12,9 @@ import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
 import { measureBareInserts } from './scenarios/bare-insert.js'
 import { measureIngest } from './scenarios/ingest-throughput.js'
+import { measureEngineMessages } from './scenarios/engine-messages.js'
+import { measurePipelines } from './scenarios/pipelines-wall-time.js'
+import { analyticsSettingsFromEnv, measureAnalyticsLatency } from './scenarios/analytics-latency.js'
 import { killAllChildren, repoRoot } from './spawn-server.js'
 
 function settingsFromEnv(env: NodeJS.ProcessEnv): RunSettings {
@@ -66,6 +69,22 @@ async function main(): Promise<void> {
   out.emit('embedded_vs_server_api', embedded.reqPerSec / api.reqPerSec, 'x')
 
   await measureIngest(s.databaseUrl, (name, value, unit) => out.emit(name, value, unit))
+
+  // Engine throughput (issue #3): messages/s through the whole chain, against this run's
+  // POST /conversations and bare-insert figures. Pipeline wall time per 100k events (issue #5).
+  await measureEngineMessages(s, (name, value, unit) => out.emit(name, value, unit), {
+    conversations: api,
+    bare,
+  })
+  await measurePipelines(
+    (name, value, unit) => out.emit(name, value, unit),
+    Number.parseInt(process.env.BENCH_PIPELINE_EVENTS ?? '100000', 10),
+  )
+
+  // Analytics read p95 on the demo data set (DESIGN §8 < 300 ms): embedded API, LUNEO_DEMO=true.
+  await measureAnalyticsLatency(analyticsSettingsFromEnv(process.env), (name, value, unit) =>
+    out.emit(name, value, unit),
+  )
 
   const wallSec = (performance.now() - t0) / 1000
   const { databaseUrl: _url, logDir: _logs, ...shown } = s

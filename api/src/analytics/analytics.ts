@@ -36,7 +36,7 @@ export async function assumptionsFor(
     hourly_cost: org.hourly_cost,
     subscription_per_conversation: 0,
   }
-  if (!needsShare) return { org, params: base as AssumptionParams, subscriptionShare: 0 }
+  if (!needsShare) return { org, params: base, subscriptionShare: 0 }
   const [total] = await runCompiled(
     deps,
     compile('outcomes', auth.organizationId, ['conversations'], [], range, filters, base),
