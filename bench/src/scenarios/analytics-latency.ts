@@ -1,0 +1,233 @@
+// Analytics read latency (DESIGN §8: "analytics endpoints p95 on the demo data set < 300 ms"). The
+// real API (api/src/server.ts) in embedded mode (PGlite + chDB + its own Chroma child) on a fresh
+// data dir with LUNEO_DEMO=true: it seeds 18 organizations / 1,800 conversations through the real
+// engine, rebuilds the analytics, and logs `[demo] … sign in as …`. Then, signed in as the demo
+// owner (session cookie), each analytics endpoint gets a bounded closed-loop load of its own from
+// autocannon in this process (the server is a child process). p95 is ranked from every 2xx
+// latency autocannon reports per response (its summary has p97.5/p99 but no p95).
+//
+// Run alone (no PostgreSQL needed): `node --import tsx bench/src/scenarios/analytics-latency.ts`.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import autocannon, { type Result } from 'autocannon'
+import { quantile } from '../load.js'
+import { defaultLogDir } from '../load-profile.js'
+import { openFigures } from '../results.js'
+import { cpuSeconds, killAllChildren, spawnServer, type ServerProcess } from '../spawn-server.js'
+
+type Emit = (name: string, value: number, unit: string) => void
+
+/** The endpoints behind the dashboard, as the web app calls them (default range: the last 30 days). */
+export const analyticsEndpoints = {
+  query:
+    '/api/v1/analytics/query?measures=conversations,ai_resolution_rate,escalation_rate,csat,net_roi&dimensions=day',
+  roi: '/api/v1/analytics/roi?granularity=week',
+  signals: '/api/v1/analytics/signals',
+  knowledge_gaps: '/api/v1/analytics/knowledge-gaps',
+  benchmarks: '/api/v1/analytics/benchmarks',
+  resolved: '/api/v1/analytics/conversations/resolved?limit=50',
+  resolved_csv: '/api/v1/analytics/conversations/resolved/export.csv',
+} as const
+
+export interface AnalyticsSettings {
+  /** Concurrent keep-alive connections per endpoint (a few dashboard users, not saturation). */
+  connections: number
+  warmupSec: number
+  durationSec: number
+  /** How long the demo seeding may take before the scenario gives up. */
+  seedTimeoutMs: number
+  /** LUNEO_PIPELINES_INTERVAL_MS for the API; '' keeps its default (10 s), '0' turns the scheduler off. */
+  pipelinesIntervalMs: string
+  logDir: string
+}
+
+export function analyticsSettingsFromEnv(env: NodeJS.ProcessEnv): AnalyticsSettings {
+  const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
+  return {
+    connections: int(env.BENCH_ANALYTICS_CONNECTIONS, 4),
+    warmupSec: int(env.BENCH_ANALYTICS_WARMUP_SEC, 1),
+    durationSec: int(env.BENCH_ANALYTICS_DURATION_SEC, 8),
+    seedTimeoutMs: int(env.BENCH_ANALYTICS_SEED_TIMEOUT_SEC, 240) * 1000,
+    pipelinesIntervalMs: env.BENCH_ANALYTICS_PIPELINES_INTERVAL_MS ?? '',
+    logDir: defaultLogDir,
+  }
+}
+
+function apiEnv(a: AnalyticsSettings, dataDir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LUNEO_SECURE_COOKIES: 'false',
+    LUNEO_SECRET: 'bench-secret-0123456789abcdef',
+    LUNEO_DATA_DIR: dataDir,
+    // Embedded everything, and the local provider: an inherited key or URL would change the demo.
+    DATABASE_URL: '',
+    CLICKHOUSE_URL: '',
+    CHROMA_URL: '',
+    OPENAI_API_KEY: '',
+    OPENAI_BASE_URL: '',
+    LUNEO_DEMO: 'true',
+    // info, for the `[demo]` lines (every request is logged too, to the log file).
+    LUNEO_LOG_LEVEL: 'info',
+    LUNEO_RATE_LIMIT_PER_MINUTE: '100000000',
+    // The in-process scheduler stays on by default, as in `make demo`: every 10 s it recomputes
+    // each organization's lookback windows, on the same event loop and chDB as the reads.
+    LUNEO_PIPELINES_INTERVAL_MS: a.pipelinesIntervalMs,
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Waits for the server's `[demo] … sign in as …` line (seeding and the analytics rebuild done). */
+async function demoSeeded(server: ServerProcess, logFile: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const log = await readFile(logFile, 'utf8').catch(() => '')
+    const done = /\[demo\] [^\n"]*sign in as[^\n"]*/.exec(log)
+    if (done) return done[0]
+    const failed = /\[demo\] (seeding failed|data dir not empty)[^\n]*/.exec(log)
+    const tail = () => log.split('\n').slice(-30).join('\n')
+    if (failed) throw new Error(`analytics bench: ${failed[0]} (log ${logFile}):\n${tail()}`)
+    if (!alive(server.pid))
+      throw new Error(`analytics bench: the API exited while seeding (log ${logFile}):\n${tail()}`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `analytics bench: no "sign in as" line after ${timeoutMs / 1000} s (log ${logFile}):\n${tail()}`,
+      )
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
+/** Signs in as the demo owner; returns the Cookie header (GETs need no CSRF token). */
+async function login(base: string): Promise<string> {
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'demo@luneo.dev', password: 'luneo-demo-password' }),
+  })
+  if (r.status !== 200) throw new Error(`analytics bench: login ${r.status} ${await r.text()}`)
+  const cookies = r.headers.getSetCookie().map((c) => c.split(';')[0]!)
+  if (!cookies.length) throw new Error('analytics bench: login set no cookie')
+  return cookies.join('; ')
+}
+
+/** One GET per endpoint before any load: each must answer 200 with something in it. */
+async function probe(base: string, cookie: string, name: string, path: string): Promise<string> {
+  const r = await fetch(base + path, { headers: { cookie } })
+  const text = await r.text()
+  if (r.status !== 200) throw new Error(`analytics bench: GET ${path}: ${r.status} ${text.slice(0, 300)}`)
+  if (name === 'resolved_csv') return `${text.trimEnd().split('\n').length - 1} CSV rows`
+  const body = JSON.parse(text) as Record<string, unknown>
+  const rows = ['rows', 'series', 'byIntent', 'items', 'data'].find((k) => Array.isArray(body[k]))
+  return rows ? `${(body[rows] as unknown[]).length} ${rows}` : `${text.length} bytes`
+}
+
+interface Phase {
+  result: Result
+  latencies: number[]
+}
+
+async function fire(
+  base: string,
+  cookie: string,
+  path: string,
+  connections: number,
+  sec: number,
+): Promise<Phase> {
+  const latencies: number[] = []
+  const instance = autocannon({
+    url: base,
+    connections,
+    duration: sec,
+    timeout: 10,
+    requests: [{ method: 'GET', path, headers: { cookie } }],
+  })
+  instance.on('response', (_client, status, _bytes, ms) => {
+    if (status >= 200 && status < 300) latencies.push(ms)
+  })
+  const result = await instance
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(
+      `analytics bench: GET ${path}: ${result.non2xx} non-2xx answers, ${result.errors} errors (${result.timeouts} timeouts), codes ${JSON.stringify(result.statusCodeStats)}`,
+    )
+  return { result, latencies }
+}
+
+/** Emits `analytics_<endpoint>_p95` for each endpoint and `analytics_worst_p95` (ms). */
+export async function measureAnalyticsLatency(a: AnalyticsSettings, emit: Emit): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'luneo-bench-analytics-'))
+  const logFile = join(a.logDir, 'api-analytics.log')
+  try {
+    const t0 = performance.now()
+    const server = await spawnServer({
+      name: 'api-analytics',
+      entry: 'api/src/server.ts',
+      env: apiEnv(a, dataDir),
+      readyPath: '/readyz',
+      logFile,
+      readyTimeoutMs: 120_000,
+    })
+    try {
+      const line = await demoSeeded(server, logFile, a.seedTimeoutMs)
+      console.error(`[bench] analytics: seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${line}`)
+      const cookie = await login(server.url)
+      let worst = 0
+      for (const [name, path] of Object.entries(analyticsEndpoints)) {
+        const shape = await probe(server.url, cookie, name, path)
+        await fire(server.url, cookie, path, a.connections, a.warmupSec)
+        const cpu0 = cpuSeconds(server.pid)
+        const m = await fire(server.url, cookie, path, a.connections, a.durationSec)
+        const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / m.result['2xx']
+        const sorted = Float64Array.from(m.latencies).sort()
+        const p95 = quantile(sorted, 0.95)
+        worst = Math.max(worst, p95)
+        emit(`analytics_${name}_p95`, p95, 'ms')
+        console.error(
+          `[bench] analytics ${name}: ${shape}; ${m.result['2xx']} × 200 in ${m.result.duration.toFixed(1)} s ` +
+            `(${(m.result['2xx'] / m.result.duration).toFixed(0)} req/s), p50 ${quantile(sorted, 0.5).toFixed(1)} ms, ` +
+            `p99 ${quantile(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms, ` +
+            `API CPU ${cpuMs.toFixed(1)} ms/req (scheduler included)`,
+        )
+      }
+      emit('analytics_worst_p95', worst, 'ms')
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+// Run on its own: prints the figures (bench/results.json is the full driver's).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.on('exit', killAllChildren)
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      killAllChildren()
+      process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
+    })
+  }
+  const a = analyticsSettingsFromEnv(process.env)
+  mkdirSync(a.logDir, { recursive: true })
+  const out = openFigures()
+  const t0 = performance.now()
+  measureAnalyticsLatency(a, (name, value, unit) => out.emit(name, value, unit)).then(
+    () => {
+      console.error(`[bench] analytics done in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+      process.exit(0)
+    },
+    (err: unknown) => {
+      console.error('[bench] analytics failed:', err)
+      process.exit(1)
+    },
+  )
+}
