@@ -14,6 +14,22 @@ export LOG_TAG=pg
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 PG_DIR="$SERVICES_DIR/pg"
+
+# Postgres runs as the `postgres` user, which must be able to walk down to its data dir. A
+# checkout under a private folder (mktemp -d, /root) is not: keep the cluster in /tmp then, at a
+# path derived from the services dir so start and stop agree.
+world_traversable() {
+  local d
+  d="$(cd "$1" && pwd)"
+  while [ "$d" != / ]; do
+    [ -n "$(find "$d" -maxdepth 0 -perm -o+x)" ] || return 1
+    d="$(dirname "$d")"
+  done
+}
+mkdir -p "$SERVICES_DIR"
+if [ "$(id -u)" = 0 ] && ! world_traversable "$SERVICES_DIR"; then
+  PG_DIR="/tmp/luneo-pg-$(printf %s "$SERVICES_DIR" | sha1sum | cut -c1-12)"
+fi
 DATA="$PG_DIR/data"
 SOCK="$PG_DIR/sock"
 PG_LOG="$PG_DIR/postgres.log"
@@ -38,7 +54,8 @@ pg_bin() {
 }
 
 as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /: the caller's cwd may be a folder the postgres user cannot enter.
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 url() { echo "postgres://$ROLE:$PASSWORD@127.0.0.1:$1/$DB"; }
