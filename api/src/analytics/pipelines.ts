@@ -42,6 +42,7 @@ export function pipelineDeps(deps: AppDeps, log?: (line: string) => void): Pipel
         3,
       )
     },
+    model: deps.config.openai?.model ?? 'local',
     // Only a configured remote model judges transcripts (verified resolution); the local one cannot.
     judge: deps.config.openai
       ? {

@@ -161,7 +161,7 @@ async function applyPlan(
 
 /** Gap detection over the failed questions of the recent window (DESIGN §6 knowledge gap). */
 export function createKnowledgeGaps(options: Partial<GapOptions> & { draftModel?: string } = {}) {
-  const { draftModel = 'local', ...rest } = options
+  const { draftModel, ...rest } = options
   const o: GapOptions = { ...GAP_DEFAULTS, ...rest }
   return defineJob({
     name: 'knowledge_gaps_v1',
@@ -197,7 +197,7 @@ export function createKnowledgeGaps(options: Partial<GapOptions> & { draftModel?
           ),
           central[0]!.text,
         )
-        const draft = await draftAnswer(ctx, draftModel, org, label, examples)
+        const draft = await draftAnswer(ctx, draftModel ?? ctx.model ?? 'local', org, label, examples)
         creates.push({ members: central, centroid: a.centroid, examples, label, draft })
       }
       const rowsOut = await applyPlan(ctx, org, o, creates, actions, existing)

@@ -17,6 +17,8 @@ export interface PipelineDeps {
    * local provider (it cannot judge), and the verified rate then reads null — never a guess.
    */
   judge?: { provider: LlmProvider; model: string; sampleRate: number } | undefined
+  /** The chat model `provider` should use (drafting gap answers); `local` for the local provider. */
+  model?: string | undefined
   /** Progress lines (rows in/out, time per job). */
   log?: (line: string) => void
 }
