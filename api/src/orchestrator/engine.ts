@@ -2,18 +2,15 @@ import type { FastifyRequest } from 'fastify'
 import {
   agentKnowledgeBaseIds,
   enqueueWebhook,
-  escalateConversation,
   getAgent,
   getConversation,
   getContact,
   getOrganization,
   getPromptVersion,
-  insertMessage,
   newId,
   recentMessages,
+  recordTurn,
   runningVariants,
-  setConversationStatus,
-  updateConversationMemory,
   upsertContact,
   type Agent,
   type Conversation,
@@ -137,6 +134,7 @@ export function createEngine(deps: EngineDeps) {
     const started = performance.now()
     const { conversation, agent, org, template } = await load(auth, conversationId)
     const memory: ConversationMemory = conversation.memory ?? {}
+    const channel = inbound.channel ?? conversation.channel
 
     // safety in: PII never leaves Postgres unredacted (events, remote models)
     const redacted = redactPii(inbound.text)
@@ -230,23 +228,8 @@ export function createEngine(deps: EngineDeps) {
       let contactId = conversation.contact_id
       if (learned) {
         contactId = (await upsertContact(trx, auth.organizationId, newId(), learned)).id
-        if (!conversation.contact_id)
-          await trx
-            .updateTable('conversations')
-            .set({ contact_id: contactId })
-            .where('organization_id', '=', auth.organizationId)
-            .where('id', '=', conversation.id)
-            .execute()
         ctx.contactId = contactId
       }
-      await insertMessage(trx, {
-        id: messageId,
-        organization_id: auth.organizationId,
-        conversation_id: conversation.id,
-        role: 'customer',
-        text: inbound.text,
-        metadata: { channel: inbound.channel, externalId: inbound.externalId ?? null },
-      })
 
       // actions run with the tenant's scope, inside this transaction
       const actions: ActionRun[] = []
@@ -288,36 +271,50 @@ export function createEngine(deps: EngineDeps) {
         reason && !safetyHit ? "I'm connecting you with a member of our team; they'll reply here." : ''
       const reply = [text, ...said, handoffLine].filter(Boolean).join(' ')
 
-      await insertMessage(trx, {
-        id: replyId,
-        organization_id: auth.organizationId,
-        conversation_id: conversation.id,
-        role: 'agent',
-        text: reply,
-        metadata: {
-          intent: prediction.intent,
-          confidence: prediction.confidence,
-          grounded,
-          variantId: variant?.variantId ?? null,
-          sources: chunks.map((c) => c.documentId),
+      const reopens = conversation.status === 'resolved' || conversation.status === 'closed'
+      await recordTurn(trx, {
+        organizationId: auth.organizationId,
+        conversationId: conversation.id,
+        messages: [
+          {
+            id: messageId,
+            role: 'customer',
+            text: inbound.text,
+            metadata: { channel, externalId: inbound.externalId ?? null },
+          },
+          {
+            id: replyId,
+            role: 'agent',
+            text: reply,
+            metadata: {
+              intent: prediction.intent,
+              confidence: prediction.confidence,
+              grounded,
+              variantId: variant?.variantId ?? null,
+              sources: chunks.map((c) => c.documentId),
+            },
+          },
+        ],
+        memory: {
+          ...memory,
+          unansweredStreak,
+          lastIntent: prediction.intent,
+          lastCustomerText: redacted.text.slice(0, 300),
+          summary: summarize(memory.summary, prediction.intent),
         },
+        contactId: conversation.contact_id ? null : contactId,
+        ...(reason
+          ? { status: 'handed_off' as const, escalationReason: reason }
+          : reopens
+            ? { status: 'open' as const }
+            : {}),
       })
-      await updateConversationMemory(trx, auth.organizationId, conversation.id, {
-        ...memory,
-        unansweredStreak,
-        lastIntent: prediction.intent,
-        lastCustomerText: redacted.text.slice(0, 300),
-        summary: summarize(memory.summary, prediction.intent),
-      })
-      if (conversation.status === 'resolved' || conversation.status === 'closed')
-        await setConversationStatus(trx, auth.organizationId, conversation.id, 'open')
-      if (reason) await escalateConversation(trx, auth.organizationId, conversation.id, reason)
 
       const latencyMs = Math.round(performance.now() - started)
       const events = [
         buildEvent('message.received', ctx, {
           messageId,
-          channel: inbound.channel,
+          channel,
           text: redacted.text,
           piiRedacted: redacted.findings.length,
         }),

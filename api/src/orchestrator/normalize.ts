@@ -2,7 +2,8 @@ import type { Channel } from '@luneo/warehouse'
 
 /** One internal message shape, whatever channel it came from. */
 export interface InboundMessage {
-  channel: Channel
+  /** Unset: the conversation's channel. */
+  channel?: Channel | undefined
   text: string
   contact?: { email?: string | undefined; phone?: string | undefined; name?: string | undefined } | undefined
   /** Channel-specific id (e.g. the email Message-ID) kept for threading and dedup. */
@@ -24,10 +25,10 @@ export function cleanText(text: string): string {
   )
 }
 
-/** API and widget send `{text, contact?}` as JSON. */
+/** API and widget send `{text, contact?}` as JSON; without a channel the conversation's own is used. */
 export function fromApi(
   body: { text: string; channel?: Channel | undefined; contact?: InboundMessage['contact'] },
-  channel: Channel = 'api',
+  channel?: Channel,
 ): InboundMessage {
   return { channel: body.channel ?? channel, text: cleanText(body.text), contact: body.contact }
 }

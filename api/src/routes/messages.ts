@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { getConversation, newId, upsertContact, insertConversation } from '@luneo/warehouse'
+import { newId, upsertContact, insertConversation } from '@luneo/warehouse'
 import { appendToOutbox, buildEvent } from '@luneo/ingest'
 import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
@@ -19,15 +19,8 @@ export const messageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       config: { access: write },
     },
     async (req, reply) => {
-      const auth = authOf(req)
-      const conversation = await getConversation(deps.db, auth.organizationId, req.params.id)
-      if (!conversation) throw notFound('Conversation')
-      const result = await deps.ai.engine.respond(
-        auth,
-        req,
-        req.params.id,
-        fromApi(req.body, conversation.channel),
-      )
+      // The engine loads (and 404s) the conversation itself: one read, not two.
+      const result = await deps.ai.engine.respond(authOf(req), req, req.params.id, fromApi(req.body))
       return reply.code(201).send(result)
     },
   )

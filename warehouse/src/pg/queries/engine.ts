@@ -529,3 +529,53 @@ export async function intentCorrectionsStamp(
     .executeTakeFirstOrThrow()
   return `${r.n}:${r.last ?? ''}`
 }
+
+export interface TurnWrite {
+  organizationId: string
+  conversationId: string
+  /** The customer's message and the agent's reply, in that order (their ids are UUIDv7, so they sort so). */
+  messages: { id: string; role: 'customer' | 'agent'; text: string; metadata: Record<string, unknown> }[]
+  memory: ConversationMemory
+  /** Set when the conversation had no contact and this turn learned one. */
+  contactId?: string | null
+  /** 'open' reopens a resolved/closed conversation; 'handed_off' escalates it (with the reason). */
+  status?: 'open' | 'handed_off'
+  escalationReason?: string
+}
+
+/**
+ * Writes one engine turn with two statements: both messages in one insert, then one update of the
+ * conversation (count, last message, memory, contact, status). A turn used to cost six.
+ */
+export async function recordTurn(db: Db, t: TurnWrite): Promise<void> {
+  await db
+    .insertInto('messages')
+    .values(
+      t.messages.map((m) => ({
+        id: m.id,
+        organization_id: t.organizationId,
+        conversation_id: t.conversationId,
+        role: m.role,
+        text: m.text,
+        metadata: JSON.stringify(m.metadata),
+      })),
+    )
+    .execute()
+  const now = new Date()
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({
+      message_count: eb('message_count', '+', t.messages.length),
+      last_message_at: now,
+      updated_at: now,
+      memory: JSON.stringify(t.memory),
+      ...(t.contactId ? { contact_id: eb.fn.coalesce('contact_id', eb.val(t.contactId)) } : {}),
+      ...(t.status ? { status: t.status } : {}),
+      ...(t.status === 'handed_off'
+        ? { escalation_reason: t.escalationReason ?? null, escalated_at: now }
+        : {}),
+    }))
+    .where('organization_id', '=', t.organizationId)
+    .where('id', '=', t.conversationId)
+    .execute()
+}
