@@ -156,3 +156,33 @@ describe('turn behaviour', () => {
     expect(Number(after.n)).toBe(Number(before.n))
   })
 })
+
+describe('audit', () => {
+  it('each message sent by a key is audited with its request id', async () => {
+    const { key, agent } = await setup('ecommerce')
+    const c = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/conversations',
+      headers: as(key),
+      payload: { agentId: agent.json().id, channel: 'api' },
+    })
+    const r = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${c.json().id}/messages`,
+      headers: { ...as(key), 'x-request-id': 'req-audit-check-1' },
+      payload: { text: 'How much is shipping?' },
+    })
+    expect(r.statusCode).toBe(201)
+    const row = await t.deps.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('request_id', '=', 'req-audit-check-1')
+      .executeTakeFirstOrThrow()
+    expect(row).toMatchObject({
+      action: 'message.created',
+      actor_type: 'api_key',
+      resource_type: 'message',
+      resource_id: r.json().messageId,
+    })
+  })
+})

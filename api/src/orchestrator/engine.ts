@@ -37,6 +37,7 @@ import { isActionName, runAction, type ActionRun } from './actions.js'
 import { asksForHuman, decideEscalation, type EscalationReason } from './escalation.js'
 import { createIntentCache } from './intents.js'
 import type { InboundMessage } from './normalize.js'
+import { audit } from '../services/audit.js'
 import { chooseVariant, type ChosenVariant } from './variants.js'
 
 export interface EngineDeps {
@@ -271,6 +272,15 @@ export function createEngine(deps: EngineDeps) {
         reason && !safetyHit ? "I'm connecting you with a member of our team; they'll reply here." : ''
       const reply = [text, ...said, handoffLine].filter(Boolean).join(' ')
 
+      // Every mutation by a person or key is audited: who sent which message, in which request.
+      await audit(
+        trx,
+        req,
+        auth,
+        'message.created',
+        { type: 'message', id: messageId },
+        { conversationId: conversation.id },
+      )
       const reopens = conversation.status === 'resolved' || conversation.status === 'closed'
       await recordTurn(trx, {
         organizationId: auth.organizationId,
