@@ -14,6 +14,7 @@ import {
 import { newId } from '@luneo/warehouse'
 import type { AppDeps } from './context.js'
 import { AppError } from './errors.js'
+import { KeyCache } from './auth/key-cache.js'
 import { authPlugin } from './plugins/auth.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { metricsPlugin } from './plugins/metrics.js'
@@ -35,6 +36,7 @@ import { widgetKeyRoutes, widgetRoutes } from './routes/widget.js'
 
 /** Builds the API: external plugins, then our plugins, then route plugins. Listening is the caller's job. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  deps.keyCache ??= new KeyCache()
   const app = Fastify({
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
     bodyLimit: deps.config.bodyLimit,

@@ -1,6 +1,7 @@
 import type { Ch, Db, Role, Scope } from '@luneo/warehouse'
 import type { Config } from './config.js'
 import type { AiParts } from './engine-deps.js'
+import type { KeyCache } from './auth/key-cache.js'
 import type { PipelineRunner } from './analytics/pipelines.js'
 
 /** What the API needs from the outside world, built once at start (stores.ts) and passed in. */
@@ -22,6 +23,8 @@ export interface AppDeps {
    * the domain insert and the outbox insert). Production leaves it unset.
    */
   faultPoint?: (point: string) => void
+  /** API-key principals for a few seconds (one lookup fewer per machine request). */
+  keyCache?: KeyCache
   /** Rows waiting in the outbox (for /metrics). */
   outboxBacklog?: () => Promise<number>
 }

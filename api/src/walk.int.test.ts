@@ -84,3 +84,21 @@ describe('signup → API key → agent → conversation → feedback → outcome
     })
   })
 })
+
+describe('API keys', () => {
+  it('a revoked key stops working at once, though recent principals are cached', async () => {
+    const owner = await signup(t.app)
+    const key = await createKey(t.app, owner, ['admin'])
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/agents', headers: as(key) })).statusCode).toBe(
+      200,
+    )
+    const keys = await t.app.inject({ method: 'GET', url: '/api/v1/api-keys', headers: as(owner) })
+    const id = keys.json().items.find((k: { prefix: string }) => key.startsWith(k.prefix)).id
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${id}`, headers: as(owner) }))
+        .statusCode,
+    ).toBe(204)
+    const after = await t.app.inject({ method: 'GET', url: '/api/v1/agents', headers: as(key) })
+    expect(after.statusCode).toBe(401)
+  })
+})

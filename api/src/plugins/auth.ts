@@ -39,7 +39,12 @@ async function authenticate(deps: AppDeps, req: FastifyRequest): Promise<Auth | 
   if (header) {
     const m = /^Bearer (lk_[A-Za-z0-9_-]{20,100})$/.exec(header)
     if (!m) throw new AppError('unauthenticated', 'Authorization must be "Bearer lk_…"')
-    const key = await resolveApiKey(deps.db, sha256(m[1]!))
+    const hash = sha256(m[1]!)
+    let key = deps.keyCache?.get(hash)
+    if (!key) {
+      key = await resolveApiKey(deps.db, hash)
+      if (key) deps.keyCache?.set(hash, key)
+    }
     if (!key) throw new AppError('unauthenticated', 'Unknown or revoked API key')
     return {
       organizationId: key.organization_id,

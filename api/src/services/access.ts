@@ -137,4 +137,5 @@ export async function deleteKey(deps: AppDeps, req: FastifyRequest, auth: Auth, 
     if (!(await revokeApiKey(trx, auth.organizationId, id))) throw notFound('API key')
     await audit(trx, req, auth, 'api_key.revoked', { type: 'api_key', id })
   })
+  deps.keyCache?.evictKey(id)
 }
