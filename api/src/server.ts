@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openStores } from './stores.js'
@@ -32,19 +34,44 @@ async function main(): Promise<void> {
     },
     `Luneo API on http://${config.host}:${config.port} — docs at /docs`,
   )
-  if (config.demo) void seedInBackground(stores, (line) => app.log.info(line))
+  if (config.demo) void seedInBackground(stores, config.dataDir, (line) => app.log.info(line))
 }
 
-/** Seeds the demo after the API is up (readyz answers meanwhile), then rebuilds the analytics. */
-async function seedInBackground(stores: Awaited<ReturnType<typeof openStores>>, log: (line: string) => void) {
+/**
+ * Seeds the demo after the API is up (readyz answers meanwhile), then rebuilds the analytics.
+ * A marker in the data dir tells a finished demo from one a Ctrl-C interrupted.
+ */
+async function seedInBackground(
+  stores: Awaited<ReturnType<typeof openStores>>,
+  dataDir: string,
+  log: (line: string) => void,
+) {
+  const marker = join(dataDir, 'demo.json')
+  const signIn = `sign in as ${DEMO_EMAIL} / ${DEMO_PASSWORD}`
   try {
     const t0 = Date.now()
+    const hasData =
+      (await stores.deps.db.selectFrom('organizations').select('id').limit(1).execute()).length > 0
+    if (hasData) {
+      const status = existsSync(marker)
+        ? (JSON.parse(readFileSync(marker, 'utf8')) as { status: string }).status
+        : null
+      if (status === 'complete') return log(`[demo] demo data present — ${signIn}`)
+      if (status === 'seeding') {
+        return log(
+          `[demo] a previous demo seeding was interrupted, so the demo is partial: stop, delete ${dataDir}, start again`,
+        )
+      }
+      return log('[demo] the data dir holds your own data: no demo seeded')
+    }
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(marker, JSON.stringify({ status: 'seeding', startedAt: new Date().toISOString() }))
     const r = await seedDemo(stores.deps, { log })
-    if (r.organizations === 0) return log('[demo] data dir not empty: no demo seeded')
     await stores.drainer?.drainAll()
     await stores.deps.pipelines.runAll({ full: true })
+    writeFileSync(marker, JSON.stringify({ status: 'complete', completedAt: new Date().toISOString() }))
     log(
-      `[demo] ${r.organizations} organizations, ${r.conversations} conversations in ${Math.round((Date.now() - t0) / 1000)} s — sign in as ${DEMO_EMAIL} / ${DEMO_PASSWORD}`,
+      `[demo] ${r.organizations} organizations, ${r.conversations} conversations in ${Math.round((Date.now() - t0) / 1000)} s — ${signIn}`,
     )
   } catch (err) {
     console.error('[demo] seeding failed', err)
