@@ -159,6 +159,18 @@ async function applyPlan(
   return rowsOut
 }
 
+/** True when a reply since `since` carried an unanswered or negative-feedback signal. */
+async function failedSince(ch: JobContext['ch'], org: string, since: Date): Promise<boolean> {
+  const rs = await ch.query({
+    query: `SELECT count() AS n FROM reply_signals_v1 FINAL
+            WHERE organization_id = {org:UUID} AND replied_at >= {since:DateTime64(3)}
+              AND (unanswered = 1 OR negative_feedback = 1)`,
+    query_params: { org, since: since.toISOString().replace('Z', '') },
+    format: 'JSONEachRow',
+  })
+  return Number((await rs.json<{ n: number }>())[0]?.n ?? 0) > 0
+}
+
 /** Gap detection over the failed questions of the recent window (DESIGN §6 knowledge gap). */
 export function createKnowledgeGaps(options: Partial<GapOptions> & { draftModel?: string } = {}) {
   const { draftModel, ...rest } = options
@@ -171,6 +183,9 @@ export function createKnowledgeGaps(options: Partial<GapOptions> & { draftModel?
     lookbackMs: 30 * DAY,
     async run(ctx) {
       const org = ctx.organizationId!
+      // Re-clustering 30 days is the costliest step of a run: skip it when no reply failed since
+      // the last run (nothing could have changed the clusters).
+      if (ctx.since && !(await failedSince(ctx.ch, org, ctx.since))) return { rowsIn: 0, rowsOut: 0 }
       const rows = await failedQuestions(ctx.ch, org, ctx.from, ctx.to, MAX_QUESTIONS)
       const vectors = rows.length ? await ctx.embedder.embed(rows.map((r) => r.question)) : []
       const questions: FailedQuestion[] = rows.map((r, i) => ({

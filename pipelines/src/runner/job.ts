@@ -31,6 +31,8 @@ export interface JobContext extends PipelineDeps {
   to: Date
   /** True for a rebuild from scratch. */
   full: boolean
+  /** The previous run's watermark (null on a first or full run): what is new since then. */
+  since: Date | null
 }
 
 export interface JobResult {

@@ -84,6 +84,7 @@ export async function runJob(deps: PipelineDeps, job: Job, options: RunOptions =
       from,
       to,
       full: options.full ?? false,
+      since: options.full ? null : mark,
     })
     const ms = Math.round(performance.now() - t0)
     await advance(deps, job.name, org, to, result, ms)
