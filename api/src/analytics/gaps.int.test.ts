@@ -93,7 +93,7 @@ describe('knowledge gaps', () => {
     await refresh()
     // Nothing failed since: the second run skips re-clustering (and changes nothing).
     await t.drainer.drainAll()
-    const again = (await post('/analytics/refresh')).json() as { jobs: { job: string; rowsIn: number }[] }
+    const again = (await post('/analytics/refresh')).json<{ jobs: { job: string; rowsIn: number }[] }>()
     expect(again.jobs.find((j) => j.job === 'knowledge_gaps_v1')?.rowsIn).toBe(0)
     const gaps = await openGaps()
     expect(gaps.map((g) => g.id)).toEqual([gift.id, loyalty.id])
