@@ -15,6 +15,7 @@ import { randomToken } from '../auth/crypto.js'
 import { iso } from '../schemas/common.js'
 import type { IntentCorrection, WebhookSettings } from '../schemas/engine.js'
 import { audit } from './audit.js'
+import { isInternalDestination } from '../webhooks/destination.js'
 
 /** Teaches the organization's classifier: the next message retrains it with this example. */
 export async function addIntentCorrection(
@@ -77,6 +78,12 @@ export async function putWebhook(
   auth: Auth,
   body: z.infer<typeof WebhookSettings>,
 ) {
+  // Production refuses internal destinations (SSRF); dev and tests deliver to local receivers.
+  if (body.url && deps.config.env === 'production' && isInternalDestination(body.url)) {
+    throw new AppError('validation_failed', 'Webhook URL points to an internal address', [
+      { path: 'body.url', message: 'must be a public address' },
+    ])
+  }
   const secret = body.url ? `whsec_${randomToken(24)}` : null
   await deps.db.transaction().execute(async (trx) => {
     await setOrganizationWebhook(trx, auth.organizationId, body.url, secret)

@@ -228,3 +228,23 @@ describe('escalation webhooks', () => {
     }
   })
 })
+
+describe('webhook destinations in production', () => {
+  it('an internal URL is refused (SSRF), a public one accepted', async () => {
+    const owner = await signup(t.app, 'ecommerce')
+    const key = await createKey(t.app, owner, ['admin'])
+    const put = (url: string) =>
+      t.app.inject({ method: 'PUT', url: '/api/v1/organization/webhook', headers: as(key), payload: { url } })
+    // One chDB per process: the same app, switched to production for this check.
+    const env = t.deps.config.env
+    t.deps.config.env = 'production'
+    try {
+      const internal = await put('http://169.254.169.254/latest/meta-data')
+      expect(internal.statusCode).toBe(400)
+      expect(internal.json().code).toBe('validation_failed')
+      expect((await put('https://hooks.example.com/luneo')).statusCode).toBe(200)
+    } finally {
+      t.deps.config.env = env
+    }
+  })
+})
