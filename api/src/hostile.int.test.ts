@@ -687,14 +687,33 @@ describe('with the default limits', () => {
       expect(first.statusCode, first.body).toBe(200)
       const next = sessionFrom(first)
       expect(next.cookie).not.toBe(s.cookie)
-      const replay = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: as(s) })
-      expectProblem(replay, 401, 'unauthenticated')
       // Refresh without the CSRF echo is refused like any cookie write.
       expectProblem(
         await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { cookie: next.cookie } }),
         403,
         'csrf_failed',
       )
+      const replay = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: as(s) })
+      expectProblem(replay, 401, 'unauthenticated')
+      // Reuse of a rotated token means a stolen copy: the whole session ends, the newer token too.
+      const afterReuse = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: as(next),
+      })
+      expectProblem(afterReuse, 401, 'unauthenticated')
+      expectProblem(
+        await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(next) }),
+        401,
+        'unauthenticated',
+      )
+      // A refresh cookie that is not ours at all is a 401, not a 500.
+      const forged = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { cookie: 'luneo_rt=garbage.x; luneo_csrf=c', 'x-csrf-token': 'c' },
+      })
+      expectProblem(forged, 401, 'unauthenticated')
     })
 
     it('wrong password and unknown email give the same 401 invalid_credentials', async () => {

@@ -9,6 +9,7 @@ import {
   insertMembership,
   insertOrganization,
   insertUser,
+  isUuid,
   newId,
   revokeSession,
   rotateRefresh,
@@ -116,7 +117,8 @@ export async function logout(deps: AppDeps, reply: FastifyReply, auth: Auth): Pr
 export async function refresh(deps: AppDeps, req: FastifyRequest, reply: FastifyReply): Promise<Me> {
   const presented = req.cookies[REFRESH_COOKIE]
   const sessionId = presented?.split('.')[0]
-  if (!presented || !sessionId) throw new AppError('unauthenticated', 'No refresh token')
+  if (!presented || !sessionId || !isUuid(sessionId))
+    throw new AppError('unauthenticated', 'No refresh token')
   const next = `${sessionId}.${randomToken()}`
   const s = await rotateRefresh(
     deps.db,
@@ -126,6 +128,9 @@ export async function refresh(deps: AppDeps, req: FastifyRequest, reply: Fastify
     new Date(Date.now() + REFRESH_TTL_MS),
   )
   if (!s) {
+    // A refresh token that was already rotated is being replayed: someone holds a stolen copy.
+    // End the session, so the thief's newer token dies with it (OAuth 2.0 BCP reuse detection).
+    await revokeSession(deps.db, sessionId)
     clearSessionCookies(reply)
     throw new AppError('unauthenticated', 'Refresh token is not valid: sign in again')
   }

@@ -115,7 +115,7 @@ export async function signup(app: FastifyInstance, vertical = 'ecommerce', name?
 }
 
 /** Headers for a cookie session (with the CSRF echo) or an API key. */
-export function as(who: Session | string): Record<string, string> {
+export function as(who: Pick<Session, 'cookie' | 'csrf'> | string): Record<string, string> {
   if (typeof who === 'string') return { authorization: `Bearer ${who}` }
   return { cookie: who.cookie, 'x-csrf-token': who.csrf }
 }
