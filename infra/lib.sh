@@ -73,3 +73,19 @@ terminate() {
 }
 
 now_ms() { date +%s%3N; }
+
+# `stop` of a service started in the background with a pid file: terminate it (grace seconds),
+# then remove its data dir unless --keep-data was given. Usage:
+#   stop_pid_service NAME PID_FILE DATA_DIR GRACE [--keep-data]
+stop_pid_service() {
+  local name="$1" pid_file="$2" dir="$3" grace="$4" keep="${5:-}"
+  lock_service "$name"
+  if [ -f "$pid_file" ] && pid_alive "$(cat "$pid_file")"; then terminate "$(cat "$pid_file")" "$grace"; fi
+  rm -f "$pid_file"
+  if [ "$keep" = --keep-data ]; then
+    log "stopped (data kept in $dir)"
+  else
+    rm -rf "$dir"
+    log "stopped"
+  fi
+}

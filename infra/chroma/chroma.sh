@@ -65,17 +65,7 @@ cmd_start() {
   url_line
 }
 
-cmd_stop() {
-  lock_service chroma
-  if is_running; then terminate "$(cat "$PID_FILE")" 15; fi
-  rm -f "$PID_FILE"
-  if [ "${1:-}" = --keep-data ]; then
-    log "stopped (data kept in $C_DIR)"
-  else
-    rm -rf "$C_DIR"
-    log "stopped"
-  fi
-}
+cmd_stop() { stop_pid_service chroma "$PID_FILE" "$C_DIR" 15 "${1:-}"; }
 
 case "${1:-}" in
   start) cmd_start ;;

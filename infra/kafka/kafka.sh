@@ -165,17 +165,7 @@ cmd_start() {
   brokers_line
 }
 
-cmd_stop() {
-  lock_service kafka
-  if is_running; then terminate "$(cat "$PID_FILE")" 30; fi
-  rm -f "$PID_FILE"
-  if [ "${1:-}" = --keep-data ]; then
-    log "stopped (data kept in $K_DIR)"
-  else
-    rm -rf "$K_DIR"
-    log "stopped"
-  fi
-}
+cmd_stop() { stop_pid_service kafka "$PID_FILE" "$K_DIR" 30 "${1:-}"; }
 
 cmd_kill() {
   lock_service kafka
