@@ -147,35 +147,6 @@ export async function setConversationStatus(
     .executeTakeFirst()
 }
 
-export async function insertMessage(
-  db: Kysely<Database>,
-  m: {
-    id: string
-    organization_id: string
-    conversation_id: string
-    role: Message['role']
-    text: string
-    metadata?: Record<string, unknown>
-  },
-): Promise<Message> {
-  const row = await db
-    .insertInto('messages')
-    .values({ ...m, metadata: JSON.stringify(m.metadata ?? {}) })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  await db
-    .updateTable('conversations')
-    .set((eb) => ({
-      message_count: eb('message_count', '+', 1),
-      last_message_at: row.created_at,
-      updated_at: new Date(),
-    }))
-    .where('organization_id', '=', m.organization_id)
-    .where('id', '=', m.conversation_id)
-    .execute()
-  return row
-}
-
 export async function listMessages(
   db: Kysely<Database>,
   organizationId: string,

@@ -303,40 +303,7 @@ export async function upsertTuningWeights(
   }
 }
 
-// ── conversations: memory and escalation ────────────────────────────────────────────────────
-export async function updateConversationMemory(
-  db: Db,
-  organizationId: string,
-  id: string,
-  memory: ConversationMemory,
-): Promise<void> {
-  await db
-    .updateTable('conversations')
-    .set({ memory: JSON.stringify(memory), updated_at: new Date() })
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', id)
-    .execute()
-}
-
-export async function escalateConversation(
-  db: Db,
-  organizationId: string,
-  id: string,
-  reason: string,
-): Promise<void> {
-  await db
-    .updateTable('conversations')
-    .set({
-      status: 'handed_off',
-      escalation_reason: reason,
-      escalated_at: new Date(),
-      updated_at: new Date(),
-    })
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', id)
-    .execute()
-}
-
+// ── conversations: turns (recent messages in, recordTurn out) ────────────────────────────────
 /** The last turns of a conversation, oldest first. */
 export async function recentMessages(db: Db, organizationId: string, conversationId: string, limit: number) {
   const rows = await db
