@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAI, type FakeOpenAI } from '@luneo/models/testing'
-import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
+import { as, createKey, fakeOpenAIConfig, signup, startTestApp, type TestApp } from '../testing/harness.js'
 
 // Verified resolution: with a remote model configured, the judge reads a redacted transcript of
 // each sampled closed conversation; its verdict and reason are kept and counted beside the others.
@@ -11,13 +11,7 @@ let key: string
 beforeAll(async () => {
   fake = await startFakeOpenAI()
   t = await startTestApp({
-    openai: {
-      baseURL: fake.baseURL,
-      apiKey: 'test',
-      model: 'gpt-4o-mini',
-      embeddingModel: 'text-embedding-3-small',
-      timeoutMs: 2000,
-    },
+    openai: fakeOpenAIConfig(fake.baseURL),
     judgeSampleRate: 1,
   })
   const owner = await signup(t.app)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateTokens, priceTable } from '@luneo/models'
 import { startFakeOpenAI, type FakeOpenAI } from '@luneo/models/testing'
-import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
+import { as, createKey, fakeOpenAIConfig, signup, startTestApp, type TestApp } from '../testing/harness.js'
 
 // The OpenAI-compatible provider through the whole engine, against a real HTTP server speaking
 // the OpenAI API: the reply, its tokens and cost, what leaves the building, and the fallback.
@@ -13,13 +13,7 @@ let agentId: string
 beforeAll(async () => {
   fake = await startFakeOpenAI()
   t = await startTestApp({
-    openai: {
-      baseURL: fake.baseURL,
-      apiKey: 'test',
-      model: 'gpt-4o-mini',
-      embeddingModel: 'text-embedding-3-small',
-      timeoutMs: 2000,
-    },
+    openai: fakeOpenAIConfig(fake.baseURL),
   })
   const owner = await signup(t.app, 'ecommerce')
   key = await createKey(t.app, owner, ['admin', 'conversations:write'])

@@ -74,6 +74,17 @@ export async function startTestApp(
   }
 }
 
+/** Config that points the app at a fake OpenAI server (models/testing): gpt-4o-mini, 2 s timeouts. */
+export function fakeOpenAIConfig(baseURL: string): NonNullable<Config['openai']> {
+  return {
+    baseURL,
+    apiKey: 'test',
+    model: 'gpt-4o-mini',
+    embeddingModel: 'text-embedding-3-small',
+    timeoutMs: 2000,
+  }
+}
+
 /** A signed-in person: cookies and CSRF header to replay on later requests. */
 export interface Session {
   cookie: string
