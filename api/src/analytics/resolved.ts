@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../errors.js'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import type { Range } from './analytics.js'
 
 export interface ResolvedFilters {

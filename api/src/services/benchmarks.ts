@@ -1,5 +1,6 @@
 import { K_ANONYMITY } from '@luneo/pipelines'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth } from '../caller.js'
+import type { AppDeps } from '../context.js'
 
 interface StatRow {
   metric: string
