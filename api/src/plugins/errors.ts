@@ -42,6 +42,17 @@ export function classify(err: FastifyError): AppError {
   return new AppError('internal')
 }
 
+const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+/**
+ * The methods a path answers, for `Allow`: those with a route (HEAD rides along with GET), then
+ * OPTIONS, which @fastify/cors answers on every path. Empty when no route has the path.
+ */
+function allowedMethods(app: FastifyInstance, path: string): string[] {
+  const routed = ROUTED_METHODS.filter((method) => app.findRoute({ method, url: path }))
+  return routed.length ? [...routed, 'OPTIONS'] : []
+}
+
 /** One error handler: every error leaves as RFC 9457 problem+json with a stable code. */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -55,15 +66,16 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       .send(toProblem(appErr, req.url, req.id))
   })
   app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? req.url
+    // A known path with an undeclared method is 405 with Allow (RFC 9110 §15.5.6), not "no such route".
+    const allowed = allowedMethods(app, path)
+    const err = allowed.length
+      ? new AppError('method_not_allowed', `${req.method} ${path} is not allowed; use ${allowed.join(', ')}`)
+      : new AppError('route_not_found', `${req.method} ${path} does not exist`)
+    if (allowed.length) void reply.header('allow', allowed.join(', '))
     void reply
-      .code(404)
+      .code(err.status)
       .type('application/problem+json')
-      .send(
-        toProblem(
-          new AppError('route_not_found', `${req.method} ${req.url.split('?')[0]} does not exist`),
-          req.url,
-          req.id,
-        ),
-      )
+      .send(toProblem(err, req.url, req.id))
   })
 })
