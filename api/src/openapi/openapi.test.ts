@@ -3,8 +3,18 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { errorCatalogue, type ErrorCode } from '../errors.js'
-import { ROI_MEASURES, SIGNAL_MEASURES } from '../schemas/analytics.js'
+import * as access from '../schemas/access.js'
+import * as analytics from '../schemas/analytics.js'
+import * as auth from '../schemas/auth.js'
+import * as common from '../schemas/common.js'
+import * as engine from '../schemas/engine.js'
+import * as flywheel from '../schemas/flywheel.js'
+import * as health from '../schemas/health.js'
+import * as operator from '../schemas/operator.js'
+import * as resources from '../schemas/resources.js'
+import * as widget from '../widget/schemas.js'
 import { CONTRACT_FILES, contractOf, type Contract } from './contract.js'
 import { openRouteOnlyApp } from './route-only-app.js'
 
@@ -118,11 +128,28 @@ describe('schemas', () => {
     expect([...refs].sort()).toEqual(Object.keys(doc.components.schemas).sort())
   })
 
+  it('each component name belongs to one schema (zod keeps the last one registered, silently)', () => {
+    const modules = [access, analytics, auth, common, engine, flywheel, health, operator, resources, widget]
+    const named = modules
+      .flatMap((m) => Object.values(m))
+      .filter((v): v is z.ZodType => v instanceof z.ZodType && z.globalRegistry.get(v)?.id !== undefined)
+    for (const schema of named) {
+      const id = z.globalRegistry.get(schema)!.id!
+      expect(z.globalRegistry._idmap.get(id) === schema, `two schemas are named ${id}`).toBe(true)
+    }
+    expect(named.length).toBeGreaterThan(70)
+  })
+
   it('types ROI and signals by the declared measures, nullable', () => {
     const { RoiTotals, RoiPoint, SignalTotals } = doc.components.schemas
-    expect(RoiTotals?.required).toEqual([...ROI_MEASURES])
-    expect(Object.keys(RoiPoint?.properties ?? {})).toEqual(['day', 'week', 'month', ...ROI_MEASURES])
-    expect(SignalTotals?.required).toEqual([...SIGNAL_MEASURES])
+    expect(RoiTotals?.required).toEqual([...analytics.ROI_MEASURES])
+    expect(Object.keys(RoiPoint?.properties ?? {})).toEqual([
+      'day',
+      'week',
+      'month',
+      ...analytics.ROI_MEASURES,
+    ])
+    expect(SignalTotals?.required).toEqual([...analytics.SIGNAL_MEASURES])
     expect(RoiTotals?.properties?.net_roi).toMatchObject({ type: ['number', 'null'] })
   })
 })

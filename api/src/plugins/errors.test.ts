@@ -20,6 +20,8 @@ describe('a known path with an undeclared method', () => {
     ['DELETE', '/healthz', 'GET, HEAD, OPTIONS'],
     ['HEAD', '/widget/v1/conversations', 'POST, OPTIONS'],
     ['TRACE', '/api/v1/analytics/roi', 'GET, HEAD, OPTIONS'],
+    // QUERY (RFC 10008) needs a Content-Type; the method is refused before that is looked at.
+    ['QUERY', '/api/v1/agents', 'GET, HEAD, POST, OPTIONS'],
   ] as const)('%s %s → 405, Allow: %s', async (method, url, allow) => {
     const res = await app.inject({ method, url })
     expect(res.statusCode).toBe(405)
@@ -31,12 +33,28 @@ describe('a known path with an undeclared method', () => {
 })
 
 describe('what stays as it was', () => {
-  it('an unknown path is 404 route_not_found, without Allow', async () => {
+  it('an unknown path is 404 route_not_found, without Allow, whatever the body', async () => {
     for (const url of ['/api/v1/nope', '/widget/v2/anything', `/api/v1/agents/${UUID}/nope`]) {
       const res = await app.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBe(404)
       expect(res.json().code).toBe('route_not_found')
       expect(res.headers.allow).toBeUndefined()
+    }
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/nope',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":',
+    })
+    expect([malformed.statusCode, malformed.json().code]).toEqual([404, 'route_not_found'])
+  })
+
+  it('what the router refuses itself is problem+json too: an over-long path parameter, a bad URL', async () => {
+    for (const url of [`/api/v1/agents/${'x'.repeat(101)}`, '/api/v1/agents/%E0%A4%A']) {
+      const res = await app.inject({ method: 'GET', url })
+      expect(res.statusCode, url).toBe(400)
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8')
+      expect(res.json().code).toBe('validation_failed')
     }
   })
 

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
 import { AppError, toProblem, type FieldError } from '../errors.js'
@@ -53,6 +53,21 @@ function allowedMethods(app: FastifyInstance, path: string): string[] {
   return routed.length ? [...routed, 'OPTIONS'] : []
 }
 
+function sendProblem(req: FastifyRequest, reply: FastifyReply, err: AppError): void {
+  void reply
+    .code(err.status)
+    .type('application/problem+json')
+    .send(toProblem(err, req.url, req.id))
+}
+
+/**
+ * For Fastify's `frameworkErrors`: what the router refuses before any route or hook runs (a
+ * malformed URL, a path parameter over `maxParamLength`) leaves as problem+json too, a 400.
+ */
+export function sendFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(req, reply, classify(err))
+}
+
 /** One error handler: every error leaves as RFC 9457 problem+json with a stable code. */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -60,22 +75,24 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (appErr.status >= 500) {
       req.log.error({ err, serialization: isResponseSerializationError(err) }, 'request failed')
     }
-    void reply
-      .code(appErr.status)
-      .type('application/problem+json')
-      .send(toProblem(appErr, req.url, req.id))
+    sendProblem(req, reply, appErr)
   })
-  app.setNotFoundHandler((req, reply) => {
+  /** No route takes the request: 405 with Allow on a known path (RFC 9110 §15.5.6), else 404. */
+  const noRoute = (req: FastifyRequest, reply: FastifyReply): AppError => {
     const path = req.url.split('?')[0] ?? req.url
-    // A known path with an undeclared method is 405 with Allow (RFC 9110 §15.5.6), not "no such route".
     const allowed = allowedMethods(app, path)
-    const err = allowed.length
-      ? new AppError('method_not_allowed', `${req.method} ${path} is not allowed; use ${allowed.join(', ')}`)
-      : new AppError('route_not_found', `${req.method} ${path} does not exist`)
-    if (allowed.length) void reply.header('allow', allowed.join(', '))
-    void reply
-      .code(err.status)
-      .type('application/problem+json')
-      .send(toProblem(err, req.url, req.id))
+    if (!allowed.length) return new AppError('route_not_found', `${req.method} ${path} does not exist`)
+    void reply.header('allow', allowed.join(', '))
+    return new AppError(
+      'method_not_allowed',
+      `${req.method} ${path} is not allowed; use ${allowed.join(', ')}`,
+    )
+  }
+  // Decided before the body is read: otherwise a body the request should never have had (a QUERY
+  // without Content-Type, a malformed JSON) is refused as a 400 first.
+  app.addHook('preParsing', async (req, reply, payload) => {
+    if (req.is404) throw noRoute(req, reply)
+    return payload
   })
+  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, noRoute(req, reply)))
 })
