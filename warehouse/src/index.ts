@@ -64,11 +64,14 @@ export {
   listDocuments,
   updateDocument,
   deleteDocument,
+  countOwnKnowledgeBases,
+  findKnowledgeBaseByName,
+  markDocumentIndexed,
+  unindexedDocuments,
   type NewDocumentRow,
 } from './pg/queries/knowledge.js'
+export { upsertContact, getContact, type ContactInput } from './pg/queries/contacts.js'
 export {
-  upsertContact,
-  getContact,
   insertConversation,
   getConversation,
   listConversations,
@@ -76,7 +79,6 @@ export {
   listMessages,
   insertFeedback,
   insertOutcome,
-  type ContactInput,
   type ConversationFilters,
 } from './pg/queries/conversations.js'
 export { insertAudit, listAudit, type AuditInput } from './pg/queries/audit.js'
@@ -86,41 +88,44 @@ export { chMigrations, type ChMigration } from './ch/migrations/index.js'
 export {
   setAgentKnowledgeBases,
   agentKnowledgeBaseIds,
-  countOwnKnowledgeBases,
-  replaceChunks,
-  listChunks,
-  markDocumentIndexed,
-  unindexedDocuments,
-  insertPromptVersion,
-  getPromptVersion,
-  listPromptVersions,
+  firstAgentKnowledgeBase,
+  linkKnowledgeBaseToAllAgents,
+} from './pg/queries/agent-knowledge-bases.js'
+export { replaceChunks, listChunks } from './pg/queries/knowledge-chunks.js'
+export { insertPromptVersion, getPromptVersion, listPromptVersions } from './pg/queries/prompt-versions.js'
+export {
   insertExperiment,
   getExperiment,
   listExperiments,
   setExperimentStatus,
   listVariants,
   runningVariants,
+  runningExperiments,
+  promoteWinnerPrompt,
+  type RunningVariant,
+} from './pg/queries/experiments.js'
+export {
   tuningStateOf,
   upsertTuningWeights,
-  recentMessages,
-  insertWidgetKey,
-  findWidgetKey,
-  listWidgetKeys,
-  revokeWidgetKey,
+  insertTuningHistory,
+  listTuningHistory,
+  type TuningHistoryRow,
+} from './pg/queries/tuning.js'
+export { recentMessages, recordTurn, type TurnWrite } from './pg/queries/turns.js'
+export { insertWidgetKey, findWidgetKey, listWidgetKeys, revokeWidgetKey } from './pg/queries/widget-keys.js'
+export {
   setOrganizationWebhook,
   enqueueWebhook,
   dueWebhooks,
   recordWebhookAttempt,
   listWebhookDeliveries,
-  insertTask,
-  listTasks,
+} from './pg/queries/webhooks.js'
+export { insertTask, listTasks } from './pg/queries/tasks.js'
+export {
   insertIntentCorrection,
   intentCorrections,
   intentCorrectionsStamp,
-  recordTurn,
-  type RunningVariant,
-  type TurnWrite,
-} from './pg/queries/engine.js'
+} from './pg/queries/intent-corrections.js'
 export {
   gapsForMatching,
   insertGap,
@@ -128,14 +133,6 @@ export {
   getGap,
   listRankedGaps,
   reviewGap,
-  firstAgentKnowledgeBase,
-  findKnowledgeBaseByName,
-  insertTuningHistory,
-  listTuningHistory,
-  runningExperiments,
-  promoteWinnerPrompt,
-  linkKnowledgeBaseToAllAgents,
   type KnowledgeGap,
-  type TuningHistoryRow,
   type GapWrite,
-} from './pg/queries/gaps.js'
+} from './pg/queries/knowledge-gaps.js'
