@@ -2,7 +2,8 @@
 // benchmarks and tuning state.
 export { defineJob, type Job, type JobContext, type JobResult, type PipelineDeps } from './runner/job.js'
 export { runJob, runJobs, GLOBAL_SCOPE, type RunOptions, type RunReport } from './runner/run.js'
-export { pipelineMigrations } from './sql/migrations.js'
+// The marts' DDL moved beside the queries that read them (warehouse, ADR 0010); the name stays for callers.
+export { martMigrations as pipelineMigrations } from '@luneo/warehouse'
 export { learningSignals } from './jobs/learning-signals.job.js'
 export { conversationOutcomes } from './jobs/conversation-outcomes.job.js'
 export {

@@ -85,6 +85,39 @@ export { insertAudit, listAudit, type AuditInput } from './pg/queries/audit.js'
 export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOptions } from './ch/client.js'
 export { migrateClickHouse } from './ch/migrate.js'
 export { chMigrations, type ChMigration } from './ch/migrations/index.js'
+export { martMigrations } from './ch/migrations/marts.js'
+export { chDateTime } from './ch/time.js'
+export {
+  ClickHouseRowError,
+  chNumber,
+  chFlag,
+  chUuid,
+  chDateTimeText,
+  chJson,
+  queryRows,
+  streamRows,
+  type Sql,
+} from './ch/queries/rows.js'
+export { conversationEvents, newestEventPart, ConversationEventRow } from './ch/queries/events.js'
+export { failedQuestions, hasFailedRepliesSince, FailedQuestionRow } from './ch/queries/replies.js'
+export {
+  variantOutcomes,
+  unjudgedClosedConversations,
+  resolvedConversations,
+  streamResolvedConversations,
+  VariantOutcomeRow,
+  ResolvedConversationRow,
+  type ResolvedConversationsQuery,
+} from './ch/queries/conversation-outcomes.js'
+export {
+  organizationMetrics,
+  latestVerticalBenchmarks,
+  organizationBenchmarkValues,
+  OrganizationMetricsRow,
+  VerticalBenchmarkRow,
+} from './ch/queries/benchmarks.js'
+export { queryMeasures, MeasureRow } from './ch/queries/measures.js'
+export { pingClickHouse } from './ch/queries/health.js'
 export {
   setAgentKnowledgeBases,
   agentKnowledgeBaseIds,
