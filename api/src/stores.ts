@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import {
   migrateClickHouse,
   migratePostgres,
+  newestEventPart,
   openClickHouse,
   openPostgres,
   type Ch,
@@ -13,7 +14,7 @@ import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/inges
 import type { Config } from './config.js'
 import type { AppDeps } from './context.js'
 import { createAiParts } from './engine-deps.js'
-import { PipelineScheduler, createPipelineRunner, newestEventPart } from './analytics/pipelines.js'
+import { PipelineScheduler, createPipelineRunner } from './analytics/pipelines.js'
 import { pipelineMigrations } from '@luneo/pipelines'
 import { startChroma, type ChromaProcess } from './knowledge/chroma-process.js'
 import { reindexPending } from './services/knowledge.js'
@@ -101,7 +102,7 @@ export async function openStores(config: Config): Promise<Stores> {
           deps.pipelines,
           config.pipelinesIntervalMs,
           (err) => console.error('pipelines: run failed', err),
-          () => newestEventPart(deps),
+          () => newestEventPart(deps.ch),
         )
       : null
   // Documents saved while the vector store was unreachable (or before a crash) get indexed now.

@@ -17,7 +17,7 @@ export {
   type OutcomeSettings,
   type OutcomeStatus,
 } from './jobs/definitions.js'
-export { loadConversations, chTime, type ConvEvent } from './jobs/conversation-events.js'
+export { loadConversations, type ConvEvent } from './jobs/conversation-events.js'
 export { createKnowledgeGaps, knowledgeGaps } from './jobs/knowledge-gaps.job.js'
 export { GAP_DEFAULTS, PLACEHOLDER_MARK, DRAFT_MARK, gapScore, type GapOptions } from './jobs/gaps.js'
 export { clusterByThreshold, averageLinkageMerges, centroid } from './jobs/clustering.js'

@@ -1,4 +1,4 @@
-import { getOrganization } from '@luneo/warehouse'
+import { getOrganization, queryMeasures } from '@luneo/warehouse'
 import type { AppDeps, Auth } from '../context.js'
 import { notFound } from '../errors.js'
 import {
@@ -54,9 +54,9 @@ export async function assumptionsFor(
   }
 }
 
+/** Runs compiled SQL (the warehouse checks every value is a number, a string or null). */
 async function runCompiled(deps: AppDeps, q: ReturnType<typeof compile>): Promise<Row[]> {
-  const rs = await deps.ch.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' })
-  return rs.json<Row>()
+  return queryMeasures(deps.ch, q)
 }
 
 const round = (v: unknown): number | null => {

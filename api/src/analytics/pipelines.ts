@@ -130,13 +130,3 @@ export class PipelineScheduler {
     await this.#running
   }
 }
-
-/** The newest active data part of `events` (metadata only: no scan) — changes when events arrive. */
-export async function newestEventPart(deps: AppDeps): Promise<string> {
-  const rs = await deps.ch.query({
-    query:
-      "SELECT toString(max(modification_time)) || ':' || toString(count()) AS v FROM system.parts WHERE database = currentDatabase() AND table = 'events' AND active",
-    format: 'JSONEachRow',
-  })
-  return (await rs.json<{ v: string }>())[0]?.v ?? ''
-}

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newId } from '@luneo/warehouse'
+import { newId, newestEventPart } from '@luneo/warehouse'
 import { createClickHouseSink } from '@luneo/ingest'
 import { startTestApp, type TestApp } from '../testing/harness.js'
-import { PipelineScheduler, newestEventPart, type PipelineRunner } from './pipelines.js'
+import { PipelineScheduler, type PipelineRunner } from './pipelines.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -18,7 +18,7 @@ describe('the in-process pipeline scheduler', () => {
       runner,
       20,
       (e) => console.error(e),
-      () => newestEventPart(t.deps),
+      () => newestEventPart(t.deps.ch),
       60_000,
     )
     s.start()
