@@ -3,33 +3,20 @@ import { newId } from '../../ids.js'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
+import { FIXTURE_TIME, outcomeRow, replySignalRow } from './fixture-rows.js'
 import { latestVerticalBenchmarks, organizationBenchmarkValues, organizationMetrics } from './benchmarks.js'
 
 const DAY = 24 * 3600 * 1000
-const T = Date.UTC(2025, 0, 15, 12)
+const T = FIXTURE_TIME
 const [big, small] = [newId(), newId()].sort() as [string, string]
 let h: ClickHouseHandle
 
-const outcome = (
-  org: string,
-  i: number,
-  o: { resolved: number; handedOff: number; csat: number | null },
-) => ({
-  organization_id: org,
-  started_at: chDateTime(T - DAY + i * 60_000),
-  conversation_id: newId(),
-  agent_id: newId(),
-  vertical: 'ecommerce',
-  channel: 'api',
-  intent: i % 3 === 0 ? 'returns' : 'order_status',
-  last_activity_at: chDateTime(T - DAY + i * 60_000),
-  status: 'x',
-  closed: 1,
-  resolved: o.resolved,
-  handed_off: o.handedOff,
-  csat: o.csat,
-  computed_at: chDateTime(T),
-})
+const outcome = (org: string, i: number, o: { resolved: number; handed_off: number; csat: number | null }) =>
+  outcomeRow(T - DAY + i * 60_000, {
+    organization_id: org,
+    intent: i % 3 === 0 ? 'returns' : 'order_status',
+    ...o,
+  })
 const benchmark = (day: string, metric: string, median: number | null) => ({
   vertical: 'ecommerce',
   period_day: day,
@@ -51,27 +38,17 @@ beforeAll(async () => {
     values: [
       // `big`: 6 closed, 3 resolved, 1 handed off, CSAT 4 and 5; `small`: 2 closed (below minClosed)
       ...[0, 1, 2, 3, 4, 5].map((i) =>
-        outcome(big, i, { resolved: Number(i < 3), handedOff: Number(i === 3), csat: [4, 5][i] ?? null }),
+        outcome(big, i, { resolved: Number(i < 3), handed_off: Number(i === 3), csat: [4, 5][i] ?? null }),
       ),
-      ...[0, 1].map((i) => outcome(small, i, { resolved: 1, handedOff: 0, csat: null })),
+      ...[0, 1].map((i) => outcome(small, i, { resolved: 1, handed_off: 0, csat: null })),
     ],
     format: 'JSONEachRow',
   })
   await h.ch.insert({
     table: 'reply_signals_v1',
-    values: [100, 300, 900].map((latency_ms, i) => ({
-      organization_id: big,
-      replied_at: chDateTime(T - DAY + i * 1000),
-      reply_id: newId(),
-      message_id: newId(),
-      conversation_id: newId(),
-      agent_id: newId(),
-      vertical: 'ecommerce',
-      channel: 'api',
-      intent: 'order_status',
-      latency_ms,
-      computed_at: chDateTime(T),
-    })),
+    values: [100, 300, 900].map((latency_ms, i) =>
+      replySignalRow(T - DAY + i * 1000, { organization_id: big, latency_ms }),
+    ),
     format: 'JSONEachRow',
   })
   await h.ch.insert({

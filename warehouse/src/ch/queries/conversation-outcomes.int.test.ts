@@ -9,52 +9,33 @@ import {
   unjudgedClosedConversations,
   variantOutcomes,
 } from './conversation-outcomes.js'
+import { FIXTURE_TIME, outcomeRow } from './fixture-rows.js'
 
 const MIN = 60_000
-const T = Date.UTC(2025, 0, 15, 12)
+const T = FIXTURE_TIME
 const org = newId()
 const agent = newId()
 const experiment = newId()
 const [va, vb] = [newId(), newId()]
 let h: ClickHouseHandle
 
-interface Outcome {
-  at: number
-  variant?: string | null
-  closed?: number
-  resolved?: number
-  handedOff?: number
-  csat?: number | null
-  channel?: string
-}
 const ids: string[] = []
-const outcome = (o: Outcome) => {
-  const id = newId()
-  ids.push(id)
-  return {
+/** An outcome of `agent` in `org`, its id kept in `ids` (in order), with a verdict-free default. */
+const outcome = (at: number, variant: string | null, o: Record<string, unknown> = {}) => {
+  const row = outcomeRow(at, {
     organization_id: org,
-    started_at: chDateTime(o.at),
-    conversation_id: id,
     agent_id: agent,
-    vertical: 'ecommerce',
-    channel: o.channel ?? 'api',
-    intent: 'order_status',
-    experiment_id: o.variant ? experiment : null,
-    variant_id: o.variant ?? null,
-    last_activity_at: chDateTime(o.at + MIN),
-    status: o.resolved ? 'confirmed' : o.handedOff ? 'handed_off' : o.closed === 0 ? 'open' : 'abandoned',
-    handoff_reason: o.handedOff ? 'asked' : '',
-    closed: o.closed ?? 1,
-    confirmed: o.resolved ?? 0,
-    resolved: o.resolved ?? 0,
-    handed_off: o.handedOff ?? 0,
-    csat: o.csat ?? null,
+    experiment_id: variant ? experiment : null,
+    variant_id: variant,
+    last_activity_at: chDateTime(at + MIN),
     replies: 3,
     unanswered_replies: 1,
     purchase_amount: 12.5,
     cost_usd: 0.002,
-    computed_at: chDateTime(T),
-  }
+    ...o,
+  })
+  ids.push(row.conversation_id)
+  return row
 }
 
 beforeAll(async () => {
@@ -62,11 +43,11 @@ beforeAll(async () => {
   await h.ch.insert({
     table: 'conversation_outcomes_v1',
     values: [
-      outcome({ at: T - 50 * MIN, variant: va, resolved: 1, csat: 5 }), // ids[0]
-      outcome({ at: T - 40 * MIN, variant: va, resolved: 1, csat: 4 }), // ids[1]
-      outcome({ at: T - 30 * MIN, variant: va, handedOff: 1 }), // ids[2]
-      outcome({ at: T - 20 * MIN, variant: vb, closed: 0 }), // ids[3], open: not scored
-      outcome({ at: T - 10 * MIN, variant: vb, csat: 2, channel: 'widget' }), // ids[4]
+      outcome(T - 50 * MIN, va, { resolved: 1, confirmed: 1, status: 'confirmed', csat: 5 }), // ids[0]
+      outcome(T - 40 * MIN, va, { resolved: 1, confirmed: 1, status: 'confirmed', csat: 4 }), // ids[1]
+      outcome(T - 30 * MIN, va, { handed_off: 1, status: 'handed_off', handoff_reason: 'asked' }), // ids[2]
+      outcome(T - 20 * MIN, vb, { closed: 0, status: 'open' }), // ids[3], open: not scored
+      outcome(T - 10 * MIN, vb, { csat: 2, channel: 'widget' }), // ids[4]
     ],
     format: 'JSONEachRow',
   })

@@ -3,10 +3,11 @@ import { newId } from '../../ids.js'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
+import { FIXTURE_TIME, outcomeRow } from './fixture-rows.js'
 import { queryMeasures } from './measures.js'
 import { ClickHouseRowError } from './rows.js'
 
-const T = Date.UTC(2025, 0, 15, 12)
+const T = FIXTURE_TIME
 const org = newId()
 let h: ClickHouseHandle
 
@@ -14,20 +15,9 @@ beforeAll(async () => {
   h = await openTestClickHouse()
   await h.ch.insert({
     table: 'conversation_outcomes_v1',
-    values: ['api', 'api', 'widget'].map((channel, i) => ({
-      organization_id: org,
-      started_at: chDateTime(T - i * 60_000),
-      conversation_id: newId(),
-      agent_id: newId(),
-      vertical: 'ecommerce',
-      channel,
-      intent: 'order_status',
-      last_activity_at: chDateTime(T),
-      status: 'confirmed',
-      closed: 1,
-      resolved: Number(i !== 1),
-      computed_at: chDateTime(T),
-    })),
+    values: ['api', 'api', 'widget'].map((channel, i) =>
+      outcomeRow(T - i * 60_000, { organization_id: org, channel, resolved: Number(i !== 1) }),
+    ),
     format: 'JSONEachRow',
   })
 })

@@ -3,39 +3,16 @@ import { newId } from '../../ids.js'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
+import { FIXTURE_TIME, replySignalRow } from './fixture-rows.js'
 import { failedQuestions, hasFailedRepliesSince } from './replies.js'
 
 const MIN = 60_000
-const T = Date.UTC(2025, 0, 15, 12)
+const T = FIXTURE_TIME
 const org = newId()
 let h: ClickHouseHandle
 
-interface Reply {
-  at: number
-  question?: string
-  unanswered?: number
-  negative?: number
-  escalated?: number
-  organizationId?: string
-  replyId?: string
-  computedAt?: number
-}
-const reply = (r: Reply) => ({
-  organization_id: r.organizationId ?? org,
-  replied_at: chDateTime(r.at),
-  reply_id: r.replyId ?? newId(),
-  message_id: newId(),
-  conversation_id: newId(),
-  agent_id: newId(),
-  vertical: 'ecommerce',
-  channel: 'api',
-  intent: 'order_status',
-  question: r.question ?? 'where is my order?',
-  unanswered: r.unanswered ?? 0,
-  negative_feedback: r.negative ?? 0,
-  escalated_after: r.escalated ?? 0,
-  computed_at: chDateTime(r.computedAt ?? T),
-})
+const reply = (at: number, r: Record<string, unknown> = {}) =>
+  replySignalRow(at, { organization_id: org, ...r })
 
 const recomputed = newId()
 const [u, n] = [newId(), newId()]
@@ -45,20 +22,20 @@ beforeAll(async () => {
   await h.ch.insert({
     table: 'reply_signals_v1',
     values: [
-      reply({ at: T - 10 * MIN, question: 'do you ship to Norway?', unanswered: 1, replyId: u }),
-      reply({ at: T - 5 * MIN, question: 'refund?', negative: 1, escalated: 1, replyId: n }),
-      reply({ at: T - 4 * MIN }), // answered well
-      reply({ at: T - 3 * MIN, question: '', unanswered: 1 }), // no question text
-      reply({ at: T - 3 * 24 * 60 * MIN, unanswered: 1 }), // before the window
-      reply({ at: T - 2 * MIN, unanswered: 1, organizationId: newId() }),
-      reply({ at: T - 1 * MIN, unanswered: 1, replyId: recomputed }),
+      reply(T - 10 * MIN, { question: 'do you ship to Norway?', unanswered: 1, reply_id: u }),
+      reply(T - 5 * MIN, { question: 'refund?', negative_feedback: 1, escalated_after: 1, reply_id: n }),
+      reply(T - 4 * MIN), // answered well
+      reply(T - 3 * MIN, { question: '', unanswered: 1 }), // no question text
+      reply(T - 3 * 24 * 60 * MIN, { unanswered: 1 }), // before the window
+      reply(T - 2 * MIN, { unanswered: 1, organization_id: newId() }),
+      reply(T - 1 * MIN, { unanswered: 1, reply_id: recomputed }),
     ],
     format: 'JSONEachRow',
   })
   // a later run recomputed that last reply as answered: FINAL keeps only the newest version
   await h.ch.insert({
     table: 'reply_signals_v1',
-    values: [reply({ at: T - 1 * MIN, replyId: recomputed, computedAt: T + MIN })],
+    values: [reply(T - 1 * MIN, { reply_id: recomputed, computed_at: chDateTime(T + MIN) })],
     format: 'JSONEachRow',
   })
 })
