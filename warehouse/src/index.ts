@@ -87,36 +87,26 @@ export { migrateClickHouse } from './ch/migrate.js'
 export { chMigrations, type ChMigration } from './ch/migrations/index.js'
 export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'
-export {
-  ClickHouseRowError,
-  chNumber,
-  chFlag,
-  chUuid,
-  chDateTimeText,
-  chJson,
-  queryRows,
-  streamRows,
-  type Sql,
-} from './ch/queries/rows.js'
-export { conversationEvents, newestEventPart, ConversationEventRow } from './ch/queries/events.js'
-export { failedQuestions, hasFailedRepliesSince, FailedQuestionRow } from './ch/queries/replies.js'
+export { ClickHouseRowError } from './ch/queries/rows.js'
+export { conversationEvents, newestEventPart, type ConversationEventRow } from './ch/queries/events.js'
+export { failedQuestions, hasFailedRepliesSince, type FailedQuestionRow } from './ch/queries/replies.js'
 export {
   variantOutcomes,
   unjudgedClosedConversations,
   resolvedConversations,
   streamResolvedConversations,
-  VariantOutcomeRow,
-  ResolvedConversationRow,
+  type VariantOutcomeRow,
+  type ResolvedConversationRow,
   type ResolvedConversationsQuery,
 } from './ch/queries/conversation-outcomes.js'
 export {
   organizationMetrics,
   latestVerticalBenchmarks,
   organizationBenchmarkValues,
-  OrganizationMetricsRow,
-  VerticalBenchmarkRow,
+  type OrganizationMetricsRow,
+  type VerticalBenchmarkRow,
 } from './ch/queries/benchmarks.js'
-export { queryMeasures, MeasureRow } from './ch/queries/measures.js'
+export { queryMeasures, type MeasureRow } from './ch/queries/measures.js'
 export { pingClickHouse } from './ch/queries/health.js'
 export {
   setAgentKnowledgeBases,
