@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.install-stamp
 help:
 	@echo "make dev     run the API on http://127.0.0.1:$${PORT:-3000} (embedded stores, data in $${LUNEO_DATA_DIR:-.luneo})"
 	@echo "make test    lint, format, typecheck, and the whole suite on PGlite and on a PostgreSQL server"
-	@echo "make check   lint, format and typecheck only"
+	@echo "make check   lint, format, layering (declared one-way imports, no cycles) and typecheck per package"
 	@echo "make bench   benchmarks; prints BENCH lines and writes bench/results.json"
 
 # npm ci only when the lockfile changed since the last install.
@@ -26,7 +26,8 @@ dev: install
 check: install
 	npx eslint --max-warnings 0 .
 	npx prettier --check .
-	npx tsc -p tsconfig.json --noEmit
+	node --import tsx infra/checks/layers.ts
+	infra/checks/typecheck.sh
 
 test: check
 	@infra/test.sh

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // they share the services started by `make test` (see infra/) through environment variables.
 export default defineConfig({
   test: {
-    include: ['**/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['**/src/**/*.test.ts', 'test/**/*.test.ts', 'infra/**/*.test.ts'],
     exclude: ['**/node_modules/**', '.tmp/**', '.luneo/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

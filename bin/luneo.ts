@@ -1,7 +1,11 @@
 // `luneo` command line. Run through the shim next to it (bin/luneo), or directly:
 //   node --import tsx bin/luneo.ts ingest relay | sink | replay --from <ISO time>
+//   node --import tsx bin/luneo.ts pipelines run [job] [--org ID] [--since ISO-TIME] [--full]
+// The commands live in their packages; this file only routes to them (and hands the pipelines
+// the api's way of opening the stores, since the api is the composition root).
 import { runIngestCli } from '@luneo/ingest'
-import { runPipelinesCli } from '@luneo/api'
+import { runPipelinesCli } from '@luneo/pipelines'
+import { openRunnerHere } from '@luneo/api'
 
 const [area, ...rest] = process.argv.slice(2)
 const usage = `usage: luneo ingest relay | sink | replay --from <ISO time>
@@ -9,7 +13,7 @@ const usage = `usage: luneo ingest relay | sink | replay --from <ISO time>
 
 async function main(): Promise<number> {
   if (area === 'ingest') return runIngestCli(rest, process.env)
-  if (area === 'pipelines') return runPipelinesCli(rest, process.env)
+  if (area === 'pipelines') return runPipelinesCli(rest, process.env, openRunnerHere)
   console.error(usage)
   return 2
 }

@@ -1,3 +1,4 @@
+import { findPrice, priceTable, type PriceTable } from '@luneo/models'
 import { z } from 'zod'
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
@@ -59,7 +60,7 @@ export interface Config {
   dataDir: string
   databaseUrl: string | undefined
   clickhouseUrl: string | undefined
-  /** HMAC key for access tokens. Generated per data dir in dev when unset (see stores.ts). */
+  /** HMAC key for access tokens. Generated per data dir in dev when unset (see wiring/stores.ts). */
   secret: string | undefined
   corsOrigins: string[]
   bodyLimit: number
@@ -97,7 +98,7 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means unset (`DATABASE_URL= make dev` runs embedded).
   const e = Env.parse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
-  return {
+  const config: Config = {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
@@ -137,5 +138,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: e.LUNEO_WEBHOOK_TIMEOUT_MS,
     prices: e.LUNEO_PRICES ?? {},
     widgetRateLimitPerMinute: e.LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE,
+  }
+  checkPriced(config)
+  return config
+}
+
+/** The built-in list prices with the operator's `LUNEO_PRICES` entries laid over them. */
+export function pricesFor(config: Pick<Config, 'prices'>): PriceTable {
+  return { ...priceTable, local: { input: 0, output: 0 }, ...config.prices }
+}
+
+/**
+ * The price of a model, or why it has none. Every remote model the product may call must be
+ * priced before it is used: an unpriced model would count as a cost of 0 and inflate ROI.
+ */
+export function unpricedReason(model: string, config: Pick<Config, 'prices'>): string | null {
+  try {
+    findPrice(model, pricesFor(config))
+    return null
+  } catch {
+    return `model "${model}" has no price: add it to LUNEO_PRICES (USD per 1M tokens, e.g. {"${model}":{"input":0.5,"output":1.5}}) or a "*" entry`
+  }
+}
+
+/** Refuses to start with a configured remote model that has no price (chat and embeddings). */
+function checkPriced(config: Config): void {
+  if (!config.openai) return
+  const models = [
+    config.openai.model,
+    ...(config.embeddings === 'openai' ? [config.openai.embeddingModel] : []),
+  ]
+  for (const model of models) {
+    const reason = unpricedReason(model, config)
+    if (reason) throw new Error(`LUNEO_OPENAI_MODEL / LUNEO_OPENAI_EMBEDDING_MODEL: ${reason}`)
   }
 }

@@ -1,10 +1,20 @@
-import type { Ch, Db, Role, Scope } from '@luneo/warehouse'
+import type { Embedder, LlmProvider } from '@luneo/models'
+import type { PipelineRunner } from '@luneo/pipelines'
+import type { Ch, Db } from '@luneo/warehouse'
 import type { Config } from './config.js'
-import type { AiParts } from './engine-deps.js'
 import type { KeyCache } from './auth/key-cache.js'
-import type { PipelineRunner } from './analytics/pipelines.js'
+import type { KnowledgeIndex } from './knowledge/knowledge-index.js'
+import type { Engine } from './orchestrator/types.js'
 
-/** What the API needs from the outside world, built once at start (stores.ts) and passed in. */
+/** The AI side: embedder, LLM provider, knowledge index (Chroma) and the conversation engine. */
+export interface AiParts {
+  embedder: Embedder
+  provider: LlmProvider
+  index: KnowledgeIndex
+  engine: Engine
+}
+
+/** What the API needs from the outside world, built once at start (wiring/stores.ts) and passed in. */
 export interface AppDeps {
   config: Config
   db: Db
@@ -12,7 +22,6 @@ export interface AppDeps {
   /** HMAC key for access tokens. */
   secret: string
   stores: { postgres: 'pglite' | 'postgres'; clickhouse: 'chdb' | 'server' }
-  /** Embedder, LLM provider, knowledge index (Chroma) and the conversation engine. */
   ai: AiParts
   /** Runs the organization-scoped pipeline jobs now (analytics refresh) or all of them. */
   pipelines: PipelineRunner
@@ -28,25 +37,3 @@ export interface AppDeps {
   /** Rows waiting in the outbox (for /metrics). */
   outboxBacklog?: () => Promise<number>
 }
-
-export type Actor =
-  | { type: 'user'; userId: string; email: string; role: Role; sessionId: string }
-  | { type: 'api_key'; keyId: string; scopes: Scope[] }
-
-/** Who is calling, and for which organization. Every query downstream is scoped by organizationId. */
-export interface Auth {
-  organizationId: string
-  vertical: string
-  actor: Actor
-  /** True when the caller authenticated with cookies (CSRF rules apply). */
-  viaCookie: boolean
-}
-
-/** Who a route admits: people by minimum role, machines by any one of the scopes (`admin` admits all). */
-/**
- * Who a route admits: anyone (`public`), any signed-in caller, people by minimum role and machines
- * by scope, or the platform operator (`operator`: LUNEO_OPERATOR_TOKEN, for cron and the CLI).
- */
-export type Access = 'public' | 'authenticated' | 'operator' | { role: Role; scopes: readonly Scope[] }
-
-export const ROLE_RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2, owner: 3 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getGap } from '@luneo/warehouse'
-import { runJobs } from '@luneo/pipelines'
-import { organizationJobs, pipelineDeps } from './analytics/pipelines.js'
+import { organizationJobs, runJobs } from '@luneo/pipelines'
+import { pipelineDeps } from './wiring/pipelines.js'
 import {
   faqDocument,
   hasBanking77,

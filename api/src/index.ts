@@ -1,7 +1,8 @@
 // @luneo/api — the HTTP front door.
 export { buildApp } from './app.js'
 export { loadConfig, type Config } from './config.js'
-export { openStores, type Stores } from './stores.js'
+export { openStores, type Stores } from './wiring/stores.js'
 export { errorCatalogue, AppError, type ErrorCode } from './errors.js'
-export type { AppDeps, Auth, Access } from './context.js'
-export { runPipelinesCli } from './cli/pipelines.js'
+export type { AppDeps } from './context.js'
+export type { Access, Auth, Caller } from './caller.js'
+export { openRunnerHere } from './wiring/cli.js'

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
-import { openStores } from './stores.js'
+import { openStores } from './wiring/stores.js'
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from './demo/seed.js'
 
 /** `make dev` / production entry: open stores, serve, drain the outbox, stop cleanly on a signal. */

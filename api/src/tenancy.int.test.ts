@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, SCOPES, insertGap, newId, type Role, type Scope } from '@luneo/warehouse'
-import { ROLE_RANK } from './context.js'
+import { ROLE_RANK } from './caller.js'
 import {
   addMember,
   as,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createVariantScoring, runJob, seededRandom } from '@luneo/pipelines'
-import { pipelineDeps } from './analytics/pipelines.js'
+import { pipelineDeps } from './wiring/pipelines.js'
 import { as, createKey, signup, startTestApp, type TestApp } from './testing/harness.js'
 
 // Two prompt variants with different true resolution rates (A 0.8, B 0.3): the conversations go

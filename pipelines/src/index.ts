@@ -2,6 +2,10 @@
 // benchmarks and tuning state.
 export { defineJob, type Job, type JobContext, type JobResult, type PipelineDeps } from './runner/job.js'
 export { runJob, runJobs, GLOBAL_SCOPE, type RunOptions, type RunReport } from './runner/run.js'
+export { organizationJobs, globalJobs, pickJobs } from './runner/jobs.js'
+export { createPipelineRunner, type PipelineRunner, type RunAllOptions } from './runner/pipeline-runner.js'
+export { PipelineScheduler, type SchedulerOptions } from './runner/scheduler.js'
+export { runPipelinesCli, type OpenedRunner } from './cli.js'
 // The marts' DDL moved beside the queries that read them (warehouse, ADR 0010); the name stays for callers.
 export { martMigrations as pipelineMigrations } from '@luneo/warehouse'
 export { learningSignals } from './jobs/learning-signals.job.js'

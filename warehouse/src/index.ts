@@ -58,6 +58,7 @@ export {
   insertKnowledgeBase,
   getKnowledgeBase,
   listKnowledgeBases,
+  listKnowledgeBaseIds,
   deleteKnowledgeBase,
   insertDocument,
   getDocument,
@@ -74,6 +75,7 @@ export { upsertContact, getContact, type ContactInput } from './pg/queries/conta
 export {
   insertConversation,
   getConversation,
+  findOngoingConversation,
   listConversations,
   setConversationStatus,
   listMessages,

@@ -1,5 +1,6 @@
 import { getOrganization, queryMeasures } from '@luneo/warehouse'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import {
   compile,

@@ -5,7 +5,8 @@ import {
   type ResolvedConversationsQuery,
 } from '@luneo/warehouse'
 import { AppError } from '../errors.js'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import type { Range } from './analytics.js'
 
 export interface ResolvedFilters {

@@ -1,7 +1,7 @@
-import type { FastifyRequest } from 'fastify'
 import { loadTemplates, priceTable } from '@luneo/models'
 import { newId } from '@luneo/warehouse'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { hashPassword } from '../auth/crypto.js'
 import { createEngine } from '../orchestrator/engine.js'
 import { fromApi } from '../orchestrator/normalize.js'
@@ -22,7 +22,8 @@ export interface SeedOptions {
 }
 
 const DAY = 24 * 3600 * 1000
-const fakeRequest = (): FastifyRequest => ({ id: newId(), log: console }) as unknown as FastifyRequest
+/** The seeder calls the services as the organization's owner, one request id per call. */
+const demoCaller = (auth: Auth): Caller => ({ auth, requestId: newId(), log: console })
 
 /**
  * Seeds a realistic demo on an empty database: six organizations per V1 vertical, agents on the
@@ -69,7 +70,7 @@ export async function seedDemo(
         .execute((trx) =>
           createOrganizationWithOwner(
             trx,
-            fakeRequest(),
+            newId(),
             { email, password: DEMO_PASSWORD, organizationName: name, vertical },
             password,
           ),
@@ -82,7 +83,7 @@ export async function seedDemo(
         })
         .where('id', '=', auth.organizationId)
         .execute()
-      const agent = await createAgent(deps, fakeRequest(), auth, { name: `${name} assistant` })
+      const agent = await createAgent(deps, demoCaller(auth), { name: `${name} assistant` })
       const variantOf = i === 0 ? await demoExperiment(deps, auth, agent.id) : null
       for (let n = 0; n < perOrg; n++) {
         clock = now - days * DAY + Math.floor(((n + rnd()) / perOrg) * (days * DAY - 2 * 3600 * 1000))
@@ -108,18 +109,18 @@ export async function seedDemo(
 }
 
 async function demoExperiment(deps: AppDeps, auth: Auth, agentId: string): Promise<string> {
-  const req = fakeRequest()
-  const a = await createPromptVersion(deps, req, auth, {
+  const caller = demoCaller(auth)
+  const a = await createPromptVersion(deps, caller, {
     name: 'support-tone',
     template:
       'You are the assistant of {{business_name}}. Be {{tone_style}}. Answer only from the knowledge given. {{memory}}',
   })
-  const b = await createPromptVersion(deps, req, auth, {
+  const b = await createPromptVersion(deps, caller, {
     name: 'support-tone',
     template:
       'You are the assistant of {{business_name}}. Be {{tone_style}} and brief: one short paragraph, then offer the next step. {{memory}}',
   })
-  const e = await createExperiment(deps, req, auth, {
+  const e = await createExperiment(deps, caller, {
     agentId,
     name: 'Brief vs detailed answers',
     variants: [
@@ -141,13 +142,13 @@ async function oneConversation(
   advance: (ms: number) => void,
 ) {
   const channel = rnd() < 0.6 ? 'widget' : rnd() < 0.7 ? 'api' : 'email'
-  const c = await openConversation(deps, fakeRequest(), auth, { agentId, channel }, new Date(at()))
+  const c = await openConversation(deps, demoCaller(auth), { agentId, channel }, new Date(at()))
   let grounded = false
   const turns = rnd() < 0.35 ? 2 : 1
   for (let t = 0; t < turns; t++) {
     advance(20_000 + Math.floor(rnd() * 60_000))
     const q = pickQuestion(template, rnd)
-    const r = await engine.respond(auth, fakeRequest(), c.id, fromApi({ text: q.text }, channel))
+    const r = await engine.respond(demoCaller(auth), c.id, fromApi({ text: q.text }, channel))
     grounded = r.grounded
     if (r.escalated) return
   }
@@ -156,8 +157,7 @@ async function oneConversation(
   if (grounded && rate < 0.35) {
     await addFeedback(
       deps,
-      fakeRequest(),
-      auth,
+      demoCaller(auth),
       c.id,
       { rating: 'positive', csat: rnd() < 0.7 ? 5 : 4 },
       new Date(at()),
@@ -165,8 +165,7 @@ async function oneConversation(
   } else if (!grounded && rate < 0.4) {
     await addFeedback(
       deps,
-      fakeRequest(),
-      auth,
+      demoCaller(auth),
       c.id,
       { rating: 'negative', csat: rnd() < 0.5 ? 1 : 2 },
       new Date(at()),
@@ -176,8 +175,7 @@ async function oneConversation(
     advance(300_000)
     await recordOutcome(
       deps,
-      fakeRequest(),
-      auth,
+      demoCaller(auth),
       c.id,
       { type: 'purchase', amount: Math.round(20 + rnd() * 180) },
       new Date(at()),
@@ -187,6 +185,6 @@ async function oneConversation(
     advance(600_000)
     const amount =
       template.id === 'real_estate' ? Math.round(3000 + rnd() * 9000) : Math.round(400 + rnd() * 1600)
-    await recordOutcome(deps, fakeRequest(), auth, c.id, { type: 'purchase', amount }, new Date(at()))
+    await recordOutcome(deps, demoCaller(auth), c.id, { type: 'purchase', amount }, new Date(at()))
   }
 }

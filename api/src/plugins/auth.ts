@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { resolveApiKey, resolveSession } from '@luneo/warehouse'
-import type { AppDeps, Access, Auth } from '../context.js'
-import { ROLE_RANK } from '../context.js'
+import { ROLE_RANK, type Access, type Auth, type Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
 import { safeEqual, sha256, verifyAccessToken } from '../auth/crypto.js'
 import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER } from '../auth/cookies.js'
@@ -141,4 +141,9 @@ export const authPlugin = fp(async (app: FastifyInstance, deps: AppDeps) => {
 export function authOf(req: FastifyRequest): Auth {
   if (!req.auth) throw new AppError('unauthenticated')
   return req.auth
+}
+
+/** The plain caller services take: who, under which request id, and the request's logger. */
+export function callerOf(req: FastifyRequest): Caller {
+  return { auth: authOf(req), requestId: req.id, log: req.log }
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { ApiKeyDto, CreatedApiKey, Member, NewApiKey, NewMember } from '../schemas/access.js'
 import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
 import * as access from '../services/access.js'
@@ -20,7 +20,7 @@ export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
   app.post(
     '/members',
     { schema: { tags: ['members'], body: NewMember, response: { 201: Member } }, config: { access: admin } },
-    async (req, reply) => reply.code(201).send(await access.addMember(deps, req, authOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await access.addMember(deps, callerOf(req), req.body)),
   )
   app.get(
     '/api-keys',
@@ -36,7 +36,7 @@ export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
       schema: { tags: ['api-keys'], body: NewApiKey, response: { 201: CreatedApiKey } },
       config: { access: admin },
     },
-    async (req, reply) => reply.code(201).send(await access.createApiKey(deps, req, authOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await access.createApiKey(deps, callerOf(req), req.body)),
   )
   app.delete(
     '/api-keys/:id',
@@ -45,7 +45,7 @@ export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
       config: { access: admin },
     },
     async (req, reply) => {
-      await access.deleteKey(deps, req, authOf(req), req.params.id)
+      await access.deleteKey(deps, callerOf(req), req.params.id)
       return reply.code(204).send(null)
     },
   )

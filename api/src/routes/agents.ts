@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
 import { Agent, AgentPatch, NewAgent } from '../schemas/resources.js'
 import * as agents from '../services/agents.js'
@@ -19,7 +19,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   app.post(
     '/agents',
     { schema: { tags, body: NewAgent, response: { 201: Agent } }, config: { access: write } },
-    async (req, reply) => reply.code(201).send(await agents.createAgent(deps, req, authOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await agents.createAgent(deps, callerOf(req), req.body)),
   )
   app.get(
     '/agents/:id',
@@ -32,13 +32,13 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       schema: { tags, params: IdParams, body: AgentPatch, response: { 200: Agent } },
       config: { access: write },
     },
-    async (req) => agents.patchAgent(deps, req, authOf(req), req.params.id, req.body),
+    async (req) => agents.patchAgent(deps, callerOf(req), req.params.id, req.body),
   )
   app.delete(
     '/agents/:id',
     { schema: { tags, params: IdParams, response: { 204: z.null() } }, config: { access: write } },
     async (req, reply) => {
-      await agents.removeAgent(deps, req, authOf(req), req.params.id)
+      await agents.removeAgent(deps, callerOf(req), req.params.id)
       return reply.code(204).send(null)
     },
   )

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
@@ -7,9 +7,21 @@ import { AcceptInviteBody, LoginBody, Me, SignupBody } from '../schemas/auth.js'
 import * as auth from '../services/auth.js'
 import { AppError } from '../errors.js'
 import { safeEqual } from '../auth/crypto.js'
-import { CSRF_COOKIE, CSRF_HEADER } from '../auth/cookies.js'
+import {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  REFRESH_COOKIE,
+  clearSessionCookies,
+  setSessionCookies,
+} from '../auth/cookies.js'
 
 const tags = ['auth']
+
+/** Sets the session's cookies on the reply and answers with who signed in. */
+function signIn(reply: FastifyReply, signedIn: auth.SignedIn): Me {
+  setSessionCookies(reply, signedIn.cookies)
+  return signedIn.me
+}
 
 export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const perIp = {
@@ -40,7 +52,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       schema: { tags, body: SignupBody, response: { 201: Me } },
       config: { access: 'public', rateLimit: perIp },
     },
-    async (req, reply) => reply.code(201).send(await auth.signup(deps, req, reply, req.body)),
+    async (req, reply) => reply.code(201).send(signIn(reply, await auth.signup(deps, req.id, req.body))),
   )
   app.post(
     '/auth/login',
@@ -49,7 +61,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       config: { access: 'public', rateLimit: perIp },
       preHandler: perAccount,
     },
-    async (req, reply) => auth.login(deps, reply, req.body),
+    async (req, reply) => signIn(reply, await auth.login(deps, req.body)),
   )
   app.post(
     '/auth/accept-invite',
@@ -57,7 +69,8 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       schema: { tags, body: AcceptInviteBody, response: { 201: Me } },
       config: { access: 'public', rateLimit: perIp },
     },
-    async (req, reply) => reply.code(201).send(await auth.acceptInvite(deps, req, reply, req.body)),
+    async (req, reply) =>
+      reply.code(201).send(signIn(reply, await auth.acceptInvite(deps, req.id, req.body))),
   )
   app.post(
     '/auth/refresh',
@@ -67,14 +80,21 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const cookie = req.cookies[CSRF_COOKIE]
       const sent = req.headers[CSRF_HEADER]
       if (!cookie || typeof sent !== 'string' || !safeEqual(cookie, sent)) throw new AppError('csrf_failed')
-      return auth.refresh(deps, req, reply)
+      try {
+        return signIn(reply, await auth.refresh(deps, req.cookies[REFRESH_COOKIE]))
+      } catch (err) {
+        // A refused refresh token ends the browser's session too (reuse detection revoked it).
+        clearSessionCookies(reply)
+        throw err
+      }
     },
   )
   app.post(
     '/auth/logout',
     { schema: { tags, response: { 204: z.null() } }, config: { access: 'authenticated' } },
     async (req, reply) => {
-      await auth.logout(deps, reply, authOf(req))
+      await auth.logout(deps, authOf(req))
+      clearSessionCookies(reply)
       return reply.code(204).send(null)
     },
   )

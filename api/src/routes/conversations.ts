@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { IdParams, pageOf } from '../schemas/common.js'
 import {
   Conversation,
@@ -23,7 +23,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
     '/conversations',
     { schema: { tags, body: NewConversation, response: { 201: Conversation } }, config: { access: write } },
     async (req, reply) =>
-      reply.code(201).send(await conversations.openConversation(deps, req, authOf(req), req.body)),
+      reply.code(201).send(await conversations.openConversation(deps, callerOf(req), req.body)),
   )
   app.get(
     '/conversations',
@@ -53,7 +53,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
       config: { access: write },
     },
     async (req, reply) =>
-      reply.code(201).send(await conversations.addFeedback(deps, req, authOf(req), req.params.id, req.body)),
+      reply.code(201).send(await conversations.addFeedback(deps, callerOf(req), req.params.id, req.body)),
   )
   app.post(
     '/conversations/:id/outcome',
@@ -62,8 +62,6 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
       config: { access: write },
     },
     async (req, reply) =>
-      reply
-        .code(201)
-        .send(await conversations.recordOutcome(deps, req, authOf(req), req.params.id, req.body)),
+      reply.code(201).send(await conversations.recordOutcome(deps, callerOf(req), req.params.id, req.body)),
   )
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { Id, PageQuery, pageOf } from '../schemas/common.js'
 import { IntentCorrection, Task, WebhookSettings, WebhookSettingsOut } from '../schemas/engine.js'
 import * as s from '../services/engine-settings.js'
@@ -19,7 +19,7 @@ export const engineSettingsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       },
       config: { access: { role: 'analyst', scopes: ['admin'] } },
     },
-    async (req, reply) => reply.code(201).send(await s.addIntentCorrection(deps, req, authOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await s.addIntentCorrection(deps, callerOf(req), req.body)),
   )
   app.get(
     '/tasks',
@@ -43,6 +43,6 @@ export const engineSettingsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       schema: { tags: ['organization'], body: WebhookSettings, response: { 200: WebhookSettingsOut } },
       config: { access: admin },
     },
-    async (req) => s.putWebhook(deps, req, authOf(req), req.body),
+    async (req) => s.putWebhook(deps, callerOf(req), req.body),
   )
 }

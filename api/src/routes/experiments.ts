@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
 import { Experiment, NewExperiment, NewPromptVersion, PromptVersion } from '../schemas/engine.js'
 import * as x from '../services/experiments.js'
@@ -13,7 +13,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
   app.post(
     '/prompt-versions',
     { schema: { tags, body: NewPromptVersion, response: { 201: PromptVersion } }, config: { access: write } },
-    async (req, reply) => reply.code(201).send(await x.createPromptVersion(deps, req, authOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await x.createPromptVersion(deps, callerOf(req), req.body)),
   )
   app.get(
     '/prompt-versions',
@@ -31,7 +31,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
   app.post(
     '/experiments',
     { schema: { tags, body: NewExperiment, response: { 201: Experiment } }, config: { access: write } },
-    async (req, reply) => reply.code(201).send(await x.createExperiment(deps, req, authOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await x.createExperiment(deps, callerOf(req), req.body)),
   )
   app.get(
     '/experiments',
@@ -49,6 +49,6 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
   app.post(
     '/experiments/:id/stop',
     { schema: { tags, params: IdParams, response: { 200: Experiment } }, config: { access: write } },
-    async (req) => x.stopExperiment(deps, req, authOf(req), req.params.id),
+    async (req) => x.stopExperiment(deps, callerOf(req), req.params.id),
   )
 }

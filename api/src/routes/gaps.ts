@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { IdParams, pageOf } from '../schemas/common.js'
 import { AcceptGap, GapQuery, KnowledgeGap } from '../schemas/flywheel.js'
 import * as gaps from '../services/gaps.js'
@@ -30,11 +30,11 @@ export const gapRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       schema: { tags, params: IdParams, body: AcceptGap, response: { 200: KnowledgeGap } },
       config: { access: write },
     },
-    async (req) => gaps.acceptGap(deps, req, authOf(req), req.params.id, req.body ?? {}),
+    async (req) => gaps.acceptGap(deps, callerOf(req), req.params.id, req.body ?? {}),
   )
   app.post(
     '/analytics/knowledge-gaps/:id/reject',
     { schema: { tags, params: IdParams, response: { 200: KnowledgeGap } }, config: { access: write } },
-    async (req) => gaps.rejectGap(deps, req, authOf(req), req.params.id),
+    async (req) => gaps.rejectGap(deps, callerOf(req), req.params.id),
   )
 }

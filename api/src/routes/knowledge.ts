@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
 import {
   DocumentDto,
@@ -30,8 +30,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.post(
     '/knowledge-bases',
     { schema: { tags, body: NewKnowledgeBase, response: { 201: KnowledgeBase } }, config: { access: write } },
-    async (req, reply) =>
-      reply.code(201).send(await kb.createKnowledgeBase(deps, req, authOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await kb.createKnowledgeBase(deps, callerOf(req), req.body)),
   )
   app.get(
     '/knowledge-bases/:id',
@@ -42,7 +41,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/knowledge-bases/:id',
     { schema: { tags, params: IdParams, response: { 204: z.null() } }, config: { access: write } },
     async (req, reply) => {
-      await kb.removeKnowledgeBase(deps, req, authOf(req), req.params.id)
+      await kb.removeKnowledgeBase(deps, callerOf(req), req.params.id)
       return reply.code(204).send(null)
     },
   )
@@ -61,7 +60,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       config: { access: write },
     },
     async (req, reply) =>
-      reply.code(201).send(await kb.addDocument(deps, req, authOf(req), req.params.id, req.body)),
+      reply.code(201).send(await kb.addDocument(deps, callerOf(req), req.params.id, req.body)),
   )
   app.get(
     '/knowledge-bases/:id/documents/:docId',
@@ -72,7 +71,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/knowledge-bases/:id/documents/:docId',
     { schema: { tags, params: DocumentParams, response: { 204: z.null() } }, config: { access: write } },
     async (req, reply) => {
-      await kb.removeDocument(deps, req, authOf(req), req.params.id, req.params.docId)
+      await kb.removeDocument(deps, callerOf(req), req.params.id, req.params.docId)
       return reply.code(204).send(null)
     },
   )
@@ -82,7 +81,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       schema: { tags, params: DocumentParams, body: NewDocument, response: { 200: DocumentDto } },
       config: { access: write },
     },
-    async (req) => kb.replaceDocument(deps, req, authOf(req), req.params.id, req.params.docId, req.body),
+    async (req) => kb.replaceDocument(deps, callerOf(req), req.params.id, req.params.docId, req.body),
   )
   app.get(
     '/knowledge-bases/:id/documents/:docId/chunks',
@@ -125,7 +124,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       }
       return reply
         .code(201)
-        .send(await kb.addDocument(deps, req, authOf(req), req.params.id, body.data, 'upload'))
+        .send(await kb.addDocument(deps, callerOf(req), req.params.id, body.data, 'upload'))
     },
   )
 }

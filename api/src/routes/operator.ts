@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
-import { globalJobs, organizationJobs } from '../analytics/pipelines.js'
+import { globalJobs, organizationJobs } from '@luneo/pipelines'
 import { Id, Timestamp } from '../schemas/common.js'
 
 const RunBody = z

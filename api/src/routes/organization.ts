@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { PageQuery, pageOf } from '../schemas/common.js'
 import { AuditEntry, Organization, RoiPatch } from '../schemas/resources.js'
 import * as org from '../services/organization.js'
@@ -20,7 +20,7 @@ export const organizationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
       schema: { tags: ['organization'], body: RoiPatch, response: { 200: Organization } },
       config: { access: { role: 'admin', scopes: ['admin'] } },
     },
-    async (req) => org.patchRoiAssumptions(deps, req, authOf(req), req.body),
+    async (req) => org.patchRoiAssumptions(deps, callerOf(req), req.body),
   )
   app.get(
     '/audit-log',

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
-import { authOf } from '../plugins/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
 import { fromApi } from '../orchestrator/normalize.js'
 import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
 import { openConversation } from '../services/conversations.js'
@@ -47,7 +47,7 @@ export const widgetKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       schema: { tags: ['widget'], body: NewWidgetKey, response: { 201: WidgetKeyDto } },
       config: { access: admin },
     },
-    async (req, reply) => reply.code(201).send(await keys.createWidgetKey(deps, req, authOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await keys.createWidgetKey(deps, callerOf(req), req.body)),
   )
   app.get(
     '/widget-keys',
@@ -72,7 +72,7 @@ export const widgetKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       config: { access: admin },
     },
     async (req, reply) => {
-      await keys.deleteWidgetKey(deps, req, authOf(req), req.params.id)
+      await keys.deleteWidgetKey(deps, callerOf(req), req.params.id)
       return reply.code(204).send(null)
     },
   )
@@ -128,9 +128,10 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
       config,
     },
     async (req, reply) => {
-      const caller = widgetOf(req)
-      const c = await openConversation(deps, req, caller.auth, { agentId: caller.agentId, channel: 'widget' })
-      const token = signWidgetToken(deps.secret, caller.keyId, c.id)
+      const visitor = widgetOf(req)
+      const caller = { auth: visitor.auth, requestId: req.id, log: req.log }
+      const c = await openConversation(deps, caller, { agentId: visitor.agentId, channel: 'widget' })
+      const token = signWidgetToken(deps.secret, visitor.keyId, c.id)
       return reply.code(201).send({ conversationId: c.id, token })
     },
   )
@@ -141,14 +142,15 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
       config,
     },
     async (req, reply) => {
-      const caller = widgetOf(req)
+      const visitor = widgetOf(req)
       const token = req.headers[WIDGET_TOKEN_HEADER]
-      if (typeof token !== 'string' || !verifyWidgetToken(deps.secret, caller.keyId, req.params.id, token))
+      if (typeof token !== 'string' || !verifyWidgetToken(deps.secret, visitor.keyId, req.params.id, token))
         throw new AppError(
           'unauthenticated',
           `${WIDGET_TOKEN_HEADER} is missing, expired or for another conversation`,
         )
-      const r = await deps.ai.engine.respond(caller.auth, req, req.params.id, fromApi(req.body, 'widget'))
+      const caller = { auth: visitor.auth, requestId: req.id, log: req.log }
+      const r = await deps.ai.engine.respond(caller, req.params.id, fromApi(req.body, 'widget'))
       return reply.code(201).send({
         conversationId: r.conversationId,
         replyId: r.replyId,

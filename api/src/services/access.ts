@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import {
   findUserByEmail,
   getMembership,
@@ -13,8 +12,9 @@ import {
   type PageRequest,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
-import { ROLE_RANK } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
+import { ROLE_RANK } from '../caller.js'
 import { AppError, notFound } from '../errors.js'
 import { randomToken, sha256 } from '../auth/crypto.js'
 import type { ApiKeyDto, CreatedApiKey, Member, NewApiKey, NewMember } from '../schemas/access.js'
@@ -43,10 +43,10 @@ export async function listOrgMembers(deps: AppDeps, auth: Auth, page: PageReques
 /** Adds an existing user at once, or creates an invitation whose token is shown once. */
 export async function addMember(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   body: z.infer<typeof NewMember>,
 ): Promise<MemberDto> {
+  const { auth } = caller
   const myRank = auth.actor.type === 'user' ? ROLE_RANK[auth.actor.role] : ROLE_RANK.admin
   if (ROLE_RANK[body.role] > myRank) throw new AppError('forbidden', `You cannot grant ${body.role}`)
   return deps.db.transaction().execute(async (trx) => {
@@ -60,7 +60,7 @@ export async function addMember(
         user_id: user.id,
         role: body.role,
       })
-      await audit(trx, req, auth, 'member.added', { type: 'membership', id: m.id }, { role: body.role })
+      await audit(trx, caller, 'member.added', { type: 'membership', id: m.id }, { role: body.role })
       return {
         id: m.id,
         userId: user.id,
@@ -81,7 +81,7 @@ export async function addMember(
       invited_by: auth.actor.type === 'user' ? auth.actor.userId : null,
       expires_at: new Date(Date.now() + INVITE_TTL_MS),
     })
-    await audit(trx, req, auth, 'member.invited', { type: 'invitation', id: inv.id }, { role: body.role })
+    await audit(trx, caller, 'member.invited', { type: 'invitation', id: inv.id }, { role: body.role })
     return {
       id: inv.id,
       userId: null,
@@ -107,10 +107,10 @@ const toKeyDto = (k: ApiKey): z.infer<typeof ApiKeyDto> => ({
 /** Creates a key; the secret (`lk_…`) is returned now and never again — only its hash is stored. */
 export async function createApiKey(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   body: z.infer<typeof NewApiKey>,
 ): Promise<z.infer<typeof CreatedApiKey>> {
+  const { auth } = caller
   const secret = `lk_${randomToken(24)}`
   return deps.db.transaction().execute(async (trx) => {
     const key = await insertApiKey(trx, {
@@ -122,7 +122,7 @@ export async function createApiKey(
       scopes: [...new Set(body.scopes)],
       created_by: auth.actor.type === 'user' ? auth.actor.userId : null,
     })
-    await audit(trx, req, auth, 'api_key.created', { type: 'api_key', id: key.id }, { scopes: key.scopes })
+    await audit(trx, caller, 'api_key.created', { type: 'api_key', id: key.id }, { scopes: key.scopes })
     return { ...toKeyDto(key), secret }
   })
 }
@@ -132,10 +132,11 @@ export async function listKeys(deps: AppDeps, auth: Auth, page: PageRequest) {
   return { nextCursor: p.nextCursor, items: p.items.map(toKeyDto) }
 }
 
-export async function deleteKey(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string): Promise<void> {
+export async function deleteKey(deps: AppDeps, caller: Caller, id: string): Promise<void> {
+  const { auth } = caller
   await deps.db.transaction().execute(async (trx) => {
     if (!(await revokeApiKey(trx, auth.organizationId, id))) throw notFound('API key')
-    await audit(trx, req, auth, 'api_key.revoked', { type: 'api_key', id })
+    await audit(trx, caller, 'api_key.revoked', { type: 'api_key', id })
   })
   deps.keyCache?.evictKey(id)
 }

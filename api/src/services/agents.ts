@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import { getTemplate } from '@luneo/models'
 import {
   agentKnowledgeBaseIds,
@@ -19,7 +18,9 @@ import {
 } from '@luneo/warehouse'
 import { appendToOutbox, buildEvent } from '@luneo/ingest'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import { unpricedReason } from '../config.js'
+import type { AppDeps } from '../context.js'
 import { AppError, notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
 import type { Agent as AgentDto, AgentPatch, NewAgent } from '../schemas/resources.js'
@@ -53,17 +54,21 @@ async function checkRefs(
     throw notFound('Prompt version')
 }
 
-export async function createAgent(
-  deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
-  body: z.infer<typeof NewAgent>,
-) {
+/** An agent may only name a model with a price (ROI counts every token it spends). */
+function checkModel(deps: AppDeps, settings: { model?: string | undefined } | undefined): void {
+  const reason = settings?.model ? unpricedReason(settings.model, deps.config) : null
+  if (reason)
+    throw new AppError('validation_failed', reason, [{ path: 'body.settings.model', message: reason }])
+}
+
+export async function createAgent(deps: AppDeps, caller: Caller, body: z.infer<typeof NewAgent>) {
+  const { auth } = caller
   const org = await getOrganization(deps.db, auth.organizationId)
   if (!org) throw notFound('Organization')
   const vertical = body.vertical ?? org.vertical
   const template = getTemplate(vertical)
   if (template.requiresCompliance && !org.compliance_approved) throw new AppError('compliance_required')
+  checkModel(deps, body.settings)
   await checkRefs(deps.db, auth, body)
   let indexAfterCommit = async () => {}
   const dto = await deps.db.transaction().execute(async (trx) => {
@@ -73,8 +78,7 @@ export async function createAgent(
       const seeded = await seedTemplateKnowledgeTx(
         deps,
         trx,
-        req,
-        auth,
+        caller,
         `${template.name} starter knowledge`,
         template.defaultKnowledge,
       )
@@ -91,8 +95,13 @@ export async function createAgent(
       settings: body.settings ?? {},
     })
     await setAgentKnowledgeBases(trx, auth.organizationId, agent.id, kbIds)
-    await audit(trx, req, auth, 'agent.created', { type: 'agent', id: agent.id })
-    const ctx = { organizationId: auth.organizationId, vertical, correlationId: req.id, agentId: agent.id }
+    await audit(trx, caller, 'agent.created', { type: 'agent', id: agent.id })
+    const ctx = {
+      organizationId: auth.organizationId,
+      vertical,
+      correlationId: caller.requestId,
+      agentId: agent.id,
+    }
     await appendToOutbox(trx, [buildEvent('agent.created', ctx, { name: agent.name, vertical })])
     return toAgentDto(trx, agent)
   })
@@ -113,11 +122,12 @@ export async function listOrgAgents(deps: AppDeps, auth: Auth, page: PageRequest
 
 export async function patchAgent(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   id: string,
   body: z.infer<typeof AgentPatch>,
 ) {
+  const { auth } = caller
+  checkModel(deps, body.settings)
   return deps.db.transaction().execute(async (trx) => {
     await checkRefs(trx, auth, body)
     const agent = await updateAgent(trx, auth.organizationId, id, {
@@ -128,18 +138,19 @@ export async function patchAgent(
     if (!agent) throw notFound('Agent')
     if (body.knowledgeBaseIds)
       await setAgentKnowledgeBases(trx, auth.organizationId, id, body.knowledgeBaseIds)
-    await audit(trx, req, auth, 'agent.updated', { type: 'agent', id }, { fields: Object.keys(body) })
+    await audit(trx, caller, 'agent.updated', { type: 'agent', id }, { fields: Object.keys(body) })
     return toAgentDto(trx, agent)
   })
 }
 
-export async function removeAgent(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string): Promise<void> {
+export async function removeAgent(deps: AppDeps, caller: Caller, id: string): Promise<void> {
+  const { auth } = caller
   await deps.db.transaction().execute(async (trx) => {
     if (!(await getAgent(trx, auth.organizationId, id))) throw notFound('Agent')
     if (await agentHasConversations(trx, auth.organizationId, id)) {
       throw new AppError('conflict', 'The agent has conversations; their history keeps it')
     }
     await deleteAgent(trx, auth.organizationId, id)
-    await audit(trx, req, auth, 'agent.deleted', { type: 'agent', id })
+    await audit(trx, caller, 'agent.deleted', { type: 'agent', id })
   })
 }

@@ -1,6 +1,5 @@
-import type { FastifyRequest } from 'fastify'
 import { insertAudit, newId, type Db } from '@luneo/warehouse'
-import type { Auth } from '../context.js'
+import { actorId, type Caller } from '../caller.js'
 
 /**
  * Records who changed what, in the same transaction as the change: an audited mutation can't
@@ -8,21 +7,21 @@ import type { Auth } from '../context.js'
  */
 export async function audit(
   trx: Db,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Pick<Caller, 'auth' | 'requestId'>,
   action: string,
   resource: { type: string; id: string | null },
   details: Record<string, unknown> = {},
 ): Promise<void> {
+  const { auth } = caller
   await insertAudit(trx, {
     id: newId(),
     organization_id: auth.organizationId,
     actor_type: auth.actor.type,
-    actor_id: auth.actor.type === 'user' ? auth.actor.userId : auth.actor.keyId,
+    actor_id: actorId(auth.actor),
     action,
     resource_type: resource.type,
     resource_id: resource.id,
-    request_id: req.id,
+    request_id: caller.requestId,
     details,
   })
 }

@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import {
   consumeInvitation,
   findUserByEmail,
@@ -17,13 +16,20 @@ import {
 } from '@luneo/warehouse'
 import { appendToOutbox, buildEvent } from '@luneo/ingest'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
-import { REFRESH_COOKIE, REFRESH_TTL_MS, clearSessionCookies } from '../auth/cookies.js'
+import { REFRESH_TTL_MS, type SessionCookies } from '../auth/cookies.js'
 import type { AcceptInviteBody, LoginBody, Me, SignupBody } from '../schemas/auth.js'
 import { audit } from './audit.js'
-import { issueCookies, openSession } from './sessions.js'
+import { openSession, sessionCookies } from './sessions.js'
+
+/** A signed-in user, and the session cookies the route sets. */
+export interface SignedIn {
+  me: Me
+  cookies: SessionCookies
+}
 
 async function meOf(db: Db, userId: string, organizationId: string): Promise<Me> {
   const [user, org, membership] = await Promise.all([
@@ -45,7 +51,7 @@ async function meOf(db: Db, userId: string, organizationId: string): Promise<Me>
  */
 export async function createOrganizationWithOwner(
   trx: Db,
-  req: FastifyRequest,
+  requestId: string,
   body: z.infer<typeof SignupBody>,
   passwordHash: string,
   sessionId = '',
@@ -69,8 +75,8 @@ export async function createOrganizationWithOwner(
     actor: { type: 'user', userId: user.id, email: user.email, role: 'owner', sessionId },
     viaCookie: true,
   }
-  await audit(trx, req, auth, 'organization.created', { type: 'organization', id: org.id })
-  const ctx = { organizationId: org.id, vertical: org.vertical, correlationId: req.id }
+  await audit(trx, { auth, requestId }, 'organization.created', { type: 'organization', id: org.id })
+  const ctx = { organizationId: org.id, vertical: org.vertical, correlationId: requestId }
   await appendToOutbox(trx, [
     buildEvent('organization.created', ctx, { name: org.name, vertical: org.vertical }),
   ])
@@ -80,42 +86,39 @@ export async function createOrganizationWithOwner(
 /** Creates an organization, its owner and a session, atomically. */
 export async function signup(
   deps: AppDeps,
-  req: FastifyRequest,
-  reply: FastifyReply,
+  requestId: string,
   body: z.infer<typeof SignupBody>,
-): Promise<Me> {
+): Promise<SignedIn> {
   const passwordHash = await hashPassword(body.password)
   return deps.db.transaction().execute(async (trx) => {
-    const auth = await createOrganizationWithOwner(trx, req, body, passwordHash)
+    const auth = await createOrganizationWithOwner(trx, requestId, body, passwordHash)
     const userId = auth.actor.type === 'user' ? auth.actor.userId : ''
-    await openSession(deps, trx, reply, userId, auth.organizationId)
-    return meOf(trx, userId, auth.organizationId)
+    const { cookies } = await openSession(deps, trx, userId, auth.organizationId)
+    return { me: await meOf(trx, userId, auth.organizationId), cookies }
   })
 }
 
 /** Checks the password in constant time whether or not the email exists, then opens a session. */
-export async function login(
-  deps: AppDeps,
-  reply: FastifyReply,
-  body: z.infer<typeof LoginBody>,
-): Promise<Me> {
+export async function login(deps: AppDeps, body: z.infer<typeof LoginBody>): Promise<SignedIn> {
   const user = await findUserByEmail(deps.db, body.email)
   const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()))
   if (!user || !ok) throw new AppError('invalid_credentials')
   const membership = await firstMembershipOfUser(deps.db, user.id)
   if (!membership) throw new AppError('invalid_credentials', 'This account belongs to no organization')
-  await openSession(deps, deps.db, reply, user.id, membership.organization_id)
-  return meOf(deps.db, user.id, membership.organization_id)
+  const { cookies } = await openSession(deps, deps.db, user.id, membership.organization_id)
+  return { me: await meOf(deps.db, user.id, membership.organization_id), cookies }
 }
 
-export async function logout(deps: AppDeps, reply: FastifyReply, auth: Auth): Promise<void> {
+/** Ends the caller's session (the route clears the cookies). */
+export async function logout(deps: AppDeps, auth: Auth): Promise<void> {
   if (auth.actor.type === 'user') await revokeSession(deps.db, auth.actor.sessionId)
-  clearSessionCookies(reply)
 }
 
-/** Rotates the refresh token: the presented one stops working at once. */
-export async function refresh(deps: AppDeps, req: FastifyRequest, reply: FastifyReply): Promise<Me> {
-  const presented = req.cookies[REFRESH_COOKIE]
+/**
+ * Rotates the refresh token: the presented one stops working at once. On a refused token the
+ * route clears the cookies.
+ */
+export async function refresh(deps: AppDeps, presented: string | undefined): Promise<SignedIn> {
   const sessionId = presented?.split('.')[0]
   if (!presented || !sessionId || !isUuid(sessionId))
     throw new AppError('unauthenticated', 'No refresh token')
@@ -131,11 +134,9 @@ export async function refresh(deps: AppDeps, req: FastifyRequest, reply: Fastify
     // A refresh token that was already rotated is being replayed: someone holds a stolen copy.
     // End the session, so the thief's newer token dies with it (OAuth 2.0 BCP reuse detection).
     await revokeSession(deps.db, sessionId)
-    clearSessionCookies(reply)
     throw new AppError('unauthenticated', 'Refresh token is not valid: sign in again')
   }
-  issueCookies(deps, reply, s.id, next)
-  return meOf(deps.db, s.user_id, s.organization_id)
+  return { me: await meOf(deps.db, s.user_id, s.organization_id), cookies: sessionCookies(deps, s.id, next) }
 }
 
 export async function me(deps: AppDeps, auth: Auth): Promise<Me> {
@@ -146,10 +147,9 @@ export async function me(deps: AppDeps, auth: Auth): Promise<Me> {
 /** Accepts an invitation: creates the user (or reuses it), adds the membership, opens a session. */
 export async function acceptInvite(
   deps: AppDeps,
-  req: FastifyRequest,
-  reply: FastifyReply,
+  requestId: string,
   body: z.infer<typeof AcceptInviteBody>,
-): Promise<Me> {
+): Promise<SignedIn> {
   const passwordHash = await hashPassword(body.password)
   return deps.db.transaction().execute(async (trx) => {
     const inv = await consumeInvitation(trx, sha256(body.token))
@@ -169,19 +169,14 @@ export async function acceptInvite(
       role: inv.role,
     })
     const org = await getOrganization(trx, inv.organization_id)
-    const sessionId = await openSession(deps, trx, reply, user.id, inv.organization_id)
-    await audit(
-      trx,
-      req,
-      {
-        organizationId: inv.organization_id,
-        vertical: org?.vertical ?? '',
-        actor: { type: 'user', userId: user.id, email: user.email, role: inv.role, sessionId },
-        viaCookie: true,
-      },
-      'invitation.accepted',
-      { type: 'invitation', id: inv.id },
-    )
-    return meOf(trx, user.id, inv.organization_id)
+    const { sessionId, cookies } = await openSession(deps, trx, user.id, inv.organization_id)
+    const auth: Auth = {
+      organizationId: inv.organization_id,
+      vertical: org?.vertical ?? '',
+      actor: { type: 'user', userId: user.id, email: user.email, role: inv.role, sessionId },
+      viaCookie: true,
+    }
+    await audit(trx, { auth, requestId }, 'invitation.accepted', { type: 'invitation', id: inv.id })
+    return { me: await meOf(trx, user.id, inv.organization_id), cookies }
   })
 }

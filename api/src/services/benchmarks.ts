@@ -4,7 +4,8 @@ import {
   organizationBenchmarkValues,
   type VerticalBenchmarkRow,
 } from '@luneo/warehouse'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth } from '../caller.js'
+import type { AppDeps } from '../context.js'
 
 const NOT_PUBLISHED = `fewer than ${K_ANONYMITY} organizations`
 const isoOf = (chTime: string) => new Date(`${chTime.replace(' ', 'T')}Z`).toISOString()

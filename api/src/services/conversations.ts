@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import {
   getAgent,
   getContact,
@@ -19,7 +18,8 @@ import {
 } from '@luneo/warehouse'
 import { appendToOutbox, buildEvent, type EventContext } from '@luneo/ingest'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import { iso, isoOrNull } from '../schemas/common.js'
 import type { NewConversation, NewFeedback, NewOutcome } from '../schemas/resources.js'
@@ -37,12 +37,13 @@ export const toConversationDto = (c: Conversation) => ({
   lastMessageAt: isoOrNull(c.last_message_at),
 })
 
-function eventContext(req: FastifyRequest, auth: Auth, c: Conversation, at?: Date): EventContext {
+function eventContext(caller: Caller, c: Conversation, at?: Date): EventContext {
+  const { auth } = caller
   return {
     ...(at ? { occurredAt: at } : {}),
     organizationId: auth.organizationId,
     vertical: auth.vertical,
-    correlationId: req.id,
+    correlationId: caller.requestId,
     conversationId: c.id,
     contactId: c.contact_id,
     agentId: c.agent_id,
@@ -52,12 +53,12 @@ function eventContext(req: FastifyRequest, auth: Auth, c: Conversation, at?: Dat
 /** Opens a conversation (merging the contact profile) and emits conversation.started, in one transaction. */
 export async function openConversation(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   body: z.infer<typeof NewConversation>,
   /** When it happened (the demo seeder replays history); now by default. */
   at?: Date,
 ) {
+  const { auth } = caller
   const result = await deps.db.transaction().execute(async (trx) => {
     if (!(await getAgent(trx, auth.organizationId, body.agentId))) throw notFound('Agent')
     const contact =
@@ -74,13 +75,13 @@ export async function openConversation(
     })
     deps.faultPoint?.('conversation.before_outbox')
     await appendToOutbox(trx, [
-      buildEvent('conversation.started', eventContext(req, auth, c, at), {
+      buildEvent('conversation.started', eventContext(caller, c, at), {
         channel: c.channel,
         hasContact: contact !== null,
       }),
     ])
     deps.faultPoint?.('conversation.before_audit')
-    await audit(trx, req, auth, 'conversation.created', { type: 'conversation', id: c.id })
+    await audit(trx, caller, 'conversation.created', { type: 'conversation', id: c.id })
     return toConversationDto(c)
   })
   deps.onEventsCommitted?.()
@@ -121,12 +122,12 @@ async function requireConversation(trx: Db, auth: Auth, id: string): Promise<Con
 
 export async function addFeedback(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   id: string,
   body: z.infer<typeof NewFeedback>,
   at?: Date,
 ) {
+  const { auth } = caller
   const result = await deps.db.transaction().execute(async (trx) => {
     const c = await requireConversation(trx, auth, id)
     const f = await insertFeedback(trx, {
@@ -140,13 +141,13 @@ export async function addFeedback(
     deps.faultPoint?.('feedback.before_outbox')
     // The free-text comment stays in Postgres: events carry no raw customer text.
     await appendToOutbox(trx, [
-      buildEvent('feedback.submitted', eventContext(req, auth, c, at), {
+      buildEvent('feedback.submitted', eventContext(caller, c, at), {
         feedbackId: f.id,
         rating: f.rating,
         csat: f.csat,
       }),
     ])
-    await audit(trx, req, auth, 'feedback.created', { type: 'feedback', id: f.id })
+    await audit(trx, caller, 'feedback.created', { type: 'feedback', id: f.id })
     return {
       id: f.id,
       conversationId: id,
@@ -164,12 +165,12 @@ const STATUS_AFTER = { resolved: 'resolved', handoff: 'handed_off' } as const
 
 export async function recordOutcome(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   id: string,
   body: z.infer<typeof NewOutcome>,
   at?: Date,
 ) {
+  const { auth } = caller
   const result = await deps.db.transaction().execute(async (trx) => {
     const c = await requireConversation(trx, auth, id)
     const org = await getOrganization(trx, auth.organizationId)
@@ -187,14 +188,14 @@ export async function recordOutcome(
     if (status) await setConversationStatus(trx, auth.organizationId, id, status)
     deps.faultPoint?.('outcome.before_outbox')
     await appendToOutbox(trx, [
-      buildEvent('outcome.recorded', eventContext(req, auth, c, at), {
+      buildEvent('outcome.recorded', eventContext(caller, c, at), {
         outcomeId: o.id,
         type: o.type,
         amount,
         currency,
       }),
     ])
-    await audit(trx, req, auth, 'outcome.recorded', { type: 'outcome', id: o.id }, { type: o.type })
+    await audit(trx, caller, 'outcome.recorded', { type: 'outcome', id: o.id }, { type: o.type })
     return {
       id: o.id,
       conversationId: id,

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import { getTemplate } from '@luneo/models'
 import {
   getOrganization,
@@ -9,7 +8,8 @@ import {
   type PageRequest,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../auth/crypto.js'
 import { iso } from '../schemas/common.js'
@@ -20,10 +20,10 @@ import { isInternalDestination } from '../webhooks/destination.js'
 /** Teaches the organization's classifier: the next message retrains it with this example. */
 export async function addIntentCorrection(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   body: z.infer<typeof IntentCorrection>,
 ) {
+  const { auth } = caller
   const template = getTemplate(auth.vertical)
   if (!template.intents.some((i) => i.name === body.intent)) {
     throw new AppError('validation_failed', undefined, [
@@ -41,8 +41,7 @@ export async function addIntentCorrection(
     })
     await audit(
       trx,
-      req,
-      auth,
+      caller,
       'intent_correction.created',
       { type: 'intent_correction', id },
       { intent: body.intent },
@@ -72,12 +71,8 @@ export async function readWebhook(deps: AppDeps, auth: Auth) {
 }
 
 /** Sets the escalation webhook; a new signing secret is generated and shown once. */
-export async function putWebhook(
-  deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
-  body: z.infer<typeof WebhookSettings>,
-) {
+export async function putWebhook(deps: AppDeps, caller: Caller, body: z.infer<typeof WebhookSettings>) {
+  const { auth } = caller
   // Production refuses internal destinations (SSRF); dev and tests deliver to local receivers.
   if (body.url && deps.config.env === 'production' && isInternalDestination(body.url)) {
     throw new AppError('validation_failed', 'Webhook URL points to an internal address', [
@@ -89,8 +84,7 @@ export async function putWebhook(
     await setOrganizationWebhook(trx, auth.organizationId, body.url, secret)
     await audit(
       trx,
-      req,
-      auth,
+      caller,
       'webhook.updated',
       { type: 'organization', id: auth.organizationId },
       { url: body.url },

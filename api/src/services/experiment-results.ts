@@ -1,6 +1,7 @@
 import { getExperiment, listTuningHistory, listVariants, tuningStateOf } from '@luneo/warehouse'
 import { VARIANT_DEFAULTS, scoreVariants, variantStats } from '@luneo/pipelines'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
 

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import {
   getAgent,
   getExperiment,
@@ -18,7 +17,8 @@ import {
 } from '@luneo/warehouse'
 import { promptVariables } from '@luneo/models'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { AppError, notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
 import type { NewExperiment, NewPromptVersion } from '../schemas/engine.js'
@@ -46,10 +46,10 @@ const toPromptDto = (p: PromptVersion) => ({
 
 export async function createPromptVersion(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   body: z.infer<typeof NewPromptVersion>,
 ) {
+  const { auth } = caller
   const unknown = promptVariables(body.template).filter((v) => !KNOWN_VARS.has(v))
   if (unknown.length) {
     throw new AppError(
@@ -70,8 +70,7 @@ export async function createPromptVersion(
     })
     await audit(
       trx,
-      req,
-      auth,
+      caller,
       'prompt_version.created',
       { type: 'prompt_version', id: p.id },
       { name: p.name, version: p.version },
@@ -116,12 +115,8 @@ async function toExperimentDto(db: Db, auth: Auth, e: Experiment) {
 }
 
 /** Starts an experiment over prompt variants; until the pipelines decide, traffic is split equally. */
-export async function createExperiment(
-  deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
-  body: z.infer<typeof NewExperiment>,
-) {
+export async function createExperiment(deps: AppDeps, caller: Caller, body: z.infer<typeof NewExperiment>) {
+  const { auth } = caller
   return deps.db.transaction().execute(async (trx) => {
     if (!(await getAgent(trx, auth.organizationId, body.agentId))) throw notFound('Agent')
     for (const v of body.variants)
@@ -140,7 +135,7 @@ export async function createExperiment(
       { id: newId(), organization_id: auth.organizationId, agent_id: body.agentId, name: body.name },
       body.variants.map((v) => ({ id: newId(), prompt_version_id: v.promptVersionId, label: v.label })),
     )
-    await audit(trx, req, auth, 'experiment.created', { type: 'experiment', id: experiment.id })
+    await audit(trx, caller, 'experiment.created', { type: 'experiment', id: experiment.id })
     return toExperimentDto(trx, auth, experiment)
   })
 }
@@ -159,11 +154,12 @@ export async function listOrgExperiments(deps: AppDeps, auth: Auth, page: PageRe
   }
 }
 
-export async function stopExperiment(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string) {
+export async function stopExperiment(deps: AppDeps, caller: Caller, id: string) {
+  const { auth } = caller
   return deps.db.transaction().execute(async (trx) => {
     const e = await setExperimentStatus(trx, auth.organizationId, id, 'stopped')
     if (!e) throw notFound('Experiment')
-    await audit(trx, req, auth, 'experiment.stopped', { type: 'experiment', id })
+    await audit(trx, caller, 'experiment.stopped', { type: 'experiment', id })
     return toExperimentDto(trx, auth, e)
   })
 }

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import {
   findKnowledgeBaseByName,
   firstAgentKnowledgeBase,
@@ -11,7 +10,8 @@ import {
 } from '@luneo/warehouse'
 import { DRAFT_MARK, PLACEHOLDER_MARK } from '@luneo/pipelines'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { AppError, notFound } from '../errors.js'
 import { iso, isoOrNull } from '../schemas/common.js'
 import type { AcceptGap } from '../schemas/flywheel.js'
@@ -61,14 +61,15 @@ export async function readGap(deps: AppDeps, auth: Auth, id: string) {
 }
 
 /** The default home of accepted answers: the first KB an agent answers from, else "Answers from gaps". */
-async function defaultKnowledgeBase(deps: AppDeps, req: FastifyRequest, auth: Auth): Promise<string> {
+async function defaultKnowledgeBase(deps: AppDeps, caller: Caller): Promise<string> {
+  const { auth } = caller
   const linked = await firstAgentKnowledgeBase(deps.db, auth.organizationId)
   if (linked) return linked
   const existing = await findKnowledgeBaseByName(deps.db, auth.organizationId, GAPS_KB)
   const kb =
     existing ??
     (
-      await createKnowledgeBase(deps, req, auth, {
+      await createKnowledgeBase(deps, caller, {
         name: GAPS_KB,
         description: 'Accepted knowledge-gap answers',
       })
@@ -95,20 +96,15 @@ function answerOf(gap: KnowledgeGap, answer: string | undefined): string {
  * The document is written first; if the gap was reviewed meanwhile, the conflict is reported
  * and the document stays (a person can delete it).
  */
-export async function acceptGap(
-  deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
-  id: string,
-  body: z.infer<typeof AcceptGap>,
-) {
+export async function acceptGap(deps: AppDeps, caller: Caller, id: string, body: z.infer<typeof AcceptGap>) {
+  const { auth } = caller
   const gap = await requireGap(deps, auth, id)
   if (gap.status !== 'open') throw new AppError('conflict', `The gap is already ${gap.status}`)
   const answer = answerOf(gap, body.answer)
-  const kbId = body.knowledgeBaseId ?? (await defaultKnowledgeBase(deps, req, auth))
+  const kbId = body.knowledgeBaseId ?? (await defaultKnowledgeBase(deps, caller))
   const title = body.title ?? gap.label.slice(0, 300)
   const text = `${answer}\n\nQuestions this answers: ${gap.examples.join(' ')}`
-  const doc = await addDocument(deps, req, auth, kbId, { title, text }, 'knowledge_gap')
+  const doc = await addDocument(deps, caller, kbId, { title, text }, 'knowledge_gap')
   await deps.db.transaction().execute(async (trx) => {
     const reviewed = await reviewGap(trx, auth.organizationId, id, {
       status: 'accepted',
@@ -118,13 +114,14 @@ export async function acceptGap(
     })
     if (!reviewed) throw new AppError('conflict', 'The gap was reviewed meanwhile')
     const details = { documentId: doc.id, knowledgeBaseId: kbId, edited: body.answer !== undefined }
-    await audit(trx, req, auth, 'knowledge_gap.accepted', { type: 'knowledge_gap', id }, details)
+    await audit(trx, caller, 'knowledge_gap.accepted', { type: 'knowledge_gap', id }, details)
   })
   return readGap(deps, auth, id)
 }
 
 /** Rejects a gap: suppressed, its questions raise no new gap. */
-export async function rejectGap(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string) {
+export async function rejectGap(deps: AppDeps, caller: Caller, id: string) {
+  const { auth } = caller
   const gap = await requireGap(deps, auth, id)
   if (gap.status !== 'open') throw new AppError('conflict', `The gap is already ${gap.status}`)
   await deps.db.transaction().execute(async (trx) => {
@@ -133,7 +130,7 @@ export async function rejectGap(deps: AppDeps, req: FastifyRequest, auth: Auth, 
       reviewed_by: actorId(auth),
     })
     if (!reviewed) throw new AppError('conflict', 'The gap was reviewed meanwhile')
-    await audit(trx, req, auth, 'knowledge_gap.rejected', { type: 'knowledge_gap', id })
+    await audit(trx, caller, 'knowledge_gap.rejected', { type: 'knowledge_gap', id })
   })
   return readGap(deps, auth, id)
 }

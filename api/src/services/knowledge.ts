@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import type { FastifyRequest } from 'fastify'
 import { chunkText } from '@luneo/models'
 import {
   deleteDocument,
@@ -22,7 +21,8 @@ import {
   type Db,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
 import type { NewDocument, NewKnowledgeBase } from '../schemas/resources.js'
@@ -93,28 +93,21 @@ export async function reindexPending(deps: AppDeps): Promise<number> {
 
 export async function createKnowledgeBase(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   body: z.infer<typeof NewKnowledgeBase>,
 ) {
-  return deps.db
-    .transaction()
-    .execute(async (trx) => toKbDto(await insertKnowledgeBaseTx(trx, req, auth, body)))
+  return deps.db.transaction().execute(async (trx) => toKbDto(await insertKnowledgeBaseTx(trx, caller, body)))
 }
 
-async function insertKnowledgeBaseTx(
-  trx: Db,
-  req: FastifyRequest,
-  auth: Auth,
-  body: z.infer<typeof NewKnowledgeBase>,
-) {
+async function insertKnowledgeBaseTx(trx: Db, caller: Caller, body: z.infer<typeof NewKnowledgeBase>) {
+  const { auth } = caller
   const kb = await insertKnowledgeBase(trx, {
     id: newId(),
     organization_id: auth.organizationId,
     name: body.name,
     description: body.description ?? null,
   })
-  await audit(trx, req, auth, 'knowledge_base.created', { type: 'knowledge_base', id: kb.id })
+  await audit(trx, caller, 'knowledge_base.created', { type: 'knowledge_base', id: kb.id })
   return kb
 }
 
@@ -133,32 +126,28 @@ export async function listOrgKnowledgeBases(deps: AppDeps, auth: Auth, page: Pag
   return { nextCursor: p.nextCursor, items: p.items.map(toKbDto) }
 }
 
-export async function removeKnowledgeBase(
-  deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
-  id: string,
-): Promise<void> {
+export async function removeKnowledgeBase(deps: AppDeps, caller: Caller, id: string): Promise<void> {
+  const { auth } = caller
   await deps.db.transaction().execute(async (trx) => {
     if (!(await deleteKnowledgeBase(trx, auth.organizationId, id))) throw notFound('Knowledge base')
-    await audit(trx, req, auth, 'knowledge_base.deleted', { type: 'knowledge_base', id })
+    await audit(trx, caller, 'knowledge_base.deleted', { type: 'knowledge_base', id })
   })
   await deps.ai.index
     .deleteKnowledgeBase(auth.organizationId, id)
-    .catch((err: unknown) => req.log.warn({ err }, 'vector cleanup failed'))
+    .catch((err: unknown) => caller.log.warn({ err }, 'vector cleanup failed'))
 }
 
 export async function addDocument(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   kbId: string,
   body: z.infer<typeof NewDocument>,
   source = 'manual',
 ) {
+  const { auth } = caller
   const doc = await deps.db.transaction().execute(async (trx) => {
     if (!(await getKnowledgeBase(trx, auth.organizationId, kbId))) throw notFound('Knowledge base')
-    return insertDocumentTx(trx, req, auth, kbId, body, source)
+    return insertDocumentTx(trx, caller, kbId, body, source)
   })
   const indexed = await indexDocument(deps, doc)
   return toDocDto(indexed ? { ...doc, indexed_at: new Date() } : doc)
@@ -167,12 +156,12 @@ export async function addDocument(
 /** A document and its chunks, in the caller's transaction; index it after the commit. */
 async function insertDocumentTx(
   trx: Db,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   kbId: string,
   body: z.infer<typeof NewDocument>,
   source: string,
 ) {
+  const { auth } = caller
   const doc = await insertDocument(trx, {
     id: newId(),
     organization_id: auth.organizationId,
@@ -186,8 +175,7 @@ async function insertDocumentTx(
   await writeChunks(trx, doc)
   await audit(
     trx,
-    req,
-    auth,
+    caller,
     'document.created',
     { type: 'knowledge_document', id: doc.id },
     { knowledgeBaseId: kbId },
@@ -198,12 +186,12 @@ async function insertDocumentTx(
 /** Replaces a document's text: its chunks are rewritten and re-indexed (old vectors removed). */
 export async function replaceDocument(
   deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   kbId: string,
   docId: string,
   body: z.infer<typeof NewDocument>,
 ) {
+  const { auth } = caller
   const doc = await deps.db.transaction().execute(async (trx) => {
     if (!(await getDocument(trx, auth.organizationId, kbId, docId))) throw notFound('Document')
     const hash = createHash('sha256').update(body.text).digest('hex')
@@ -221,7 +209,7 @@ export async function replaceDocument(
       .execute()
     await writeChunks(trx, updated)
     const details = { knowledgeBaseId: kbId }
-    await audit(trx, req, auth, 'document.updated', { type: 'knowledge_document', id: docId }, details)
+    await audit(trx, caller, 'document.updated', { type: 'knowledge_document', id: docId }, details)
     return { ...updated, indexed_at: null }
   })
   const indexed = await indexDocument(deps, doc)
@@ -246,15 +234,14 @@ export async function documentChunks(deps: AppDeps, auth: Auth, kbId: string, do
 export async function seedTemplateKnowledgeTx(
   deps: AppDeps,
   trx: Db,
-  req: FastifyRequest,
-  auth: Auth,
+  caller: Caller,
   name: string,
   docs: { title: string; text: string; questions?: string[] }[],
 ) {
   const description = 'Starter knowledge from the vertical template; edit or replace it.'
-  const kb = await insertKnowledgeBaseTx(trx, req, auth, { name, description })
+  const kb = await insertKnowledgeBaseTx(trx, caller, { name, description })
   const written: KnowledgeDocument[] = []
-  for (const d of docs) written.push(await insertDocumentTx(trx, req, auth, kb.id, d, 'template'))
+  for (const d of docs) written.push(await insertDocumentTx(trx, caller, kb.id, d, 'template'))
   return {
     kb,
     indexAfterCommit: async () => void (await Promise.all(written.map((d) => indexDocument(deps, d)))),
@@ -273,19 +260,14 @@ export async function readDocument(deps: AppDeps, auth: Auth, kbId: string, docI
   return toDocDto(doc)
 }
 
-export async function removeDocument(
-  deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
-  kbId: string,
-  docId: string,
-) {
+export async function removeDocument(deps: AppDeps, caller: Caller, kbId: string, docId: string) {
+  const { auth } = caller
   await deps.db.transaction().execute(async (trx) => {
     if (!(await deleteDocument(trx, auth.organizationId, kbId, docId))) throw notFound('Document')
     const details = { knowledgeBaseId: kbId }
-    await audit(trx, req, auth, 'document.deleted', { type: 'knowledge_document', id: docId }, details)
+    await audit(trx, caller, 'document.deleted', { type: 'knowledge_document', id: docId }, details)
   })
   await deps.ai.index
     .deleteDocument(auth.organizationId, kbId, docId)
-    .catch((err: unknown) => req.log.warn({ err }, 'vector cleanup failed'))
+    .catch((err: unknown) => caller.log.warn({ err }, 'vector cleanup failed'))
 }

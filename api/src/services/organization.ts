@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import {
   getOrganization,
   listAudit,
@@ -7,7 +6,8 @@ import {
   type PageRequest,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
 import type { RoiPatch } from '../schemas/resources.js'
@@ -35,12 +35,8 @@ export async function readOrganization(deps: AppDeps, auth: Auth) {
   return toOrgDto(org)
 }
 
-export async function patchRoiAssumptions(
-  deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
-  body: z.infer<typeof RoiPatch>,
-) {
+export async function patchRoiAssumptions(deps: AppDeps, caller: Caller, body: z.infer<typeof RoiPatch>) {
+  const { auth } = caller
   return deps.db.transaction().execute(async (trx) => {
     const org = await updateOrganizationRoi(trx, auth.organizationId, {
       minutes_per_conversation: body.minutesPerConversation,
@@ -53,8 +49,7 @@ export async function patchRoiAssumptions(
     if (!org) throw notFound('Organization')
     await audit(
       trx,
-      req,
-      auth,
+      caller,
       'organization.roi_assumptions_updated',
       { type: 'organization', id: org.id },
       body,

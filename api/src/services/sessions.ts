@@ -1,17 +1,15 @@
-import type { FastifyReply } from 'fastify'
 import { insertSession, newId, type Db } from '@luneo/warehouse'
 import type { AppDeps } from '../context.js'
 import { randomToken, sha256, signAccessToken } from '../auth/crypto.js'
-import { ACCESS_TTL_MS, REFRESH_TTL_MS, setSessionCookies } from '../auth/cookies.js'
+import { ACCESS_TTL_MS, REFRESH_TTL_MS, type SessionCookies } from '../auth/cookies.js'
 
-/** Opens a session for a user in an organization and sets its three cookies. */
+/** Opens a session for a user in an organization; the route sets the cookies it returns. */
 export async function openSession(
   deps: AppDeps,
   db: Db,
-  reply: FastifyReply,
   userId: string,
   organizationId: string,
-): Promise<string> {
+): Promise<{ sessionId: string; cookies: SessionCookies }> {
   const id = newId()
   const refresh = `${id}.${randomToken()}`
   await insertSession(db, {
@@ -21,15 +19,15 @@ export async function openSession(
     refresh_hash: sha256(refresh),
     expires_at: new Date(Date.now() + REFRESH_TTL_MS),
   })
-  issueCookies(deps, reply, id, refresh)
-  return id
+  return { sessionId: id, cookies: sessionCookies(deps, id, refresh) }
 }
 
-export function issueCookies(deps: AppDeps, reply: FastifyReply, sessionId: string, refresh: string): void {
-  setSessionCookies(reply, {
+/** The three cookies of a session: a 15-minute access token, the refresh token, the CSRF token. */
+export function sessionCookies(deps: AppDeps, sessionId: string, refresh: string): SessionCookies {
+  return {
     access: signAccessToken(deps.secret, sessionId, Date.now() + ACCESS_TTL_MS),
     refresh,
     csrf: randomToken(18),
     secure: deps.config.secureCookies,
-  })
+  }
 }

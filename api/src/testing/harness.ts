@@ -5,9 +5,9 @@ import { OutboxDrainer, createClickHouseSink } from '@luneo/ingest'
 import { buildApp } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import type { AppDeps } from '../context.js'
-import { createAiParts } from '../engine-deps.js'
-import { createPipelineRunner } from '../analytics/pipelines.js'
-import { pipelineMigrations } from '@luneo/pipelines'
+import { createPipelineRunner, pipelineMigrations } from '@luneo/pipelines'
+import { createAiParts } from '../wiring/ai.js'
+import { pipelineDeps } from '../wiring/pipelines.js'
 import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 
 export interface TestApp {
@@ -47,7 +47,7 @@ export async function startTestApp(
   // Chroma: the suite's shared server when CHROMA_URL is set (make test), else a child per file.
   let chroma: ChromaProcess | null = null
   const chromaUrl = process.env.CHROMA_URL || (chroma = await startChroma(`${dir.path}/chroma`)).url
-  const deps = {
+  const base = {
     config,
     db: pg.db,
     ch: ch.ch,
@@ -55,8 +55,8 @@ export async function startTestApp(
     stores: { postgres: pg.kind, clickhouse: ch.kind },
     ai: extra.ai ?? createAiParts(config, pg.db, chromaUrl),
     ...extra,
-  } as AppDeps
-  deps.pipelines = extra.pipelines ?? createPipelineRunner(deps)
+  }
+  const deps: AppDeps = { ...base, pipelines: extra.pipelines ?? createPipelineRunner(pipelineDeps(base)) }
   const app = await buildApp(deps)
   await app.ready()
   const drainer = new OutboxDrainer(pg.db, createClickHouseSink(ch.ch))

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
 import { findWidgetKey, type Db } from '@luneo/warehouse'
-import type { Auth } from '../context.js'
+import type { Auth } from '../caller.js'
 import { AppError } from '../errors.js'
 
 export const WIDGET_KEY_HEADER = 'x-luneo-widget-key'

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import {
   getAgent,
   insertWidgetKey,
@@ -9,7 +8,8 @@ import {
   type WidgetKey,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
-import type { AppDeps, Auth } from '../context.js'
+import type { Auth, Caller } from '../caller.js'
+import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import { randomToken } from '../auth/crypto.js'
 import { iso } from '../schemas/common.js'
@@ -25,12 +25,8 @@ const toDto = (k: WidgetKey) => ({
 })
 
 /** A public key for the web widget of one of the organization's agents. */
-export async function createWidgetKey(
-  deps: AppDeps,
-  req: FastifyRequest,
-  auth: Auth,
-  body: z.infer<typeof NewWidgetKey>,
-) {
+export async function createWidgetKey(deps: AppDeps, caller: Caller, body: z.infer<typeof NewWidgetKey>) {
+  const { auth } = caller
   return deps.db.transaction().execute(async (trx) => {
     if (!(await getAgent(trx, auth.organizationId, body.agentId))) throw notFound('Agent')
     const key = await insertWidgetKey(trx, {
@@ -43,8 +39,7 @@ export async function createWidgetKey(
     })
     await audit(
       trx,
-      req,
-      auth,
+      caller,
       'widget_key.created',
       { type: 'widget_key', id: key.id },
       { agentId: key.agent_id, allowedOrigins: key.allowed_origins },
@@ -71,9 +66,10 @@ export async function getWidgetKey(deps: AppDeps, auth: Auth, id: string) {
 }
 
 /** Revokes a key: the widget on every page using it stops at the next request. */
-export async function deleteWidgetKey(deps: AppDeps, req: FastifyRequest, auth: Auth, id: string) {
+export async function deleteWidgetKey(deps: AppDeps, caller: Caller, id: string) {
+  const { auth } = caller
   await deps.db.transaction().execute(async (trx) => {
     if (!(await revokeWidgetKey(trx, auth.organizationId, id))) throw notFound('Widget key')
-    await audit(trx, req, auth, 'widget_key.revoked', { type: 'widget_key', id })
+    await audit(trx, caller, 'widget_key.revoked', { type: 'widget_key', id })
   })
 }

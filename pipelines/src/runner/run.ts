@@ -107,7 +107,7 @@ export async function runJob(deps: PipelineDeps, job: Job, options: RunOptions =
 /** Runs jobs in order (signals before outcomes before gaps…), each over every organization. */
 export async function runJobs(
   deps: PipelineDeps,
-  jobs: Job[],
+  jobs: readonly Job[],
   options: RunOptions = {},
 ): Promise<RunReport[]> {
   const reports: RunReport[] = []

@@ -31,6 +31,25 @@ export async function getConversation(
     .executeTakeFirst()
 }
 
+/** The contact's latest conversation with the agent on a channel that is still going (open or handed off). */
+export async function findOngoingConversation(
+  db: Kysely<Database>,
+  organizationId: string,
+  where: { agentId: string; contactId: string; channel: Channel },
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('conversations')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('agent_id', '=', where.agentId)
+    .where('contact_id', '=', where.contactId)
+    .where('channel', '=', where.channel)
+    .where('status', 'in', ['open', 'handed_off'])
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
+  return row?.id ?? null
+}
+
 export interface ConversationFilters {
   status?: ConversationStatus | undefined
   channel?: Channel | undefined

@@ -34,6 +34,16 @@ export async function listKnowledgeBases(
   )
 }
 
+/** Every knowledge base id of the organization (searching all of its knowledge). */
+export async function listKnowledgeBaseIds(db: Kysely<Database>, organizationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('knowledge_bases')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 export async function deleteKnowledgeBase(
   db: Kysely<Database>,
   organizationId: string,

@@ -1,3 +1,4 @@
+// Wiring: the composition root of a running API (server.ts, the CLI and the test harness open it).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -11,14 +12,14 @@ import {
   type Db,
 } from '@luneo/warehouse'
 import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/ingest'
-import type { Config } from './config.js'
-import type { AppDeps } from './context.js'
-import { createAiParts } from './engine-deps.js'
-import { PipelineScheduler, createPipelineRunner } from './analytics/pipelines.js'
-import { pipelineMigrations } from '@luneo/pipelines'
-import { startChroma, type ChromaProcess } from './knowledge/chroma-process.js'
-import { reindexPending } from './services/knowledge.js'
-import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js'
+import { PipelineScheduler, createPipelineRunner, pipelineMigrations } from '@luneo/pipelines'
+import type { Config } from '../config.js'
+import type { AppDeps } from '../context.js'
+import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
+import { reindexPending } from '../services/knowledge.js'
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
+import { createAiParts } from './ai.js'
+import { pipelineDeps } from './pipelines.js'
 
 export interface Stores {
   db: Db
@@ -45,7 +46,10 @@ function resolveSecret(config: Config): string {
   return secret
 }
 
-/** Opens both stores (embedded or server, by config), applies migrations, and wires the drainer. */
+/**
+ * Wiring: opens both stores (embedded or server, by config), applies migrations, and composes the
+ * drainer, the webhook dispatcher, the AI parts, the pipeline runner and its scheduler.
+ */
 export async function openStores(config: Config): Promise<Stores> {
   const pg = await openPostgres({ url: config.databaseUrl, dataDir: join(config.dataDir, 'postgres') })
   const chHandle = await openClickHouse({
@@ -85,7 +89,7 @@ export async function openStores(config: Config): Promise<Stores> {
     drainer?.nudge()
     webhooks?.nudge()
   }
-  const deps = {
+  const base = {
     config,
     db: pg.db,
     ch: chHandle.ch,
@@ -94,16 +98,18 @@ export async function openStores(config: Config): Promise<Stores> {
     onEventsCommitted: onCommitted,
     outboxBacklog: () => outboxBacklog(pg.db),
     ai: createAiParts(config, pg.db, chromaUrl, onCommitted),
-  } as AppDeps
-  deps.pipelines = createPipelineRunner(deps, (line) => console.error(line))
+  }
+  const deps: AppDeps = {
+    ...base,
+    pipelines: createPipelineRunner(pipelineDeps(base, (line) => console.error(line))),
+  }
   const scheduler =
     config.pipelinesIntervalMs > 0
-      ? new PipelineScheduler(
-          deps.pipelines,
-          config.pipelinesIntervalMs,
-          (err) => console.error('pipelines: run failed', err),
-          () => newestEventPart(deps.ch),
-        )
+      ? new PipelineScheduler(deps.pipelines, {
+          intervalMs: config.pipelinesIntervalMs,
+          newestEventMark: () => newestEventPart(deps.ch),
+          onError: (err) => console.error('pipelines: run failed', err),
+        })
       : null
   // Documents saved while the vector store was unreachable (or before a crash) get indexed now.
   await reindexPending(deps).catch((err: unknown) =>

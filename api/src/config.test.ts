@@ -1,7 +1,6 @@
 import { costUsd, priceTable } from '@luneo/models'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from './config.js'
-import { pricesFor } from './engine-deps.js'
+import { loadConfig, pricesFor } from './config.js'
 
 const env = (extra: Record<string, string> = {}) => ({ NODE_ENV: 'test', ...extra }) as NodeJS.ProcessEnv
 
@@ -36,5 +35,19 @@ describe('LUNEO_PRICES', () => {
     expect(() => loadConfig(env({ LUNEO_PRICES: '{"m":{"input":-1,"output":1}}' }))).toThrow()
     expect(() => loadConfig(env({ LUNEO_PRICES: '{"m":{"input":1}}' }))).toThrow()
     expect(() => loadConfig(env({ LUNEO_PRICES: '[1,2]' }))).toThrow()
+  })
+  it('refuses at start a configured remote model that has no price (never a silent cost of 0)', () => {
+    const remote = { OPENAI_API_KEY: 'sk-test', LUNEO_OPENAI_MODEL: 'my-fine-tune' }
+    expect(() => loadConfig(env(remote))).toThrow(/"my-fine-tune" has no price/)
+    const priced = loadConfig(env({ ...remote, LUNEO_PRICES: '{"my-fine-tune":{"input":1,"output":2}}' }))
+    expect(priced.openai?.model).toBe('my-fine-tune')
+    expect(() => loadConfig(env({ ...remote, LUNEO_PRICES: '{"*":{"input":1,"output":2}}' }))).not.toThrow()
+    const embeddings = {
+      OPENAI_API_KEY: 'sk-test',
+      LUNEO_EMBEDDINGS: 'openai',
+      LUNEO_OPENAI_EMBEDDING_MODEL: 'emb-x',
+    }
+    expect(() => loadConfig(env(embeddings))).toThrow(/"emb-x" has no price/)
+    expect(() => loadConfig(env({ LUNEO_OPENAI_MODEL: 'my-fine-tune' }))).not.toThrow() // local provider: unused
   })
 })

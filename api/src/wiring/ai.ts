@@ -1,30 +1,16 @@
+// Wiring: the AI parts (embedder, provider, knowledge index, engine) chosen by config.
 import {
   createLocalEmbedder,
   createLocalProvider,
   createOpenAIEmbedder,
   createOpenAIProvider,
   loadTemplates,
-  priceTable,
-  type Embedder,
-  type LlmProvider,
-  type PriceTable,
 } from '@luneo/models'
 import type { Db } from '@luneo/warehouse'
-import type { Config } from './config.js'
-import { createChromaIndex, type KnowledgeIndex } from './knowledge/knowledge-index.js'
-import { createEngine, type Engine } from './orchestrator/engine.js'
-
-export interface AiParts {
-  embedder: Embedder
-  provider: LlmProvider
-  index: KnowledgeIndex
-  engine: Engine
-}
-
-/** The built-in list prices with the operator's `LUNEO_PRICES` entries laid over them. */
-export function pricesFor(config: Pick<Config, 'prices'>): PriceTable {
-  return { ...priceTable, local: { input: 0, output: 0 }, ...config.prices }
-}
+import { pricesFor, type Config } from '../config.js'
+import type { AiParts } from '../context.js'
+import { createChromaIndex } from '../knowledge/knowledge-index.js'
+import { createEngine } from '../orchestrator/engine.js'
 
 /**
  * The AI side of the app from config: local provider + model-free embedder by default, the

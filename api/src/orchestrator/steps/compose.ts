@@ -1,0 +1,149 @@
+import {
+  buildSystemPrompt,
+  costUsd,
+  findPrice,
+  redactPii,
+  type LlmProvider,
+  type PriceTable,
+  type Usage,
+} from '@luneo/models'
+import { getPromptVersion, runningVariants, type Db } from '@luneo/warehouse'
+import type { RetrievedChunk } from '../../knowledge/knowledge-index.js'
+import { chooseVariant, type ChosenVariant } from '../variants.js'
+import type { Classified } from './classify.js'
+import type { Loaded } from './load.js'
+import type { Retrieved } from './retrieve.js'
+
+const HANDED_OFF_REPLY = 'A member of our team has this conversation and will reply here shortly.'
+const SAFETY_REPLY = "I can't help with that here. I'm passing this conversation to a member of our team."
+
+export interface ComposeDeps {
+  db: Db
+  provider: LlmProvider
+  prices: PriceTable
+  /** Model used when the agent names none (`local` for the local provider). */
+  defaultModel: string
+  /** Below this best retrieval score a reply counts as not grounded. */
+  minGroundingScore: number
+  random: () => number
+}
+
+/** Why the model is not asked: the conversation is a person's now, or the screen stopped it. */
+export type Silenced = 'handed_off' | 'safety' | null
+
+export interface Composed {
+  text: string
+  grounded: boolean
+  variant: ChosenVariant | null
+  usage: Usage
+  provider: string
+  model: string
+  fallback: boolean
+  costUsd: number
+}
+
+/**
+ * Step 5, compose: the prompt variant from the tuning state, the system prompt, and the model's
+ * answer grounded in the retrieved chunks. A silenced turn gets a fixed line and costs nothing.
+ */
+export async function compose(
+  deps: ComposeDeps,
+  organizationId: string,
+  turn: Loaded,
+  intent: Classified,
+  found: Retrieved,
+  redactedText: string,
+  silenced: Silenced,
+): Promise<Composed> {
+  const variant = chooseVariant(await runningVariants(deps.db, organizationId, turn.agent.id), deps.random)
+  const model = typeof turn.agent.settings.model === 'string' ? turn.agent.settings.model : deps.defaultModel
+  const none = { promptTokens: 0, completionTokens: 0 }
+  if (silenced) {
+    const text = silenced === 'handed_off' ? HANDED_OFF_REPLY : SAFETY_REPLY
+    return {
+      text,
+      grounded: false,
+      variant,
+      usage: none,
+      provider: 'none',
+      model,
+      fallback: false,
+      costUsd: 0,
+    }
+  }
+  const system = await systemPrompt(deps.db, organizationId, turn, variant, intent.intent, found)
+  const completion = await deps.provider.complete({
+    model,
+    system,
+    messages: [
+      ...found.history.map((m) => ({
+        role: m.role === 'customer' ? ('user' as const) : ('assistant' as const),
+        content: redactPii(m.text).text,
+      })),
+      { role: 'user' as const, content: redactedText },
+    ],
+    context: {
+      chunks: found.chunks.map((c) => ({ text: c.text, score: c.score, title: c.title })),
+      tone: turn.template.tone,
+      intent: intent.intent,
+      language: typeof turn.agent.settings.language === 'string' ? turn.agent.settings.language : 'en',
+    },
+  })
+  return {
+    text: completion.text,
+    grounded: completion.grounded && topScore(found.chunks) >= deps.minGroundingScore,
+    variant,
+    usage: completion.usage,
+    provider: completion.provider,
+    model: completion.model,
+    fallback: completion.fallbackFrom !== undefined,
+    costUsd: turnCost(completion, model, deps.prices),
+  }
+}
+
+const topScore = (chunks: RetrievedChunk[]) => chunks[0]?.score ?? 0
+
+/**
+ * The local provider (also when it answers as a fallback) costs nothing. A remote answer is priced
+ * by the model that answered (a dated snapshot of the one asked for) or else by the one asked
+ * for, which configuration already proved priced (config.ts, agent settings): never a silent 0.
+ */
+export function turnCost(
+  completion: { provider: string; model: string; usage: Usage },
+  asked: string,
+  prices: PriceTable,
+): number {
+  if (completion.provider === 'local') return 0
+  const priced = isPriced(completion.model, prices) ? completion.model : asked
+  return costUsd(priced, completion.usage, prices)
+}
+
+function isPriced(model: string, prices: PriceTable): boolean {
+  try {
+    findPrice(model, prices)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function systemPrompt(
+  db: Db,
+  organizationId: string,
+  turn: Loaded,
+  variant: ChosenVariant | null,
+  intent: string,
+  found: Retrieved,
+): Promise<string> {
+  let text: string | undefined = variant?.template
+  if (!text && turn.agent.prompt_version_id)
+    text = (await getPromptVersion(db, organizationId, turn.agent.prompt_version_id))?.template
+  return buildSystemPrompt({
+    template: text,
+    tone: turn.template.tone,
+    intent,
+    contactName: found.contact?.name ?? undefined,
+    memory: turn.memory.summary ? [turn.memory.summary] : [],
+    businessName: turn.org.name,
+  })
+}

@@ -1,0 +1,44 @@
+import {
+  agentKnowledgeBaseIds,
+  getContact,
+  recentMessages,
+  type Contact,
+  type Db,
+  type Message,
+} from '@luneo/warehouse'
+import type { KnowledgeIndex, RetrievedChunk } from '../../knowledge/knowledge-index.js'
+import type { Loaded } from './load.js'
+
+/** Chunks considered per question: enough for the model, few enough to keep the prompt small. */
+const RETRIEVE_K = 4
+/** Earlier messages the model sees. */
+const HISTORY = 6
+
+export interface Retrieved {
+  /** Best first; empty when the turn must not consult knowledge (safety hit, handed off). */
+  chunks: RetrievedChunk[]
+  /** Search over the agent's knowledge bases, already scoped to the organization (for actions). */
+  search: (query: string) => Promise<RetrievedChunk[]>
+  history: Pick<Message, 'role' | 'text'>[]
+  contact: Contact | undefined
+}
+
+/** Step 4, retrieve: the agent's knowledge for the question, the recent history and the contact. */
+export async function retrieve(
+  db: Db,
+  index: KnowledgeIndex,
+  organizationId: string,
+  turn: Loaded,
+  question: string,
+  consultKnowledge: boolean,
+): Promise<Retrieved> {
+  const { agent, conversation } = turn
+  const kbIds = await agentKnowledgeBaseIds(db, organizationId, agent.id)
+  const search = (q: string) => index.query(organizationId, kbIds, q, RETRIEVE_K)
+  const chunks = consultKnowledge ? await search(question) : []
+  const history = await recentMessages(db, organizationId, conversation.id, HISTORY)
+  const contact = conversation.contact_id
+    ? await getContact(db, organizationId, conversation.contact_id)
+    : undefined
+  return { chunks, search, history, contact }
+}

@@ -1,0 +1,32 @@
+import type { Caller } from '../caller.js'
+import type { EscalationReason } from './escalation.js'
+import type { InboundMessage } from './normalize.js'
+
+/** What the API returns for one turn. */
+export interface EngineReply {
+  conversationId: string
+  messageId: string
+  replyId: string
+  reply: string
+  intent: string
+  confidence: number
+  grounded: boolean
+  sources: { documentId: string; knowledgeBaseId: string; title: string; score: number }[]
+  actions: { name: string; ok: boolean; needsInput: boolean; data: Record<string, unknown> }[]
+  escalated: boolean
+  escalationReason: EscalationReason | null
+  variantId: string | null
+  usage: {
+    promptTokens: number
+    completionTokens: number
+    tokens: number
+    costUsd: number
+    model: string
+    provider: string
+  }
+}
+
+/** The conversation engine: one customer message in, one reply out, everything committed together. */
+export interface Engine {
+  respond(caller: Caller, conversationId: string, inbound: InboundMessage): Promise<EngineReply>
+}

@@ -1,0 +1,27 @@
+import { conversationOutcomes } from '../jobs/conversation-outcomes.job.js'
+import { knowledgeGaps } from '../jobs/knowledge-gaps.job.js'
+import { learningSignals } from '../jobs/learning-signals.job.js'
+import { variantScoring } from '../jobs/variant-scoring.job.js'
+import { verifiedResolution } from '../jobs/verified-resolution.job.js'
+import { verticalInsights } from '../jobs/vertical-insights.job.js'
+import type { Job } from './job.js'
+
+/**
+ * Jobs per organization, in dependency order: signals → outcomes → verdicts (they read outcomes),
+ * then gaps and variant scores (they read signals and outcomes). Adding a job is one line here.
+ */
+export const organizationJobs: readonly Job[] = [
+  learningSignals,
+  conversationOutcomes,
+  verifiedResolution,
+  knowledgeGaps,
+  variantScoring,
+]
+
+/** Jobs across organizations (vertical benchmarks), after every organization's jobs. */
+export const globalJobs: readonly Job[] = [verticalInsights]
+
+/** `only` names a job (`knowledge_gaps_v1`) or its stem (`knowledge_gaps`). */
+export function pickJobs(jobs: readonly Job[], only?: string): Job[] {
+  return only ? jobs.filter((j) => j.name === only || j.name.startsWith(`${only}_`)) : [...jobs]
+}
