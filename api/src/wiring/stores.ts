@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import {
   migrateClickHouse,
   migratePostgres,
+  newestEventPart,
   openClickHouse,
   openPostgres,
   type Ch,
@@ -18,7 +19,7 @@ import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 import { reindexPending } from '../services/knowledge.js'
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
 import { createAiParts } from './ai.js'
-import { newestEventPart, pipelineDeps } from './pipelines.js'
+import { pipelineDeps } from './pipelines.js'
 
 export interface Stores {
   db: Db
