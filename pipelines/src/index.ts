@@ -6,8 +6,6 @@ export { organizationJobs, globalJobs, pickJobs } from './runner/jobs.js'
 export { createPipelineRunner, type PipelineRunner, type RunAllOptions } from './runner/pipeline-runner.js'
 export { PipelineScheduler, type SchedulerOptions } from './runner/scheduler.js'
 export { runPipelinesCli, type OpenedRunner } from './cli.js'
-// The marts' DDL moved beside the queries that read them (warehouse, ADR 0010); the name stays for callers.
-export { martMigrations as pipelineMigrations } from '@luneo/warehouse'
 export { learningSignals } from './jobs/learning-signals.job.js'
 export { conversationOutcomes } from './jobs/conversation-outcomes.job.js'
 export {
