@@ -6,7 +6,6 @@ export { organizationJobs, globalJobs, pickJobs } from './runner/jobs.js'
 export { createPipelineRunner, type PipelineRunner, type RunAllOptions } from './runner/pipeline-runner.js'
 export { PipelineScheduler, type SchedulerOptions } from './runner/scheduler.js'
 export { runPipelinesCli, type OpenedRunner } from './cli.js'
-export { pipelineMigrations } from './sql/migrations.js'
 export { learningSignals } from './jobs/learning-signals.job.js'
 export { conversationOutcomes } from './jobs/conversation-outcomes.job.js'
 export {
@@ -20,7 +19,7 @@ export {
   type OutcomeSettings,
   type OutcomeStatus,
 } from './jobs/definitions.js'
-export { loadConversations, chTime, type ConvEvent } from './jobs/conversation-events.js'
+export { loadConversations, type ConvEvent } from './jobs/conversation-events.js'
 export { createKnowledgeGaps, knowledgeGaps } from './jobs/knowledge-gaps.job.js'
 export { GAP_DEFAULTS, PLACEHOLDER_MARK, DRAFT_MARK, gapScore, type GapOptions } from './jobs/gaps.js'
 export { clusterByThreshold, averageLinkageMerges, centroid } from './jobs/clustering.js'

@@ -65,11 +65,14 @@ export {
   listDocuments,
   updateDocument,
   deleteDocument,
+  countOwnKnowledgeBases,
+  findKnowledgeBaseByName,
+  markDocumentIndexed,
+  unindexedDocuments,
   type NewDocumentRow,
 } from './pg/queries/knowledge.js'
+export { upsertContact, getContact, type ContactInput } from './pg/queries/contacts.js'
 export {
-  upsertContact,
-  getContact,
   insertConversation,
   getConversation,
   findOngoingConversation,
@@ -78,51 +81,76 @@ export {
   listMessages,
   insertFeedback,
   insertOutcome,
-  type ContactInput,
   type ConversationFilters,
 } from './pg/queries/conversations.js'
 export { insertAudit, listAudit, type AuditInput } from './pg/queries/audit.js'
 export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOptions } from './ch/client.js'
 export { migrateClickHouse } from './ch/migrate.js'
 export { chMigrations, type ChMigration } from './ch/migrations/index.js'
+export { martMigrations } from './ch/migrations/marts.js'
+export { chDateTime } from './ch/time.js'
+export { ClickHouseRowError } from './ch/queries/rows.js'
+export { conversationEvents, newestEventPart, type ConversationEventRow } from './ch/queries/events.js'
+export { failedQuestions, hasFailedRepliesSince, type FailedQuestionRow } from './ch/queries/replies.js'
+export {
+  variantOutcomes,
+  unjudgedClosedConversations,
+  resolvedConversations,
+  streamResolvedConversations,
+  type VariantOutcomeRow,
+  type ResolvedConversationRow,
+  type ResolvedConversationsQuery,
+} from './ch/queries/conversation-outcomes.js'
+export {
+  organizationMetrics,
+  latestVerticalBenchmarks,
+  organizationBenchmarkValues,
+  type OrganizationMetricsRow,
+  type VerticalBenchmarkRow,
+} from './ch/queries/benchmarks.js'
+export { queryMeasures, type MeasureRow } from './ch/queries/measures.js'
+export { pingClickHouse } from './ch/queries/health.js'
 export {
   setAgentKnowledgeBases,
   agentKnowledgeBaseIds,
-  countOwnKnowledgeBases,
-  replaceChunks,
-  listChunks,
-  markDocumentIndexed,
-  unindexedDocuments,
-  insertPromptVersion,
-  getPromptVersion,
-  listPromptVersions,
+  firstAgentKnowledgeBase,
+  linkKnowledgeBaseToAllAgents,
+} from './pg/queries/agent-knowledge-bases.js'
+export { replaceChunks, listChunks } from './pg/queries/knowledge-chunks.js'
+export { insertPromptVersion, getPromptVersion, listPromptVersions } from './pg/queries/prompt-versions.js'
+export {
   insertExperiment,
   getExperiment,
   listExperiments,
   setExperimentStatus,
   listVariants,
   runningVariants,
+  runningExperiments,
+  promoteWinnerPrompt,
+  type RunningVariant,
+} from './pg/queries/experiments.js'
+export {
   tuningStateOf,
   upsertTuningWeights,
-  recentMessages,
-  insertWidgetKey,
-  findWidgetKey,
-  listWidgetKeys,
-  revokeWidgetKey,
+  insertTuningHistory,
+  listTuningHistory,
+  type TuningHistoryRow,
+} from './pg/queries/tuning.js'
+export { recentMessages, recordTurn, type TurnWrite } from './pg/queries/turns.js'
+export { insertWidgetKey, findWidgetKey, listWidgetKeys, revokeWidgetKey } from './pg/queries/widget-keys.js'
+export {
   setOrganizationWebhook,
   enqueueWebhook,
   dueWebhooks,
   recordWebhookAttempt,
   listWebhookDeliveries,
-  insertTask,
-  listTasks,
+} from './pg/queries/webhooks.js'
+export { insertTask, listTasks } from './pg/queries/tasks.js'
+export {
   insertIntentCorrection,
   intentCorrections,
   intentCorrectionsStamp,
-  recordTurn,
-  type RunningVariant,
-  type TurnWrite,
-} from './pg/queries/engine.js'
+} from './pg/queries/intent-corrections.js'
 export {
   gapsForMatching,
   insertGap,
@@ -130,14 +158,6 @@ export {
   getGap,
   listRankedGaps,
   reviewGap,
-  firstAgentKnowledgeBase,
-  findKnowledgeBaseByName,
-  insertTuningHistory,
-  listTuningHistory,
-  runningExperiments,
-  promoteWinnerPrompt,
-  linkKnowledgeBaseToAllAgents,
   type KnowledgeGap,
-  type TuningHistoryRow,
   type GapWrite,
-} from './pg/queries/gaps.js'
+} from './pg/queries/knowledge-gaps.js'

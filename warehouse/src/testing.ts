@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { migratePostgres, openPostgres, type PostgresHandle } from './pg/db.js'
+import { openClickHouse, type ClickHouseHandle } from './ch/client.js'
+import { migrateClickHouse } from './ch/migrate.js'
+import { martMigrations } from './ch/migrations/marts.js'
 
 /**
  * Test fixture: a fresh, migrated Postgres. With LUNEO_TEST_DATABASE_URL set (make test's second
@@ -42,4 +45,28 @@ export async function openTestPostgres(): Promise<PostgresHandle & { label: stri
 export function tempDir(prefix = 'luneo-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix))
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+/**
+ * Test fixture: a fresh ClickHouse with every table (events and the pipelines' marts). chDB in a
+ * temp dir, or the server at LUNEO_TEST_CLICKHOUSE_URL. `close` also removes the temp dir.
+ */
+export async function openTestClickHouse(): Promise<ClickHouseHandle> {
+  const dir = tempDir('luneo-ch-')
+  const handle = await openClickHouse({ url: process.env.LUNEO_TEST_CLICKHOUSE_URL, dataDir: dir.path })
+  try {
+    await migrateClickHouse(handle.ch)
+    await migrateClickHouse(handle.ch, martMigrations)
+  } catch (err) {
+    await handle.close()
+    dir.remove()
+    throw err
+  }
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close()
+      dir.remove()
+    },
+  }
 }

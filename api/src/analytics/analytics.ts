@@ -1,4 +1,4 @@
-import { getOrganization } from '@luneo/warehouse'
+import { getOrganization, queryMeasures } from '@luneo/warehouse'
 import type { Auth } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
@@ -55,9 +55,9 @@ export async function assumptionsFor(
   }
 }
 
+/** Runs compiled SQL (the warehouse checks every value is a number, a string or null). */
 async function runCompiled(deps: AppDeps, q: ReturnType<typeof compile>): Promise<Row[]> {
-  const rs = await deps.ch.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' })
-  return rs.json<Row>()
+  return queryMeasures(deps.ch, q)
 }
 
 const round = (v: unknown): number | null => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newId } from '@luneo/warehouse'
+import { chDateTime, newId } from '@luneo/warehouse'
 import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
 
 // Vertical benchmarks on a hand-made fixture written straight into the marts the job reads
@@ -8,7 +8,6 @@ import { as, createKey, signup, startTestApp, type TestApp } from '../testing/ha
 
 const DAY = 24 * 3600 * 1000
 const T = Date.now()
-const ch = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 let t: TestApp
 
 interface OrgFixture {
@@ -34,13 +33,13 @@ function outcomeRows(org: string, vertical: string, f: OrgFixture) {
     const handed = !open && !resolved && i < f.resolved + f.handedOff
     return {
       organization_id: org,
-      started_at: ch(T - 3 * DAY + i * 60_000),
+      started_at: chDateTime(T - 3 * DAY + i * 60_000),
       conversation_id: newId(),
       agent_id: newId(),
       vertical,
       channel: 'api',
       intent: i < 4 ? 'order_status' : 'returns',
-      last_activity_at: ch(T - 3 * DAY + i * 60_000),
+      last_activity_at: chDateTime(T - 3 * DAY + i * 60_000),
       status: open ? 'open' : resolved ? 'confirmed' : handed ? 'handed_off' : 'abandoned',
       closed: open ? 0 : 1,
       resolved: Number(resolved),
@@ -48,7 +47,7 @@ function outcomeRows(org: string, vertical: string, f: OrgFixture) {
       handed_off: Number(handed),
       abandoned: Number(!open && !resolved && !handed),
       csat: f.csat[i] ?? null,
-      computed_at: ch(T),
+      computed_at: chDateTime(T),
     }
   })
 }
@@ -56,7 +55,7 @@ function outcomeRows(org: string, vertical: string, f: OrgFixture) {
 function replyRows(org: string, vertical: string, f: OrgFixture) {
   return f.latencies.map((latency_ms, i) => ({
     organization_id: org,
-    replied_at: ch(T - 2 * DAY + i * 1000),
+    replied_at: chDateTime(T - 2 * DAY + i * 1000),
     reply_id: newId(),
     message_id: newId(),
     conversation_id: newId(),
@@ -66,7 +65,7 @@ function replyRows(org: string, vertical: string, f: OrgFixture) {
     intent: 'order_status',
     question: 'q',
     latency_ms,
-    computed_at: ch(T),
+    computed_at: chDateTime(T),
   }))
 }
 

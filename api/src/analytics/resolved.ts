@@ -1,4 +1,9 @@
 import { z } from 'zod'
+import {
+  resolvedConversations,
+  type ResolvedConversationRow,
+  type ResolvedConversationsQuery,
+} from '@luneo/warehouse'
 import { AppError } from '../errors.js'
 import type { Auth } from '../caller.js'
 import type { AppDeps } from '../context.js'
@@ -37,58 +42,23 @@ export interface ResolvedRow {
   transcriptUrl: string
 }
 
-/** The tenant's report: one row per conversation with its outcome, newest first, keyset-paginated. */
-export function resolvedQuery(
-  auth: Auth,
-  range: Range,
-  f: ResolvedFilters,
-  limit: number | null,
-  cursor: { startedAt: string; id: string } | null,
-) {
-  const where = [
-    'organization_id = {org:UUID}',
-    'started_at >= {from:DateTime64(3)}',
-    'started_at < {to:DateTime64(3)}',
-  ]
-  if (f.status) where.push('status = {status:String}')
-  if (f.resolved !== undefined) where.push('resolved = {resolved:UInt8}')
-  if (f.agentId) where.push('agent_id = {agent:UUID}')
-  if (f.channel) where.push('channel = {channel:String}')
-  if (f.minCsat !== undefined) where.push('csat >= {min_csat:Float32}')
-  if (cursor) where.push('(started_at, o.conversation_id) < ({c_at:DateTime64(3)}, {c_id:UUID})')
+/** The warehouse query of the caller's report: their organization, the range, the filters. */
+export function resolvedFilter(auth: Auth, range: Range, f: ResolvedFilters): ResolvedConversationsQuery {
   return {
-    query: `
-      SELECT toString(o.conversation_id) AS conversation_ref, toString(agent_id) AS agent_ref, channel, intent,
-             started_at, last_activity_at, status, resolved, confirmed, assumed, durable, handed_off,
-             handoff_reason, csat, replies, unanswered_replies, purchase_amount, cost_usd,
-             v.verified AS verdict, v.reason AS verdict_reason
-      FROM conversation_outcomes_v1 AS o FINAL
-      LEFT JOIN (
-        SELECT conversation_id, verified, reason FROM conversation_verdicts_v1 FINAL WHERE organization_id = {org:UUID}
-      ) AS v ON v.conversation_id = o.conversation_id
-      WHERE ${where.join(' AND ')}
-      ORDER BY started_at DESC, o.conversation_id DESC
-      ${limit === null ? '' : 'LIMIT {limit:UInt32}'}
-      SETTINGS join_use_nulls = 1`,
-    query_params: {
-      org: auth.organizationId,
-      from: range.from.toISOString().replace('Z', ''),
-      to: range.to.toISOString().replace('Z', ''),
-      status: f.status,
-      resolved: f.resolved === undefined ? undefined : Number(f.resolved),
-      agent: f.agentId,
-      channel: f.channel,
-      min_csat: f.minCsat,
-      c_at: cursor?.startedAt,
-      c_id: cursor?.id,
-      limit: limit === null ? undefined : limit + 1,
-    },
+    organizationId: auth.organizationId,
+    from: range.from,
+    to: range.to,
+    status: f.status,
+    resolved: f.resolved,
+    agentId: f.agentId,
+    channel: f.channel,
+    minCsat: f.minCsat,
   }
 }
 
 const iso = (chTime: string) => `${chTime.replace(' ', 'T')}Z`
 
-export function toResolvedRow(r: Record<string, any>): ResolvedRow {
+export function toResolvedRow(r: ResolvedConversationRow): ResolvedRow {
   return {
     conversationId: r.conversation_ref,
     agentId: r.agent_ref,
@@ -97,19 +67,19 @@ export function toResolvedRow(r: Record<string, any>): ResolvedRow {
     startedAt: iso(r.started_at),
     lastActivityAt: iso(r.last_activity_at),
     status: r.status,
-    resolved: Number(r.resolved) === 1,
-    confirmed: Number(r.confirmed) === 1,
-    assumed: Number(r.assumed) === 1,
-    durable: Number(r.durable) === 1,
-    handedOff: Number(r.handed_off) === 1,
+    resolved: r.resolved,
+    confirmed: r.confirmed,
+    assumed: r.assumed,
+    durable: r.durable,
+    handedOff: r.handed_off,
     handoffReason: r.handoff_reason,
-    csat: r.csat === null ? null : Number(r.csat),
-    replies: Number(r.replies),
-    unansweredReplies: Number(r.unanswered_replies),
-    purchaseAmount: Number(r.purchase_amount),
-    costUsd: Number(r.cost_usd),
-    verified: r.verdict === null || r.verdict === undefined ? null : Number(r.verdict) === 1,
-    verdictReason: r.verdict_reason ?? null,
+    csat: r.csat,
+    replies: r.replies,
+    unansweredReplies: r.unanswered_replies,
+    purchaseAmount: r.purchase_amount,
+    costUsd: r.cost_usd,
+    verified: r.verdict,
+    verdictReason: r.verdict_reason,
     transcriptUrl: `/api/v1/conversations/${r.conversation_ref}`,
   }
 }
@@ -139,8 +109,11 @@ export async function resolvedPage(
   cursor: string | undefined,
 ) {
   const decoded = cursor ? decodeCursor(cursor) : null
-  const rs = await deps.ch.query({ ...resolvedQuery(auth, range, f, limit, decoded), format: 'JSONEachRow' })
-  const rows = await rs.json<Record<string, any>>()
+  const rows = await resolvedConversations(deps.ch, {
+    ...resolvedFilter(auth, range, f),
+    limit: limit + 1,
+    before: decoded,
+  })
   const items = rows.slice(0, limit).map(toResolvedRow)
   const last = rows.length > limit ? rows[limit - 1] : undefined
   const nextCursor = last

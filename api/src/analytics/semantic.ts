@@ -1,3 +1,5 @@
+import { chDateTime } from '@luneo/warehouse'
+
 /**
  * The semantic layer: every measure and dimension the dashboards, the public analytics API and
  * the CSV export use, declared once and compiled to ClickHouse SQL (docs/metrics.md says the same
@@ -284,8 +286,8 @@ export function compile(
     sql,
     params: {
       org: organizationId,
-      from: range.from.toISOString().replace('Z', ''),
-      to: range.to.toISOString().replace('Z', ''),
+      from: chDateTime(range.from),
+      to: chDateTime(range.to),
       f_agent: filters.agentId,
       f_channel: filters.channel,
       f_intent: filters.intent,

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { streamResolvedConversations } from '@luneo/warehouse'
 import type { AppDeps } from '../context.js'
 import { authOf } from '../plugins/auth.js'
 import { query, assumptionsFor, type Range } from '../analytics/analytics.js'
 import { dimensions, measures } from '../analytics/semantic.js'
-import { CSV_COLUMNS, csvField, resolvedPage, resolvedQuery, toResolvedRow } from '../analytics/resolved.js'
+import { CSV_COLUMNS, csvField, resolvedFilter, resolvedPage, toResolvedRow } from '../analytics/resolved.js'
 import {
   AnalyticsQuery,
   AnalyticsResult,
@@ -162,15 +163,15 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       config: { access: read },
     },
     async (req, reply) => {
-      const q = resolvedQuery(authOf(req), rangeOf(req.query), req.query, null, null)
-      const rs = await deps.ch.query({ ...q, format: 'JSONEachRow' })
+      const rows = await streamResolvedConversations(
+        deps.ch,
+        resolvedFilter(authOf(req), rangeOf(req.query), req.query),
+      )
       async function* lines() {
         yield `${CSV_COLUMNS.join(',')}\r\n`
-        for await (const batch of rs.stream()) {
-          for (const row of batch as { json: <T>() => T }[]) {
-            const r = toResolvedRow(row.json<Record<string, unknown>>())
-            yield `${CSV_COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`
-          }
+        for await (const row of rows) {
+          const r = toResolvedRow(row)
+          yield `${CSV_COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`
         }
       }
       return reply

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { sql } from 'kysely'
+import { pingClickHouse } from '@luneo/warehouse'
 import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
 import { Health, Ready } from '../schemas/health.js'
@@ -28,7 +29,7 @@ export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     async (req) => {
       try {
         await sql`SELECT 1`.execute(deps.db)
-        await deps.ch.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json())
+        await pingClickHouse(deps.ch)
       } catch (err) {
         req.log.warn({ err }, 'readiness check failed')
         throw new AppError('unavailable')

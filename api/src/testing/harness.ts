@@ -1,11 +1,11 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { migrateClickHouse, openClickHouse, type ClickHouseHandle } from '@luneo/warehouse'
+import { martMigrations, migrateClickHouse, openClickHouse, type ClickHouseHandle } from '@luneo/warehouse'
 import { openTestPostgres, tempDir } from '@luneo/warehouse/testing'
 import { OutboxDrainer, createClickHouseSink } from '@luneo/ingest'
 import { buildApp } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import type { AppDeps } from '../context.js'
-import { createPipelineRunner, pipelineMigrations } from '@luneo/pipelines'
+import { createPipelineRunner } from '@luneo/pipelines'
 import { createAiParts } from '../wiring/ai.js'
 import { pipelineDeps } from '../wiring/pipelines.js'
 import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
@@ -31,7 +31,7 @@ export async function startTestApp(
   try {
     ch = await openClickHouse({ url: process.env.LUNEO_TEST_CLICKHOUSE_URL, dataDir: dir.path })
     await migrateClickHouse(ch.ch)
-    await migrateClickHouse(ch.ch, pipelineMigrations)
+    await migrateClickHouse(ch.ch, martMigrations)
   } catch (err) {
     await pg.close()
     throw err

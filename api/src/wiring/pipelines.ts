@@ -2,7 +2,7 @@
 // search, judge). The jobs, their order, the runner, the scheduler and the CLI are
 // @luneo/pipelines' own; adding a job touches no file here.
 import type { PipelineDeps } from '@luneo/pipelines'
-import { listKnowledgeBaseIds, type Ch } from '@luneo/warehouse'
+import { listKnowledgeBaseIds } from '@luneo/warehouse'
 import type { AppDeps } from '../context.js'
 
 /** The pipelines' view of the app: stores, models, knowledge search and the judge, from config. */
@@ -25,14 +25,4 @@ export function pipelineDeps(deps: Omit<AppDeps, 'pipelines'>, log?: (line: stri
       : undefined,
     ...(log ? { log } : {}),
   }
-}
-
-/** The newest active data part of `events` (metadata only: no scan) — changes when events arrive. */
-export async function newestEventPart(ch: Ch): Promise<string> {
-  const rs = await ch.query({
-    query:
-      "SELECT toString(max(modification_time)) || ':' || toString(count()) AS v FROM system.parts WHERE database = currentDatabase() AND table = 'events' AND active",
-    format: 'JSONEachRow',
-  })
-  return (await rs.json<{ v: string }>())[0]?.v ?? ''
 }

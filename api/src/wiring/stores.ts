@@ -3,22 +3,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import {
+  martMigrations,
   migrateClickHouse,
   migratePostgres,
+  newestEventPart,
   openClickHouse,
   openPostgres,
   type Ch,
   type Db,
 } from '@luneo/warehouse'
 import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/ingest'
-import { PipelineScheduler, createPipelineRunner, pipelineMigrations } from '@luneo/pipelines'
+import { PipelineScheduler, createPipelineRunner } from '@luneo/pipelines'
 import type { Config } from '../config.js'
 import type { AppDeps } from '../context.js'
 import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 import { reindexPending } from '../services/knowledge.js'
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
 import { createAiParts } from './ai.js'
-import { newestEventPart, pipelineDeps } from './pipelines.js'
+import { pipelineDeps } from './pipelines.js'
 
 export interface Stores {
   db: Db
@@ -58,7 +60,7 @@ export async function openStores(config: Config): Promise<Stores> {
   try {
     await migratePostgres(pg.db)
     await migrateClickHouse(chHandle.ch)
-    await migrateClickHouse(chHandle.ch, pipelineMigrations)
+    await migrateClickHouse(chHandle.ch, martMigrations)
   } catch (err) {
     await Promise.allSettled([pg.close(), chHandle.close()])
     throw err

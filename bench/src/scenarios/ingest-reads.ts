@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { migrateClickHouse, openClickHouse, type Ch } from '@luneo/warehouse'
+import { chDateTime, migrateClickHouse, openClickHouse, type Ch } from '@luneo/warehouse'
 import { eventRow, type EventEnvelope } from '@luneo/ingest'
 import { generateEvents } from '@luneo/ingest/testing'
 
@@ -137,7 +137,7 @@ export async function measureIngestReads(emit: Emit, total = 100_000): Promise<v
     const org = organizations[0]!
     const params = {
       org,
-      from: new Date(Date.now() - 30 * 86_400_000).toISOString().replace('T', ' ').slice(0, 23),
+      from: chDateTime(Date.now() - 30 * 86_400_000),
     }
     emit('ingest_reads_reply_query_typed_final_ms', await median(ch.ch, replyQueryTyped, params), 'ms')
     emit('ingest_reads_reply_query_raw_json_ms', await median(ch.ch, replyQueryRaw, params), 'ms')

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  martMigrations,
   insertAgent,
   insertExperiment,
   insertOrganization,
@@ -364,7 +365,7 @@ export async function measurePipelines(emit: Emit, total = 100_000): Promise<voi
   const pg = await openTestPostgres()
   try {
     await migrateClickHouse(ch.ch)
-    await migrateClickHouse(ch.ch, pipelines.pipelineMigrations)
+    await migrateClickHouse(ch.ch, martMigrations)
     const orgs = await seedOrganizations(pg.db)
     const rng = prng(20261125)
     // Runs are pinned before the wall clock (`now`): ClickHouse stamps ingested_at at insert

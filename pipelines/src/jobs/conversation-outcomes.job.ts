@@ -1,6 +1,6 @@
-import { getOrganization } from '@luneo/warehouse'
+import { chDateTime, getOrganization } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
-import { chTime, loadConversations } from './conversation-events.js'
+import { loadConversations } from './conversation-events.js'
 import { conversationOutcome } from './definitions.js'
 
 const HOUR = 3600 * 1000
@@ -33,7 +33,7 @@ export const conversationOutcomes = defineJob({
       const o = conversationOutcome(events, ctx.to.getTime(), s)
       rows.push({
         organization_id: org,
-        started_at: chTime(o.startedAt),
+        started_at: chDateTime(o.startedAt),
         conversation_id: conversationId,
         agent_id: events[0]!.agentId,
         vertical: events[0]!.vertical,
@@ -41,7 +41,7 @@ export const conversationOutcomes = defineJob({
         intent: o.intent,
         experiment_id: o.experimentId,
         variant_id: o.variantId,
-        last_activity_at: chTime(o.lastActivityAt),
+        last_activity_at: chDateTime(o.lastActivityAt),
         status: o.status,
         handoff_reason: o.handoffReason,
         closed: Number(o.closed),
@@ -61,7 +61,7 @@ export const conversationOutcomes = defineJob({
         lead_value: o.leadValue,
         cost_usd: o.costUsd,
         avg_latency_ms: o.avgLatencyMs,
-        computed_at: chTime(Date.now()),
+        computed_at: chDateTime(Date.now()),
       })
     }
     if (rows.length)

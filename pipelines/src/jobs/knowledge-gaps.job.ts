@@ -1,7 +1,14 @@
-import { gapsForMatching, insertGap, newId, updateGap, type Ch, type KnowledgeGap } from '@luneo/warehouse'
+import {
+  failedQuestions,
+  gapsForMatching,
+  hasFailedRepliesSince,
+  insertGap,
+  newId,
+  updateGap,
+  type KnowledgeGap,
+} from '@luneo/warehouse'
 import { defineJob, type JobContext } from '../runner/job.js'
 import { clusterByThreshold } from './clustering.js'
-import { chTime } from './conversation-events.js'
 import {
   DRAFT_MARK,
   GAP_DEFAULTS,
@@ -22,24 +29,6 @@ import {
 const DAY = 24 * 3600 * 1000
 /** Failed questions clustered per run at most (the most recent): O(n²) memory, 2k ⇒ 32 MB of distances. */
 const MAX_QUESTIONS = 2000
-
-/** The failed questions (unanswered or negative feedback) of [from, to), most recent first. */
-async function failedQuestions(ch: Ch, org: string, from: Date, to: Date, limit: number) {
-  const rs = await ch.query({
-    query: `
-      SELECT toString(reply_id) AS reply_id, question, toUnixTimestamp64Milli(replied_at) AS at,
-             escalated_after
-      FROM reply_signals_v1 FINAL
-      WHERE organization_id = {org:UUID}
-        AND replied_at >= {from:DateTime64(3)} AND replied_at < {to:DateTime64(3)}
-        AND (unanswered = 1 OR negative_feedback = 1) AND question != ''
-      ORDER BY replied_at DESC, reply_id
-      LIMIT {limit:UInt32}`,
-    query_params: { org, from: chTime(from.getTime()), to: chTime(to.getTime()), limit },
-    format: 'JSONEachRow',
-  })
-  return rs.json<{ reply_id: string; question: string; at: number | string; escalated_after: number }>()
-}
 
 const stored = (g: KnowledgeGap): StoredGap => ({
   id: g.id,
@@ -159,18 +148,6 @@ async function applyPlan(
   return rowsOut
 }
 
-/** True when a reply since `since` carried an unanswered or negative-feedback signal. */
-async function failedSince(ch: JobContext['ch'], org: string, since: Date): Promise<boolean> {
-  const rs = await ch.query({
-    query: `SELECT count() AS n FROM reply_signals_v1 FINAL
-            WHERE organization_id = {org:UUID} AND replied_at >= {since:DateTime64(3)}
-              AND (unanswered = 1 OR negative_feedback = 1)`,
-    query_params: { org, since: since.toISOString().replace('Z', '') },
-    format: 'JSONEachRow',
-  })
-  return Number((await rs.json<{ n: number }>())[0]?.n ?? 0) > 0
-}
-
 /** Gap detection over the failed questions of the recent window (DESIGN §6 knowledge gap). */
 export function createKnowledgeGaps(options: Partial<GapOptions> & { draftModel?: string } = {}) {
   const { draftModel, ...rest } = options
@@ -185,14 +162,20 @@ export function createKnowledgeGaps(options: Partial<GapOptions> & { draftModel?
       const org = ctx.organizationId!
       // Re-clustering 30 days is the costliest step of a run: skip it when no reply failed since
       // the last run (nothing could have changed the clusters).
-      if (ctx.since && !(await failedSince(ctx.ch, org, ctx.since))) return { rowsIn: 0, rowsOut: 0 }
-      const rows = await failedQuestions(ctx.ch, org, ctx.from, ctx.to, MAX_QUESTIONS)
+      if (ctx.since && !(await hasFailedRepliesSince(ctx.ch, { organizationId: org, since: ctx.since })))
+        return { rowsIn: 0, rowsOut: 0 }
+      const rows = await failedQuestions(ctx.ch, {
+        organizationId: org,
+        from: ctx.from,
+        to: ctx.to,
+        limit: MAX_QUESTIONS,
+      })
       const vectors = rows.length ? await ctx.embedder.embed(rows.map((r) => r.question)) : []
       const questions: FailedQuestion[] = rows.map((r, i) => ({
         replyId: r.reply_id,
         text: r.question,
-        repliedAt: Number(r.at),
-        escalated: Number(r.escalated_after) === 1,
+        repliedAt: r.at,
+        escalated: r.escalated_after,
         vector: vectors[i]!,
       }))
       const clusters = clusterByThreshold(vectors, o.maxDistance).map((c) => c.map((i) => questions[i]!))

@@ -1,6 +1,7 @@
 import { cosine } from '@luneo/models'
+import { chDateTime } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
-import { chTime, loadConversations } from './conversation-events.js'
+import { loadConversations } from './conversation-events.js'
 import { replySignals } from './definitions.js'
 
 /**
@@ -32,7 +33,7 @@ export const learningSignals = defineJob({
       for (const s of replySignals(events, ctx.to.getTime(), similarity)) {
         rows.push({
           organization_id: org,
-          replied_at: chTime(s.repliedAt),
+          replied_at: chDateTime(s.repliedAt),
           reply_id: s.replyId,
           message_id: s.messageId,
           conversation_id: conversationId,
@@ -51,7 +52,7 @@ export const learningSignals = defineJob({
           top_score: s.topScore,
           cost_usd: s.costUsd,
           latency_ms: Math.round(s.latencyMs),
-          computed_at: chTime(Date.now()),
+          computed_at: chDateTime(Date.now()),
         })
       }
     }

@@ -7,6 +7,7 @@ import {
   setExperimentStatus,
   tuningStateOf,
   upsertTuningWeights,
+  variantOutcomes,
   type Ch,
 } from '@luneo/warehouse'
 import { defineJob, type JobContext } from '../runner/job.js'
@@ -24,35 +25,17 @@ export async function variantStats(
   org: string,
   experimentId: string,
 ): Promise<Map<string, VariantStats>> {
-  const rs = await ch.query({
-    query: `
-      SELECT toString(variant_id) AS variant_id, count() AS n, sum(resolved) AS resolved,
-             sum(handed_off) AS handed_off, avgOrNull(csat) AS mean_csat, count(csat) AS csat_count
-      FROM conversation_outcomes_v1 FINAL
-      WHERE organization_id = {org:UUID} AND experiment_id = {exp:UUID} AND closed = 1
-        AND variant_id IS NOT NULL
-      GROUP BY variant_id`,
-    query_params: { org, exp: experimentId },
-    format: 'JSONEachRow',
-  })
-  const rows = await rs.json<{
-    variant_id: string
-    n: string | number
-    resolved: string | number
-    handed_off: string | number
-    mean_csat: number | null
-    csat_count: string | number
-  }>()
+  const rows = await variantOutcomes(ch, { organizationId: org, experimentId })
   return new Map(
     rows.map((r) => [
       r.variant_id,
       {
         variantId: r.variant_id,
-        n: Number(r.n),
-        resolved: Number(r.resolved),
-        handedOff: Number(r.handed_off),
-        csat: r.mean_csat === null ? null : Number(r.mean_csat),
-        csatCount: Number(r.csat_count),
+        n: r.n,
+        resolved: r.resolved,
+        handedOff: r.handed_off,
+        csat: r.mean_csat,
+        csatCount: r.csat_count,
       },
     ]),
   )

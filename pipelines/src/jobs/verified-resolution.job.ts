@@ -1,6 +1,6 @@
 import { redactPii } from '@luneo/models'
+import { chDateTime, unjudgedClosedConversations } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
-import { chTime } from './conversation-events.js'
 import { inSample, JUDGE_SYSTEM, parseVerdict, transcript } from './verified-resolution.js'
 
 const DAY = 24 * 3600 * 1000
@@ -20,18 +20,11 @@ export const verifiedResolution = defineJob({
     const judge = ctx.judge
     if (!judge) return { rowsIn: 0, rowsOut: 0 }
     const org = ctx.organizationId!
-    const rs = await ctx.ch.query({
-      query: `
-        SELECT toString(conversation_id) AS conv
-        FROM conversation_outcomes_v1 FINAL
-        WHERE organization_id = {org:UUID} AND closed = 1
-          AND last_activity_at >= {from:DateTime64(3)} AND last_activity_at < {to:DateTime64(3)}
-          AND conversation_id NOT IN (SELECT conversation_id FROM conversation_verdicts_v1 WHERE organization_id = {org:UUID})
-        ORDER BY conversation_id`,
-      query_params: { org, from: chTime(ctx.from.getTime()), to: chTime(ctx.to.getTime()) },
-      format: 'JSONEachRow',
+    const candidates = await unjudgedClosedConversations(ctx.ch, {
+      organizationId: org,
+      from: ctx.from,
+      to: ctx.to,
     })
-    const candidates = (await rs.json<{ conv: string }>()).map((r) => r.conv)
     const sample = candidates.filter((c) => inSample(c, judge.sampleRate)).slice(0, MAX_PER_RUN)
     const rows = []
     for (const conversationId of sample) {
@@ -61,7 +54,7 @@ export const verifiedResolution = defineJob({
         verified: Number(verdict.verified),
         reason: verdict.reason,
         model: answer.model,
-        judged_at: chTime(Date.now()),
+        judged_at: chDateTime(Date.now()),
       })
     }
     if (rows.length)

@@ -1,70 +1,27 @@
-import type { Ch } from '@luneo/warehouse'
+import { chDateTime, organizationMetrics, type Ch } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
-import { chTime } from './conversation-events.js'
 import { verticalBenchmarks, K_ANONYMITY, type OrgMetrics } from './vertical-insights.js'
 
 const DAY = 24 * 3600 * 1000
 
-type Num = number | string | null
-const num = (v: Num): number | null => (v === null ? null : Number(v))
-
-/**
- * Each organization's metrics over [from, to): resolution and escalation rates and CSAT from
- * conversation_outcomes_v1 (same definitions as the semantic layer), median reply latency from
- * reply_signals_v1, intent shares. Only organizations with `minClosed` closed conversations count.
- */
+/** Each organization's metrics over [from, to) (`organizationMetrics`), intent counts as shares. */
 async function orgMetrics(ch: Ch, from: Date, to: Date, minClosed: number): Promise<OrgMetrics[]> {
-  const params = { from: chTime(from.getTime()), to: chTime(to.getTime()), min: minClosed }
-  const rs = await ch.query({
-    query: `
-      WITH o AS (
-        SELECT * FROM conversation_outcomes_v1 FINAL
-        WHERE started_at >= {from:DateTime64(3)} AND started_at < {to:DateTime64(3)}),
-      lat AS (
-        SELECT organization_id, quantileExactInclusive(0.5)(latency_ms) AS median_latency
-        FROM reply_signals_v1 FINAL
-        WHERE replied_at >= {from:DateTime64(3)} AND replied_at < {to:DateTime64(3)}
-        GROUP BY organization_id)
-      SELECT toString(o.organization_id) AS org, any(o.vertical) AS vertical,
-             sum(o.resolved) / nullIf(sum(o.closed), 0) AS resolution,
-             sum(o.handed_off) / count() AS escalation,
-             avgOrNull(o.csat) AS mean_csat,
-             any(lat.median_latency) AS latency,
-             toJSONString(CAST(sumMap(map(o.intent, toUInt64(1))) AS Map(String, UInt64))) AS intents,
-             count() AS conversations
-      FROM o LEFT JOIN lat ON lat.organization_id = o.organization_id
-      GROUP BY o.organization_id
-      HAVING sum(o.closed) >= {min:UInt32}
-      ORDER BY org`,
-    query_params: params,
-    format: 'JSONEachRow',
-  })
-  const rows = await rs.json<{
-    org: string
-    vertical: string
-    resolution: Num
-    escalation: Num
-    mean_csat: Num
-    latency: Num
-    intents: string
-    conversations: Num
-  }>()
+  const rows = await organizationMetrics(ch, { from, to, minClosed })
   return rows.map((r) => {
-    const counts = JSON.parse(r.intents) as Record<string, number>
-    const total = Number(r.conversations)
+    const total = r.conversations
     const shares = Object.fromEntries(
-      Object.entries(counts)
+      Object.entries(r.intents)
         .filter(([intent]) => intent !== '')
-        .map(([intent, c]) => [intent, Number(c) / total]),
+        .map(([intent, c]) => [intent, c / total]),
     )
     return {
       organizationId: r.org,
       vertical: r.vertical,
       values: {
-        ai_resolution_rate: num(r.resolution),
-        escalation_rate: num(r.escalation),
-        csat: num(r.mean_csat),
-        median_response_latency_ms: num(r.latency),
+        ai_resolution_rate: r.resolution,
+        escalation_rate: r.escalation,
+        csat: r.mean_csat,
+        median_response_latency_ms: r.latency,
       },
       intentShares: shares,
     }
@@ -89,7 +46,7 @@ export function createVerticalInsights(
       const from = new Date(to.getTime() - periodDays * DAY)
       const orgs = await orgMetrics(ctx.ch, from, to, minClosed)
       const day = to.toISOString().slice(0, 10)
-      const computed = chTime(Date.now())
+      const computed = chDateTime(Date.now())
       const byVertical = new Map<string, OrgMetrics[]>()
       for (const o of orgs) byVertical.set(o.vertical, [...(byVertical.get(o.vertical) ?? []), o])
       const rows = [...byVertical].flatMap(([vertical, list]) =>
@@ -97,8 +54,8 @@ export function createVerticalInsights(
           vertical,
           period_day: day,
           metric: b.metric,
-          period_start: chTime(from.getTime()),
-          period_end: chTime(to.getTime()),
+          period_start: chDateTime(from),
+          period_end: chDateTime(to),
           organizations: b.organizations,
           published: Number(b.published),
           p25: b.p25,

@@ -141,3 +141,57 @@ export async function deleteDocument(
     .executeTakeFirst()
   return Number(r.numDeletedRows) > 0
 }
+
+/** How many of these ids are knowledge bases of the organization (to refuse foreign ids). */
+export async function countOwnKnowledgeBases(
+  db: Kysely<Database>,
+  organizationId: string,
+  ids: string[],
+): Promise<number> {
+  if (ids.length === 0) return 0
+  const row = await db
+    .selectFrom('knowledge_bases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organization_id', '=', organizationId)
+    .where('id', 'in', ids)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function findKnowledgeBaseByName(
+  db: Kysely<Database>,
+  organizationId: string,
+  name: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('knowledge_bases')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('name', '=', name)
+    .orderBy('id')
+    .executeTakeFirst()
+  return row?.id ?? null
+}
+
+export async function markDocumentIndexed(
+  db: Kysely<Database>,
+  organizationId: string,
+  documentId: string,
+): Promise<void> {
+  await db
+    .updateTable('knowledge_documents')
+    .set({ indexed_at: new Date() })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', documentId)
+    .execute()
+}
+
+/** Documents whose chunks are not in the vector store yet (crash or store outage): re-indexed at start. */
+export async function unindexedDocuments(db: Kysely<Database>, limit = 500) {
+  return db
+    .selectFrom('knowledge_documents')
+    .select(['id', 'organization_id', 'knowledge_base_id', 'title', 'questions'])
+    .where('indexed_at', 'is', null)
+    .limit(limit)
+    .execute()
+}

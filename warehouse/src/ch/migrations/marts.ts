@@ -1,9 +1,11 @@
-import type { ChMigration } from '@luneo/warehouse'
+import type { ChMigration } from './index.js'
 
-// ClickHouse marts written by the pipelines. Versions 100+ so they never collide with the
-// warehouse's own (events, typed tables). ReplacingMergeTree keyed by the thing computed, with
-// computed_at as the version: re-running a job over the same events replaces, never adds;
-// readers use FINAL (these marts are small: one row per reply / per conversation).
+// ClickHouse marts written by the pipelines (@luneo/pipelines jobs). Versions 100+ so they never
+// collide with the events tables (./index.ts). ReplacingMergeTree keyed by the thing computed,
+// with computed_at as the version: re-running a job over the same events replaces, never adds;
+// readers use FINAL (these marts are small: one row per reply / per conversation). The DDL lives
+// here, beside the queries that read it (../queries/, ADR 0010): a column and the zod row that
+// reads it change in one package, and its tests can build the tables.
 
 const replySignals = `
 CREATE TABLE IF NOT EXISTS reply_signals_v1 (
@@ -107,7 +109,8 @@ CREATE TABLE IF NOT EXISTS conversation_verdicts_v1 (
 ) ENGINE = ReplacingMergeTree(judged_at)
 ORDER BY (organization_id, conversation_id)`
 
-export const pipelineMigrations: ChMigration[] = [
+/** The pipelines' marts, applied after `chMigrations`: `migrateClickHouse(ch, martMigrations)`. */
+export const martMigrations: ChMigration[] = [
   { version: 100, name: 'reply_signals_v1', statements: [replySignals] },
   { version: 101, name: 'conversation_outcomes_v1', statements: [conversationOutcomes] },
   { version: 102, name: 'vertical_benchmarks_v1', statements: [verticalBenchmarks] },

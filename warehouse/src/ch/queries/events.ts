@@ -1,0 +1,59 @@
+import { z } from 'zod'
+import type { Ch } from '../client.js'
+import { chDateTime } from '../time.js'
+import { chJson, chNumber, chUuid, queryRows } from './rows.js'
+
+export const ConversationEventRow = z.object({
+  event_id: chUuid,
+  type: z.string(),
+  /** When it happened, epoch ms. */
+  at: chNumber,
+  conv: chUuid,
+  agent: chUuid.nullable(),
+  vertical: z.string(),
+  payload: chJson.pipe(z.record(z.string(), z.any())),
+})
+export type ConversationEventRow = z.output<typeof ConversationEventRow>
+
+/**
+ * Every event of the organization's conversations that had activity in [from, to) — by when it
+ * happened or when it reached ClickHouse, so a late event (a replayed topic, a backfill) still
+ * recomputes its conversation — deduplicated by event id (ReplacingMergeTree folds copies only at
+ * merge time: LIMIT 1 BY id, never a bare read; ADR 0006). Ordered by conversation, then time.
+ */
+export async function conversationEvents(
+  ch: Ch,
+  p: { organizationId: string; from: Date; to: Date },
+): Promise<ConversationEventRow[]> {
+  return queryRows(ch, 'conversationEvents', ConversationEventRow, {
+    query: `
+      SELECT toString(id) AS event_id, type, toUnixTimestamp64Milli(occurred_at) AS at,
+             toString(conversation_id) AS conv, toString(agent_id) AS agent, vertical, payload
+      FROM events
+      WHERE organization_id = {org:UUID}
+        AND conversation_id IN (
+          SELECT DISTINCT conversation_id FROM events
+          WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
+            AND ((occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
+              OR (ingested_at >= {from:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})))
+        AND occurred_at < {to:DateTime64(3)}
+      ORDER BY conversation_id, occurred_at, id
+      LIMIT 1 BY id`,
+    params: { org: p.organizationId, from: chDateTime(p.from), to: chDateTime(p.to) },
+  })
+}
+
+const PartRow = z.object({ v: z.string() })
+
+/**
+ * A stamp of the newest active data part of `events` (metadata only: no scan). It changes when
+ * events arrive; '' before the first one.
+ */
+export async function newestEventPart(ch: Ch): Promise<string> {
+  const rows = await queryRows(ch, 'newestEventPart', PartRow, {
+    query: `
+      SELECT toString(max(modification_time)) || ':' || toString(count()) AS v
+      FROM system.parts WHERE database = currentDatabase() AND table = 'events' AND active`,
+  })
+  return rows[0]?.v ?? ''
+}

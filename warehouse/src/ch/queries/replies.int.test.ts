@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newId } from '../../ids.js'
+import { openTestClickHouse } from '../../testing.js'
+import type { ClickHouseHandle } from '../client.js'
+import { chDateTime } from '../time.js'
+import { FIXTURE_TIME, replySignalRow } from './fixture-rows.js'
+import { failedQuestions, hasFailedRepliesSince } from './replies.js'
+
+const MIN = 60_000
+const T = FIXTURE_TIME
+const org = newId()
+let h: ClickHouseHandle
+
+const reply = (at: number, r: Record<string, unknown> = {}) =>
+  replySignalRow(at, { organization_id: org, ...r })
+
+const recomputed = newId()
+const [u, n] = [newId(), newId()]
+
+beforeAll(async () => {
+  h = await openTestClickHouse()
+  await h.ch.insert({
+    table: 'reply_signals_v1',
+    values: [
+      reply(T - 10 * MIN, { question: 'do you ship to Norway?', unanswered: 1, reply_id: u }),
+      reply(T - 5 * MIN, { question: 'refund?', negative_feedback: 1, escalated_after: 1, reply_id: n }),
+      reply(T - 4 * MIN), // answered well
+      reply(T - 3 * MIN, { question: '', unanswered: 1 }), // no question text
+      reply(T - 3 * 24 * 60 * MIN, { unanswered: 1 }), // before the window
+      reply(T - 2 * MIN, { unanswered: 1, organization_id: newId() }),
+      reply(T - 1 * MIN, { unanswered: 1, reply_id: recomputed }),
+    ],
+    format: 'JSONEachRow',
+  })
+  // a later run recomputed that last reply as answered: FINAL keeps only the newest version
+  await h.ch.insert({
+    table: 'reply_signals_v1',
+    values: [reply(T - 1 * MIN, { reply_id: recomputed, computed_at: chDateTime(T + MIN) })],
+    format: 'JSONEachRow',
+  })
+})
+afterAll(async () => h?.close())
+
+describe('reply signal queries', () => {
+  const window = { organizationId: org, from: new Date(T - 60 * MIN), to: new Date(T) }
+
+  it('failedQuestions: the failed questions of the window, newest first, parsed', async () => {
+    expect(await failedQuestions(h.ch, { ...window, limit: 10 })).toEqual([
+      { reply_id: n, question: 'refund?', at: T - 5 * MIN, escalated_after: true },
+      { reply_id: u, question: 'do you ship to Norway?', at: T - 10 * MIN, escalated_after: false },
+    ])
+    expect(await failedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
+  })
+
+  it('hasFailedRepliesSince: true while a failed reply is newer than `since`', async () => {
+    expect(await hasFailedRepliesSince(h.ch, { organizationId: org, since: new Date(T - 6 * MIN) })).toBe(
+      true,
+    )
+    // after T-3 min only the recomputed (now answered) reply and another organization's remain
+    expect(await hasFailedRepliesSince(h.ch, { organizationId: org, since: new Date(T - 150_000) })).toBe(
+      false,
+    )
+  })
+})

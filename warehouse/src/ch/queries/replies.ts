@@ -1,0 +1,51 @@
+import { z } from 'zod'
+import type { Ch } from '../client.js'
+import { chDateTime } from '../time.js'
+import { chFlag, chNumber, chUuid, queryRows } from './rows.js'
+
+// Reads of reply_signals_v1: one row per AI reply with its learning signals (learning_signals_v1).
+
+export const FailedQuestionRow = z.object({
+  reply_id: chUuid,
+  question: z.string(),
+  /** When the reply was sent, epoch ms. */
+  at: chNumber,
+  escalated_after: chFlag,
+})
+export type FailedQuestionRow = z.output<typeof FailedQuestionRow>
+
+/** The failed questions (unanswered or negative feedback) of [from, to), most recent first, at most `limit`. */
+export async function failedQuestions(
+  ch: Ch,
+  p: { organizationId: string; from: Date; to: Date; limit: number },
+): Promise<FailedQuestionRow[]> {
+  return queryRows(ch, 'failedQuestions', FailedQuestionRow, {
+    query: `
+      SELECT toString(reply_id) AS reply_id, question, toUnixTimestamp64Milli(replied_at) AS at,
+             escalated_after
+      FROM reply_signals_v1 FINAL
+      WHERE organization_id = {org:UUID}
+        AND replied_at >= {from:DateTime64(3)} AND replied_at < {to:DateTime64(3)}
+        AND (unanswered = 1 OR negative_feedback = 1) AND question != ''
+      ORDER BY replied_at DESC, reply_id
+      LIMIT {limit:UInt32}`,
+    params: { org: p.organizationId, from: chDateTime(p.from), to: chDateTime(p.to), limit: p.limit },
+  })
+}
+
+const CountRow = z.object({ n: chNumber })
+
+/** True when a reply since `since` carried an unanswered or negative-feedback signal. */
+export async function hasFailedRepliesSince(
+  ch: Ch,
+  p: { organizationId: string; since: Date },
+): Promise<boolean> {
+  const rows = await queryRows(ch, 'hasFailedRepliesSince', CountRow, {
+    query: `
+      SELECT count() AS n FROM reply_signals_v1 FINAL
+      WHERE organization_id = {org:UUID} AND replied_at >= {since:DateTime64(3)}
+        AND (unanswered = 1 OR negative_feedback = 1)`,
+    params: { org: p.organizationId, since: chDateTime(p.since) },
+  })
+  return (rows[0]?.n ?? 0) > 0
+}

@@ -1,0 +1,78 @@
+import type { WebhookDelivery } from '../schema.js'
+import type { Db } from '../db.js'
+import { paginate, type Page, type PageRequest } from './page.js'
+
+export async function setOrganizationWebhook(
+  db: Db,
+  organizationId: string,
+  url: string | null,
+  secret: string | null,
+): Promise<void> {
+  await db
+    .updateTable('organizations')
+    .set({ webhook_url: url, webhook_secret: secret, updated_at: new Date() })
+    .where('id', '=', organizationId)
+    .execute()
+}
+
+export async function enqueueWebhook(
+  db: Db,
+  d: {
+    id: string
+    organization_id: string
+    event_type: string
+    url: string
+    payload: Record<string, unknown>
+  },
+): Promise<void> {
+  await db
+    .insertInto('webhook_deliveries')
+    .values({ ...d, payload: JSON.stringify(d.payload) })
+    .execute()
+}
+
+/** Deliveries due now, with the organization's signing secret. */
+export async function dueWebhooks(db: Db, limit: number) {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('organizations as o', 'o.id', 'd.organization_id')
+    .select([
+      'd.id',
+      'd.organization_id',
+      'd.event_type',
+      'd.url',
+      'd.payload',
+      'd.attempts',
+      'o.webhook_secret',
+    ])
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', new Date())
+    .orderBy('d.next_attempt_at')
+    .limit(limit)
+    .execute()
+}
+
+export async function recordWebhookAttempt(
+  db: Db,
+  id: string,
+  r: {
+    status: 'pending' | 'delivered' | 'failed'
+    attempts: number
+    next_attempt_at: Date
+    last_error: string | null
+  },
+): Promise<void> {
+  await db.updateTable('webhook_deliveries').set(r).where('id', '=', id).execute()
+}
+
+export async function listWebhookDeliveries(
+  db: Db,
+  organizationId: string,
+  page: PageRequest,
+): Promise<Page<WebhookDelivery>> {
+  return paginate(
+    db.selectFrom('webhook_deliveries').selectAll().where('organization_id', '=', organizationId),
+    'id',
+    page,
+  )
+}
