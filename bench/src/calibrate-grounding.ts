@@ -5,10 +5,9 @@
 // each with its first 6 train phrasings as FAQ questions); probes are other train phrasings: of
 // known intents (should be grounded on the right answer) and of the 17 held-out intents (should
 // not be grounded). The index scores a probe max(cos with an answer, scale × cos with a phrasing).
-// Over a grid of (threshold, scale), balanced accuracy = mean of (in-knowledge probes grounded on
-// their own intent's answer) and (held-out probes not grounded). The surface is a flat ridge, so the
-// pick is the lowest threshold within one standard error of the best (the one-SE rule, leaning
-// towards answering): points inside it are indistinguishable on this data.
+// Balanced accuracy = mean of (in-knowledge probes grounded on their own intent's answer) and
+// (held-out probes not grounded), over thresholds and scales in steps of 0.01. Prints the joint fit
+// and the per-path pick (models/README.md § Grounding says why the pick is per path).
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import {
@@ -128,23 +127,33 @@ async function calibrate(embedder: Embedder, train: Row[]): Promise<void> {
   // 1. Joint fit of (threshold, scale) on the index's own scoring.
   const joint = ranked(steps(0.5, 1).flatMap((scale) => steps(0.15, 0.9).map((t) => fit(t, scale))))
   const best = joint[0]!
-  const plateau = joint.filter((g) => g.balanced >= best.balanced - best.se)
   console.log(`  joint     ${fmt(best)} (se ${best.se.toFixed(3)})`)
-  console.log(
-    `  joint, lowest threshold within one SE: ${fmt(ranked(plateau).sort((a, b) => a.t - b.t)[0]!)}`,
-  )
+  console.log(`  joint, lowest threshold within one SE: ${fmt(lowestWithinOneSe(joint))}`)
 
-  // 2. Per path. The joint fit leans on the phrasings and pushes the answer threshold up to silence
-  // this knowledge base's answers, which are one template with only the topic changed (a real
-  // knowledge base's answers differ in substance). So: the answer threshold from the answer texts
-  // alone, and the scale that keeps the phrasing path's effective threshold (t / scale) where the
-  // joint fit put it.
+  // 2. Per path (the pick). The joint fit leans on the phrasings and pushes the answer threshold up
+  // to silence this knowledge base's answers, which are one template with only the topic changed
+  // (a real knowledge base's answers differ in substance). So: the answer threshold from the answer
+  // texts alone, and the scale that keeps the phrasing path's effective threshold (t / scale) where
+  // the joint fit put it. Both fits are flat, so each takes the lowest threshold within one standard
+  // error of its best (the one-SE rule, leaning towards answering: a miss hands the customer to a
+  // person, but a question the knowledge answers should not be one).
   const noPhrasings = scores.map((p) => ({ ...p, phrase: { score: -1, intent: '' } }))
-  const answers = ranked(steps(0.15, 0.9).map((t) => fit(t, 1, noPhrasings)))[0]!
-  const phrasingThreshold = best.t / best.scale
-  console.log(`  answers only ${fmt(answers)}; phrasing path threshold ${phrasingThreshold.toFixed(3)}`)
-  const scale = Math.round((answers.t / phrasingThreshold) * 1000) / 1000
-  console.log(`  per path  ${fmt(fit(answers.t, scale))}`)
+  const answerFits = ranked(steps(0.15, 0.9).map((t) => fit(t, 1, noPhrasings)))
+  const answersBest = answerFits[0]!
+  const answers = lowestWithinOneSe(answerFits)
+  const jointLow = lowestWithinOneSe(joint)
+  const phrasingThreshold = jointLow.t / jointLow.scale
+  console.log(`  answers only, best ${fmt(answersBest)} (se ${answersBest.se.toFixed(3)})`)
+  console.log(`  answers only, lowest threshold within one SE: ${fmt(answers)}`)
+  console.log(`  phrasing path threshold (joint, lowest within one SE): ${phrasingThreshold.toFixed(3)}`)
+  const pick = fit(answers.t, Math.round((answers.t / phrasingThreshold) * 1000) / 1000)
+  console.log(`  PICK ${fmt(pick)}`)
+}
+
+/** The one-SE rule: of the fits within one standard error of the best, the lowest threshold. */
+function lowestWithinOneSe(fits: Fit[]): Fit {
+  const best = fits[0]!
+  return fits.filter((f) => f.balanced >= best.balanced - best.se).sort((a, b) => a.t - b.t)[0]!
 }
 
 if (!existsSync(join(DIR, 'train.csv'))) {
