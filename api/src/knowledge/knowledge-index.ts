@@ -152,6 +152,7 @@ export function createChromaIndex(url: string, embedder: Embedder): KnowledgeInd
       return [...best.values()].sort((a, b) => b.score - a.score).slice(0, k)
     },
     async staleKnowledgeBases(knowledgeBaseIds) {
+      if (knowledgeBaseIds.length === 0) return []
       const wanted = new Set(knowledgeBaseIds.map(collectionName))
       const current = new Set<string>()
       for (let offset = 0; ; offset += LIST_PAGE) {
