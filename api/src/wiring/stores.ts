@@ -98,7 +98,10 @@ export async function openStores(config: Config): Promise<Stores> {
     stores: { postgres: pg.kind, clickhouse: chHandle.kind },
     onEventsCommitted: onCommitted,
     outboxBacklog: () => outboxBacklog(pg.db),
-    ai: createAiParts(config, pg.db, chromaUrl, onCommitted),
+    ai: await createAiParts(config, pg.db, chromaUrl, onCommitted).catch(async (err: unknown) => {
+      await Promise.allSettled([pg.close(), chHandle.close(), chroma?.stop()])
+      throw err
+    }),
   }
   const deps: AppDeps = {
     ...base,
@@ -131,6 +134,7 @@ export async function openStores(config: Config): Promise<Stores> {
       await chHandle.close()
       await pg.close()
       await chroma?.stop()
+      await deps.ai.embedder.close?.()
     },
   }
 }
