@@ -35,7 +35,7 @@ function drainer(s: OwnStores, errors: unknown[], fatal: unknown[] = []) {
   })
 }
 
-describe('embedded drainer error classes', () => {
+describe('embedded drainer error classes', { timeout: 120_000 }, () => {
   it('retry: ClickHouse refuses writes for a while (TOO_MANY_PARTS): backs off, then catches up', async () => {
     own = await openOwnStores('drain-retry')
     const s = own

@@ -22,6 +22,7 @@ import {
   openTestKafka,
   orderViolations,
   seedOutbox,
+  uniqueEvents,
   waitFor,
   warnIfNoBroker,
 } from './harness.js'
@@ -76,14 +77,7 @@ describe.skipIf(!brokers)('(c) broker stopped and restarted during the run', () 
     await run(script, ['restart'], { env: kafkaEnv })
     const restartMs = Date.now() - t1
     const publishedAtRestart = pipe.relay.published
-    const unique = async () => {
-      const rs = await ch.ch.query({
-        query: 'SELECT uniqExact(id) AS n FROM events WHERE organization_id IN {orgs:Array(UUID)}',
-        query_params: { orgs: organizations },
-        format: 'JSONEachRow',
-      })
-      return (await rs.json<{ n: number }>())[0]!.n
-    }
+    const unique = () => uniqueEvents(ch.ch, organizations)
     await waitFor(async () => (await unique()) >= events.length, 120_000, 'all events after the restart')
     await pipe.stop()
     console.log(

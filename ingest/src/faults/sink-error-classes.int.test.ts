@@ -27,7 +27,7 @@ warnIfNoBroker('sink-error-classes.int.test')
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const run = promisify(execFile)
 
-describe.skipIf(!brokers)('Kafka sink error classes', () => {
+describe.skipIf(!brokers)('Kafka sink error classes', { timeout: 180_000 }, () => {
   let kafka: KafkaHandle
   let producer: KafkaProducer
   let own: OwnStores | null = null
