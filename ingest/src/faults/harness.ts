@@ -12,6 +12,7 @@ import {
 } from '@luneo/warehouse'
 import { openTestPostgres, tempDir } from '@luneo/warehouse/testing'
 import { sql } from 'kysely'
+import { expect } from 'vitest'
 import { EventEnvelope } from '../events/envelope.js'
 import { openKafka, parseBrokers, type KafkaHandle, type ReceivedMessage } from '../kafka/kafka.js'
 import { ensureEventTopics } from '../kafka/topics.js'
@@ -210,6 +211,28 @@ export async function orderViolations(db: Db, ch: Ch, orgs: string[]): Promise<s
       problems.push(`${conv}: order differs (${gotIds.length}/${ids.length} events)`)
   }
   return problems
+}
+
+/**
+ * After a fault: per organization, outbox rows = `uniqExact(id)` = `count()` over `LIMIT 1 BY id`
+ * = `count()` after OPTIMIZE FINAL (a copy that slipped in physically is fine if reads fold it),
+ * no id twice under FINAL, every conversation in outbox order.
+ */
+export async function expectExactlyOnce(db: Db, ch: Ch, orgs: string[]): Promise<Record<string, OrgCount>> {
+  const counts = await countByOrg(db, ch, orgs)
+  for (const c of Object.values(counts)) {
+    expect(c.outbox).toBeGreaterThan(0)
+    const { rawCount: _raw, ...counted } = c
+    expect(counted).toEqual({
+      outbox: c.outbox,
+      uniqExact: c.outbox,
+      limit1ById: c.outbox,
+      countAfterOptimize: c.outbox,
+    })
+  }
+  expect(await duplicateIds(ch, orgs)).toEqual([])
+  expect(await orderViolations(db, ch, orgs)).toEqual([])
+  return counts
 }
 
 /** Reads every message of a topic from the beginning (for DLQ checks). */

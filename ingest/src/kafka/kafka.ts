@@ -57,7 +57,11 @@ export interface BatchContext {
   isRunning(): boolean
 }
 
-/** Resolve to mark the whole batch done (its offsets are then committed); throw to have it redelivered. */
+/**
+ * Resolve to mark the whole batch done (its offsets are then committed); throw to have it
+ * redelivered. An error whose `retriable` is false (StreamFatalError) stops the consumer for good
+ * instead: nothing committed, no restart, `onCrash` called.
+ */
 export type BatchHandler = (batch: ReceivedBatch, ctx: BatchContext) => Promise<void>
 
 export interface KafkaProducer {
