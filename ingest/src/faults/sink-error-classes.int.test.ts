@@ -7,6 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { outboxBacklog } from '../drain/outbox-drainer.js'
 import type { KafkaHandle, KafkaProducer } from '../kafka/kafka.js'
 import { createKafkaPublisher } from '../relay/kafka-publisher.js'
+import { createClickHouseSink } from '../sink/clickhouse-sink.js'
+import { createDeadLetterWriter } from '../sink/dead-letters.js'
+import { replayEvents } from '../sink/replay.js'
 import { OutboxRelay } from '../relay/outbox-relay.js'
 import {
   brokers,
@@ -82,6 +85,11 @@ describe.skipIf(!brokers)('Kafka sink error classes', { timeout: 180_000 }, () =
     const m = pipe.sink.metrics()
     expect([m.batches, m.writeRetries, m.deadLettered]).toEqual([0, 0, 0])
     expect(await kafka.admin.consumerLag(`sink-${topic}`, topic)).toBe(500)
+    // A replay through the same sink fails with the reason instead of waiting for `done` forever.
+    const dlq = createDeadLetterWriter(s.ch.ch, producer, `${topic}.dlq`)
+    await expect(
+      replayEvents(kafka, createClickHouseSink(s.ch.ch), dlq, { from: new Date(0), topic }),
+    ).rejects.toThrow(/^UNKNOWN_TABLE \(60\)/)
   })
 
   it('crash, as a process: `luneo ingest sink` exits 1 with the reason', { timeout: 120_000 }, async () => {
