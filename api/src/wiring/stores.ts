@@ -12,7 +12,12 @@ import {
   type Ch,
   type Db,
 } from '@luneo/warehouse'
-import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/ingest'
+import {
+  OutboxDrainer,
+  createClickHouseSink,
+  createOutboxDeadLetterWriter,
+  outboxBacklog,
+} from '@luneo/ingest'
 import { PipelineScheduler, createPipelineRunner } from '@luneo/pipelines'
 import type { Config } from '../config.js'
 import type { AppDeps } from '../context.js'
@@ -76,7 +81,13 @@ export async function openStores(config: Config): Promise<Stores> {
   const drainer = config.drainer
     ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
         batchSize: config.drainBatchSize,
+        deadLetters: createOutboxDeadLetterWriter(chHandle.ch),
         onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
+        // Schema missing (ADR 0010): nothing a retry fixes; exit non-zero so it is seen, not stalled.
+        onFatal: (err) => {
+          console.error('outbox drainer: stopped for good, exiting', err)
+          process.exit(1)
+        },
       })
     : null
   const webhooks = config.webhooks
