@@ -83,11 +83,9 @@ export async function openStores(config: Config): Promise<Stores> {
         batchSize: config.drainBatchSize,
         deadLetters: createOutboxDeadLetterWriter(chHandle.ch),
         onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
-        // Schema missing (ADR 0010): nothing a retry fixes; exit non-zero so it is seen, not stalled.
-        onFatal: (err) => {
-          console.error('outbox drainer: stopped for good, exiting', err)
-          process.exit(1)
-        },
+        // Schema missing (ADR 0014): nothing a retry fixes. The server watches `drainer.crashed`
+        // and exits non-zero, so it is seen and restarted, not left stalled.
+        onFatal: (err) => console.error('outbox drainer: stopped for good', err),
       })
     : null
   const webhooks = config.webhooks

@@ -1,4 +1,4 @@
-// The embedded drainer tells a bad row from a bad day (ADR 0010), on a real Postgres and chDB:
+// The embedded drainer tells a bad row from a bad day (ADR 0014), on a real Postgres and chDB:
 // each test breaks its own ClickHouse for real (too many parts, a CHECK, a dropped table).
 import { afterEach, describe, expect, it } from 'vitest'
 import { newId } from '@luneo/warehouse'

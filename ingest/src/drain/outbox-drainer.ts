@@ -34,7 +34,7 @@ export interface DrainerOptions {
  * A crash between publish and mark re-publishes the batch on restart; the publisher is
  * idempotent on event id, so nothing is lost and nothing counts twice.
  *
- * Errors are classified (ADR 0010): a row the registry or ClickHouse refuses goes to `events_dlq`
+ * Errors are classified (ADR 0014): a row the registry or ClickHouse refuses goes to `events_dlq`
  * with its reason and is marked, so the rows behind it move on; a transient error backs off; a
  * missing schema stops the drainer.
  *

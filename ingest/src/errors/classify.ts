@@ -1,4 +1,4 @@
-// What a loop that moves events does with an error (ADR 0010). Pure: it reads the error's own
+// What a loop that moves events does with an error (ADR 0014). Pure: it reads the error's own
 // fields (ClickHouse code, Postgres SQLSTATE, Node errno, kafkajs flags) and imports no driver.
 
 /**

@@ -1,4 +1,4 @@
-// The Kafka sink tells a bad row from a bad day (ADR 0010), on the real broker and chDB. The
+// The Kafka sink tells a bad row from a bad day (ADR 0014), on the real broker and chDB. The
 // retry class (ClickHouse refusing writes with TOO_MANY_PARTS) is fault (d) in faults.int.test.ts.
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'

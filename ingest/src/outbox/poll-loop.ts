@@ -23,7 +23,7 @@ export interface PollLoopOptions {
   maxBackoffMs: number
   /** Every error that is retried, before the backoff (never swallowed silently). */
   onError?: ((err: unknown) => void) | undefined
-  /** What an error means (ADR 0010). Without it every error is retried. */
+  /** What an error means (ADR 0014). Without it every error is retried. */
   classify?: ((err: unknown) => ErrorClass) | undefined
   /**
    * The loop stopped for good: a `crash`-class error, or a `dead_letter` one the step could not set

@@ -79,7 +79,7 @@ export class OutboxRelay implements OutboxMover {
       maxBackoffMs: this.#opts.maxBackoffMs,
       onError: options.onError,
       // It has no dead-letter path of its own: an outbox envelope that does not parse (written
-      // around appendToOutbox, which validates) stops it loudly rather than stalling it (ADR 0010).
+      // around appendToOutbox, which validates) stops it loudly rather than stalling it (ADR 0014).
       classify: classifyError,
       onFatal: options.onFatal,
     })
