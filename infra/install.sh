@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs and the machine lacks. Idempotent; prints what it does.
-#   infra/install.sh node       npm dependencies (npm ci)
+#   infra/install.sh node       npm dependencies (npm ci), then onnxruntime-node's other platforms pruned
+#   infra/install.sh model      the embedded sentence-embedding model (infra/models/fetch-minilm.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,11 +12,27 @@ need_node() {
     { echo "Node.js $v is too old: 20.19+ is required" >&2; exit 1; }
 }
 
+# onnxruntime-node ships prebuilt binaries for five platforms (~290 MB); this machine runs one.
+# Its postinstall (which would fetch CUDA libraries from a feed) never runs: .npmrc says
+# onnxruntime-node-install=skip (npm 10) and package.json's allowScripts denies it (npm 11).
+prune_onnxruntime() {
+  local bin=node_modules/onnxruntime-node/bin/napi-v6 keep
+  [ -d "$bin" ] || return 0
+  keep="$(node -p 'process.platform + "/" + process.arch')"
+  [ -d "$bin/$keep" ] || { echo "[install] onnxruntime-node has no binary for $keep; keeping all" >&2; return 0; }
+  local before; before=$(du -sm "$bin" | cut -f1)
+  for dir in "$bin"/*/*; do [ "$dir" = "$bin/$keep" ] || rm -rf "$dir"; done
+  find "$bin" -mindepth 1 -type d -empty -delete
+  echo "[install] onnxruntime-node: kept $keep, pruned $((before - $(du -sm "$bin" | cut -f1))) MB of other platforms" >&2
+}
+
 case "${1:-node}" in
   node)
     need_node
     echo "[install] npm ci (dependencies from package-lock.json)" >&2
     npm ci --no-audit --no-fund --loglevel=error >&2
+    prune_onnxruntime
     ;;
-  *) echo "usage: $0 node" >&2; exit 2 ;;
+  model) infra/models/fetch-minilm.sh ;;
+  *) echo "usage: $0 node|model" >&2; exit 2 ;;
 esac

@@ -9,19 +9,28 @@ SERVICES_DIR="${LUNEO_SERVICES_DIR:-$REPO_ROOT/.tmp/services}"
 log() { printf '[%s] %s\n' "${LOG_TAG:-infra}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# Ask the kernel for N distinct free loopback ports (bind port 0). All sockets stay open until
-# every port is known, so the N ports differ. There is a short race until the service binds;
-# callers retry once on a bind failure.
+# Print N distinct free loopback ports. They are drawn below the kernel's ephemeral range
+# (ip_local_port_range, 32768-60999 by default): bind(0) and every outgoing connection take their
+# port from that range, so a port picked there can be taken by some client socket between this
+# check and the service's bind. Below it only another explicit pick can collide; each candidate
+# is proven free by binding it, and all stay bound until all N are known. Scripts still retry a
+# start once on another port when the bind fails.
 free_ports() {
   node -e '
-    const net = require("node:net");
+    const net = require("node:net"), fs = require("node:fs");
     const n = Number(process.argv[1] || 1), servers = [], ports = [];
-    const next = () => {
-      if (ports.length === n) { console.log(ports.join(" ")); servers.forEach((s) => s.close()); return; }
-      const s = net.createServer();
-      s.listen(0, "127.0.0.1", () => { ports.push(s.address().port); servers.push(s); next(); });
+    let low = 32768;
+    try { low = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").split(/\s+/)[0]) || low; } catch {}
+    const min = 10000, span = Math.max(low - min, 1000);
+    const done = () => { console.log(ports.join(" ")); servers.forEach((s) => s.close()); };
+    const next = (tries) => {
+      if (ports.length === n) return done();
+      if (tries > 200) { console.error("free_ports: no free port below " + low); process.exit(1); }
+      const port = min + Math.floor(Math.random() * span), s = net.createServer();
+      s.once("error", () => next(tries + 1));
+      s.listen(port, "127.0.0.1", () => { ports.push(port); servers.push(s); next(0); });
     };
-    next();' "${1:-1}"
+    next(0);' "${1:-1}"
 }
 
 # True when something accepts TCP connections on 127.0.0.1:$1.

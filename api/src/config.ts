@@ -23,14 +23,15 @@ const Env = z.object({
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   LUNEO_OPENAI_MODEL: z.string().default('gpt-4o-mini'),
-  LUNEO_EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+  LUNEO_EMBEDDINGS: z.enum(['local', 'hashing', 'openai']).default('local'),
+  LUNEO_EMBEDDING_MODEL_DIR: z.string().optional(),
   LUNEO_OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   LUNEO_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   LUNEO_DEMO: bool.default(false),
   LUNEO_JUDGE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.2),
   LUNEO_OPERATOR_TOKEN: z.string().min(16).optional(),
   LUNEO_PIPELINES_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
-  LUNEO_MIN_GROUNDING_SCORE: z.coerce.number().min(0).max(1).default(0.35),
+  LUNEO_MIN_GROUNDING_SCORE: z.coerce.number().min(0).max(1).optional(),
   LUNEO_WEBHOOKS: bool.default(true),
   LUNEO_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   LUNEO_PRICES: z
@@ -74,8 +75,15 @@ export interface Config {
   /** OpenAI-compatible endpoint; when absent the local deterministic provider answers. */
   openai:
     { baseURL: string; apiKey: string; model: string; embeddingModel: string; timeoutMs: number } | undefined
-  embeddings: 'local' | 'openai'
-  minGroundingScore: number
+  /**
+   * Retrieval embedder: `local` = all-MiniLM-L6-v2 in-process when its files are installed (else the
+   * hashing one, said once at start), `hashing` = the lexical model-free one, `openai` = OPENAI_*.
+   */
+  embeddings: 'local' | 'hashing' | 'openai'
+  /** Holds MiniLM's model.onnx + tokenizer.json (default: where `make install` puts them). */
+  embeddingModelDir: string | undefined
+  /** Overrides the embedder's own grounding threshold (its scores mean different things per model). */
+  minGroundingScore: number | undefined
   /** In-process pipeline schedule (0 = off; cron or `luneo pipelines run` instead). */
   pipelinesIntervalMs: number
   /** Seed the demo on an empty database (make dev). */
@@ -129,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     embeddings: e.LUNEO_EMBEDDINGS,
+    embeddingModelDir: e.LUNEO_EMBEDDING_MODEL_DIR,
     minGroundingScore: e.LUNEO_MIN_GROUNDING_SCORE,
     pipelinesIntervalMs: e.LUNEO_PIPELINES_INTERVAL_MS,
     demo: e.LUNEO_DEMO,

@@ -8,10 +8,15 @@ import type { Engine } from './orchestrator/types.js'
 
 /** The AI side: embedder, LLM provider, knowledge index (Chroma) and the conversation engine. */
 export interface AiParts {
+  /** Retrieval: what the knowledge index embeds documents and questions with. */
   embedder: Embedder
+  /** What the pipelines cluster and compare questions with (wiring/ai.ts says why it may differ). */
+  pipelineEmbedder: Embedder
   provider: LlmProvider
   index: KnowledgeIndex
   engine: Engine
+  /** The grounding threshold in force: LUNEO_MIN_GROUNDING_SCORE, else the embedder's own. */
+  minGroundingScore: number
 }
 
 /** What the API needs from the outside world, built once at start (wiring/stores.ts) and passed in. */

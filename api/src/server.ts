@@ -12,19 +12,22 @@ async function main(): Promise<void> {
   const app = await buildApp(stores.deps)
   stores.drainer?.start()
   let stopping = false
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, code = 0) => {
     if (stopping) {
-      app.log.warn(`${signal} again: exiting without waiting`)
+      app.log.warn(`${reason} again: exiting without waiting`)
       process.exit(1)
     }
     stopping = true
-    app.log.info(`${signal}: closing (finishing requests, the drainer's batch, then the stores)`)
+    app.log.info(`${reason}: closing (finishing requests, the drainer's batch, then the stores)`)
     await app.close()
     await stores.close()
-    process.exit(0)
+    process.exit(code)
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+  // A drainer that stopped for good (e.g. the events table is missing) ends the process non-zero:
+  // a supervisor restarts it and the cause is in the log, instead of events piling up unseen.
+  void stores.drainer?.crashed.then(() => stop('outbox drainer stopped for good', 1))
   await app.listen({ host: config.host, port: config.port })
   app.log.info(
     {

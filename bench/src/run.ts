@@ -14,6 +14,7 @@ import { measureBareInserts } from './scenarios/bare-insert.js'
 import { measureIngest } from './scenarios/ingest-throughput.js'
 import { measureEngineMessages } from './scenarios/engine-messages.js'
 import { measurePipelines } from './scenarios/pipelines-wall-time.js'
+import { measureEmbedders } from './scenarios/embedders.js'
 import { analyticsSettingsFromEnv, measureAnalyticsLatency } from './scenarios/analytics-latency.js'
 import { killAllChildren, repoRoot } from './spawn-server.js'
 
@@ -80,6 +81,9 @@ async function main(): Promise<void> {
     (name, value, unit) => out.emit(name, value, unit),
     Number.parseInt(process.env.BENCH_PIPELINE_EVENTS ?? '100000', 10),
   )
+
+  // Embedding cost per embedder: ms per message, chunks indexed per second (models/README.md).
+  await measureEmbedders((name, value, unit) => out.emit(name, value, unit))
 
   // Analytics read p95 on the demo data set (DESIGN §8 < 300 ms): embedded API, LUNEO_DEMO=true.
   await measureAnalyticsLatency(analyticsSettingsFromEnv(process.env), (name, value, unit) =>

@@ -118,9 +118,10 @@ ensure_ports_free() {
 
 launch() {
   # Append, not truncate: after `kill` the previous run's log is the evidence. Readiness only
-  # looks at lines written after this offset.
-  touch "$K_DIR/logs/server.log"
+  # looks at lines written after these offsets.
+  touch "$K_DIR/logs/server.log" "$K_DIR/logs/stdout.log"
   LOG_OFFSET="$(wc -c <"$K_DIR/logs/server.log")"
+  STDOUT_OFFSET="$(wc -c <"$K_DIR/logs/stdout.log")"
   # setsid: the broker outlives the calling shell and a Ctrl-C in it; `9>&-` drops the lock fd.
   setsid java "${HEAP_OPTS[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$KAFKA_HOME/log4j.properties" -Dkafka.logs.dir="$K_DIR/logs" \
@@ -129,20 +130,44 @@ launch() {
 }
 
 # Ready = the broker logged that startup finished (it waits until it is unfenced) and its
-# PLAINTEXT port accepts connections.
+# PLAINTEXT port accepts connections. Returns 2 when the broker exited because a port was taken
+# (so the caller can move to new ports), dies on any other exit or at the deadline.
 wait_ready() {
   local pid deadline port
   pid="$(cat "$PID_FILE")" port="$(broker_port)"
   deadline=$(($(date +%s) + READY_TIMEOUT_S))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    pid_alive "$pid" || { tail -n 30 "$K_DIR/logs/stdout.log" "$K_DIR/logs/server.log" >&2; die "broker exited during startup"; }
-    if tail -c "+$((LOG_OFFSET + 1))" "$K_DIR/logs/server.log" | grep -q 'Kafka Server started' &&
+    if ! pid_alive "$pid"; then
+      if since_launch | grep -q 'Address already in use'; then return 2; fi
+      tail -n 30 "$K_DIR/logs/stdout.log" "$K_DIR/logs/server.log" >&2
+      die "broker exited during startup"
+    fi
+    if since_launch | grep -q 'Kafka Server started' &&
       port_open "$port"; then return 0; fi
     sleep 0.2
   done
   tail -n 30 "$K_DIR/logs/server.log" >&2
   terminate "$pid" 10
   die "broker not ready after ${READY_TIMEOUT_S}s (log: $K_DIR/logs/server.log)"
+}
+
+# What the broker logged since this launch (server.log and stdout.log, where a fatal bind error goes).
+since_launch() {
+  tail -c "+$((LOG_OFFSET + 1))" "$K_DIR/logs/server.log"
+  tail -c "+$((STDOUT_OFFSET + 1))" "$K_DIR/logs/stdout.log"
+}
+
+# Launch and wait; when a port picked free was taken before the broker bound it, once more on new ports.
+launch_until_ready() {
+  local rc=0 port cport
+  launch
+  wait_ready || rc=$?
+  [ "$rc" = 2 ] || return "$rc"
+  log "a port was taken before the broker bound it; retrying on new ports"
+  read -r port cport < <(free_ports 2)
+  write_conf "$port" "$cport"
+  launch
+  wait_ready || die "broker did not start on new ports either (log: $K_DIR/logs/server.log)"
 }
 
 cmd_start() {
@@ -158,8 +183,7 @@ cmd_start() {
     else
       format_storage
     fi
-    launch
-    wait_ready
+    launch_until_ready
     log "started in $(($(now_ms) - t0)) ms"
   fi
   brokers_line

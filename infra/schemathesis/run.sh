@@ -46,11 +46,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-start_api() {
+# Ready = /readyz answers (both stores open and migrated), within API_READY_TIMEOUT_S (default
+# 120 s: a cold tsx compile plus chDB on a loaded 2-core machine). Returns 1 when the API exited
+# because its port was taken between free_ports and its bind; dies on any other failure.
+launch_api() {
   PORT="$(free_ports 1)"
-  DATA_DIR="$(mktemp -d "$REPO_ROOT/.tmp/schemathesis-data-XXXXXX")"
   BASE="http://127.0.0.1:$PORT"
-  mkdir -p "$OUT"
   log "starting the API on $BASE (data in $DATA_DIR)"
   # Limits raised: Schemathesis sends thousands of requests from one key and one IP in a minute.
   # An operator token it never learns: the operator route exists and checks its bearer (401).
@@ -63,14 +64,27 @@ start_api() {
     LUNEO_OPERATOR_TOKEN="schemathesis-never-sends-$RANDOM$RANDOM$RANDOM" \
     setsid npx tsx api/src/server.ts >"$OUT/api.log" 2>&1 &
   API_PID=$!
-  local i
-  for ((i = 0; i < 120; i++)); do
-    if curl -sf "$BASE/readyz" >/dev/null 2>&1; then return; fi
-    pid_alive "$API_PID" || { tail -n 30 "$OUT/api.log" >&2; die "the API exited during start"; }
+  local deadline=$(($(date +%s) + ${API_READY_TIMEOUT_S:-120}))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    if curl -sf "$BASE/readyz" >/dev/null 2>&1; then return 0; fi
+    if ! pid_alive "$API_PID"; then
+      grep -q EADDRINUSE "$OUT/api.log" && return 1
+      tail -n 30 "$OUT/api.log" >&2
+      die "the API exited during start"
+    fi
     sleep 0.5
   done
   tail -n 30 "$OUT/api.log" >&2
-  die "the API was not ready after 60 s"
+  die "the API was not ready after ${API_READY_TIMEOUT_S:-120} s"
+}
+
+start_api() {
+  DATA_DIR="$(mktemp -d "$REPO_ROOT/.tmp/schemathesis-data-XXXXXX")"
+  mkdir -p "$OUT"
+  launch_api && return
+  log "port $PORT was taken before the API bound it; retrying on another port"
+  terminate "$API_PID" 10
+  launch_api || die "the API could not bind a port"
 }
 
 # Signs up a throwaway organization and prints a new API key with every scope.

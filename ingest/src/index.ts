@@ -29,10 +29,23 @@ export {
   type StreamEvent,
 } from './sink/clickhouse-sink.js'
 export { OutboxDrainer, outboxBacklog, type DrainerOptions } from './drain/outbox-drainer.js'
+export {
+  createOutboxDeadLetterWriter,
+  outboxDlqTopic,
+  type OutboxDeadLetterWriter,
+} from './drain/outbox-dead-letters.js'
+export { classifyError, describeError, StreamFatalError, type ErrorClass } from './errors/classify.js'
 export { OutboxRelay, type RelayOptions, type RelayMetrics } from './relay/outbox-relay.js'
 export { createKafkaPublisher, eventsTopic } from './relay/kafka-publisher.js'
 export { KafkaSink, type KafkaSinkOptions, type SinkMetrics, type BatchInfo } from './sink/kafka-sink.js'
-export { createDeadLetterWriter, type DeadLetter, type DeadLetterWriter } from './sink/dead-letters.js'
+export {
+  createDeadLetterWriter,
+  insertDeadLetters,
+  type DeadLetter,
+  type DeadLetterReason,
+  type DeadLetterRow,
+  type DeadLetterWriter,
+} from './sink/dead-letters.js'
 export { replayEvents, type ReplayOptions, type ReplayResult } from './sink/replay.js'
 export { LatencyWindow, renderPrometheus, type Sample } from './metrics.js'
 export { ensureEventTopics } from './kafka/topics.js'

@@ -1,14 +1,22 @@
 // @luneo/models — the AI layer. Everything public is named here; other packages import only this.
 
 // Embeddings
-export { type Embedder, cosine } from './embeddings/embedder.js'
+export { type Embedder, type GroundingCalibration, cosine } from './embeddings/embedder.js'
 export {
   createLocalEmbedder,
+  HASHING_GROUNDING,
   embedText,
   type LocalEmbedderOptions,
   type FeatureWeights,
 } from './embeddings/local-embedder.js'
 export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js'
+export {
+  createMiniLmEmbedder,
+  hasMiniLmModel,
+  DEFAULT_MINILM_DIR,
+  MINILM_GROUNDING,
+  type MiniLmEmbedderOptions,
+} from './embeddings/minilm-embedder.js'
 
 // Text utilities shared by the models
 export { normalizeText, tokenize, stem, createRng } from './text/text-features.js'

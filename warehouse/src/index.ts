@@ -84,6 +84,7 @@ export {
   type ConversationFilters,
 } from './pg/queries/conversations.js'
 export { insertAudit, listAudit, type AuditInput } from './pg/queries/audit.js'
+export { indexedKnowledgeBaseIds, markKnowledgeBaseUnindexed } from './pg/queries/knowledge-index.js'
 export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOptions } from './ch/client.js'
 export { migrateClickHouse } from './ch/migrate.js'
 export { chMigrations, type ChMigration } from './ch/migrations/index.js'

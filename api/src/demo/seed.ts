@@ -52,7 +52,7 @@ export async function seedDemo(
     templates,
     prices: { ...priceTable, local: { input: 0, output: 0 } },
     defaultModel: deps.config.openai?.model ?? 'local',
-    minGroundingScore: deps.config.minGroundingScore,
+    minGroundingScore: deps.ai.minGroundingScore,
     random: rnd,
     clock: () => new Date(clock),
     ...(deps.onEventsCommitted ? { onEventsCommitted: deps.onEventsCommitted } : {}),

@@ -1,4 +1,4 @@
-import { ChromaClient, type Collection } from 'chromadb'
+import { ChromaClient, ChromaNotFoundError, type Collection } from 'chromadb'
 import { cosine, type Embedder } from '@luneo/models'
 
 export interface IndexedChunk {
@@ -32,24 +32,27 @@ export interface KnowledgeIndex {
     text: string,
     k: number,
   ): Promise<RetrievedChunk[]>
+  /**
+   * Of these knowledge bases, those whose vectors this index cannot use: made by another embedder
+   * (another vector space, maybe another dimension) or missing from the store. System-wide (start-up).
+   */
+  staleKnowledgeBases(knowledgeBaseIds: string[]): Promise<string[]>
+  /** Drops a knowledge base's whole collection, so it is re-created for this embedder. */
+  resetKnowledgeBase(knowledgeBaseId: string): Promise<void>
 }
-
-/**
- * Question-to-question similarity runs higher than question-to-answer similarity for the same
- * relevance (shared phrasing), so a hit on an FAQ question vector is scaled down: a 0.45 cosine
- * with a known phrasing counts like a 0.35 cosine with an answer text. Measured on banking77
- * (api/src/orchestrator/banking77.int.test.ts): unscaled, out-of-knowledge questions matched a
- * neighbouring intent's phrasings three times in four.
- */
-export const QUESTION_SCORE_SCALE = 0.35 / 0.45
 
 /** One Chroma collection per knowledge base (names need 3+ characters: `kb_<uuid hex>`). */
 const collectionName = (knowledgeBaseId: string) => `kb_${knowledgeBaseId.replaceAll('-', '')}`
+
+/** Collections per listCollections call (the client's default page). */
+const LIST_PAGE = 100
 
 /**
  * Chroma-backed index. We embed ourselves (the local embedder by default, OpenAI when configured)
  * and pass vectors in, so Chroma never downloads a model. Every chunk's metadata carries its
  * organization id and every query filters on it, on top of the per-knowledge-base collection.
+ * A collection records the embedder that filled it (`metadata.embedder`), so a change of embedder
+ * is seen at start and the knowledge base re-indexed (services/knowledge.ts, reindexPending).
  */
 export function createChromaIndex(url: string, embedder: Embedder): KnowledgeIndex {
   const u = new URL(url)
@@ -135,8 +138,11 @@ export function createChromaIndex(url: string, embedder: Embedder): KnowledgeInd
               documentId: typeof meta.document_id === 'string' ? meta.document_id : '',
               title: typeof meta.title === 'string' ? meta.title : '',
               text: r.documents[0]?.[i] ?? '',
+              // A hit on an FAQ phrasing is scaled: question-to-question cosine runs higher than
+              // question-to-answer cosine for the same relevance (ADR 0007; per embedder).
               score:
-                Math.max(0, 1 - (r.distances[0]?.[i] ?? 1)) * (id.includes(':q') ? QUESTION_SCORE_SCALE : 1),
+                Math.max(0, 1 - (r.distances[0]?.[i] ?? 1)) *
+                (id.includes(':q') ? embedder.grounding.questionScale : 1),
             }
           })
         }),
@@ -144,6 +150,25 @@ export function createChromaIndex(url: string, embedder: Embedder): KnowledgeInd
       const best = new Map<string, RetrievedChunk>()
       for (const hit of perKb.flat()) if ((best.get(hit.id)?.score ?? -1) < hit.score) best.set(hit.id, hit)
       return [...best.values()].sort((a, b) => b.score - a.score).slice(0, k)
+    },
+    async staleKnowledgeBases(knowledgeBaseIds) {
+      if (knowledgeBaseIds.length === 0) return []
+      const wanted = new Set(knowledgeBaseIds.map(collectionName))
+      const current = new Set<string>()
+      for (let offset = 0; ; offset += LIST_PAGE) {
+        const page = await client.listCollections({ limit: LIST_PAGE, offset })
+        for (const c of page)
+          if (wanted.has(c.name) && c.metadata?.embedder === embedder.id) current.add(c.name)
+        if (page.length < LIST_PAGE) break
+      }
+      return knowledgeBaseIds.filter((id) => !current.has(collectionName(id)))
+    },
+    async resetKnowledgeBase(knowledgeBaseId) {
+      cache.delete(knowledgeBaseId)
+      await client.deleteCollection({ name: collectionName(knowledgeBaseId) }).catch((err: unknown) => {
+        // Already gone (a crash between two start-ups): nothing to drop.
+        if (!(err instanceof ChromaNotFoundError)) throw err
+      })
     },
   }
 }

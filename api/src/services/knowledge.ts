@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { chunkText } from '@luneo/models'
 import {
+  indexedKnowledgeBaseIds,
+  markKnowledgeBaseUnindexed,
   deleteDocument,
   listChunks,
   markDocumentIndexed,
@@ -84,11 +86,38 @@ async function indexDocument(
   }
 }
 
-/** Indexes every document whose vectors are missing (called at start). */
-export async function reindexPending(deps: AppDeps): Promise<number> {
+const PENDING_BATCH = 500
+
+/**
+ * At start: knowledge bases whose vectors came from another embedder (a change of
+ * LUNEO_EMBEDDINGS, of model file, or a vector store that lost them) go back to pending and their
+ * collections are dropped; then every pending document is indexed from its chunks in Postgres.
+ * Pending is marked before the drop, so a crash in between re-does the drop at the next start.
+ */
+export async function reindexPending(
+  deps: AppDeps,
+  log: (line: string) => void = console.error,
+): Promise<number> {
+  const stale = await deps.ai.index.staleKnowledgeBases(await indexedKnowledgeBaseIds(deps.db))
+  if (stale.length > 0) {
+    let docs = 0
+    for (const kb of stale) {
+      docs += await markKnowledgeBaseUnindexed(deps.db, kb)
+      await deps.ai.index.resetKnowledgeBase(kb)
+    }
+    log(
+      `knowledge: ${stale.length} knowledge base(s), ${docs} document(s) indexed by another embedder or missing from the vector store: re-indexing with ${deps.ai.embedder.id}`,
+    )
+  }
   let n = 0
-  for (const doc of await unindexedDocuments(deps.db)) if (await indexDocument(deps, doc)) n += 1
-  return n
+  // Batches until none is left; a batch where nothing indexes (vector store down) ends the pass.
+  for (;;) {
+    const batch = await unindexedDocuments(deps.db, PENDING_BATCH)
+    let indexed = 0
+    for (const doc of batch) if (await indexDocument(deps, doc)) indexed += 1
+    n += indexed
+    if (indexed === 0 || batch.length < PENDING_BATCH) return n
+  }
 }
 
 export async function createKnowledgeBase(

@@ -53,7 +53,7 @@ export async function startTestApp(
     ch: ch.ch,
     secret: config.secret!,
     stores: { postgres: pg.kind, clickhouse: ch.kind },
-    ai: extra.ai ?? createAiParts(config, pg.db, chromaUrl),
+    ai: extra.ai ?? (await createAiParts(config, pg.db, chromaUrl)),
     ...extra,
   }
   const deps: AppDeps = { ...base, pipelines: extra.pipelines ?? createPipelineRunner(pipelineDeps(base)) }
@@ -69,6 +69,7 @@ export async function startTestApp(
       await ch.close()
       await pg.close()
       await chroma?.stop()
+      if (!extra.ai) await deps.ai.embedder.close?.()
       dir.remove()
     },
   }

@@ -171,8 +171,9 @@ describe('escalation webhooks', () => {
     try {
       const { key, agentId } = await tenantWithWebhook(receiver.url)
       const { conversationId } = await say(key, agentId, 'Let me talk to a human agent')
+      // 1 s, not 200 ms: the second attempt's 404 must arrive within it, even on a loaded CI.
       const dispatcher = new WebhookDispatcher(t.deps.db, {
-        timeoutMs: 200,
+        timeoutMs: 1_000,
         maxAttempts: 2,
         backoffMs: () => 0,
       })

@@ -1,10 +1,14 @@
 // Wiring: the AI parts (embedder, provider, knowledge index, engine) chosen by config.
 import {
+  DEFAULT_MINILM_DIR,
   createLocalEmbedder,
   createLocalProvider,
+  createMiniLmEmbedder,
   createOpenAIEmbedder,
   createOpenAIProvider,
+  hasMiniLmModel,
   loadTemplates,
+  type Embedder,
 } from '@luneo/models'
 import type { Db } from '@luneo/warehouse'
 import { pricesFor, type Config } from '../config.js'
@@ -13,34 +17,51 @@ import { createChromaIndex } from '../knowledge/knowledge-index.js'
 import { createEngine } from '../orchestrator/engine.js'
 
 /**
- * The AI side of the app from config: local provider + model-free embedder by default, the
- * OpenAI-compatible ones (with the local provider as fallback) when OPENAI_* is set.
+ * The retrieval embedder from config. `local` is all-MiniLM-L6-v2 when `make install` put its files
+ * in place; without them it is the hashing embedder, and one log line says so and how to install.
  */
-export function createAiParts(
+export async function createEmbedder(config: Config, log: (line: string) => void): Promise<Embedder> {
+  if (config.embeddings === 'openai' && config.openai)
+    return createOpenAIEmbedder({
+      baseURL: config.openai.baseURL,
+      apiKey: config.openai.apiKey,
+      model: config.openai.embeddingModel,
+      timeoutMs: config.openai.timeoutMs,
+    })
+  if (config.embeddings !== 'local') return createLocalEmbedder()
+  const modelDir = config.embeddingModelDir ?? DEFAULT_MINILM_DIR
+  if (hasMiniLmModel(modelDir)) return createMiniLmEmbedder({ modelDir })
+  log(
+    `embeddings: MiniLM model not found in ${modelDir}; falling back to the hashing (lexical) embedder. ` +
+      'Install it with `make install` (infra/models/fetch-minilm.sh), or set LUNEO_EMBEDDINGS=hashing to choose the fallback.',
+  )
+  return createLocalEmbedder()
+}
+
+/**
+ * The AI side of the app from config: local provider + the embedder above by default, the
+ * OpenAI-compatible ones (with the local provider as fallback) when OPENAI_* is set. The grounding
+ * threshold is the embedder's own unless LUNEO_MIN_GROUNDING_SCORE overrides it.
+ */
+export async function createAiParts(
   config: Config,
   db: Db,
   chromaUrl: string,
   onEventsCommitted?: () => void,
-): AiParts {
-  const local = createLocalProvider({ minScore: config.minGroundingScore })
+  log: (line: string) => void = console.error,
+): Promise<AiParts> {
+  const embedder = await createEmbedder(config, log)
+  const minGroundingScore = config.minGroundingScore ?? embedder.grounding.threshold
+  const local = createLocalProvider({ minScore: minGroundingScore })
   const provider = config.openai
     ? createOpenAIProvider({
         baseURL: config.openai.baseURL,
         apiKey: config.openai.apiKey,
         timeoutMs: config.openai.timeoutMs,
         fallback: local,
-        minScore: config.minGroundingScore,
+        minScore: minGroundingScore,
       })
     : local
-  const embedder =
-    config.embeddings === 'openai' && config.openai
-      ? createOpenAIEmbedder({
-          baseURL: config.openai.baseURL,
-          apiKey: config.openai.apiKey,
-          model: config.openai.embeddingModel,
-          timeoutMs: config.openai.timeoutMs,
-        })
-      : createLocalEmbedder()
   const index = createChromaIndex(chromaUrl, embedder)
   const engine = createEngine({
     db,
@@ -49,8 +70,11 @@ export function createAiParts(
     templates: loadTemplates(),
     prices: pricesFor(config),
     defaultModel: config.openai ? config.openai.model : 'local',
-    minGroundingScore: config.minGroundingScore,
+    minGroundingScore,
     ...(onEventsCommitted ? { onEventsCommitted } : {}),
   })
-  return { embedder, provider, index, engine }
+  // The pipelines' thresholds (gap clustering, rephrase detection) were tuned in the hashing space
+  // and stored gap centroids live in it: they keep it until they are re-tuned for the semantic model.
+  const pipelineEmbedder = embedder.id.startsWith('minilm') ? createLocalEmbedder() : embedder
+  return { embedder, pipelineEmbedder, provider, index, engine, minGroundingScore }
 }

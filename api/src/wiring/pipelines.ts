@@ -10,7 +10,7 @@ export function pipelineDeps(deps: Omit<AppDeps, 'pipelines'>, log?: (line: stri
   return {
     db: deps.db,
     ch: deps.ch,
-    embedder: deps.ai.embedder,
+    embedder: deps.ai.pipelineEmbedder,
     provider: deps.ai.provider,
     searchKnowledge: async (organizationId, text) =>
       deps.ai.index.query(organizationId, await listKnowledgeBaseIds(deps.db, organizationId), text, 3),

@@ -12,7 +12,12 @@ import {
   type Ch,
   type Db,
 } from '@luneo/warehouse'
-import { OutboxDrainer, createClickHouseSink, outboxBacklog } from '@luneo/ingest'
+import {
+  OutboxDrainer,
+  createClickHouseSink,
+  createOutboxDeadLetterWriter,
+  outboxBacklog,
+} from '@luneo/ingest'
 import { PipelineScheduler, createPipelineRunner } from '@luneo/pipelines'
 import type { Config } from '../config.js'
 import type { AppDeps } from '../context.js'
@@ -76,7 +81,11 @@ export async function openStores(config: Config): Promise<Stores> {
   const drainer = config.drainer
     ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
         batchSize: config.drainBatchSize,
+        deadLetters: createOutboxDeadLetterWriter(chHandle.ch),
         onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
+        // Schema missing (ADR 0014): nothing a retry fixes. The server watches `drainer.crashed`
+        // and exits non-zero, so it is seen and restarted, not left stalled.
+        onFatal: (err) => console.error('outbox drainer: stopped for good', err),
       })
     : null
   const webhooks = config.webhooks
@@ -98,7 +107,10 @@ export async function openStores(config: Config): Promise<Stores> {
     stores: { postgres: pg.kind, clickhouse: chHandle.kind },
     onEventsCommitted: onCommitted,
     outboxBacklog: () => outboxBacklog(pg.db),
-    ai: createAiParts(config, pg.db, chromaUrl, onCommitted),
+    ai: await createAiParts(config, pg.db, chromaUrl, onCommitted).catch(async (err: unknown) => {
+      await Promise.allSettled([pg.close(), chHandle.close(), chroma?.stop()])
+      throw err
+    }),
   }
   const deps: AppDeps = {
     ...base,
@@ -131,6 +143,7 @@ export async function openStores(config: Config): Promise<Stores> {
       await chHandle.close()
       await pg.close()
       await chroma?.stop()
+      await deps.ai.embedder.close?.()
     },
   }
 }

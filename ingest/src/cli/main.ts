@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { migrateClickHouse, openClickHouse, openPostgres, type ClickHouseHandle } from '@luneo/warehouse'
+import { describeError } from '../errors/classify.js'
 import { openKafka, parseBrokers, type KafkaHandle } from '../kafka/kafka.js'
 import { ensureEventTopics } from '../kafka/topics.js'
 import { renderPrometheus, type Sample } from '../metrics.js'
@@ -68,12 +69,17 @@ async function runRelay(config: IngestConfig, kafka: KafkaHandle): Promise<numbe
   const metrics = serveMetrics(config.LUNEO_METRICS_PORT, () => relaySamples(relay))
   relay.start()
   console.error(`relay: outbox → ${config.LUNEO_EVENTS_TOPIC}`)
-  const signal = await untilSignal()
-  console.error(`relay: ${signal}, finishing the batch in flight`)
+  let crashed: unknown = null
+  const signal = await Promise.race([
+    untilSignal(),
+    relay.crashed.then((err) => ((crashed = err), 'crash' as const)),
+  ])
+  if (crashed) console.error('relay: stopped for good', crashed)
+  else console.error(`relay: ${signal}, finishing the batch in flight`)
   await relay.stop()
   metrics?.close()
   await pg.close()
-  return 0
+  return crashed ? 1 : 0
 }
 
 async function openSinkStores(config: IngestConfig, kafka: KafkaHandle) {
@@ -114,7 +120,7 @@ async function runSink(config: IngestConfig, kafka: KafkaHandle): Promise<number
     untilSignal(),
     sink.crashed.then((err) => ((crashed = err), 'crash' as const)),
   ])
-  console.error(`sink: ${signal}, stopping`)
+  console.error(crashed ? `sink: stopped for good: ${describeError(crashed)}` : `sink: ${signal}, stopping`)
   await sink.stop()
   metrics?.close()
   await ch.close()

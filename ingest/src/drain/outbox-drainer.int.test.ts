@@ -3,6 +3,7 @@ import { migrateClickHouse, newId, openClickHouse, type ClickHouseHandle } from 
 import { openTestPostgres, tempDir } from '@luneo/warehouse/testing'
 import type { PostgresHandle } from '@luneo/warehouse'
 import { appendToOutbox, buildEvent } from '../outbox/writer.js'
+import { waitFor } from '../faults/harness.js'
 import { createClickHouseSink, type EventPublisher } from '../sink/clickhouse-sink.js'
 import { OutboxDrainer, outboxBacklog } from './outbox-drainer.js'
 
@@ -92,8 +93,7 @@ describe('outbox drainer', () => {
       onError: (e) => errors.push(e),
     })
     drainer.start()
-    for (let i = 0; i < 200 && (await outboxBacklog(pg.db)) > 0; i++)
-      await new Promise((r) => setTimeout(r, 25))
+    await waitFor(async () => (await outboxBacklog(pg.db)) === 0, 60_000, 'outbox drained')
     await drainer.stop()
     expect(errors).toHaveLength(3)
     expect(await outboxBacklog(pg.db)).toBe(0)

@@ -2,8 +2,17 @@
 // (openTestPostgres) and chDB. Nothing is mocked; faults are injected by killing, stopping or
 // refusing, never by faking a driver.
 import { randomUUID } from 'node:crypto'
-import type { Ch, Db } from '@luneo/warehouse'
+import {
+  migrateClickHouse,
+  openClickHouse,
+  type Ch,
+  type ClickHouseHandle,
+  type Db,
+  type PostgresHandle,
+} from '@luneo/warehouse'
+import { openTestPostgres, tempDir } from '@luneo/warehouse/testing'
 import { sql } from 'kysely'
+import { expect } from 'vitest'
 import { EventEnvelope } from '../events/envelope.js'
 import { openKafka, parseBrokers, type KafkaHandle, type ReceivedMessage } from '../kafka/kafka.js'
 import { ensureEventTopics } from '../kafka/topics.js'
@@ -58,6 +67,66 @@ export async function waitFor(
 async function rows<T>(ch: Ch, query: string, params: Record<string, unknown>): Promise<T[]> {
   const rs = await ch.query({ query, query_params: params, format: 'JSONEachRow' })
   return rs.json<T>()
+}
+
+/** Distinct event ids of these organizations in ClickHouse. */
+export async function uniqueEvents(ch: Ch, orgs: string[]): Promise<number> {
+  const r = await rows<{ n: number }>(
+    ch,
+    'SELECT uniqExact(id) AS n FROM events WHERE organization_id IN {orgs:Array(UUID)}',
+    { orgs },
+  )
+  return r[0]!.n
+}
+
+export interface OwnStores {
+  pg: PostgresHandle
+  ch: ClickHouseHandle
+  /** The chDB data dir (`<dir>/clickhouse`, as `luneo ingest sink` opens it under LUNEO_DATA_DIR). */
+  dataDir: string
+  close(): Promise<void>
+}
+
+/** A fresh Postgres and migrated chDB of one test's own, which it may constrain or break. */
+export async function openOwnStores(name: string): Promise<OwnStores> {
+  const dir = tempDir(`luneo-${name}-`)
+  const pg = await openTestPostgres()
+  const ch = await openClickHouse({ dataDir: `${dir.path}/clickhouse` })
+  await migrateClickHouse(ch.ch)
+  return {
+    pg,
+    ch,
+    dataDir: dir.path,
+    async close() {
+      await Promise.allSettled([ch.close(), pg.close()])
+      dir.remove()
+    },
+  }
+}
+
+/** From now on ClickHouse refuses, as invalid, the event with this correlation id (a CHECK). */
+export async function refuseEvent(ch: Ch, correlationId: string): Promise<void> {
+  // DDL takes no bound parameters: the id is checked to be a plain token instead.
+  if (!/^[\w-]+$/.test(correlationId)) throw new Error(`unsafe correlation id ${correlationId}`)
+  await ch.command({
+    query: `ALTER TABLE events ADD CONSTRAINT refuse_one CHECK correlation_id != '${correlationId}'`,
+  })
+}
+
+export interface DeadLetterRecord {
+  reason: string
+  detail: string
+  event_id: string | null
+  offset: string
+}
+
+/** The `events_dlq` rows of one source topic (`outbox` for the embedded drainer), by offset. */
+export async function deadLetterRecords(ch: Ch, topic: string): Promise<DeadLetterRecord[]> {
+  return rows<DeadLetterRecord>(
+    ch,
+    'SELECT reason, detail, event_id, toString(offset) AS offset FROM events_dlq FINAL WHERE topic = {topic:String} ORDER BY offset',
+    { topic },
+  )
 }
 
 export interface OrgCount {
@@ -142,6 +211,28 @@ export async function orderViolations(db: Db, ch: Ch, orgs: string[]): Promise<s
       problems.push(`${conv}: order differs (${gotIds.length}/${ids.length} events)`)
   }
   return problems
+}
+
+/**
+ * After a fault: per organization, outbox rows = `uniqExact(id)` = `count()` over `LIMIT 1 BY id`
+ * = `count()` after OPTIMIZE FINAL (a copy that slipped in physically is fine if reads fold it),
+ * no id twice under FINAL, every conversation in outbox order.
+ */
+export async function expectExactlyOnce(db: Db, ch: Ch, orgs: string[]): Promise<Record<string, OrgCount>> {
+  const counts = await countByOrg(db, ch, orgs)
+  for (const c of Object.values(counts)) {
+    expect(c.outbox).toBeGreaterThan(0)
+    const { rawCount: _raw, ...counted } = c
+    expect(counted).toEqual({
+      outbox: c.outbox,
+      uniqExact: c.outbox,
+      limit1ById: c.outbox,
+      countAfterOptimize: c.outbox,
+    })
+  }
+  expect(await duplicateIds(ch, orgs)).toEqual([])
+  expect(await orderViolations(db, ch, orgs)).toEqual([])
+  return counts
 }
 
 /** Reads every message of a topic from the beginning (for DLQ checks). */

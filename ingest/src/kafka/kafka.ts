@@ -12,6 +12,9 @@ import {
   type KafkaMessage,
   type Producer,
 } from 'kafkajs'
+import { createAdmin, type KafkaAdmin } from './admin.js'
+
+export type { KafkaAdmin, PartitionOffset } from './admin.js'
 
 export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug'
 
@@ -54,7 +57,11 @@ export interface BatchContext {
   isRunning(): boolean
 }
 
-/** Resolve to mark the whole batch done (its offsets are then committed); throw to have it redelivered. */
+/**
+ * Resolve to mark the whole batch done (its offsets are then committed); throw to have it
+ * redelivered. An error whose `retriable` is false (StreamFatalError) stops the consumer for good
+ * instead: nothing committed, no restart, `onCrash` called.
+ */
 export type BatchHandler = (batch: ReceivedBatch, ctx: BatchContext) => Promise<void>
 
 export interface KafkaProducer {
@@ -83,35 +90,6 @@ export interface KafkaConsumer {
   runBatches(handler: BatchHandler, options?: { partitionsConsumedConcurrently?: number }): Promise<void>
   /** Waits for the batch in flight, leaves the group and disconnects. Safe to call twice. */
   stop(): Promise<void>
-}
-
-export interface KafkaAdmin {
-  /**
-   * Creates the topic when missing. An existing topic is left as it is (adding partitions would
-   * move keys to other partitions and break per-key order); its partition count is returned.
-   */
-  ensureTopic(name: string, partitions: number): Promise<{ created: boolean; partitions: number }>
-  /** Messages in `topic` not yet committed by `groupId`, summed over partitions. */
-  consumerLag(groupId: string, topic: string): Promise<number>
-  /** The same, per partition. */
-  consumerLagByPartition(groupId: string, topic: string): Promise<PartitionOffset[]>
-  /** Each partition's next offset to be written (the high watermark). */
-  endOffsets(topic: string): Promise<PartitionOffset[]>
-  /**
-   * Per partition, the earliest offset whose timestamp is at or after `at` (the high watermark
-   * when nothing is that recent), as `kafka-consumer-groups --reset-offsets --to-datetime` does.
-   */
-  offsetsForTime(topic: string, at: Date): Promise<PartitionOffset[]>
-  /** Sets a group's committed offsets; the group must have no running member. */
-  setGroupOffsets(groupId: string, topic: string, offsets: PartitionOffset[]): Promise<void>
-  deleteGroup(groupId: string): Promise<void>
-  deleteTopic(name: string): Promise<void>
-}
-
-export interface PartitionOffset {
-  partition: number
-  /** An offset (or a lag) as a decimal string: Kafka offsets are 64-bit. */
-  offset: string
 }
 
 export interface KafkaHandle {
@@ -222,79 +200,6 @@ export function openKafka(options: KafkaOptions): KafkaHandle {
       await Promise.allSettled(all.map((x) => x.disconnect()))
     },
   }
-}
-
-function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
-  return {
-    async ensureTopic(name, partitions) {
-      const a = await connected()
-      // Look first: kafkajs logs TOPIC_ALREADY_EXISTS at ERROR level even though it handles it.
-      const existing = (await a.listTopics()).includes(name)
-      const created =
-        !existing &&
-        (await a.createTopics({
-          topics: [{ topic: name, numPartitions: partitions }],
-          waitForLeaders: true,
-        }))
-      if (created) return { created, partitions }
-      const meta = await a.fetchTopicMetadata({ topics: [name] })
-      return { created, partitions: meta.topics[0]?.partitions.length ?? 0 }
-    },
-    async consumerLag(groupId, topic) {
-      const lags = await lagByPartition(await connected(), groupId, topic)
-      return lags.reduce((sum, p) => sum + Number(p.offset), 0)
-    },
-    async consumerLagByPartition(groupId, topic) {
-      return lagByPartition(await connected(), groupId, topic)
-    },
-    async endOffsets(topic) {
-      const ends = await (await connected()).fetchTopicOffsets(topic)
-      return ends
-        .map((e) => ({ partition: e.partition, offset: e.high }))
-        .sort((a, b) => a.partition - b.partition)
-    },
-    async offsetsForTime(topic, at) {
-      const a = await connected()
-      const [found, ends] = await Promise.all([
-        a.fetchTopicOffsetsByTimestamp(topic, at.getTime()),
-        a.fetchTopicOffsets(topic),
-      ])
-      const high = new Map(ends.map((e) => [e.partition, e.high]))
-      // kafkajs reports -1 for a partition with no message at or after the time: start at its end.
-      return found
-        .map((p) => ({
-          partition: p.partition,
-          offset: p.offset === '-1' ? (high.get(p.partition) ?? '0') : p.offset,
-        }))
-        .sort((x, y) => x.partition - y.partition)
-    },
-    async setGroupOffsets(groupId, topic, offsets) {
-      await (await connected()).setOffsets({ groupId, topic, partitions: offsets })
-    },
-    async deleteGroup(groupId) {
-      await (await connected()).deleteGroups([groupId])
-    },
-    async deleteTopic(name) {
-      const a = await connected()
-      await a.deleteTopics({ topics: [name] })
-    },
-  }
-}
-
-async function lagByPartition(a: Admin, groupId: string, topic: string): Promise<PartitionOffset[]> {
-  const [ends, committed] = await Promise.all([
-    a.fetchTopicOffsets(topic),
-    a.fetchOffsets({ groupId, topics: [topic] }),
-  ])
-  const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]))
-  return ends
-    .map((end) => {
-      const at = done.get(end.partition) ?? -1n
-      // -1 = nothing committed yet: everything from the low watermark on is pending.
-      const lag = at < 0n ? BigInt(end.high) - BigInt(end.low) : BigInt(end.high) - at
-      return { partition: end.partition, offset: lag.toString() }
-    })
-    .sort((x, y) => x.partition - y.partition)
 }
 
 function wrapProducer(p: Producer, forget: () => void): KafkaProducer {

@@ -1,3 +1,5 @@
+import type { ErrorClass } from '../errors/classify.js'
+
 /** What moves outbox rows on: the embedded drainer and the Kafka relay both have this shape. */
 export interface OutboxMover {
   /** Moves one batch; returns how many rows it moved. */
@@ -19,16 +21,26 @@ export interface PollLoopOptions {
   /** First retry delay after a failure; doubles up to maxBackoffMs. */
   backoffMs: number
   maxBackoffMs: number
+  /** Every error that is retried, before the backoff (never swallowed silently). */
   onError?: ((err: unknown) => void) | undefined
+  /** What an error means (ADR 0014). Without it every error is retried. */
+  classify?: ((err: unknown) => ErrorClass) | undefined
+  /**
+   * The loop stopped for good: a `crash`-class error, or a `dead_letter` one the step could not set
+   * aside (retrying a bad row forever would stall everything behind it). Exit loudly.
+   */
+  onFatal?: ((err: unknown) => void) | undefined
 }
 
 /**
  * Runs `step` in a loop: again at once after a full batch, after `idleMs` otherwise, with
- * exponential backoff after an error (which goes to onError, never swallowed silently).
+ * exponential backoff after a retried error (which goes to onError, never swallowed silently),
+ * and stops for good on a fatal one (onFatal, `crashed`).
  */
 export class PollLoop {
   readonly #step: () => Promise<boolean>
   readonly #opts: PollLoopOptions
+  readonly #crashed: { promise: Promise<unknown>; resolve: (err: unknown) => void }
   #running = false
   #loop: Promise<void> | null = null
   #wake: (() => void) | null = null
@@ -37,6 +49,13 @@ export class PollLoop {
   constructor(step: () => Promise<boolean>, options: PollLoopOptions) {
     this.#step = step
     this.#opts = options
+    let resolve!: (err: unknown) => void
+    this.#crashed = { promise: new Promise((r) => (resolve = r)), resolve }
+  }
+
+  /** Resolves with the error that stopped the loop for good; pending while it runs or retries. */
+  get crashed(): Promise<unknown> {
+    return this.#crashed.promise
   }
 
   nudge(): void {
@@ -64,6 +83,12 @@ export class PollLoop {
         backoff = this.#opts.backoffMs
         if (!full) await this.#sleep(this.#opts.idleMs)
       } catch (err) {
+        if ((this.#opts.classify?.(err) ?? 'retry') !== 'retry') {
+          this.#running = false
+          this.#crashed.resolve(err)
+          this.#opts.onFatal?.(err)
+          return
+        }
         this.#opts.onError?.(err)
         await this.#sleep(backoff)
         backoff = Math.min(backoff * 2, this.#opts.maxBackoffMs)

@@ -1,5 +1,6 @@
 import type { Db } from '@luneo/warehouse'
 import { sql } from 'kysely'
+import { classifyError } from '../errors/classify.js'
 import { EventEnvelope } from '../events/envelope.js'
 import { LatencyWindow } from '../metrics.js'
 import { PollLoop, type OutboxMover } from '../outbox/poll-loop.js'
@@ -19,7 +20,10 @@ export interface RelayOptions {
   idleMs?: number
   backoffMs?: number
   maxBackoffMs?: number
+  /** A retried error: the broker or Postgres unreachable, a leader moving, … */
   onError?: (err: unknown) => void
+  /** The relay stopped for good (refused credentials, a row Kafka refuses, …): exit loudly. */
+  onFatal?: (err: unknown) => void
   /** Fault injection for tests: runs after the publish resolved, before the rows are marked. */
   afterPublish?: (events: EventEnvelope[]) => Promise<void>
 }
@@ -48,7 +52,7 @@ const LOCK_CLASS = 0x6c75_7265
 export class OutboxRelay implements OutboxMover {
   readonly #db: Db
   readonly #publisher: EventPublisher
-  readonly #opts: Required<Omit<RelayOptions, 'onError' | 'afterPublish'>> &
+  readonly #opts: Required<Omit<RelayOptions, 'onError' | 'onFatal' | 'afterPublish'>> &
     Pick<RelayOptions, 'afterPublish'>
   readonly #loop: PollLoop
   readonly #publishMs = new LatencyWindow()
@@ -74,11 +78,20 @@ export class OutboxRelay implements OutboxMover {
       backoffMs: this.#opts.backoffMs,
       maxBackoffMs: this.#opts.maxBackoffMs,
       onError: options.onError,
+      // It has no dead-letter path of its own: an outbox envelope that does not parse (written
+      // around appendToOutbox, which validates) stops it loudly rather than stalling it (ADR 0014).
+      classify: classifyError,
+      onFatal: options.onFatal,
     })
   }
 
   get published(): number {
     return this.#published
+  }
+
+  /** Resolves with the error that stopped the background loop for good. */
+  get crashed(): Promise<unknown> {
+    return this.#loop.crashed
   }
 
   /** Publish latency and outbox age over the last 1,024 batches. */

@@ -2,10 +2,16 @@ import type { Ch } from '@luneo/warehouse'
 import type { RejectReason } from '../events/registry.js'
 import type { KafkaProducer, ReceivedMessage } from '../kafka/kafka.js'
 
+/**
+ * Why a message was set aside: the registry refused it (bad JSON, unknown type, …), or ClickHouse
+ * refused the row as invalid (`store_rejected`, the server's message in `detail`).
+ */
+export type DeadLetterReason = RejectReason | 'store_rejected'
+
 /** A message the sink refused, with why. */
 export interface DeadLetter {
   message: ReceivedMessage
-  reason: RejectReason
+  reason: DeadLetterReason
   detail: string
   eventId: string | null
   eventType: string | null
@@ -13,6 +19,39 @@ export interface DeadLetter {
 
 export interface DeadLetterWriter {
   write(letters: DeadLetter[]): Promise<void>
+}
+
+/** One `events_dlq` row: where the letter came from (topic, partition, offset) and why. */
+export interface DeadLetterRow {
+  topic: string
+  partition: number
+  offset: string
+  key: string | null
+  reason: DeadLetterReason
+  detail: string
+  eventId: string | null
+  eventType: string | null
+  raw: string
+}
+
+/** Inserts dead letters into `events_dlq` (ReplacingMergeTree on source: a rewrite folds). */
+export async function insertDeadLetters(ch: Ch, rows: DeadLetterRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await ch.insert({
+    table: 'events_dlq',
+    format: 'JSONEachRow',
+    values: rows.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      offset: r.offset,
+      message_key: r.key,
+      reason: r.reason,
+      detail: r.detail,
+      event_id: r.eventId,
+      event_type: r.eventType,
+      raw: r.raw,
+    })),
+  })
 }
 
 /**
@@ -36,21 +75,20 @@ export function createDeadLetterWriter(ch: Ch, producer: KafkaProducer, dlqTopic
           },
         })),
       )
-      await ch.insert({
-        table: 'events_dlq',
-        format: 'JSONEachRow',
-        values: letters.map((l) => ({
+      await insertDeadLetters(
+        ch,
+        letters.map((l) => ({
           topic: l.message.topic,
           partition: l.message.partition,
           offset: l.message.offset,
-          message_key: l.message.key,
+          key: l.message.key,
           reason: l.reason,
           detail: l.detail,
-          event_id: l.eventId,
-          event_type: l.eventType,
+          eventId: l.eventId,
+          eventType: l.eventType,
           raw: l.message.value?.toString('utf8') ?? '',
         })),
-      })
+      )
     },
   }
 }

@@ -1,3 +1,5 @@
+import { classifyError, describeError, StreamFatalError } from '../errors/classify.js'
+import { writeIsolatingRejects } from '../errors/isolate-rejects.js'
 import { eventRegistry, type EventRegistry } from '../events/registry.js'
 import type {
   BatchContext,
@@ -79,6 +81,7 @@ export class KafkaSink {
   }
   readonly #reached = new Map<number, bigint>()
   #consumer: KafkaConsumer | null = null
+  #fatal: StreamFatalError | null = null
   #done: { promise: Promise<void>; resolve: () => void }
   #crash: { promise: Promise<Error>; resolve: (err: Error) => void }
 
@@ -99,7 +102,10 @@ export class KafkaSink {
     this.#crash = { promise: new Promise<Error>((r) => (crash = r)), resolve: crash }
   }
 
-  /** Resolves when the consumer died for good (kafkajs stopped restarting it): exit and be restarted. */
+  /**
+   * Resolves when the sink stopped for good: a crash-class error (schema missing, …) or kafkajs
+   * stopped restarting the consumer. Nothing of the failing batch was committed: exit non-zero.
+   */
   get crashed(): Promise<Error> {
     return this.#crash.promise
   }
@@ -142,6 +148,35 @@ export class KafkaSink {
   }
 
   async #handle(batch: ReceivedBatch, ctx: BatchContext): Promise<void> {
+    // After a crash-class error no partition writes again: kafkajs may hand over one more batch.
+    if (this.#fatal) throw this.#fatal
+    const { good, bad } = this.#decode(batch)
+    let rejected: DeadLetter[] = []
+    await this.#retrying(ctx, async () => {
+      await this.#dlq.write(bad)
+      rejected = await this.#writeIsolatingRejects(batch, good)
+      await this.#dlq.write(rejected)
+    })
+    const first = batch.messages[0]!.offset
+    const last = batch.messages.at(-1)!.offset
+    const deadLettered = bad.length + rejected.length
+    await this.#opts.afterWrite?.({
+      partition: batch.partition,
+      firstOffset: first,
+      lastOffset: last,
+      valid: good.length - rejected.length,
+      deadLettered,
+    })
+    const m = this.#metrics
+    m.batches += 1
+    m.events += good.length - rejected.length
+    m.deadLettered += deadLettered
+    m.lagByPartition[batch.partition] = Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)
+    this.#reached.set(batch.partition, BigInt(last) + 1n)
+    this.#checkReached()
+  }
+
+  #decode(batch: ReceivedBatch): { good: StreamEvent[]; bad: DeadLetter[] } {
     const good: StreamEvent[] = []
     const bad: DeadLetter[] = []
     for (const m of batch.messages) {
@@ -149,28 +184,27 @@ export class KafkaSink {
       if (d.ok) good.push({ event: d.event, partition: m.partition, offset: m.offset })
       else bad.push({ message: m, reason: d.reason, detail: d.detail, eventId: d.id, eventType: d.type })
     }
-    await this.#retrying(ctx, async () => {
-      await this.#dlq.write(bad)
-      await this.#writer.publishFromStream(good)
-    })
-    const first = batch.messages[0]!.offset
-    const last = batch.messages.at(-1)!.offset
-    await this.#opts.afterWrite?.({
-      partition: batch.partition,
-      firstOffset: first,
-      lastOffset: last,
-      valid: good.length,
-      deadLettered: bad.length,
-    })
-    const m = this.#metrics
-    m.batches += 1
-    m.events += good.length
-    m.deadLettered += bad.length
-    m.lagByPartition[batch.partition] = Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)
-    this.#reached.set(batch.partition, BigInt(last) + 1n)
-    this.#checkReached()
+    return { good, bad }
   }
 
+  /** Writes the valid events; the ones ClickHouse refuses as invalid come back as dead letters. */
+  async #writeIsolatingRejects(batch: ReceivedBatch, good: StreamEvent[]): Promise<DeadLetter[]> {
+    const rejected = await writeIsolatingRejects(good, (items) => this.#writer.publishFromStream(items))
+    const byOffset = new Map(batch.messages.map((m) => [m.offset, m]))
+    return rejected.map(({ item, error }) => ({
+      message: byOffset.get(item.offset)!,
+      reason: 'store_rejected' as const,
+      detail: describeError(error),
+      eventId: item.event.id,
+      eventType: item.event.type,
+    }))
+  }
+
+  /**
+   * Retry-class errors back off (doubling) while heartbeating, so the group keeps the member and
+   * no new batch is fetched: backpressure. A crash-class error stops the consumer for good
+   * without committing (`crashed` resolves); the CLI then exits non-zero.
+   */
   async #retrying(ctx: BatchContext, write: () => Promise<void>): Promise<void> {
     let delay = this.#opts.backoffMs ?? 200
     for (;;) {
@@ -178,7 +212,8 @@ export class KafkaSink {
         await write()
         return
       } catch (err) {
-        // Validation happened before: what fails here is the store (down, read-only, overloaded).
+        // Bad rows were set aside inside `write`; what is left is the store or the schema.
+        if (classifyError(err) !== 'retry') throw this.#stopForGood(err)
         this.#metrics.writeRetries += 1
         this.#opts.onError?.(err)
         if (!ctx.isRunning()) throw err
@@ -187,6 +222,12 @@ export class KafkaSink {
         await ctx.heartbeat()
       }
     }
+  }
+
+  #stopForGood(err: unknown): StreamFatalError {
+    this.#fatal ??= new StreamFatalError(describeError(err), { cause: err })
+    this.#crash.resolve(this.#fatal)
+    return this.#fatal
   }
 
   #checkReached(): void {

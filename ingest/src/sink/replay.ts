@@ -50,7 +50,13 @@ export async function replayEvents(
   })
   await sink.start()
   try {
-    await sink.done
+    // A crash-class error (schema missing) stops the sink before `done`: fail, do not wait forever.
+    await Promise.race([
+      sink.done,
+      sink.crashed.then((err) => {
+        throw err
+      }),
+    ])
   } finally {
     await sink.stop()
   }

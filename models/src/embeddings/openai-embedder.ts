@@ -1,5 +1,6 @@
 import OpenAI from 'openai'
-import type { Embedder } from './embedder.js'
+import type { Embedder, GroundingCalibration } from './embedder.js'
+import { HASHING_GROUNDING } from './local-embedder.js'
 
 export interface OpenAIEmbedderOptions {
   baseURL: string
@@ -11,6 +12,8 @@ export interface OpenAIEmbedderOptions {
   maxRetries?: number
   /** Inputs per request; the API accepts up to 2048. */
   batchSize?: number
+  /** Score calibration of this model's space (default: the hashing embedder's, uncalibrated). */
+  grounding?: GroundingCalibration
 }
 
 /** Embeddings from any OpenAI-compatible `/v1/embeddings` endpoint. */
@@ -25,6 +28,8 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   return {
     id: `openai:${opts.model}`,
     dimension: opts.dimension ?? 1536,
+    // Not calibrated for any remote model yet: the values deployments on OpenAI have run with.
+    grounding: opts.grounding ?? HASHING_GROUNDING,
     async embed(texts) {
       const out: number[][] = []
       for (let i = 0; i < texts.length; i += batchSize) {
