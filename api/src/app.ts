@@ -2,22 +2,16 @@ import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
-import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { newId } from '@luneo/warehouse'
 import type { AppDeps } from './context.js'
 import { AppError } from './errors.js'
 import { KeyCache } from './auth/key-cache.js'
 import { authPlugin } from './plugins/auth.js'
-import { errorsPlugin } from './plugins/errors.js'
+import { errorsPlugin, sendFrameworkError } from './plugins/errors.js'
 import { metricsPlugin } from './plugins/metrics.js'
+import { openApiPlugin } from './plugins/openapi.js'
 import { accessRoutes } from './routes/access.js'
 import { agentRoutes } from './routes/agents.js'
 import { analyticsRoutes } from './routes/analytics.js'
@@ -47,6 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     trustProxy: false,
     return503OnClosing: true,
+    frameworkErrors: sendFrameworkError,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -59,25 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie)
   await app.register(multipart, { limits: { fileSize: 1_000_000, files: 1 } })
   await app.register(cors, { origin: deps.config.corsOrigins, credentials: true })
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Luneo API',
-        version: '1.0.0',
-        description: 'Vertical AI conversation agents that prove and improve their worth.',
-      },
-      components: {
-        securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `lk_…`' },
-          session: { type: 'apiKey', in: 'cookie', name: 'luneo_at' },
-        },
-      },
-      security: [{ apiKey: [] }, { session: [] }],
-    },
-    transform: jsonSchemaTransform,
-  })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(openApiPlugin)
   await app.register(authPlugin, deps)
   await app.register(rateLimit, {
     global: true,

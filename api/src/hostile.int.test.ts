@@ -509,7 +509,8 @@ describe('with the default limits', () => {
       ['xml body', 'POST', '/api/v1/agents', '<agent/>', 415, 'unsupported_media_type', undefined, { 'content-type': 'application/xml' }],
       ['text body', 'POST', '/api/v1/agents', '{"name":"x"}', 400, 'validation_failed', 'body', { 'content-type': 'text/plain' }],
       ['unknown route', 'GET', '/api/v1/nope', undefined, 404, 'route_not_found'],
-      ['undeclared method', 'PUT', '/api/v1/agents', { name: 'x' }, 404, 'route_not_found'],
+      // A known path with an undeclared method: 405 with Allow (plugins/errors.ts), not "no such route".
+      ['undeclared method', 'PUT', '/api/v1/agents', { name: 'x' }, 405, 'method_not_allowed'],
     ]
 
     it.each(cases)('%s → %s %s %s', async (_name, method, url, payload, status, code, path, headers) => {

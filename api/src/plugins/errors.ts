@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
 import { AppError, toProblem, type FieldError } from '../errors.js'
@@ -42,6 +42,32 @@ export function classify(err: FastifyError): AppError {
   return new AppError('internal')
 }
 
+const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+/**
+ * The methods a path answers, for `Allow`: those with a route (HEAD rides along with GET), then
+ * OPTIONS, which @fastify/cors answers on every path. Empty when no route has the path.
+ */
+function allowedMethods(app: FastifyInstance, path: string): string[] {
+  const routed = ROUTED_METHODS.filter((method) => app.findRoute({ method, url: path }))
+  return routed.length ? [...routed, 'OPTIONS'] : []
+}
+
+function sendProblem(req: FastifyRequest, reply: FastifyReply, err: AppError): void {
+  void reply
+    .code(err.status)
+    .type('application/problem+json')
+    .send(toProblem(err, req.url, req.id))
+}
+
+/**
+ * For Fastify's `frameworkErrors`: what the router refuses before any route or hook runs (a
+ * malformed URL, a path parameter over `maxParamLength`) leaves as problem+json too, a 400.
+ */
+export function sendFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(req, reply, classify(err))
+}
+
 /** One error handler: every error leaves as RFC 9457 problem+json with a stable code. */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -49,21 +75,24 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (appErr.status >= 500) {
       req.log.error({ err, serialization: isResponseSerializationError(err) }, 'request failed')
     }
-    void reply
-      .code(appErr.status)
-      .type('application/problem+json')
-      .send(toProblem(appErr, req.url, req.id))
+    sendProblem(req, reply, appErr)
   })
-  app.setNotFoundHandler((req, reply) => {
-    void reply
-      .code(404)
-      .type('application/problem+json')
-      .send(
-        toProblem(
-          new AppError('route_not_found', `${req.method} ${req.url.split('?')[0]} does not exist`),
-          req.url,
-          req.id,
-        ),
-      )
+  /** No route takes the request: 405 with Allow on a known path (RFC 9110 §15.5.6), else 404. */
+  const noRoute = (req: FastifyRequest, reply: FastifyReply): AppError => {
+    const path = req.url.split('?')[0] ?? req.url
+    const allowed = allowedMethods(app, path)
+    if (!allowed.length) return new AppError('route_not_found', `${req.method} ${path} does not exist`)
+    void reply.header('allow', allowed.join(', '))
+    return new AppError(
+      'method_not_allowed',
+      `${req.method} ${path} is not allowed; use ${allowed.join(', ')}`,
+    )
+  }
+  // Decided before the body is read: otherwise a body the request should never have had (a QUERY
+  // without Content-Type, a malformed JSON) is refused as a 400 first.
+  app.addHook('preParsing', async (req, reply, payload) => {
+    if (req.is404) throw noRoute(req, reply)
+    return payload
   })
+  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, noRoute(req, reply)))
 })

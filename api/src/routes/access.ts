@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
-import { ApiKeyDto, CreatedApiKey, Member, NewApiKey, NewMember } from '../schemas/access.js'
-import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
+import { ApiKeyPage, CreatedApiKey, Member, MemberPage, NewApiKey, NewMember } from '../schemas/access.js'
+import { IdParams, PageQuery } from '../schemas/common.js'
 import * as access from '../services/access.js'
 
 const admin = { role: 'admin', scopes: ['admin'] } as const
@@ -12,20 +12,33 @@ export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
   app.get(
     '/members',
     {
-      schema: { tags: ['members'], querystring: PageQuery, response: { 200: pageOf(Member) } },
+      schema: {
+        operationId: 'listMembers',
+        tags: ['members'],
+        querystring: PageQuery,
+        response: { 200: MemberPage },
+      },
       config: { access: { role: 'viewer', scopes: ['admin'] } },
     },
     async (req) => access.listOrgMembers(deps, authOf(req), req.query),
   )
   app.post(
     '/members',
-    { schema: { tags: ['members'], body: NewMember, response: { 201: Member } }, config: { access: admin } },
+    {
+      schema: { operationId: 'inviteMember', tags: ['members'], body: NewMember, response: { 201: Member } },
+      config: { access: admin, problems: ['conflict'] },
+    },
     async (req, reply) => reply.code(201).send(await access.addMember(deps, callerOf(req), req.body)),
   )
   app.get(
     '/api-keys',
     {
-      schema: { tags: ['api-keys'], querystring: PageQuery, response: { 200: pageOf(ApiKeyDto) } },
+      schema: {
+        operationId: 'listApiKeys',
+        tags: ['api-keys'],
+        querystring: PageQuery,
+        response: { 200: ApiKeyPage },
+      },
       config: { access: admin },
     },
     async (req) => access.listKeys(deps, authOf(req), req.query),
@@ -33,7 +46,12 @@ export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
   app.post(
     '/api-keys',
     {
-      schema: { tags: ['api-keys'], body: NewApiKey, response: { 201: CreatedApiKey } },
+      schema: {
+        operationId: 'createApiKey',
+        tags: ['api-keys'],
+        body: NewApiKey,
+        response: { 201: CreatedApiKey },
+      },
       config: { access: admin },
     },
     async (req, reply) => reply.code(201).send(await access.createApiKey(deps, callerOf(req), req.body)),
@@ -41,7 +59,12 @@ export const accessRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
   app.delete(
     '/api-keys/:id',
     {
-      schema: { tags: ['api-keys'], params: IdParams, response: { 204: z.null() } },
+      schema: {
+        operationId: 'revokeApiKey',
+        tags: ['api-keys'],
+        params: IdParams,
+        response: { 204: z.null() },
+      },
       config: { access: admin },
     },
     async (req, reply) => {

@@ -12,10 +12,15 @@ import {
   Catalogue,
   RangeOnly,
   RefreshResult,
+  ResolvedCsv,
   ResolvedPage,
   ResolvedQuery,
+  ROI_MEASURES,
   Roi,
+  SIGNAL_MEASURES,
   Signals,
+  measureValues,
+  periodOf,
 } from '../schemas/analytics.js'
 
 const tags = ['analytics']
@@ -29,25 +34,13 @@ function rangeOf(q: { from?: string | undefined; to?: string | undefined }): Ran
 }
 const rangeDto = (r: Range) => ({ from: r.from.toISOString(), to: r.to.toISOString() })
 
-const ROI_MEASURES = [
-  'conversations',
-  'ai_resolved',
-  'ai_resolution_rate',
-  'confirmed_resolution_rate',
-  'assumed_resolution_rate',
-  'durable_resolution_rate',
-  'human_hours_saved',
-  'qualified_leads',
-  'attributed_revenue',
-  'llm_cost',
-  'platform_cost',
-  'net_roi',
-] as const
-
 export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/analytics/catalogue',
-    { schema: { tags, response: { 200: Catalogue } }, config: { access: read } },
+    {
+      schema: { operationId: 'getAnalyticsCatalogue', tags, response: { 200: Catalogue } },
+      config: { access: read },
+    },
     async () => ({
       measures: Object.entries(measures).map(([name, m]) => ({
         name,
@@ -61,7 +54,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.get(
     '/analytics/query',
     {
-      schema: { tags, querystring: AnalyticsQuery, response: { 200: AnalyticsResult } },
+      schema: {
+        operationId: 'queryAnalytics',
+        tags,
+        querystring: AnalyticsQuery,
+        response: { 200: AnalyticsResult },
+      },
       config: { access: read },
     },
     async (req) => {
@@ -74,7 +72,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
 
   app.get(
     '/analytics/roi',
-    { schema: { tags, querystring: RangeOnly, response: { 200: Roi } }, config: { access: read } },
+    {
+      schema: { operationId: 'getRoi', tags, querystring: RangeOnly, response: { 200: Roi } },
+      config: { access: read },
+    },
     async (req) => {
       const auth = authOf(req)
       const range = rangeOf(req.query)
@@ -83,8 +84,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         query(deps, auth, [...ROI_MEASURES], [], range, {}, params),
         query(deps, auth, [...ROI_MEASURES], [req.query.granularity], range, {}, params),
       ])
-      const totals = totalsResult.rows[0] ?? {}
-      const series = seriesResult.rows
+      const { granularity } = req.query
       return {
         range: rangeDto(range),
         currency: org.currency,
@@ -95,34 +95,33 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
           resolutionWindowHours: org.resolution_window_hours,
           durableDays: org.durable_days,
         },
-        totals: Object.fromEntries(ROI_MEASURES.map((m) => [m, (totals[m] as number | null) ?? null])),
-        series,
+        totals: measureValues(ROI_MEASURES, totalsResult.rows[0]),
+        series: seriesResult.rows.map((r) => ({
+          ...periodOf(granularity, r),
+          ...measureValues(ROI_MEASURES, r),
+        })),
       }
     },
   )
 
   app.get(
     '/analytics/signals',
-    { schema: { tags, querystring: RangeOnly, response: { 200: Signals } }, config: { access: read } },
+    {
+      schema: { operationId: 'getSignals', tags, querystring: RangeOnly, response: { 200: Signals } },
+      config: { access: read },
+    },
     async (req) => {
       const auth = authOf(req)
       const range = rangeOf(req.query)
-      const sig = [
-        'replies',
-        'unanswered_rate',
-        'negative_feedback_rate',
-        'escalation_after_reply_rate',
-        'rephrase_rate',
-        'reply_abandonment_rate',
-      ] as const
-      const totals = (await query(deps, auth, [...sig], [], range, {})).rows[0] ?? {}
-      const byIntent = (await query(deps, auth, [...sig], ['intent'], range, {})).rows.sort(
+      const sig = [...SIGNAL_MEASURES]
+      const totals = (await query(deps, auth, sig, [], range, {})).rows[0]
+      const byIntent = (await query(deps, auth, sig, ['intent'], range, {})).rows.sort(
         (a, b) => Number(b.replies) - Number(a.replies),
       )
       return {
         range: rangeDto(range),
-        totals: Object.fromEntries(sig.map((m) => [m, (totals[m] as number | null) ?? null])),
-        byIntent,
+        totals: measureValues(SIGNAL_MEASURES, totals),
+        byIntent: byIntent.map((r) => ({ intent: String(r.intent), ...measureValues(SIGNAL_MEASURES, r) })),
       }
     },
   )
@@ -130,7 +129,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.get(
     '/analytics/conversations/resolved',
     {
-      schema: { tags, querystring: ResolvedQuery, response: { 200: ResolvedPage } },
+      schema: {
+        operationId: 'listResolvedConversations',
+        tags,
+        querystring: ResolvedQuery,
+        response: { 200: ResolvedPage },
+      },
       config: { access: read },
     },
     async (req) => {
@@ -144,9 +148,17 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/analytics/conversations/resolved/export.csv',
     {
       schema: {
+        operationId: 'exportResolvedConversationsCsv',
         tags,
         querystring: ResolvedQuery.omit({ limit: true, cursor: true }),
-        produces: ['text/csv'],
+        documentedOnly: {
+          response: {
+            200: {
+              description: 'One row per conversation',
+              content: { 'text/csv': { schema: ResolvedCsv } },
+            },
+          },
+        },
       },
       config: { access: read },
     },
@@ -172,7 +184,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.post(
     '/analytics/refresh',
     {
-      schema: { tags, response: { 200: RefreshResult } },
+      schema: { operationId: 'refreshAnalytics', tags, response: { 200: RefreshResult } },
       config: { access: { role: 'admin', scopes: ['admin'] } },
     },
     async (req) => {

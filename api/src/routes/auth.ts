@@ -49,16 +49,16 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/auth/signup',
     {
-      schema: { tags, body: SignupBody, response: { 201: Me } },
-      config: { access: 'public', rateLimit: perIp },
+      schema: { operationId: 'signUp', tags, body: SignupBody, response: { 201: Me } },
+      config: { access: 'public', problems: ['email_taken'], rateLimit: perIp },
     },
     async (req, reply) => reply.code(201).send(signIn(reply, await auth.signup(deps, req.id, req.body))),
   )
   app.post(
     '/auth/login',
     {
-      schema: { tags, body: LoginBody, response: { 200: Me } },
-      config: { access: 'public', rateLimit: perIp },
+      schema: { operationId: 'signIn', tags, body: LoginBody, response: { 200: Me } },
+      config: { access: 'public', problems: ['invalid_credentials'], rateLimit: perIp },
       preHandler: perAccount,
     },
     async (req, reply) => signIn(reply, await auth.login(deps, req.body)),
@@ -66,15 +66,18 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/auth/accept-invite',
     {
-      schema: { tags, body: AcceptInviteBody, response: { 201: Me } },
-      config: { access: 'public', rateLimit: perIp },
+      schema: { operationId: 'acceptInvite', tags, body: AcceptInviteBody, response: { 201: Me } },
+      config: { access: 'public', problems: ['not_found', 'email_taken'], rateLimit: perIp },
     },
     async (req, reply) =>
       reply.code(201).send(signIn(reply, await auth.acceptInvite(deps, req.id, req.body))),
   )
   app.post(
     '/auth/refresh',
-    { schema: { tags, response: { 200: Me } }, config: { access: 'public', rateLimit: perIp } },
+    {
+      schema: { operationId: 'refreshSession', tags, response: { 200: Me } },
+      config: { access: 'public', problems: ['unauthenticated', 'csrf_failed'], rateLimit: perIp },
+    },
     async (req, reply) => {
       // Refresh is cookie-driven, so it needs the double-submit token like any cookie write.
       const cookie = req.cookies[CSRF_COOKIE]
@@ -91,7 +94,10 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   )
   app.post(
     '/auth/logout',
-    { schema: { tags, response: { 204: z.null() } }, config: { access: 'authenticated' } },
+    {
+      schema: { operationId: 'signOut', tags, response: { 204: z.null() } },
+      config: { access: 'authenticated' },
+    },
     async (req, reply) => {
       await auth.logout(deps, authOf(req))
       clearSessionCookies(reply)
@@ -100,7 +106,10 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   )
   app.get(
     '/auth/me',
-    { schema: { tags, response: { 200: Me } }, config: { access: 'authenticated' } },
+    {
+      schema: { operationId: 'getMe', tags, response: { 200: Me } },
+      config: { access: 'authenticated', problems: ['forbidden'] },
+    },
     async (req) => auth.me(deps, authOf(req)),
   )
 }

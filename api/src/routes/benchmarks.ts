@@ -13,12 +13,23 @@ const read = { role: 'viewer', scopes: ['analytics:read'] } as const
 export const benchmarkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/analytics/benchmarks',
-    { schema: { tags, response: { 200: Benchmarks } }, config: { access: read } },
+    {
+      schema: { operationId: 'getBenchmarks', tags, response: { 200: Benchmarks } },
+      config: { access: read },
+    },
     async (req) => benchmarksFor(deps, authOf(req)),
   )
   app.get(
     '/analytics/experiments/:id',
-    { schema: { tags, params: IdParams, response: { 200: ExperimentResults } }, config: { access: read } },
+    {
+      schema: {
+        operationId: 'getExperimentResults',
+        tags,
+        params: IdParams,
+        response: { 200: ExperimentResults },
+      },
+      config: { access: read },
+    },
     async (req) => experimentResults(deps, authOf(req), req.params.id),
   )
 }

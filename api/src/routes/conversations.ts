@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
-import { IdParams, pageOf } from '../schemas/common.js'
+import { IdParams } from '../schemas/common.js'
 import {
   Conversation,
   ConversationDetail,
+  ConversationPage,
   ConversationQuery,
   FeedbackDto,
   NewConversation,
@@ -21,14 +22,27 @@ const write = { role: 'analyst', scopes: ['conversations:write'] } as const
 export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/conversations',
-    { schema: { tags, body: NewConversation, response: { 201: Conversation } }, config: { access: write } },
+    {
+      schema: {
+        operationId: 'createConversation',
+        tags,
+        body: NewConversation,
+        response: { 201: Conversation },
+      },
+      config: { access: write, problems: ['not_found'] },
+    },
     async (req, reply) =>
       reply.code(201).send(await conversations.openConversation(deps, callerOf(req), req.body)),
   )
   app.get(
     '/conversations',
     {
-      schema: { tags, querystring: ConversationQuery, response: { 200: pageOf(Conversation) } },
+      schema: {
+        operationId: 'listConversations',
+        tags,
+        querystring: ConversationQuery,
+        response: { 200: ConversationPage },
+      },
       config: { access: read },
     },
     async (req) => {
@@ -43,13 +57,27 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
   )
   app.get(
     '/conversations/:id',
-    { schema: { tags, params: IdParams, response: { 200: ConversationDetail } }, config: { access: read } },
+    {
+      schema: {
+        operationId: 'getConversation',
+        tags,
+        params: IdParams,
+        response: { 200: ConversationDetail },
+      },
+      config: { access: read },
+    },
     async (req) => conversations.readConversation(deps, authOf(req), req.params.id),
   )
   app.post(
     '/conversations/:id/feedback',
     {
-      schema: { tags, params: IdParams, body: NewFeedback, response: { 201: FeedbackDto } },
+      schema: {
+        operationId: 'addFeedback',
+        tags,
+        params: IdParams,
+        body: NewFeedback,
+        response: { 201: FeedbackDto },
+      },
       config: { access: write },
     },
     async (req, reply) =>
@@ -58,7 +86,13 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
   app.post(
     '/conversations/:id/outcome',
     {
-      schema: { tags, params: IdParams, body: NewOutcome, response: { 201: OutcomeDto } },
+      schema: {
+        operationId: 'recordOutcome',
+        tags,
+        params: IdParams,
+        body: NewOutcome,
+        response: { 201: OutcomeDto },
+      },
       config: { access: write },
     },
     async (req, reply) =>

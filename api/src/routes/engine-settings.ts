@@ -1,9 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { z } from 'zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
-import { Id, PageQuery, pageOf } from '../schemas/common.js'
-import { IntentCorrection, Task, WebhookSettings, WebhookSettingsOut } from '../schemas/engine.js'
+import { PageQuery } from '../schemas/common.js'
+import {
+  IntentCorrection,
+  IntentCorrectionDto,
+  TaskPage,
+  Webhook,
+  WebhookSettings,
+  WebhookSettingsOut,
+} from '../schemas/engine.js'
 import * as s from '../services/engine-settings.js'
 
 const admin = { role: 'admin', scopes: ['admin'] } as const
@@ -13,9 +19,10 @@ export const engineSettingsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
     '/intent-corrections',
     {
       schema: {
+        operationId: 'createIntentCorrection',
         tags: ['engine'],
         body: IntentCorrection,
-        response: { 201: IntentCorrection.extend({ id: Id }) },
+        response: { 201: IntentCorrectionDto },
       },
       config: { access: { role: 'analyst', scopes: ['admin'] } },
     },
@@ -24,7 +31,12 @@ export const engineSettingsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
   app.get(
     '/tasks',
     {
-      schema: { tags: ['engine'], querystring: PageQuery, response: { 200: pageOf(Task) } },
+      schema: {
+        operationId: 'listTasks',
+        tags: ['engine'],
+        querystring: PageQuery,
+        response: { 200: TaskPage },
+      },
       config: { access: { role: 'viewer', scopes: ['conversations:write', 'analytics:read'] } },
     },
     async (req) => s.listOrgTasks(deps, authOf(req), req.query),
@@ -32,7 +44,11 @@ export const engineSettingsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
   app.get(
     '/organization/webhook',
     {
-      schema: { tags: ['organization'], response: { 200: z.object({ url: z.string().nullable() }) } },
+      schema: {
+        operationId: 'getWebhook',
+        tags: ['organization'],
+        response: { 200: Webhook },
+      },
       config: { access: admin },
     },
     async (req) => s.readWebhook(deps, authOf(req)),
@@ -40,7 +56,12 @@ export const engineSettingsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
   app.put(
     '/organization/webhook',
     {
-      schema: { tags: ['organization'], body: WebhookSettings, response: { 200: WebhookSettingsOut } },
+      schema: {
+        operationId: 'setWebhook',
+        tags: ['organization'],
+        body: WebhookSettings,
+        response: { 200: WebhookSettingsOut },
+      },
       config: { access: admin },
     },
     async (req) => s.putWebhook(deps, callerOf(req), req.body),

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
-import { IdParams, pageOf } from '../schemas/common.js'
-import { AcceptGap, GapQuery, KnowledgeGap } from '../schemas/flywheel.js'
+import { IdParams } from '../schemas/common.js'
+import { AcceptGap, GapQuery, KnowledgeGap, KnowledgeGapPage } from '../schemas/flywheel.js'
 import * as gaps from '../services/gaps.js'
 
 const tags = ['knowledge-gaps']
@@ -14,27 +14,44 @@ export const gapRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/analytics/knowledge-gaps',
     {
-      schema: { tags, querystring: GapQuery, response: { 200: pageOf(KnowledgeGap) } },
+      schema: {
+        operationId: 'listKnowledgeGaps',
+        tags,
+        querystring: GapQuery,
+        response: { 200: KnowledgeGapPage },
+      },
       config: { access: read },
     },
     async (req) => gaps.listGaps(deps, authOf(req), req.query),
   )
   app.get(
     '/analytics/knowledge-gaps/:id',
-    { schema: { tags, params: IdParams, response: { 200: KnowledgeGap } }, config: { access: read } },
+    {
+      schema: { operationId: 'getKnowledgeGap', tags, params: IdParams, response: { 200: KnowledgeGap } },
+      config: { access: read },
+    },
     async (req) => gaps.readGap(deps, authOf(req), req.params.id),
   )
   app.post(
     '/analytics/knowledge-gaps/:id/accept',
     {
-      schema: { tags, params: IdParams, body: AcceptGap, response: { 200: KnowledgeGap } },
-      config: { access: write },
+      schema: {
+        operationId: 'acceptKnowledgeGap',
+        tags,
+        params: IdParams,
+        body: AcceptGap,
+        response: { 200: KnowledgeGap },
+      },
+      config: { access: write, problems: ['conflict'] },
     },
     async (req) => gaps.acceptGap(deps, callerOf(req), req.params.id, req.body ?? {}),
   )
   app.post(
     '/analytics/knowledge-gaps/:id/reject',
-    { schema: { tags, params: IdParams, response: { 200: KnowledgeGap } }, config: { access: write } },
+    {
+      schema: { operationId: 'rejectKnowledgeGap', tags, params: IdParams, response: { 200: KnowledgeGap } },
+      config: { access: write, problems: ['conflict'] },
+    },
     async (req) => gaps.rejectGap(deps, callerOf(req), req.params.id),
   )
 }

@@ -1,17 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { sql } from 'kysely'
 import { pingClickHouse } from '@luneo/warehouse'
-import { z } from 'zod'
 import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
-
-const Ready = z.object({ status: z.literal('ready'), postgres: z.string(), clickhouse: z.string() })
+import { Health, Ready } from '../schemas/health.js'
 
 export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/healthz',
     {
-      schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } },
+      schema: {
+        operationId: 'getHealth',
+        tags: ['health'],
+        response: { 200: Health },
+      },
       config: { access: 'public' },
     },
     async () => ({
@@ -20,7 +22,10 @@ export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
   )
   app.get(
     '/readyz',
-    { schema: { tags: ['health'], response: { 200: Ready } }, config: { access: 'public' } },
+    {
+      schema: { operationId: 'getReadiness', tags: ['health'], response: { 200: Ready } },
+      config: { access: 'public', problems: ['unavailable'] },
+    },
     async (req) => {
       try {
         await sql`SELECT 1`.execute(deps.db)

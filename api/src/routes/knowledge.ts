@@ -2,13 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
-import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
+import { IdParams, PageQuery } from '../schemas/common.js'
 import {
   DocumentDto,
+  DocumentPage,
   DocumentParams,
   KnowledgeBase,
+  KnowledgeBasePage,
   NewDocument,
   NewKnowledgeBase,
+  UploadDocument,
 } from '../schemas/resources.js'
 import { Chunks } from '../schemas/engine.js'
 import * as kb from '../services/knowledge.js'
@@ -22,24 +25,43 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.get(
     '/knowledge-bases',
     {
-      schema: { tags, querystring: PageQuery, response: { 200: pageOf(KnowledgeBase) } },
+      schema: {
+        operationId: 'listKnowledgeBases',
+        tags,
+        querystring: PageQuery,
+        response: { 200: KnowledgeBasePage },
+      },
       config: { access: read },
     },
     async (req) => kb.listOrgKnowledgeBases(deps, authOf(req), req.query),
   )
   app.post(
     '/knowledge-bases',
-    { schema: { tags, body: NewKnowledgeBase, response: { 201: KnowledgeBase } }, config: { access: write } },
+    {
+      schema: {
+        operationId: 'createKnowledgeBase',
+        tags,
+        body: NewKnowledgeBase,
+        response: { 201: KnowledgeBase },
+      },
+      config: { access: write },
+    },
     async (req, reply) => reply.code(201).send(await kb.createKnowledgeBase(deps, callerOf(req), req.body)),
   )
   app.get(
     '/knowledge-bases/:id',
-    { schema: { tags, params: IdParams, response: { 200: KnowledgeBase } }, config: { access: read } },
+    {
+      schema: { operationId: 'getKnowledgeBase', tags, params: IdParams, response: { 200: KnowledgeBase } },
+      config: { access: read },
+    },
     async (req) => kb.readKnowledgeBase(deps, authOf(req), req.params.id),
   )
   app.delete(
     '/knowledge-bases/:id',
-    { schema: { tags, params: IdParams, response: { 204: z.null() } }, config: { access: write } },
+    {
+      schema: { operationId: 'deleteKnowledgeBase', tags, params: IdParams, response: { 204: z.null() } },
+      config: { access: write },
+    },
     async (req, reply) => {
       await kb.removeKnowledgeBase(deps, callerOf(req), req.params.id)
       return reply.code(204).send(null)
@@ -48,7 +70,13 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.get(
     '/knowledge-bases/:id/documents',
     {
-      schema: { tags, params: IdParams, querystring: PageQuery, response: { 200: pageOf(DocumentDto) } },
+      schema: {
+        operationId: 'listDocuments',
+        tags,
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: DocumentPage },
+      },
       config: { access: read },
     },
     async (req) => kb.listKbDocuments(deps, authOf(req), req.params.id, req.query),
@@ -56,7 +84,13 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.post(
     '/knowledge-bases/:id/documents',
     {
-      schema: { tags, params: IdParams, body: NewDocument, response: { 201: DocumentDto } },
+      schema: {
+        operationId: 'createDocument',
+        tags,
+        params: IdParams,
+        body: NewDocument,
+        response: { 201: DocumentDto },
+      },
       config: { access: write },
     },
     async (req, reply) =>
@@ -64,12 +98,18 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   )
   app.get(
     '/knowledge-bases/:id/documents/:docId',
-    { schema: { tags, params: DocumentParams, response: { 200: DocumentDto } }, config: { access: read } },
+    {
+      schema: { operationId: 'getDocument', tags, params: DocumentParams, response: { 200: DocumentDto } },
+      config: { access: read },
+    },
     async (req) => kb.readDocument(deps, authOf(req), req.params.id, req.params.docId),
   )
   app.delete(
     '/knowledge-bases/:id/documents/:docId',
-    { schema: { tags, params: DocumentParams, response: { 204: z.null() } }, config: { access: write } },
+    {
+      schema: { operationId: 'deleteDocument', tags, params: DocumentParams, response: { 204: z.null() } },
+      config: { access: write },
+    },
     async (req, reply) => {
       await kb.removeDocument(deps, callerOf(req), req.params.id, req.params.docId)
       return reply.code(204).send(null)
@@ -78,21 +118,37 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.put(
     '/knowledge-bases/:id/documents/:docId',
     {
-      schema: { tags, params: DocumentParams, body: NewDocument, response: { 200: DocumentDto } },
+      schema: {
+        operationId: 'replaceDocument',
+        tags,
+        params: DocumentParams,
+        body: NewDocument,
+        response: { 200: DocumentDto },
+      },
       config: { access: write },
     },
     async (req) => kb.replaceDocument(deps, callerOf(req), req.params.id, req.params.docId, req.body),
   )
   app.get(
     '/knowledge-bases/:id/documents/:docId/chunks',
-    { schema: { tags, params: DocumentParams, response: { 200: Chunks } }, config: { access: read } },
+    {
+      schema: { operationId: 'getDocumentChunks', tags, params: DocumentParams, response: { 200: Chunks } },
+      config: { access: read },
+    },
     async (req) => kb.documentChunks(deps, authOf(req), req.params.id, req.params.docId),
   )
   // Multipart upload of a .md or .txt file; the file name (without extension) is the title.
   app.post(
     '/knowledge-bases/:id/documents/upload',
     {
-      schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 201: DocumentDto } },
+      schema: {
+        operationId: 'uploadDocument',
+        tags,
+        params: IdParams,
+        consumes: ['multipart/form-data'],
+        documentedOnly: { body: UploadDocument },
+        response: { 201: DocumentDto },
+      },
       config: { access: write },
     },
     async (req, reply) => {

@@ -12,8 +12,14 @@ export const messageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.post(
     '/conversations/:id/messages',
     {
-      schema: { tags: ['conversations'], params: IdParams, body: NewMessage, response: { 201: Reply } },
-      config: { access: write },
+      schema: {
+        operationId: 'sendMessage',
+        tags: ['conversations'],
+        params: IdParams,
+        body: NewMessage,
+        response: { 201: Reply },
+      },
+      config: { access: write, problems: ['compliance_required'] },
     },
     // The engine loads (and 404s) the conversation itself: one read, not two.
     async (req, reply) =>
@@ -24,8 +30,13 @@ export const messageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.post(
     '/channels/email/inbound',
     {
-      schema: { tags: ['channels'], body: EmailInbound, response: { 201: Reply } },
-      config: { access: write },
+      schema: {
+        operationId: 'receiveEmail',
+        tags: ['channels'],
+        body: EmailInbound,
+        response: { 201: Reply },
+      },
+      config: { access: write, problems: ['not_found', 'compliance_required'] },
     },
     async (req, reply) => reply.code(201).send(await receiveEmail(deps, callerOf(req), req.body)),
   )

@@ -1,31 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { z } from 'zod'
 import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
 import { globalJobs, organizationJobs } from '@luneo/pipelines'
-import { Id, Timestamp } from '../schemas/common.js'
-
-const RunBody = z
-  .object({
-    job: z.string().max(100).optional(),
-    organizationId: Id.optional(),
-    since: Timestamp.optional(),
-    full: z.boolean().optional(),
-  })
-  .strict()
-const RunResult = z.object({
-  jobs: z.array(
-    z.object({
-      job: z.string(),
-      organizationId: z.string(),
-      rowsIn: z.number(),
-      rowsOut: z.number(),
-      ms: z.number(),
-      from: z.string(),
-      to: z.string(),
-    }),
-  ),
-})
+import { PipelineRuns, RunPipelines } from '../schemas/operator.js'
 
 /**
  * Operator routes (LUNEO_OPERATOR_TOKEN). In embedded mode one process owns chDB's data dir, so
@@ -35,7 +12,12 @@ export const operatorRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   app.post(
     '/internal/pipelines/run',
     {
-      schema: { tags: ['operator'], body: RunBody, response: { 200: RunResult } },
+      schema: {
+        operationId: 'runPipelines',
+        tags: ['operator'],
+        body: RunPipelines,
+        response: { 200: PipelineRuns },
+      },
       config: { access: 'operator' },
     },
     async (req) => {

@@ -1,15 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
-import { PageQuery, pageOf } from '../schemas/common.js'
-import { AuditEntry, Organization, RoiPatch } from '../schemas/resources.js'
+import { PageQuery } from '../schemas/common.js'
+import { AuditEntryPage, Organization, RoiPatch } from '../schemas/resources.js'
 import * as org from '../services/organization.js'
 
 export const organizationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/organization',
     {
-      schema: { tags: ['organization'], response: { 200: Organization } },
+      schema: { operationId: 'getOrganization', tags: ['organization'], response: { 200: Organization } },
       config: { access: { role: 'viewer', scopes: ['conversations:write', 'analytics:read'] } },
     },
     async (req) => org.readOrganization(deps, authOf(req)),
@@ -17,7 +17,12 @@ export const organizationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
   app.patch(
     '/organization/roi-assumptions',
     {
-      schema: { tags: ['organization'], body: RoiPatch, response: { 200: Organization } },
+      schema: {
+        operationId: 'updateRoiAssumptions',
+        tags: ['organization'],
+        body: RoiPatch,
+        response: { 200: Organization },
+      },
       config: { access: { role: 'admin', scopes: ['admin'] } },
     },
     async (req) => org.patchRoiAssumptions(deps, callerOf(req), req.body),
@@ -25,7 +30,12 @@ export const organizationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
   app.get(
     '/audit-log',
     {
-      schema: { tags: ['organization'], querystring: PageQuery, response: { 200: pageOf(AuditEntry) } },
+      schema: {
+        operationId: 'listAuditLog',
+        tags: ['organization'],
+        querystring: PageQuery,
+        response: { 200: AuditEntryPage },
+      },
       config: { access: { role: 'admin', scopes: ['admin'] } },
     },
     async (req) => org.listAuditLog(deps, authOf(req), req.query),

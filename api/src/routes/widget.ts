@@ -5,12 +5,14 @@ import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
 import { authOf, callerOf } from '../plugins/auth.js'
 import { fromApi } from '../orchestrator/normalize.js'
-import { IdParams, PageQuery, pageOf } from '../schemas/common.js'
+import { IdParams, PageQuery } from '../schemas/common.js'
 import { openConversation } from '../services/conversations.js'
 import {
+  NewWidgetConversation,
   NewWidgetKey,
   WidgetConversation,
   WidgetKeyDto,
+  WidgetKeyPage,
   WidgetMessage,
   WidgetReply,
 } from '../widget/schemas.js'
@@ -44,15 +46,25 @@ export const widgetKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.post(
     '/widget-keys',
     {
-      schema: { tags: ['widget'], body: NewWidgetKey, response: { 201: WidgetKeyDto } },
-      config: { access: admin },
+      schema: {
+        operationId: 'createWidgetKey',
+        tags: ['widget'],
+        body: NewWidgetKey,
+        response: { 201: WidgetKeyDto },
+      },
+      config: { access: admin, problems: ['not_found'] },
     },
     async (req, reply) => reply.code(201).send(await keys.createWidgetKey(deps, callerOf(req), req.body)),
   )
   app.get(
     '/widget-keys',
     {
-      schema: { tags: ['widget'], querystring: PageQuery, response: { 200: pageOf(WidgetKeyDto) } },
+      schema: {
+        operationId: 'listWidgetKeys',
+        tags: ['widget'],
+        querystring: PageQuery,
+        response: { 200: WidgetKeyPage },
+      },
       config: { access: admin },
     },
     async (req) => keys.listOrgWidgetKeys(deps, authOf(req), req.query),
@@ -60,7 +72,12 @@ export const widgetKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.get(
     '/widget-keys/:id',
     {
-      schema: { tags: ['widget'], params: IdParams, response: { 200: WidgetKeyDto } },
+      schema: {
+        operationId: 'getWidgetKey',
+        tags: ['widget'],
+        params: IdParams,
+        response: { 200: WidgetKeyDto },
+      },
       config: { access: admin },
     },
     async (req) => keys.getWidgetKey(deps, authOf(req), req.params.id),
@@ -68,7 +85,12 @@ export const widgetKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.delete(
     '/widget-keys/:id',
     {
-      schema: { tags: ['widget'], params: IdParams, response: { 204: z.null() } },
+      schema: {
+        operationId: 'revokeWidgetKey',
+        tags: ['widget'],
+        params: IdParams,
+        response: { 204: z.null() },
+      },
       config: { access: admin },
     },
     async (req, reply) => {
@@ -121,11 +143,12 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
     '/conversations',
     {
       schema: {
+        operationId: 'openWidgetConversation',
         tags: ['widget'],
-        body: z.object({}).strict().optional(),
+        body: NewWidgetConversation,
         response: { 201: WidgetConversation },
       },
-      config,
+      config: { ...config, problems: ['unauthenticated', 'not_found'] },
     },
     async (req, reply) => {
       const visitor = widgetOf(req)
@@ -138,8 +161,14 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
   v1.post(
     '/conversations/:id/messages',
     {
-      schema: { tags: ['widget'], params: IdParams, body: WidgetMessage, response: { 201: WidgetReply } },
-      config,
+      schema: {
+        operationId: 'sendWidgetMessage',
+        tags: ['widget'],
+        params: IdParams,
+        body: WidgetMessage,
+        response: { 201: WidgetReply },
+      },
+      config: { ...config, problems: ['unauthenticated', 'compliance_required'] },
     },
     async (req, reply) => {
       const visitor = widgetOf(req)

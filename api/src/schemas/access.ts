@@ -1,29 +1,37 @@
 import { z } from 'zod'
-import { Email, Id, Role, Scope, Timestamp } from './common.js'
+import { Email, Id, Role, Scope, Timestamp, pageOf } from './common.js'
 
-export const Member = z.object({
-  id: Id,
-  userId: Id.nullable(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: Role,
-  status: z.enum(['active', 'invited']),
-  createdAt: Timestamp,
-  /** Shown once, when an invitation is created: the invitee accepts with it. */
-  inviteToken: z.string().optional(),
-})
+export const Member = z
+  .object({
+    id: Id,
+    userId: Id.nullable(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: Role,
+    status: z.enum(['active', 'invited']),
+    createdAt: Timestamp,
+    /** Shown once, when an invitation is created: the invitee accepts with it. */
+    inviteToken: z.string().optional(),
+  })
+  .meta({ id: 'Member' })
 
-export const NewMember = z.object({ email: Email, role: Role }).strict()
+export const MemberPage = pageOf(Member).meta({ id: 'MemberPage' })
 
-export const ApiKeyDto = z.object({
-  id: Id,
-  name: z.string(),
-  prefix: z.string(),
-  scopes: z.array(Scope),
-  createdAt: Timestamp,
-  lastUsedAt: Timestamp.nullable(),
-})
+export const NewMember = z.object({ email: Email, role: Role }).strict().meta({ id: 'NewMember' })
+
+export const ApiKeyDto = z
+  .object({
+    id: Id,
+    name: z.string(),
+    prefix: z.string(),
+    scopes: z.array(Scope),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'ApiKey' })
+export const ApiKeyPage = pageOf(ApiKeyDto).meta({ id: 'ApiKeyPage' })
 export const NewApiKey = z
   .object({ name: z.string().max(100).trim().min(1), scopes: z.array(Scope).min(1).max(3) })
   .strict()
-export const CreatedApiKey = ApiKeyDto.extend({ secret: z.string() })
+  .meta({ id: 'NewApiKey' })
+export const CreatedApiKey = ApiKeyDto.extend({ secret: z.string() }).meta({ id: 'CreatedApiKey' })

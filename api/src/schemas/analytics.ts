@@ -36,29 +36,118 @@ export const AnalyticsQuery = z
   .strict()
 
 const Cell = z.union([z.string(), z.number(), z.null()])
-export const AnalyticsResult = z.object({
-  columns: z.array(z.string()),
-  rows: z.array(z.record(z.string(), Cell)),
-  range: z.object({ from: Timestamp, to: Timestamp }),
-})
+/** Rows keyed by the measures and dimensions asked for: their names are the query's, so a record. */
+export const AnalyticsResult = z
+  .object({
+    columns: z.array(z.string()),
+    rows: z.array(z.record(z.string(), Cell)),
+    range: z.object({ from: Timestamp, to: Timestamp }),
+  })
+  .meta({ id: 'AnalyticsResult' })
 
-export const RangeOnly = z
-  .object({ ...RangeQuery, granularity: z.enum(['day', 'week', 'month']).default('day') })
-  .strict()
+export const Granularity = z.enum(['day', 'week', 'month'])
+export type Granularity = z.infer<typeof Granularity>
 
-export const Roi = z.object({
-  range: z.object({ from: Timestamp, to: Timestamp }),
-  currency: z.string(),
-  assumptions: z.object({
-    minutesPerConversation: z.number(),
-    hourlyCost: z.number(),
-    subscriptionMonthly: z.number(),
-    resolutionWindowHours: z.number(),
-    durableDays: z.number(),
-  }),
-  totals: z.record(z.string(), z.number().nullable()),
-  series: z.array(z.record(z.string(), Cell)),
-})
+/** `{ [granularity]: period start }`, the only dimension key an ROI point carries. */
+export function periodOf(
+  granularity: Granularity,
+  row: Record<string, unknown>,
+): Partial<Record<Granularity, string>> {
+  const start = String(row[granularity])
+  return granularity === 'day' ? { day: start } : granularity === 'week' ? { week: start } : { month: start }
+}
+
+export const RangeOnly = z.object({ ...RangeQuery, granularity: Granularity.default('day') }).strict()
+
+/** The measures ROI answers, totals and per period, in this order. */
+export const ROI_MEASURES = [
+  'conversations',
+  'ai_resolved',
+  'ai_resolution_rate',
+  'confirmed_resolution_rate',
+  'assumed_resolution_rate',
+  'durable_resolution_rate',
+  'human_hours_saved',
+  'qualified_leads',
+  'attributed_revenue',
+  'llm_cost',
+  'platform_cost',
+  'net_roi',
+] as const satisfies readonly MeasureName[]
+
+/** The reply signals, totals and per intent, in this order. */
+export const SIGNAL_MEASURES = [
+  'replies',
+  'unanswered_rate',
+  'negative_feedback_rate',
+  'escalation_after_reply_rate',
+  'rephrase_rate',
+  'reply_abandonment_rate',
+] as const satisfies readonly MeasureName[]
+
+type MeasureShape<M extends MeasureName> = { [K in M]: z.ZodNullable<z.ZodNumber> }
+
+/**
+ * One property per measure, described from the semantic layer. Null where the range holds no data
+ * for it (a rate over zero conversations, a mean of nothing).
+ */
+function measureShape<M extends MeasureName>(names: readonly M[]): MeasureShape<M> {
+  const shape = Object.fromEntries(
+    names.map((m) => {
+      const { description, unit } = measures[m]
+      return [
+        m,
+        z
+          .number()
+          .nullable()
+          .meta({ description: `${description} (${unit})` }),
+      ]
+    }),
+  )
+  return shape as MeasureShape<M>
+}
+
+/** The values of `names` in a row of the semantic layer, typed by measure; a missing one is null. */
+export function measureValues<M extends MeasureName>(
+  names: readonly M[],
+  row: Record<string, unknown> | undefined,
+): Record<M, number | null> {
+  const values = Object.fromEntries(names.map((m) => [m, typeof row?.[m] === 'number' ? row[m] : null]))
+  return values as Record<M, number | null>
+}
+
+const periodStart = (what: string) =>
+  z
+    .string()
+    .optional()
+    .meta({ description: `Start of the ${what} (YYYY-MM-DD); present when granularity is ${what}` })
+
+export const RoiTotals = z.object(measureShape(ROI_MEASURES)).meta({ id: 'RoiTotals' })
+/** One period of the ROI series: its start under the granularity's name, then every ROI measure. */
+export const RoiPoint = z
+  .object({
+    day: periodStart('day'),
+    week: periodStart('week'),
+    month: periodStart('month'),
+    ...measureShape(ROI_MEASURES),
+  })
+  .meta({ id: 'RoiPoint' })
+
+export const Roi = z
+  .object({
+    range: z.object({ from: Timestamp, to: Timestamp }),
+    currency: z.string(),
+    assumptions: z.object({
+      minutesPerConversation: z.number(),
+      hourlyCost: z.number(),
+      subscriptionMonthly: z.number(),
+      resolutionWindowHours: z.number(),
+      durableDays: z.number(),
+    }),
+    totals: RoiTotals,
+    series: z.array(RoiPoint),
+  })
+  .meta({ id: 'Roi' })
 
 export const ResolvedQuery = z
   .object({
@@ -80,43 +169,63 @@ export const ResolvedQuery = z
   })
   .strict()
 
-export const ResolvedRow = z.object({
-  conversationId: Id,
-  agentId: Id,
-  channel: z.string(),
-  intent: z.string(),
-  startedAt: Timestamp,
-  lastActivityAt: Timestamp,
-  status: z.string(),
-  resolved: z.boolean(),
-  confirmed: z.boolean(),
-  assumed: z.boolean(),
-  durable: z.boolean(),
-  handedOff: z.boolean(),
-  handoffReason: z.string(),
-  csat: z.number().nullable(),
-  replies: z.number().int(),
-  unansweredReplies: z.number().int(),
-  purchaseAmount: z.number(),
-  costUsd: z.number(),
-  verified: z.boolean().nullable(),
-  verdictReason: z.string().nullable(),
-  transcriptUrl: z.string(),
+export const ResolvedRow = z
+  .object({
+    conversationId: Id,
+    agentId: Id,
+    channel: z.string(),
+    intent: z.string(),
+    startedAt: Timestamp,
+    lastActivityAt: Timestamp,
+    status: z.string(),
+    resolved: z.boolean(),
+    confirmed: z.boolean(),
+    assumed: z.boolean(),
+    durable: z.boolean(),
+    handedOff: z.boolean(),
+    handoffReason: z.string(),
+    csat: z.number().nullable(),
+    replies: z.number().int(),
+    unansweredReplies: z.number().int(),
+    purchaseAmount: z.number(),
+    costUsd: z.number(),
+    verified: z.boolean().nullable(),
+    verdictReason: z.string().nullable(),
+    transcriptUrl: z.string(),
+  })
+  .meta({ id: 'ResolvedConversation' })
+
+export const ResolvedCsv = z.string().meta({
+  id: 'ResolvedConversationsCsv',
+  description: 'CSV (RFC 4180, CRLF), a header row, then the fields of ResolvedConversation',
 })
 
-export const ResolvedPage = z.object({ items: z.array(ResolvedRow), nextCursor: z.string().nullable() })
+export const ResolvedPage = z
+  .object({ items: z.array(ResolvedRow), nextCursor: z.string().nullable() })
+  .meta({ id: 'ResolvedConversationPage' })
 
-export const Signals = z.object({
-  range: z.object({ from: Timestamp, to: Timestamp }),
-  totals: z.record(z.string(), z.number().nullable()),
-  byIntent: z.array(z.record(z.string(), Cell)),
-})
+export const SignalTotals = z.object(measureShape(SIGNAL_MEASURES)).meta({ id: 'SignalTotals' })
+export const IntentSignals = z
+  .object({ intent: z.string(), ...measureShape(SIGNAL_MEASURES) })
+  .meta({ id: 'IntentSignals' })
 
-export const RefreshResult = z.object({
-  jobs: z.array(z.object({ job: z.string(), rowsIn: z.number(), rowsOut: z.number(), ms: z.number() })),
-})
+export const Signals = z
+  .object({
+    range: z.object({ from: Timestamp, to: Timestamp }),
+    totals: SignalTotals,
+    byIntent: z.array(IntentSignals),
+  })
+  .meta({ id: 'Signals' })
 
-export const Catalogue = z.object({
-  measures: z.array(z.object({ name: z.string(), unit: z.string(), description: z.string() })),
-  dimensions: z.array(z.object({ name: z.string(), description: z.string() })),
-})
+export const RefreshResult = z
+  .object({
+    jobs: z.array(z.object({ job: z.string(), rowsIn: z.number(), rowsOut: z.number(), ms: z.number() })),
+  })
+  .meta({ id: 'AnalyticsRefresh' })
+
+export const Catalogue = z
+  .object({
+    measures: z.array(z.object({ name: z.string(), unit: z.string(), description: z.string() })),
+    dimensions: z.array(z.object({ name: z.string(), description: z.string() })),
+  })
+  .meta({ id: 'AnalyticsCatalogue' })

@@ -13,8 +13,12 @@ export const SignupBody = z
     name: z.string().max(120).trim().min(1).optional(),
   })
   .strict()
+  .meta({ id: 'SignUp' })
 
-export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) }).strict()
+export const LoginBody = z
+  .object({ email: Email, password: z.string().min(1).max(200) })
+  .strict()
+  .meta({ id: 'Credentials' })
 
 export const AcceptInviteBody = z
   .object({
@@ -23,10 +27,13 @@ export const AcceptInviteBody = z
     name: z.string().max(120).trim().min(1).optional(),
   })
   .strict()
+  .meta({ id: 'AcceptInvite' })
 
-export const Me = z.object({
-  user: z.object({ id: Id, email: z.string(), name: z.string().nullable() }),
-  organization: z.object({ id: Id, name: z.string(), vertical: Vertical }),
-  role: Role,
-})
+export const Me = z
+  .object({
+    user: z.object({ id: Id, email: z.string(), name: z.string().nullable() }),
+    organization: z.object({ id: Id, name: z.string(), vertical: Vertical }),
+    role: Role,
+  })
+  .meta({ id: 'Me' })
 export type Me = z.infer<typeof Me>

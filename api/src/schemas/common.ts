@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ROLES, SCOPES, VERTICALS } from '@luneo/warehouse'
+import { errorCatalogue, type ErrorCode, type Problem as ProblemDetails } from '../errors.js'
 
 export const Id = z.uuid({ message: 'must be a UUID' })
 export const IdParams = z.object({ id: Id }).strict()
@@ -38,13 +39,24 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 export const iso = (d: Date): string => d.toISOString()
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null)
 
-export const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  code: z.string(),
-  detail: z.string(),
-  instance: z.string().optional(),
-  requestId: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-})
+const errorCodes = Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]]
+
+/** RFC 9457 problem details: every error the API answers. Clients switch on `code` (errors.ts). */
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(errorCodes),
+    detail: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({
+        description:
+          'With validation_failed: one entry per refused field (`body.name`, `querystring.limit`…)',
+      }),
+  })
+  .meta({ id: 'Problem' }) satisfies z.ZodType<ProblemDetails>

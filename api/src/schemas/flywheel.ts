@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Timestamp } from './common.js'
+import { Id, Timestamp, pageOf } from './common.js'
 
 // Knowledge gaps, experiment results and vertical benchmarks (the flywheel's analytics).
 
@@ -13,25 +13,29 @@ export const GapQuery = z
   })
   .strict()
 
-export const KnowledgeGap = z.object({
-  id: Id,
-  status: GapStatus,
-  label: z.string(),
-  /** volume × recency (half-life 7 days) × (1 + escalations); higher first. */
-  score: z.number(),
-  volume: z.number().int(),
-  escalations: z.number().int(),
-  lastSeenAt: Timestamp,
-  examples: z.array(z.string()),
-  draftedAnswer: z.string().nullable(),
-  /** True when nothing near in the knowledge base: a person must write the answer. */
-  draftIsPlaceholder: z.boolean(),
-  acceptedAnswer: z.string().nullable(),
-  documentId: Id.nullable(),
-  reviewedAt: Timestamp.nullable(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-})
+export const KnowledgeGap = z
+  .object({
+    id: Id,
+    status: GapStatus,
+    label: z.string(),
+    /** volume × recency (half-life 7 days) × (1 + escalations); higher first. */
+    score: z.number(),
+    volume: z.number().int(),
+    escalations: z.number().int(),
+    lastSeenAt: Timestamp,
+    examples: z.array(z.string()),
+    draftedAnswer: z.string().nullable(),
+    /** True when nothing near in the knowledge base: a person must write the answer. */
+    draftIsPlaceholder: z.boolean(),
+    acceptedAnswer: z.string().nullable(),
+    documentId: Id.nullable(),
+    reviewedAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'KnowledgeGap' })
+
+export const KnowledgeGapPage = pageOf(KnowledgeGap).meta({ id: 'KnowledgeGapPage' })
 
 export const AcceptGap = z
   .object({
@@ -42,6 +46,7 @@ export const AcceptGap = z
     knowledgeBaseId: Id.optional(),
   })
   .strict()
+  .meta({ id: 'AcceptKnowledgeGap' })
 
 const Posterior = z.object({
   alpha: z.number(),
@@ -51,32 +56,34 @@ const Posterior = z.object({
   pBest: z.number().nullable(),
 })
 
-export const ExperimentResults = z.object({
-  id: Id,
-  name: z.string(),
-  status: z.enum(['running', 'stopped', 'completed']),
-  winnerVariantId: Id.nullable(),
-  variants: z.array(
-    z.object({
-      id: Id,
-      label: z.string(),
-      promptVersionId: Id,
-      posterior: Posterior,
-      resolved: z.number().int(),
-      csat: z.number().nullable(),
-      escalationRate: z.number().nullable(),
-      weight: z.number().nullable(),
-      guard: z.string().nullable(),
-    }),
-  ),
-  history: z.array(
-    z.object({
-      at: Timestamp,
-      weights: z.record(z.string(), z.number()),
-      reason: z.string(),
-    }),
-  ),
-})
+export const ExperimentResults = z
+  .object({
+    id: Id,
+    name: z.string(),
+    status: z.enum(['running', 'stopped', 'completed']),
+    winnerVariantId: Id.nullable(),
+    variants: z.array(
+      z.object({
+        id: Id,
+        label: z.string(),
+        promptVersionId: Id,
+        posterior: Posterior,
+        resolved: z.number().int(),
+        csat: z.number().nullable(),
+        escalationRate: z.number().nullable(),
+        weight: z.number().nullable(),
+        guard: z.string().nullable(),
+      }),
+    ),
+    history: z.array(
+      z.object({
+        at: Timestamp,
+        weights: z.record(z.string(), z.number()),
+        reason: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'ExperimentResults' })
 
 const BenchmarkRow = z.object({
   metric: z.string(),
@@ -88,14 +95,16 @@ const BenchmarkRow = z.object({
   published: z.boolean(),
 })
 
-export const Benchmarks = z.union([
-  z.object({
-    published: z.literal(true),
-    vertical: z.string(),
-    period: z.object({ from: Timestamp, to: Timestamp }),
-    organizations: z.number().int(),
-    metrics: z.array(BenchmarkRow),
-    topIntents: z.array(BenchmarkRow),
-  }),
-  z.object({ published: z.literal(false), vertical: z.string(), reason: z.string() }),
-])
+export const Benchmarks = z
+  .union([
+    z.object({
+      published: z.literal(true),
+      vertical: z.string(),
+      period: z.object({ from: Timestamp, to: Timestamp }),
+      organizations: z.number().int(),
+      metrics: z.array(BenchmarkRow),
+      topIntents: z.array(BenchmarkRow),
+    }),
+    z.object({ published: z.literal(false), vertical: z.string(), reason: z.string() }),
+  ])
+  .meta({ id: 'Benchmarks' })

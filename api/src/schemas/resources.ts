@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CHANNELS, CONVERSATION_STATUSES, OUTCOME_TYPES } from '@luneo/warehouse'
-import { Email, Id, Timestamp, Vertical } from './common.js'
+import { Email, Id, Timestamp, Vertical, pageOf } from './common.js'
 
 export const AgentSettings = z
   .object({
@@ -10,17 +10,20 @@ export const AgentSettings = z
   })
   .strict()
 
-export const Agent = z.object({
-  id: Id,
-  name: z.string(),
-  vertical: Vertical,
-  templateVersion: z.string(),
-  promptVersionId: Id.nullable(),
-  knowledgeBaseIds: z.array(Id),
-  settings: AgentSettings,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-})
+export const Agent = z
+  .object({
+    id: Id,
+    name: z.string(),
+    vertical: Vertical,
+    templateVersion: z.string(),
+    promptVersionId: Id.nullable(),
+    knowledgeBaseIds: z.array(Id),
+    settings: AgentSettings,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Agent' })
+export const AgentPage = pageOf(Agent).meta({ id: 'AgentPage' })
 export const NewAgent = z
   .object({
     name: z.string().max(120).trim().min(1),
@@ -31,6 +34,7 @@ export const NewAgent = z
     settings: AgentSettings.optional(),
   })
   .strict()
+  .meta({ id: 'NewAgent' })
 export const AgentPatch = z
   .object({
     name: z.string().max(120).trim().min(1).optional(),
@@ -39,30 +43,38 @@ export const AgentPatch = z
     settings: AgentSettings.optional(),
   })
   .strict()
+  .meta({ id: 'AgentPatch' })
 
-export const KnowledgeBase = z.object({
-  id: Id,
-  name: z.string(),
-  description: z.string().nullable(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-})
+export const KnowledgeBase = z
+  .object({
+    id: Id,
+    name: z.string(),
+    description: z.string().nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'KnowledgeBase' })
+export const KnowledgeBasePage = pageOf(KnowledgeBase).meta({ id: 'KnowledgeBasePage' })
 export const NewKnowledgeBase = z
   .object({ name: z.string().max(120).trim().min(1), description: z.string().max(2000).optional() })
   .strict()
+  .meta({ id: 'NewKnowledgeBase' })
 
-export const DocumentDto = z.object({
-  id: Id,
-  knowledgeBaseId: Id,
-  title: z.string(),
-  text: z.string(),
-  source: z.string(),
-  questions: z.array(z.string()),
-  /** When its chunks reached the vector store; null while pending. */
-  indexedAt: Timestamp.nullable(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-})
+export const DocumentDto = z
+  .object({
+    id: Id,
+    knowledgeBaseId: Id,
+    title: z.string(),
+    text: z.string(),
+    source: z.string(),
+    questions: z.array(z.string()),
+    /** When its chunks reached the vector store; null while pending. */
+    indexedAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Document' })
+export const DocumentPage = pageOf(DocumentDto).meta({ id: 'DocumentPage' })
 export const NewDocument = z
   .object({
     title: z.string().max(300).trim().min(1),
@@ -71,6 +83,15 @@ export const NewDocument = z
     questions: z.array(z.string().max(500).trim().min(1)).max(50).optional(),
   })
   .strict()
+  .meta({ id: 'NewDocument' })
+/** The upload's multipart form: the handler reads it (`req.file()`), Fastify does not validate it. */
+export const UploadDocument = z
+  .object({
+    file: z
+      .file()
+      .meta({ description: 'A .md or .txt file up to 1 MB; its name without the extension is the title' }),
+  })
+  .meta({ id: 'UploadDocument' })
 export const DocumentParams = z.object({ id: Id, docId: Id }).strict()
 
 const Channel = z.enum(CHANNELS)
@@ -86,27 +107,33 @@ export const ContactIn = z
     name: z.string().max(120).trim().min(1).optional(),
   })
   .strict()
-export const Contact = z.object({
-  id: Id,
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  name: z.string().nullable(),
-})
+export const Contact = z
+  .object({
+    id: Id,
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    name: z.string().nullable(),
+  })
+  .meta({ id: 'Contact' })
 
-export const Conversation = z.object({
-  id: Id,
-  agentId: Id,
-  contactId: Id.nullable(),
-  channel: Channel,
-  status: Status,
-  messageCount: z.number().int(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  lastMessageAt: Timestamp.nullable(),
-})
+export const Conversation = z
+  .object({
+    id: Id,
+    agentId: Id,
+    contactId: Id.nullable(),
+    channel: Channel,
+    status: Status,
+    messageCount: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    lastMessageAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'Conversation' })
+export const ConversationPage = pageOf(Conversation).meta({ id: 'ConversationPage' })
 export const NewConversation = z
   .object({ agentId: Id, channel: Channel, contact: ContactIn.optional() })
   .strict()
+  .meta({ id: 'NewConversation' })
 export const ConversationQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -120,16 +147,18 @@ export const ConversationQuery = z
   })
   .strict()
 
-export const MessageDto = z.object({
-  id: Id,
-  role: z.enum(['customer', 'agent', 'human', 'system']),
-  text: z.string(),
-  createdAt: Timestamp,
-})
+export const MessageDto = z
+  .object({
+    id: Id,
+    role: z.enum(['customer', 'agent', 'human', 'system']),
+    text: z.string(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Message' })
 export const ConversationDetail = Conversation.extend({
   contact: Contact.nullable(),
   messages: z.array(MessageDto),
-})
+}).meta({ id: 'ConversationDetail' })
 
 export const NewFeedback = z
   .object({
@@ -138,14 +167,17 @@ export const NewFeedback = z
     comment: z.string().max(2000).optional(),
   })
   .strict()
-export const FeedbackDto = z.object({
-  id: Id,
-  conversationId: Id,
-  rating: z.enum(['positive', 'negative']),
-  csat: z.number().int().nullable(),
-  comment: z.string().nullable(),
-  createdAt: Timestamp,
-})
+  .meta({ id: 'NewFeedback' })
+export const FeedbackDto = z
+  .object({
+    id: Id,
+    conversationId: Id,
+    rating: z.enum(['positive', 'negative']),
+    csat: z.number().int().nullable(),
+    comment: z.string().nullable(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Feedback' })
 
 export const NewOutcome = z
   .object({
@@ -157,30 +189,35 @@ export const NewOutcome = z
       .optional(),
   })
   .strict()
-export const OutcomeDto = z.object({
-  id: Id,
-  conversationId: Id,
-  type: z.enum(OUTCOME_TYPES),
-  amount: z.number().nullable(),
-  currency: z.string().nullable(),
-  createdAt: Timestamp,
-})
+  .meta({ id: 'NewOutcome' })
+export const OutcomeDto = z
+  .object({
+    id: Id,
+    conversationId: Id,
+    type: z.enum(OUTCOME_TYPES),
+    amount: z.number().nullable(),
+    currency: z.string().nullable(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Outcome' })
 
-export const Organization = z.object({
-  id: Id,
-  name: z.string(),
-  vertical: Vertical,
-  complianceApproved: z.boolean(),
-  roiAssumptions: z.object({
-    minutesPerConversation: z.number(),
-    hourlyCost: z.number(),
-    currency: z.string(),
-    subscriptionMonthly: z.number(),
-    resolutionWindowHours: z.number(),
-    durableDays: z.number(),
-  }),
-  createdAt: Timestamp,
-})
+export const Organization = z
+  .object({
+    id: Id,
+    name: z.string(),
+    vertical: Vertical,
+    complianceApproved: z.boolean(),
+    roiAssumptions: z.object({
+      minutesPerConversation: z.number(),
+      hourlyCost: z.number(),
+      currency: z.string(),
+      subscriptionMonthly: z.number(),
+      resolutionWindowHours: z.number(),
+      durableDays: z.number(),
+    }),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Organization' })
 export const RoiPatch = z
   .object({
     minutesPerConversation: z.number().positive().max(600).optional(),
@@ -198,15 +235,19 @@ export const RoiPatch = z
       .optional(),
   })
   .strict()
+  .meta({ id: 'RoiAssumptionsPatch' })
 
-export const AuditEntry = z.object({
-  id: Id,
-  actorType: z.enum(['user', 'api_key', 'system']),
-  actorId: Id.nullable(),
-  action: z.string(),
-  resourceType: z.string(),
-  resourceId: z.string().nullable(),
-  requestId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  createdAt: Timestamp,
-})
+export const AuditEntry = z
+  .object({
+    id: Id,
+    actorType: z.enum(['user', 'api_key', 'system']),
+    actorId: Id.nullable(),
+    action: z.string(),
+    resourceType: z.string(),
+    resourceId: z.string().nullable(),
+    requestId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'AuditEntry' })
+export const AuditEntryPage = pageOf(AuditEntry).meta({ id: 'AuditEntryPage' })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Timestamp } from '../schemas/common.js'
+import { Id, Timestamp, pageOf } from '../schemas/common.js'
 
 /**
  * A browser origin: scheme, host and optional port. A trailing "/" is forgiven (people paste
@@ -19,30 +19,47 @@ export const Origin = z
   .refine((s) => !s.includes('@'), 'an origin has no user or password')
   .transform((s) => new URL(s).origin)
 
-export const NewWidgetKey = z.object({ agentId: Id, allowedOrigins: z.array(Origin).min(1).max(20) }).strict()
+export const NewWidgetKey = z
+  .object({ agentId: Id, allowedOrigins: z.array(Origin).min(1).max(20) })
+  .strict()
+  .meta({ id: 'NewWidgetKey' })
 
-export const WidgetKeyDto = z.object({
-  id: Id,
-  agentId: Id,
-  publicKey: z.string(),
-  allowedOrigins: z.array(z.string()),
-  createdAt: Timestamp,
-})
+export const WidgetKeyDto = z
+  .object({
+    id: Id,
+    agentId: Id,
+    publicKey: z.string(),
+    allowedOrigins: z.array(z.string()),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'WidgetKey' })
 
-export const WidgetConversation = z.object({
-  conversationId: Id,
-  /** Proves the visitor opened this conversation; send it as `x-luneo-widget-token`. */
-  token: z.string(),
-})
+export const WidgetKeyPage = pageOf(WidgetKeyDto).meta({ id: 'WidgetKeyPage' })
 
-export const WidgetMessage = z.object({ text: z.string().max(4000).trim().min(1, 'say something') }).strict()
+/** Opening a widget conversation takes no fields; the key and Origin say whose it is. */
+export const NewWidgetConversation = z.object({}).strict().optional().meta({ id: 'NewWidgetConversation' })
+
+export const WidgetConversation = z
+  .object({
+    conversationId: Id,
+    /** Proves the visitor opened this conversation; send it as `x-luneo-widget-token`. */
+    token: z.string(),
+  })
+  .meta({ id: 'WidgetConversation' })
+
+export const WidgetMessage = z
+  .object({ text: z.string().max(4000).trim().min(1, 'say something') })
+  .strict()
+  .meta({ id: 'NewWidgetMessage' })
 
 /** What a visitor sees of a turn: the answer, not the tenant's costs, intents or experiments. */
-export const WidgetReply = z.object({
-  conversationId: Id,
-  replyId: Id,
-  reply: z.string(),
-  grounded: z.boolean(),
-  escalated: z.boolean(),
-  sources: z.array(z.object({ title: z.string() })),
-})
+export const WidgetReply = z
+  .object({
+    conversationId: Id,
+    replyId: Id,
+    reply: z.string(),
+    grounded: z.boolean(),
+    escalated: z.boolean(),
+    sources: z.array(z.object({ title: z.string() })),
+  })
+  .meta({ id: 'WidgetReply' })
