@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { hasOrganizations } from '@luneo/warehouse'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openStores } from './wiring/stores.js'
@@ -53,8 +54,7 @@ async function seedInBackground(
   const signIn = `sign in as ${DEMO_EMAIL} / ${DEMO_PASSWORD}`
   try {
     const t0 = Date.now()
-    const hasData =
-      (await stores.deps.db.selectFrom('organizations').select('id').limit(1).execute()).length > 0
+    const hasData = await hasOrganizations(stores.deps.db)
     if (hasData) {
       const status = existsSync(marker)
         ? (JSON.parse(readFileSync(marker, 'utf8')) as { status: string }).status

@@ -15,6 +15,7 @@ export {
   insertOrganization,
   getOrganization,
   updateOrganizationRoi,
+  hasOrganizations,
   type NewOrganization,
   type RoiAssumptionsPatch,
 } from './pg/queries/organizations.js'
@@ -76,6 +77,7 @@ export {
   insertConversation,
   getConversation,
   findOngoingConversation,
+  transcriptMessages,
   listConversations,
   setConversationStatus,
   listMessages,
@@ -84,7 +86,11 @@ export {
   type ConversationFilters,
 } from './pg/queries/conversations.js'
 export { insertAudit, listAudit, type AuditInput } from './pg/queries/audit.js'
-export { indexedKnowledgeBaseIds, markKnowledgeBaseUnindexed } from './pg/queries/knowledge-index.js'
+export {
+  indexedKnowledgeBaseIds,
+  markKnowledgeBaseUnindexed,
+  markDocumentUnindexed,
+} from './pg/queries/knowledge-index.js'
 export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOptions } from './ch/client.js'
 export { migrateClickHouse } from './ch/migrate.js'
 export { chMigrations, type ChMigration } from './ch/migrations/index.js'
@@ -127,6 +133,7 @@ export {
   listVariants,
   runningVariants,
   runningExperiments,
+  runningExperimentOfAgent,
   promoteWinnerPrompt,
   type RunningVariant,
 } from './pg/queries/experiments.js'
@@ -138,7 +145,14 @@ export {
   type TuningHistoryRow,
 } from './pg/queries/tuning.js'
 export { recentMessages, recordTurn, type TurnWrite } from './pg/queries/turns.js'
-export { insertWidgetKey, findWidgetKey, listWidgetKeys, revokeWidgetKey } from './pg/queries/widget-keys.js'
+export {
+  insertWidgetKey,
+  findWidgetKey,
+  getWidgetKey,
+  listWidgetKeys,
+  revokeWidgetKey,
+  anyWidgetKeyAllows,
+} from './pg/queries/widget-keys.js'
 export {
   setOrganizationWebhook,
   enqueueWebhook,
@@ -162,3 +176,4 @@ export {
   type KnowledgeGap,
   type GapWrite,
 } from './pg/queries/knowledge-gaps.js'
+export { organizationIds, getWatermark, advanceWatermark } from './pg/queries/pipeline-watermarks.js'

@@ -1,5 +1,5 @@
 import { loadTemplates, priceTable } from '@luneo/models'
-import { newId } from '@luneo/warehouse'
+import { hasOrganizations, newId, updateOrganizationRoi } from '@luneo/warehouse'
 import type { Auth, Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import { hashPassword } from '../auth/crypto.js'
@@ -35,8 +35,7 @@ export async function seedDemo(
   deps: AppDeps,
   opts: SeedOptions = {},
 ): Promise<{ organizations: number; conversations: number }> {
-  const existing = await deps.db.selectFrom('organizations').select('id').limit(1).execute()
-  if (existing.length) return { organizations: 0, conversations: 0 }
+  if (await hasOrganizations(deps.db)) return { organizations: 0, conversations: 0 }
   const log = opts.log ?? (() => undefined)
   const perVertical = opts.orgsPerVertical ?? 6
   const perOrg = opts.conversationsPerOrg ?? 100
@@ -75,14 +74,10 @@ export async function seedDemo(
             password,
           ),
         )
-      await deps.db
-        .updateTable('organizations')
-        .set({
-          minutes_per_conversation: 4 + Math.round(rnd() * 10),
-          hourly_cost: 25 + Math.round(rnd() * 30),
-        })
-        .where('id', '=', auth.organizationId)
-        .execute()
+      await updateOrganizationRoi(deps.db, auth.organizationId, {
+        minutes_per_conversation: 4 + Math.round(rnd() * 10),
+        hourly_cost: 25 + Math.round(rnd() * 30),
+      })
       const agent = await createAgent(deps, demoCaller(auth), { name: `${name} assistant` })
       const variantOf = i === 0 ? await demoExperiment(deps, auth, agent.id) : null
       for (let n = 0; n < perOrg; n++) {

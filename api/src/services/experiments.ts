@@ -8,6 +8,7 @@ import {
   listPromptVersions,
   listVariants,
   newId,
+  runningExperimentOfAgent,
   setExperimentStatus,
   tuningStateOf,
   type Db,
@@ -122,14 +123,8 @@ export async function createExperiment(deps: AppDeps, caller: Caller, body: z.in
     for (const v of body.variants)
       if (!(await getPromptVersion(trx, auth.organizationId, v.promptVersionId)))
         throw notFound('Prompt version')
-    const running = await trx
-      .selectFrom('experiments')
-      .select('id')
-      .where('organization_id', '=', auth.organizationId)
-      .where('agent_id', '=', body.agentId)
-      .where('status', '=', 'running')
-      .executeTakeFirst()
-    if (running) throw new AppError('conflict', 'The agent already runs an experiment; stop it first')
+    if (await runningExperimentOfAgent(trx, auth.organizationId, body.agentId))
+      throw new AppError('conflict', 'The agent already runs an experiment; stop it first')
     const { experiment } = await insertExperiment(
       trx,
       { id: newId(), organization_id: auth.organizationId, agent_id: body.agentId, name: body.name },

@@ -3,6 +3,7 @@ import { chunkText } from '@luneo/models'
 import {
   indexedKnowledgeBaseIds,
   markKnowledgeBaseUnindexed,
+  markDocumentUnindexed,
   deleteDocument,
   listChunks,
   markDocumentIndexed,
@@ -230,12 +231,7 @@ export async function replaceDocument(
       content_hash: hash,
     })
     if (!updated) throw notFound('Document')
-    await trx
-      .updateTable('knowledge_documents')
-      .set({ indexed_at: null })
-      .where('organization_id', '=', auth.organizationId)
-      .where('id', '=', docId)
-      .execute()
+    await markDocumentUnindexed(trx, auth.organizationId, docId)
     await writeChunks(trx, updated)
     const details = { knowledgeBaseId: kbId }
     await audit(trx, caller, 'document.updated', { type: 'knowledge_document', id: docId }, details)

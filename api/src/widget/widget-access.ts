@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { sql } from 'kysely'
-import { findWidgetKey, type Db } from '@luneo/warehouse'
+import { anyWidgetKeyAllows, findWidgetKey, type Db } from '@luneo/warehouse'
 import type { Auth } from '../caller.js'
 import { AppError } from '../errors.js'
 
@@ -58,7 +57,7 @@ export function allowOrigin(reply: FastifyReply, origin: string): void {
 export async function answerPreflight(db: Db, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const origin = req.headers.origin
   void reply.header('vary', 'Origin')
-  if (typeof origin === 'string' && (await anyKeyAllows(db, origin))) {
+  if (typeof origin === 'string' && (await anyWidgetKeyAllows(db, origin))) {
     allowOrigin(reply, origin)
     void reply
       .header('access-control-allow-methods', 'POST')
@@ -66,18 +65,6 @@ export async function answerPreflight(db: Db, req: FastifyRequest, reply: Fastif
       .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_SECONDS))
   }
   await reply.code(204).send()
-}
-
-async function anyKeyAllows(db: Db, origin: string): Promise<boolean> {
-  // A scan of live keys' origin arrays: a few thousand rows, and browsers cache the answer.
-  const row = await db
-    .selectFrom('widget_keys')
-    .select('id')
-    .where('revoked_at', 'is', null)
-    .where(sql<boolean>`${origin} = ANY(allowed_origins)`)
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
 }
 
 /** Rate-limit bucket: one per widget key, so one site's flood spends only its own allowance. */

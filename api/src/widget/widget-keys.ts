@@ -1,4 +1,5 @@
 import {
+  getWidgetKey as getWidgetKeyRow,
   getAgent,
   insertWidgetKey,
   listWidgetKeys,
@@ -54,13 +55,7 @@ export async function listOrgWidgetKeys(deps: AppDeps, auth: Auth, page: PageReq
 }
 
 export async function getWidgetKey(deps: AppDeps, auth: Auth, id: string) {
-  const key = await deps.db
-    .selectFrom('widget_keys')
-    .selectAll()
-    .where('organization_id', '=', auth.organizationId)
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
+  const key = await getWidgetKeyRow(deps.db, auth.organizationId, id)
   if (!key) throw notFound('Widget key')
   return toDto(key)
 }

@@ -1,5 +1,5 @@
 import { redactPii } from '@luneo/models'
-import { chDateTime, unjudgedClosedConversations } from '@luneo/warehouse'
+import { chDateTime, transcriptMessages, unjudgedClosedConversations } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
 import { inSample, JUDGE_SYSTEM, parseVerdict, transcript } from './verified-resolution.js'
 
@@ -28,14 +28,7 @@ export const verifiedResolution = defineJob({
     const sample = candidates.filter((c) => inSample(c, judge.sampleRate)).slice(0, MAX_PER_RUN)
     const rows = []
     for (const conversationId of sample) {
-      const messages = await ctx.db
-        .selectFrom('messages')
-        .select(['role', 'text'])
-        .where('organization_id', '=', org)
-        .where('conversation_id', '=', conversationId)
-        .orderBy('id')
-        .limit(40)
-        .execute()
+      const messages = await transcriptMessages(ctx.db, org, conversationId, 40)
       if (messages.length === 0) continue
       // The transcript leaves Postgres for a remote model: PII is redacted first.
       const text = transcript(messages.map((m) => ({ role: m.role, text: redactPii(m.text).text })))

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { advanceWatermark, getWatermark, organizationIds } from '@luneo/warehouse'
 import type { Job, JobResult, PipelineDeps } from './job.js'
 
 export const GLOBAL_SCOPE = '00000000-0000-0000-0000-000000000000'
@@ -23,45 +23,6 @@ export interface RunReport extends JobResult {
   ms: number
 }
 
-async function organizations(deps: PipelineDeps, only?: string): Promise<string[]> {
-  let q = deps.db.selectFrom('organizations').select('id').orderBy('id')
-  if (only) q = q.where('id', '=', only)
-  return (await q.execute()).map((r) => r.id)
-}
-
-async function watermark(deps: PipelineDeps, job: string, org: string): Promise<Date | null> {
-  const row = await deps.db
-    .selectFrom('pipeline_watermarks')
-    .select('watermark')
-    .where('job', '=', job)
-    .where('organization_id', '=', org)
-    .executeTakeFirst()
-  return row?.watermark ?? null
-}
-
-async function advance(deps: PipelineDeps, job: string, org: string, to: Date, r: JobResult, ms: number) {
-  await deps.db
-    .insertInto('pipeline_watermarks')
-    .values({
-      job,
-      organization_id: org,
-      watermark: to,
-      rows_in: r.rowsIn,
-      rows_out: r.rowsOut,
-      duration_ms: ms,
-    })
-    .onConflict((oc) =>
-      oc.columns(['job', 'organization_id']).doUpdateSet({
-        watermark: to,
-        rows_in: r.rowsIn,
-        rows_out: r.rowsOut,
-        duration_ms: ms,
-        updated_at: sql`now()`,
-      }),
-    )
-    .execute()
-}
-
 /**
  * Runs one job: per organization (or once, for global jobs), over [watermark − lookback, now).
  * Results are written keyed, so a crash before the watermark advances only means the next run
@@ -69,10 +30,11 @@ async function advance(deps: PipelineDeps, job: string, org: string, to: Date, r
  */
 export async function runJob(deps: PipelineDeps, job: Job, options: RunOptions = {}): Promise<RunReport[]> {
   const to = options.now ?? new Date()
-  const orgs = job.scope === 'global' ? [GLOBAL_SCOPE] : await organizations(deps, options.organizationId)
+  const orgs =
+    job.scope === 'global' ? [GLOBAL_SCOPE] : await organizationIds(deps.db, options.organizationId)
   const reports: RunReport[] = []
   for (const org of orgs) {
-    const mark = options.full ? null : (options.since ?? (await watermark(deps, job.name, org)))
+    const mark = options.full ? null : (options.since ?? (await getWatermark(deps.db, job.name, org)))
     const from =
       options.full || !mark
         ? EPOCH
@@ -87,7 +49,7 @@ export async function runJob(deps: PipelineDeps, job: Job, options: RunOptions =
       since: options.full ? null : mark,
     })
     const ms = Math.round(performance.now() - t0)
-    await advance(deps, job.name, org, to, result, ms)
+    await advanceWatermark(deps.db, { job: job.name, organizationId: org, to, ms, ...result })
     const report = {
       job: job.name,
       organizationId: org,

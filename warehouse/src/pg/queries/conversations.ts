@@ -50,6 +50,23 @@ export async function findOngoingConversation(
   return row?.id ?? null
 }
 
+/** A conversation's first messages in order (a transcript; a judge reads at most `limit`). */
+export async function transcriptMessages(
+  db: Kysely<Database>,
+  organizationId: string,
+  conversationId: string,
+  limit: number,
+): Promise<{ role: string; text: string }[]> {
+  return db
+    .selectFrom('messages')
+    .select(['role', 'text'])
+    .where('organization_id', '=', organizationId)
+    .where('conversation_id', '=', conversationId)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
+
 export interface ConversationFilters {
   status?: ConversationStatus | undefined
   channel?: Channel | undefined

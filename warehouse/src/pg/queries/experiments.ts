@@ -131,3 +131,14 @@ export async function promoteWinnerPrompt(
     .where('id', '=', agentId)
     .execute()
 }
+
+/** The agent's running experiment, if any (an agent runs one at a time). */
+export async function runningExperimentOfAgent(db: Db, organizationId: string, agentId: string) {
+  return db
+    .selectFrom('experiments')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('agent_id', '=', agentId)
+    .where('status', '=', 'running')
+    .executeTakeFirst()
+}

@@ -22,3 +22,17 @@ export async function markKnowledgeBaseUnindexed(db: Db, knowledgeBaseId: string
     .executeTakeFirst()
   return Number(res.numUpdatedRows)
 }
+
+/** Marks one document unindexed (its text changed: its vectors are rebuilt after the commit). */
+export async function markDocumentUnindexed(
+  db: Db,
+  organizationId: string,
+  documentId: string,
+): Promise<void> {
+  await db
+    .updateTable('knowledge_documents')
+    .set({ indexed_at: null })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', documentId)
+    .execute()
+}

@@ -44,3 +44,8 @@ export async function updateOrganizationRoi(
     .returningAll()
     .executeTakeFirst()
 }
+
+/** Whether the database holds any organization (the demo seeds only an empty one). */
+export async function hasOrganizations(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('organizations').select('id').limit(1).execute()).length > 0
+}

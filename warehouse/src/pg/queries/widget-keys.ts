@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { WidgetKey } from '../schema.js'
 import type { Db } from '../db.js'
 import { paginate, type Page, type PageRequest } from './page.js'
@@ -44,4 +45,34 @@ export async function revokeWidgetKey(db: Db, organizationId: string, id: string
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
   return Number(r.numUpdatedRows) > 0
+}
+
+/** One live (not revoked) widget key of the organization. */
+export async function getWidgetKey(
+  db: Db,
+  organizationId: string,
+  id: string,
+): Promise<WidgetKey | undefined> {
+  return db
+    .selectFrom('widget_keys')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+}
+
+/**
+ * Whether any live key (of any organization) allows this origin: the answer to a CORS preflight,
+ * which names no key. A scan of live keys' origin arrays: a few thousand rows, and browsers cache it.
+ */
+export async function anyWidgetKeyAllows(db: Db, origin: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('widget_keys')
+    .select('id')
+    .where('revoked_at', 'is', null)
+    .where(sql<boolean>`${origin} = ANY(allowed_origins)`)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
 }
