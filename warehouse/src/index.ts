@@ -158,6 +158,7 @@ export {
   enqueueWebhook,
   dueWebhooks,
   recordWebhookAttempt,
+  claimWebhookAttempt,
   listWebhookDeliveries,
 } from './pg/queries/webhooks.js'
 export { insertTask, listTasks } from './pg/queries/tasks.js'

@@ -1,5 +1,5 @@
 import { PollLoop } from '@luneo/ingest'
-import { dueWebhooks, recordWebhookAttempt, type Db } from '@luneo/warehouse'
+import { claimWebhookAttempt, dueWebhooks, recordWebhookAttempt, type Db } from '@luneo/warehouse'
 import { signWebhook } from './signature.js'
 
 export interface WebhookDispatcherOptions {
@@ -89,15 +89,10 @@ export class WebhookDispatcher {
    */
   async #claim(row: Due): Promise<boolean> {
     const now = this.#opts.now()
-    const r = await this.#db
-      .updateTable('webhook_deliveries')
-      .set({ next_attempt_at: new Date(now + this.#opts.timeoutMs + LEASE_MARGIN_MS) })
-      .where('id', '=', row.id)
-      .where('status', '=', 'pending')
-      .where('attempts', '=', row.attempts)
-      .where('next_attempt_at', '<=', new Date(now))
-      .executeTakeFirst()
-    return Number(r.numUpdatedRows) === 1
+    return claimWebhookAttempt(this.#db, row, {
+      now: new Date(now),
+      leaseUntil: new Date(now + this.#opts.timeoutMs + LEASE_MARGIN_MS),
+    })
   }
 
   async #attempt(row: Due): Promise<AttemptResult> {

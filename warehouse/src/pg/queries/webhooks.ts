@@ -76,3 +76,23 @@ export async function listWebhookDeliveries(
     page,
   )
 }
+
+/**
+ * Compare-and-set lease on a due delivery: true for the one poller whose update matched (same
+ * attempt count, still pending and due); the lease pushes its next attempt past the send.
+ */
+export async function claimWebhookAttempt(
+  db: Db,
+  row: { id: string; attempts: number },
+  at: { now: Date; leaseUntil: Date },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: at.leaseUntil })
+    .where('id', '=', row.id)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', row.attempts)
+    .where('next_attempt_at', '<=', at.now)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
