@@ -1,18 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { parseLabelledCsv } from '@luneo/models'
+import { DATASETS_DIR } from '@luneo/models/testing'
 
 /** ../shared/datasets/banking77 beside the repo (read in place, never copied). */
-export const BANKING77_DIR = resolve(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'datasets',
-  'banking77',
-)
+export const BANKING77_DIR = join(DATASETS_DIR, 'banking77')
 export const hasBanking77 = existsSync(join(BANKING77_DIR, 'train.csv'))
 
 export interface Banking77 {
@@ -28,13 +20,7 @@ export function loadBanking77(): Banking77 {
   return { intents, train, test }
 }
 
-/** Splits intents deterministically: every `every`-th (sorted) is held out of the knowledge base. */
-export function splitIntents(intents: string[], heldOut: number): { known: string[]; missing: string[] } {
-  const sorted = [...intents].sort()
-  const step = sorted.length / heldOut
-  const missing = new Set(Array.from({ length: heldOut }, (_, i) => sorted[Math.floor(i * step + step / 2)]!))
-  return { known: sorted.filter((i) => !missing.has(i)), missing: [...missing] }
-}
+export { splitIntents } from '@luneo/models/testing'
 
 /**
  * One FAQ entry per intent: a short answer, and six real customer phrasings (from train.csv) as

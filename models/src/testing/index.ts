@@ -5,3 +5,13 @@ export {
   type FakeOpenAIOptions,
   type RecordedRequest,
 } from './fake-openai.js'
+export {
+  DATASETS_DIR,
+  hasDataset,
+  loadDataset,
+  missingDataset,
+  splitIntents,
+  type DatasetName,
+  type Labelled,
+  type LabelledDataset,
+} from './datasets.js'
