@@ -75,7 +75,7 @@ describe('variant scoring moves traffic to the better prompt', () => {
       await t.drainer.drainAll()
       await t.deps.pipelines.runAll({ organizationId: orgId, only: 'conversation_outcomes' })
       // Stop rule off for this phase: the experiment keeps running on Thompson weights.
-      await runJob(pipelineDeps(t.deps), createVariantScoring({ stopAt: null }), { organizationId: orgId })
+      await runJob(pipelineDeps(t.deps), createVariantScoring({ stop: null }), { organizationId: orgId })
 
       const exp = await get(`/experiments/${experiment}`)
       const w = Object.fromEntries(

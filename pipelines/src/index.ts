@@ -27,10 +27,24 @@ export { createVariantScoring, variantScoring, variantStats } from './jobs/varia
 export {
   VARIANT_DEFAULTS,
   scoreVariants,
+  type VariantDecision,
   type VariantScoringOptions,
   type VariantStats,
   type Posterior,
 } from './jobs/variant-scoring.js'
+export { logBayesFactor, stopDecision, type Evidence } from './jobs/stop-rule.js'
+export {
+  simulateExperiment,
+  simulateExperiments,
+  seedRange,
+  STOP_RULE_SCENARIOS,
+  STOP_RULE_LOOKS,
+  CALIBRATION_SEEDS,
+  REPORT_SEEDS,
+  type ArmTruth,
+  type SimulationSetup,
+  type SimulationSummary,
+} from './jobs/variant-simulation.js'
 export { betaSample, probabilityBest, seededRandom, seedOf } from './jobs/beta.js'
 export { createVerticalInsights, verticalInsights } from './jobs/vertical-insights.job.js'
 export {

@@ -25,7 +25,7 @@ export async function experimentResults(deps: AppDeps, auth: Auth, id: string) {
     (v) => byId.get(v.id) ?? { variantId: v.id, n: 0, resolved: 0, handedOff: 0, csat: null, csatCount: 0 },
   )
   // As if scored now, without the minimum sample or the stop rule: a reading, not a decision.
-  const now = scoreVariants(id, stats, { ...VARIANT_DEFAULTS, minSamplePerVariant: 0, stopAt: null })
+  const now = scoreVariants(id, stats, { ...VARIANT_DEFAULTS, minSamplePerVariant: 0, stop: null })
   const weightOf = new Map(weights.map((w) => [w.variant_id, w.weight]))
   return {
     id: e.id,

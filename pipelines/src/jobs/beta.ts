@@ -79,3 +79,39 @@ export function probabilityBest(
   }
   return wins.map((w) => w / draws)
 }
+
+/**
+ * P(each of two arms is best) on the normal approximation of the Betas: Φ(d ÷ √V). Within 0.01 of
+ * the Monte Carlo estimate once each arm has 30 conversations; used where thousands of looks are
+ * simulated (variant-simulation.ts), never to decide in the pipeline.
+ */
+export function normalProbabilityBest(arms: readonly { alpha: number; beta: number }[]): number[] {
+  if (arms.length !== 2) throw new Error(`normalProbabilityBest: two arms, got ${arms.length}`)
+  const [a, b] = arms as [{ alpha: number; beta: number }, { alpha: number; beta: number }]
+  const m = (p: typeof a) => p.alpha / (p.alpha + p.beta)
+  const v = (p: typeof a) => (p.alpha * p.beta) / ((p.alpha + p.beta) ** 2 * (p.alpha + p.beta + 1))
+  const pa = normalCdf((m(a) - m(b)) / Math.sqrt(v(a) + v(b)))
+  return [pa, 1 - pa]
+}
+
+/** Φ(x) by the complementary error function (Numerical Recipes' erfcc, |error| < 1.2e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2
+  const t = 1 / (1 + 0.5 * z)
+  const poly =
+    -z * z -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t *
+                      (0.27886807 +
+                        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+  const erfc = t * Math.exp(poly)
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2
+}
