@@ -79,6 +79,7 @@ export {
   type Usage,
 } from './providers/types.js'
 export { createLocalProvider, type LocalProviderOptions } from './providers/local-provider.js'
+export { isAbstention, type AbstentionOptions } from './providers/abstention.js'
 export { createOpenAIProvider, isRetryable, type OpenAIProviderOptions } from './providers/openai-provider.js'
 export { priceTable, costUsd, findPrice, type ModelPrice, type PriceTable } from './providers/pricing.js'
 

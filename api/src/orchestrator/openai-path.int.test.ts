@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateTokens, priceTable } from '@luneo/models'
 import { startFakeOpenAI, type FakeOpenAI } from '@luneo/models/testing'
+import { failedQuestions } from '@luneo/warehouse'
 import { as, createKey, fakeOpenAIConfig, signup, startTestApp, type TestApp } from '../testing/harness.js'
 
 // The OpenAI-compatible provider through the whole engine, against a real HTTP server speaking
@@ -10,12 +11,14 @@ let fake: FakeOpenAI
 let t: TestApp
 let key: string
 let agentId: string
+let orgId: string
 beforeAll(async () => {
   fake = await startFakeOpenAI()
   t = await startTestApp({
     openai: fakeOpenAIConfig(fake.baseURL),
   })
   const owner = await signup(t.app, 'ecommerce')
+  orgId = owner.organizationId
   key = await createKey(t.app, owner, ['admin', 'conversations:write'])
   const agent = await t.app.inject({
     method: 'POST',
@@ -123,6 +126,41 @@ describe('the engine on an OpenAI-compatible server', () => {
     // …while the conversation in Postgres keeps what the customer wrote.
     const detail = await t.app.inject({ method: 'GET', url: `/api/v1/conversations/${id}`, headers: as(key) })
     expect(detail.json().messages[0].text).toContain('jane.doe@example.com')
+  })
+
+  it('counts a reply that abstains as unanswered, however well retrieval scored', async () => {
+    const question = 'How long does standard delivery take?'
+    const answered = await send(await conversation(), question)
+    expect(answered.usage.provider).toBe('openai')
+    expect(answered.grounded).toBe(true) // the same retrieval, an answer: grounded
+    const since = new Date(Date.now() - 60_000)
+    fake.setReply(() => "I'm sorry, I don't have that information. Please contact our support team.")
+    const r = await send(await conversation(), question).finally(() =>
+      fake.setReply((body) => `Fake answer to: ${body.messages.at(-1).content}`),
+    )
+    expect(r.reply).toMatch(/^I'm sorry, I don't have that information/)
+    expect(r.grounded).toBe(false)
+    const event = await replySent(r.replyId)
+    expect(event).toMatchObject({ grounded: false, provider: 'openai' })
+    expect(event.topScore as number).toBeGreaterThanOrEqual(t.deps.ai.minGroundingScore)
+
+    // The pipelines read it as unanswered: a learning signal, and a failed question for the gaps.
+    await t.drainer.drainAll()
+    await t.deps.pipelines.runAll({ organizationId: orgId, only: 'learning_signals' })
+    const rows = await t.deps.ch.query({
+      query: 'SELECT unanswered FROM reply_signals_v1 FINAL WHERE reply_id = {id:UUID}',
+      query_params: { id: r.replyId },
+      format: 'JSONEachRow',
+    })
+    expect(await rows.json<{ unanswered: number }>()).toEqual([{ unanswered: 1 }])
+    const failed = await failedQuestions(t.deps.ch, {
+      organizationId: orgId,
+      from: since,
+      to: new Date(Date.now() + 60_000),
+      limit: 10,
+    })
+    expect(failed.map((f) => f.reply_id)).toContain(r.replyId)
+    expect(failed.map((f) => f.reply_id)).not.toContain(answered.replyId)
   })
 
   it('falls back to the local provider when every remote request fails', async () => {

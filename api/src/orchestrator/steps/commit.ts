@@ -52,6 +52,7 @@ export async function commit(
           intent: t.intent.intent,
           confidence: t.intent.confidence,
           grounded: t.composed.grounded,
+          abstained: t.composed.abstained,
           variantId: t.composed.variant?.variantId ?? null,
           sources: t.found.chunks.map((c) => c.documentId),
         },

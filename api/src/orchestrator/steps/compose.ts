@@ -2,6 +2,7 @@ import {
   buildSystemPrompt,
   costUsd,
   findPrice,
+  isAbstention,
   redactPii,
   type LlmProvider,
   type PriceTable,
@@ -34,6 +35,8 @@ export type Silenced = 'handed_off' | 'safety' | null
 export interface Composed {
   text: string
   grounded: boolean
+  /** The model said it does not know (or only referred the customer elsewhere): not grounded. */
+  abstained: boolean
   variant: ChosenVariant | null
   usage: Usage
   provider: string
@@ -63,6 +66,7 @@ export async function compose(
     return {
       text,
       grounded: false,
+      abstained: false,
       variant,
       usage: none,
       provider: 'none',
@@ -89,9 +93,11 @@ export async function compose(
       language: typeof turn.agent.settings.language === 'string' ? turn.agent.settings.language : 'en',
     },
   })
+  const abstained = abstains(completion.text, turn)
   return {
     text: completion.text,
-    grounded: completion.grounded && topScore(found.chunks) >= deps.minGroundingScore,
+    grounded: completion.grounded && topScore(found.chunks) >= deps.minGroundingScore && !abstained,
+    abstained,
     variant,
     usage: completion.usage,
     provider: completion.provider,
@@ -102,6 +108,11 @@ export async function compose(
 }
 
 const topScore = (chunks: RetrievedChunk[]) => chunks[0]?.score ?? 0
+
+/** A reply that says it does not know answered nothing, however well retrieval scored (ADR 0017). */
+function abstains(text: string, turn: Loaded): boolean {
+  return isAbstention(text, { greeting: turn.template.tone.greeting })
+}
 
 /**
  * The local provider (also when it answers as a fallback) costs nothing. A remote answer is priced
