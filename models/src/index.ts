@@ -86,3 +86,4 @@ export { priceTable, costUsd, findPrice, type ModelPrice, type PriceTable } from
 // Prompts
 export { renderPrompt, promptVariables, type PromptVars } from './prompts/render.js'
 export { buildSystemPrompt, DEFAULT_SYSTEM_PROMPT, type SystemPromptInput } from './prompts/system-prompt.js'
+export { ReplyStyle, parseReplyStyle, styleInstructions } from './prompts/reply-style.js'

@@ -1372,6 +1372,7 @@ export interface components {
         NewPromptVersion: {
             name: string;
             template: string;
+            style?: components["schemas"]["ReplyStyleInput"];
         };
         NewWidgetConversation: Record<string, never>;
         NewWidgetKey: {
@@ -1444,6 +1445,7 @@ export interface components {
             name: string;
             version: number;
             template: string;
+            style: components["schemas"]["ReplyStyle"] | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1495,6 +1497,22 @@ export interface components {
                 model: string;
                 provider: string;
             };
+        };
+        ReplyStyle: {
+            maxSentences?: number;
+            greeting?: boolean;
+            /** @enum {string} */
+            tone?: "neutral" | "friendly" | "formal";
+            citeSources?: boolean;
+            offerNextStep?: boolean;
+        };
+        ReplyStyleInput: {
+            maxSentences?: number;
+            greeting?: boolean;
+            /** @enum {string} */
+            tone?: "neutral" | "friendly" | "formal";
+            citeSources?: boolean;
+            offerNextStep?: boolean;
         };
         ResolvedConversation: {
             /** Format: uuid */

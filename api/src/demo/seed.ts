@@ -105,15 +105,19 @@ export async function seedDemo(
 
 async function demoExperiment(deps: AppDeps, auth: Auth, agentId: string): Promise<string> {
   const caller = demoCaller(auth)
+  // Two behaviours the local provider really has (ADR 0017), so the experiment compares replies
+  // that differ, not two prompts it would ignore alike.
   const a = await createPromptVersion(deps, caller, {
     name: 'support-tone',
     template:
       'You are the assistant of {{business_name}}. Be {{tone_style}}. Answer only from the knowledge given. {{memory}}',
+    style: { maxSentences: 4, greeting: true, tone: 'friendly', citeSources: true },
   })
   const b = await createPromptVersion(deps, caller, {
     name: 'support-tone',
     template:
       'You are the assistant of {{business_name}}. Be {{tone_style}} and brief: one short paragraph, then offer the next step. {{memory}}',
+    style: { maxSentences: 1, greeting: false, tone: 'neutral', offerNextStep: true },
   })
   const e = await createExperiment(deps, caller, {
     agentId,

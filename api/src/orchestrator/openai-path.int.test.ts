@@ -128,6 +128,26 @@ describe('the engine on an OpenAI-compatible server', () => {
     expect(detail.json().messages[0].text).toContain('jane.doe@example.com')
   })
 
+  it('reads the prompt version’s reply style in the system prompt (the local provider applies it)', async () => {
+    const inject = (method: 'POST' | 'PATCH', url: string, payload: object) =>
+      t.app.inject({ method, url: `/api/v1${url}`, headers: as(key), payload })
+    const template = 'You are the assistant of {{business_name}}. Be {{tone_style}}.'
+    const style = { maxSentences: 1, greeting: false, citeSources: true }
+    const version = await inject('POST', '/prompt-versions', { name: 'brief', template, style })
+    const agent = await inject('POST', '/agents', { name: 'styled bot' })
+    const patched = await inject('PATCH', `/agents/${agent.json().id}`, {
+      promptVersionId: version.json().id,
+    })
+    expect(patched.statusCode, patched.body).toBe(200)
+    const c = await inject('POST', '/conversations', { agentId: agent.json().id, channel: 'api' })
+    await send(c.json().id, 'How long does standard delivery take?')
+    const system = chatRequests().at(-1)!.body.messages[0].content as string
+    expect(system).toMatch(
+      /^You are the assistant of .+\nReply style: Answer in at most 1 sentence\. Do not greet/,
+    )
+    expect(system).toContain('(Source: <title>)')
+  })
+
   it('counts a reply that abstains as unanswered, however well retrieval scored', async () => {
     const question = 'How long does standard delivery take?'
     const answered = await send(await conversation(), question)

@@ -6,6 +6,7 @@ const v = (id: string, weight: number | null) => ({
   variant_id: id,
   label: id,
   template: 't',
+  style: id === 'b' ? { maxSentences: 1 } : null,
   weight,
 })
 
@@ -23,6 +24,10 @@ describe('chooseVariant', () => {
     expect(chooseVariant([v('a', 0.9), v('b', 0.1)], () => 0.85)!.variantId).toBe('a')
     expect(chooseVariant([v('a', 0.9), v('b', 0.1)], () => 0.95)!.variantId).toBe('b')
     expect(chooseVariant([v('a', 0), v('b', 1)], () => 0)!.variantId).toBe('b')
+  })
+  it('carries the variant’s reply style', () => {
+    expect(chooseVariant([v('a', 0), v('b', 1)], () => 0)!.style).toEqual({ maxSentences: 1 })
+    expect(chooseVariant([v('a', 1), v('b', 0)], () => 0)!.style).toBeUndefined()
   })
   it('no experiment, no variant', () => expect(chooseVariant([])).toBeNull())
 })

@@ -1,3 +1,4 @@
+import { parseReplyStyle, type ReplyStyle } from '@luneo/models'
 import type { RunningVariant } from '@luneo/warehouse'
 
 export interface ChosenVariant {
@@ -5,6 +6,7 @@ export interface ChosenVariant {
   variantId: string
   label: string
   template: string
+  style: ReplyStyle | undefined
 }
 
 /**
@@ -32,4 +34,5 @@ const pick = (v: RunningVariant): ChosenVariant => ({
   variantId: v.variant_id,
   label: v.label,
   template: v.template,
+  style: parseReplyStyle(v.style),
 })

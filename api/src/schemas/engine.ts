@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ReplyStyle as ReplyStyleShape } from '@luneo/models'
 import { CHANNELS } from '@luneo/warehouse'
 import { Email, Id, Timestamp, pageOf } from './common.js'
 import { ContactIn } from './resources.js'
@@ -52,18 +53,21 @@ export const Chunks = z
   .meta({ id: 'DocumentChunks' })
 
 const TemplateText = z.string().min(20).max(20_000)
+/** How replies read (length, greeting, tone, sources, next step): the local provider honours it. */
+export const ReplyStyle = ReplyStyleShape.meta({ id: 'ReplyStyle' })
 export const PromptVersion = z
   .object({
     id: Id,
     name: z.string(),
     version: z.number().int(),
     template: z.string(),
+    style: ReplyStyle.nullable(),
     createdAt: Timestamp,
   })
   .meta({ id: 'PromptVersion' })
 export const PromptVersionPage = pageOf(PromptVersion).meta({ id: 'PromptVersionPage' })
 export const NewPromptVersion = z
-  .object({ name: z.string().max(100).trim().min(1), template: TemplateText })
+  .object({ name: z.string().max(100).trim().min(1), template: TemplateText, style: ReplyStyle.optional() })
   .strict()
   .meta({ id: 'NewPromptVersion' })
 

@@ -16,7 +16,7 @@ import {
   type PageRequest,
   type PromptVersion,
 } from '@luneo/warehouse'
-import { promptVariables } from '@luneo/models'
+import { parseReplyStyle, promptVariables } from '@luneo/models'
 import type { z } from 'zod'
 import type { Auth, Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
@@ -42,6 +42,7 @@ const toPromptDto = (p: PromptVersion) => ({
   name: p.name,
   version: p.version,
   template: p.template,
+  style: parseReplyStyle(p.style) ?? null,
   createdAt: iso(p.created_at),
 })
 
@@ -68,6 +69,7 @@ export async function createPromptVersion(
       organization_id: auth.organizationId,
       name: body.name,
       template: body.template,
+      style: body.style ?? null,
     })
     await audit(
       trx,

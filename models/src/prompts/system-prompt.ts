@@ -1,5 +1,6 @@
 import type { Tone } from '../templates/schema.js'
 import { renderPrompt, type PromptVars } from './render.js'
+import { styleInstructions, type ReplyStyle } from './reply-style.js'
 
 /** The default system prompt; prompt variants replace it and may use the same variables. */
 export const DEFAULT_SYSTEM_PROMPT = `You are the virtual assistant of {{business_name}}.
@@ -20,6 +21,8 @@ export interface SystemPromptInput {
   businessName?: string
   /** Extra variables a custom variant may use. */
   vars?: PromptVars
+  /** The variant's reply style, appended as instructions (the local provider applies it itself). */
+  style?: ReplyStyle
 }
 
 /** Build the system prompt the orchestrator sends with every LLM call. */
@@ -37,5 +40,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
     ...input.vars,
   }
   // Collapse the blank line an empty {{memory}} leaves behind.
-  return renderPrompt(input.template ?? DEFAULT_SYSTEM_PROMPT, vars).replace(/\n{2,}/g, '\n')
+  const prompt = renderPrompt(input.template ?? DEFAULT_SYSTEM_PROMPT, vars).replace(/\n{2,}/g, '\n')
+  const style = styleInstructions(input.style)
+  return style.length ? `${prompt}\nReply style: ${style.join(' ')}` : prompt
 }

@@ -1,5 +1,6 @@
 import { cosine } from '../embeddings/embedder.js'
 import { embedText } from '../embeddings/local-embedder.js'
+import { styleReply } from './local-style.js'
 import {
   bestScore,
   estimateTokens,
@@ -48,9 +49,9 @@ export function createLocalProvider(opts: LocalProviderOptions = {}): LlmProvide
       const usable = req.context.chunks.filter((c) => c.score >= minScore)
       const grounded = usable.length > 0 && bestScore(req.context.chunks) >= minScore
       const body = grounded
-        ? extractAnswer(question, usable, maxSentences)
+        ? extractAnswer(question, usable, req.context.style?.maxSentences ?? maxSentences)
         : `${phrases.dontKnow} ${phrases.offerHuman}`
-      const text = withGreeting(req, body)
+      const text = styleReply(req, body, grounded ? usable : [])
       const prompt = [
         req.system,
         ...req.messages.map((m) => m.content),
@@ -73,13 +74,6 @@ function lastUserMessage(req: CompletionRequest): string {
     if (m?.role === 'user') return m.content
   }
   return ''
-}
-
-/** Greet only on the first assistant turn, as a person would. */
-function withGreeting(req: CompletionRequest, body: string): string {
-  const greeting = req.context.tone?.greeting
-  const firstTurn = !req.messages.some((m) => m.role === 'assistant')
-  return greeting && firstTurn ? `${greeting} ${body}` : body
 }
 
 /** Split on sentence ends; keeps abbreviations like "e.g." mostly intact by requiring a space + capital/digit. */

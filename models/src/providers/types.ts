@@ -1,3 +1,4 @@
+import type { ReplyStyle } from '../prompts/reply-style.js'
 import type { Tone } from '../templates/schema.js'
 
 export interface ChatMessage {
@@ -19,6 +20,8 @@ export interface CompletionContext {
   intent?: string
   /** BCP 47 language of the conversation, e.g. "en", "fr". */
   language?: string
+  /** The prompt variant's style; the local provider honours it, remote models read it in the system prompt. */
+  style?: ReplyStyle
 }
 
 export interface CompletionRequest {

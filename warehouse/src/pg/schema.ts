@@ -239,6 +239,12 @@ export interface PromptVersionsTable {
   name: string
   version: number
   template: string
+  /** The reply style the local provider honours (models' ReplyStyle); null = none. */
+  style: ColumnType<
+    Record<string, unknown> | null,
+    string | Record<string, unknown> | null | undefined,
+    never
+  >
   created_at: CreatedAt
 }
 

@@ -3,9 +3,11 @@ import {
   costUsd,
   findPrice,
   isAbstention,
+  parseReplyStyle,
   redactPii,
   type LlmProvider,
   type PriceTable,
+  type ReplyStyle,
   type Usage,
 } from '@luneo/models'
 import { getPromptVersion, runningVariants, type Db } from '@luneo/warehouse'
@@ -75,7 +77,7 @@ export async function compose(
       costUsd: 0,
     }
   }
-  const system = await systemPrompt(deps.db, organizationId, turn, variant, intent.intent, found)
+  const { system, style } = await systemPrompt(deps.db, organizationId, turn, variant, intent.intent, found)
   const completion = await deps.provider.complete({
     model,
     system,
@@ -91,6 +93,7 @@ export async function compose(
       tone: turn.template.tone,
       intent: intent.intent,
       language: typeof turn.agent.settings.language === 'string' ? turn.agent.settings.language : 'en',
+      ...(style ? { style } : {}),
     },
   })
   const abstained = abstains(completion.text, turn)
@@ -138,6 +141,7 @@ function isPriced(model: string, prices: PriceTable): boolean {
   }
 }
 
+/** The variant's (else the agent's) prompt and reply style, rendered for this turn. */
 async function systemPrompt(
   db: Db,
   organizationId: string,
@@ -145,16 +149,22 @@ async function systemPrompt(
   variant: ChosenVariant | null,
   intent: string,
   found: Retrieved,
-): Promise<string> {
+): Promise<{ system: string; style: ReplyStyle | undefined }> {
   let text: string | undefined = variant?.template
-  if (!text && turn.agent.prompt_version_id)
-    text = (await getPromptVersion(db, organizationId, turn.agent.prompt_version_id))?.template
-  return buildSystemPrompt({
+  let style = variant?.style
+  if (!text && turn.agent.prompt_version_id) {
+    const version = await getPromptVersion(db, organizationId, turn.agent.prompt_version_id)
+    text = version?.template
+    style = parseReplyStyle(version?.style)
+  }
+  const system = buildSystemPrompt({
     template: text,
+    style,
     tone: turn.template.tone,
     intent,
     contactName: found.contact?.name ?? undefined,
     memory: turn.memory.summary ? [turn.memory.summary] : [],
     businessName: turn.org.name,
   })
+  return { system, style }
 }

@@ -77,6 +77,8 @@ export interface RunningVariant {
   variant_id: string
   label: string
   template: string
+  /** The prompt version's reply style (null = none). */
+  style: Record<string, unknown> | null
   weight: number | null
 }
 
@@ -93,7 +95,7 @@ export async function runningVariants(
     .leftJoin('tuning_state as t', (j) =>
       j.onRef('t.variant_id', '=', 'v.id').onRef('t.experiment_id', '=', 'e.id'),
     )
-    .select(['e.id as experiment_id', 'v.id as variant_id', 'v.label', 'p.template', 't.weight'])
+    .select(['e.id as experiment_id', 'v.id as variant_id', 'v.label', 'p.template', 'p.style', 't.weight'])
     .where('e.organization_id', '=', organizationId)
     .where('e.agent_id', '=', agentId)
     .where('e.status', '=', 'running')

@@ -4,7 +4,13 @@ import { paginate, type Page, type PageRequest } from './page.js'
 
 export async function insertPromptVersion(
   db: Db,
-  p: { id: string; organization_id: string; name: string; template: string },
+  p: {
+    id: string
+    organization_id: string
+    name: string
+    template: string
+    style?: Record<string, unknown> | null | undefined
+  },
 ): Promise<PromptVersion> {
   const last = await db
     .selectFrom('prompt_versions')
@@ -13,11 +19,14 @@ export async function insertPromptVersion(
     .where('name', '=', p.name)
     .executeTakeFirst()
   const version = Number(last?.v ?? 0) + 1
-  return db
-    .insertInto('prompt_versions')
-    .values({ ...p, version })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  return (
+    db
+      .insertInto('prompt_versions')
+      // jsonb takes its JSON text; node-postgres would send a plain object as a Postgres record.
+      .values({ ...p, style: p.style ? JSON.stringify(p.style) : null, version })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  )
 }
 
 export async function getPromptVersion(
