@@ -82,7 +82,7 @@ async function scoreExperiment(
 
 /**
  * Variant scoring per running experiment (DESIGN §6): Thompson-sampling weights from Beta
- * posteriors on resolution, guards on escalation and CSAT, stop rule at P(best) ≥ 0.95.
+ * posteriors on resolution, guards on escalation and CSAT, the stop rule of stop-rule.ts (ADR 0017).
  */
 export function createVariantScoring(options: Partial<VariantScoringOptions> = {}) {
   const o: VariantScoringOptions = { ...VARIANT_DEFAULTS, ...options }
