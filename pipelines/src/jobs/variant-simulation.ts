@@ -128,14 +128,15 @@ export function simulateExperiments(setup: SimulationSetup, seeds: readonly numb
     meanDecidedAt: at.length ? Math.round(at.reduce((a, b) => a + b, 0) / at.length) : null,
     served: setup.truth.map(
       (_, i) =>
-        runs.reduce(
-          (sum, r) =>
-            sum + (r.winner === i ? setup.horizon - r.n.reduce((a, b) => a + b, 0) + r.n[i]! : r.n[i]!),
-          0,
-        ) /
-        (runs.length * setup.horizon),
+        runs.reduce((sum, r) => sum + servedBy(r, i, setup.horizon), 0) / (runs.length * setup.horizon),
     ),
   }
+}
+
+/** Conversations arm `i` serves within the horizon: its own, plus all after a decision it won. */
+function servedBy(r: SimulatedRun, i: number, horizon: number): number {
+  const closed = r.n.reduce((a, b) => a + b, 0)
+  return r.n[i]! + (r.winner === i ? horizon - closed : 0)
 }
 
 /** Seeds `from`, `from + 1`, … : calibration and report use disjoint ranges (ADR 0017). */
@@ -143,7 +144,7 @@ export const seedRange = (from: number, count: number): number[] =>
   Array.from({ length: count }, (_, i) => from + i)
 
 const arm = (resolved: number): ArmTruth => ({ resolved, handedOff: ESCALATION })
-/** Handed off ÷ closed in every simulated arm: the bench's synthetic traffic hands off ~10 %. */
+/** Handed off ÷ closed in every simulated arm: enough for the escalation guard to matter (ADR 0017). */
 const ESCALATION = 0.1
 
 /** The experiments the stop rule is judged on (ADR 0017): identical variants, and realistic differences. */
