@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLocalProvider, type Embedder } from '@luneo/models'
+import { createLocalProvider } from '@luneo/models'
 import {
   chDateTime,
   gapLift as readGapLift,
@@ -13,21 +13,15 @@ import {
 } from '@luneo/warehouse'
 import { openTestClickHouse, openTestPostgres } from '@luneo/warehouse/testing'
 import { runJob } from '../runner/run.js'
+import { topicEmbedder } from '../testing/topic-embedder.js'
 import { gapLift } from './gap-lift.job.js'
 
 // The lift of an accepted gap on a hand-made fixture: real Postgres and ClickHouse, the marts the
-// job reads seeded by hand, and an embedder that places a text by its topic word (gift → x,
-// shipping → y, else z), so which question falls in the gap is known without a model.
+// job reads seeded by hand, and the topic-word embedder (../testing/topic-embedder.ts), so which
+// question falls in the gap is known without a model.
 
 const H = 3600 * 1000
 const DAY = 24 * H
-const topicEmbedder: Embedder = {
-  id: 'topic-words-v1',
-  dimension: 3,
-  grounding: { threshold: 0.5, questionScale: 1 },
-  embed: async (texts) =>
-    texts.map((t) => (/gift/i.test(t) ? [1, 0, 0] : /ship/i.test(t) ? [0, 1, 0] : [0, 0, 1])),
-}
 
 let pg: PostgresHandle
 let ch: ClickHouseHandle

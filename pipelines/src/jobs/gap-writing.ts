@@ -7,7 +7,7 @@ import { DRAFT_MARK, PLACEHOLDER_MARK, centralTitle, cleanModelTitle } from './g
 
 const TITLE_SYSTEM =
   'You name topics of customer questions for a support team. Reply with a title of 3 to 8 words ' +
-  'that says what the customers below want to know, as a short phrase (e.g. "Paying with Apple Pay"). ' +
+  'that says what the customers in the context want to know, as a short phrase (e.g. "Paying with Apple Pay"). ' +
   'No quotes, no list of keywords, nothing else.'
 
 /**
@@ -19,15 +19,20 @@ export async function gapTitle(ctx: JobContext, model: string, examples: string[
   // The local provider is extractive: it cannot name a topic.
   if (model === 'local') return fallback
   try {
+    // The questions are the context the title rests on (score 1: all of it is relevant), so a
+    // provider that abstains without grounding context still answers, and must answer grounded.
     const r = await ctx.provider.complete({
       model,
       system: TITLE_SYSTEM,
-      messages: [{ role: 'user', content: examples.map((e) => `- ${e}`).join('\n') }],
-      context: { chunks: [], language: 'en' },
+      messages: [{ role: 'user', content: 'Title the customer questions in the context.' }],
+      context: {
+        chunks: [{ text: examples.map((e) => `- ${e}`).join('\n'), score: 1, title: 'Customer questions' }],
+        language: 'en',
+      },
       maxTokens: 24,
     })
     // A fallback answer is the local provider's, not the model's.
-    return (!r.fallbackFrom && cleanModelTitle(r.text)) || fallback
+    return (r.grounded && !r.fallbackFrom && cleanModelTitle(r.text)) || fallback
   } catch (err) {
     ctx.log?.(`[knowledge_gaps_v1] titling failed for “${fallback}”: ${String(err)}`)
     return fallback

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLocalEmbedder, createLocalProvider, createOpenAIProvider, type Embedder } from '@luneo/models'
+import { createLocalEmbedder, createLocalProvider, createOpenAIProvider } from '@luneo/models'
 import { startFakeOpenAI, type FakeOpenAI } from '@luneo/models/testing'
 import {
   chDateTime,
@@ -15,23 +15,17 @@ import {
 import { openTestClickHouse, openTestPostgres } from '@luneo/warehouse/testing'
 import type { PipelineDeps } from '../runner/job.js'
 import { runJob } from '../runner/run.js'
+import { topicEmbedder } from '../testing/topic-embedder.js'
 import { centroid } from './clustering.js'
 import { knowledgeGaps } from './knowledge-gaps.job.js'
 
-// knowledge_gaps_v1 on real Postgres and ClickHouse, with an embedder that places a text by its
-// topic word (gift → x, shipping → y, else z): the upgrade of gaps stored before embedders were
-// recorded, titles from a configured model (the fake OpenAI server), and the cost ranking.
+// knowledge_gaps_v1 on real Postgres and ClickHouse, with the topic-word embedder
+// (../testing/topic-embedder.ts): the upgrade of gaps stored before embedders were recorded,
+// titles from a configured model (the fake OpenAI server), and the cost ranking.
 
 const H = 3600 * 1000
 const DAY = 24 * H
 const NOW = Date.now()
-const topicEmbedder: Embedder = {
-  id: 'topic-words-v1',
-  dimension: 3,
-  grounding: { threshold: 0.5, questionScale: 1 },
-  embed: async (texts) =>
-    texts.map((t) => (/gift/i.test(t) ? [1, 0, 0] : /ship/i.test(t) ? [0, 1, 0] : [0, 0, 1])),
-}
 
 let pg: PostgresHandle
 let ch: ClickHouseHandle
@@ -127,9 +121,10 @@ describe('knowledge_gaps_v1', () => {
       await failed(org, NOW - DAY, q)
     const titles: Record<string, string> = { gift: 'Buying gift cards', ship: 'ship, abroad, norway' }
     fake.setReply((body: { messages: { content: string }[] }) => {
-      const [system, user] = body.messages.map((m) => m.content)
-      if (!system?.startsWith('You name topics')) return 'A drafted answer.'
-      return /gift/.test(user ?? '') ? titles.gift! : titles.ship!
+      const system = body.messages[0]?.content ?? ''
+      if (!system.startsWith('You name topics')) return 'A drafted answer.'
+      // the questions travel as the context, in the system message
+      return /gift/.test(system) ? titles.gift! : titles.ship!
     })
     const provider = createOpenAIProvider({ baseURL: fake.baseURL, apiKey: 'test', maxRetries: 0 })
     await runJob(deps({ provider, model: 'gpt-4o-mini' }), knowledgeGaps, {
@@ -142,6 +137,23 @@ describe('knowledge_gaps_v1', () => {
     const asked = fake.requests.filter((r) => r.body?.messages?.[0]?.content?.startsWith('You name topics'))
     expect(asked).toHaveLength(2)
     expect(asked[0]!.body.model).toBe('gpt-4o-mini')
+  })
+
+  it('without an answer from the model, the title is the most central question', async () => {
+    const org = newId()
+    await insertOrganization(pg.db, { id: org, name: 'Shop', vertical: 'ecommerce' })
+    for (const q of ['Quick question: do you sell gift cards?', 'gift cards?', 'gift cards for sale?'])
+      await failed(org, NOW - DAY, q)
+    fake.failNext(2, 503) // the title's request, then the draft's
+    const provider = createOpenAIProvider({ baseURL: fake.baseURL, apiKey: 'test', maxRetries: 0 })
+    await runJob(deps({ provider, model: 'gpt-4o-mini' }), knowledgeGaps, {
+      organizationId: org,
+      now: new Date(NOW),
+    })
+    const [gap] = await gapsForMatching(pg.db, org)
+    expect(gap!.examples).toContain(gap!.label.charAt(0).toLowerCase() + gap!.label.slice(1))
+    expect(gap!.label).not.toMatch(/quick question/i)
+    expect(gap!.drafted_answer).toMatch(/^\[To complete\]/)
   })
 
   it('ranks by volume × recency × (1 + escalations × minutes ÷ 60 × hourly cost), with the organization’s assumptions', async () => {

@@ -6,3 +6,4 @@ export {
   type ScenarioOptions,
   type ScenarioQuestion,
 } from './gap-scenario.js'
+export { topicEmbedder } from './topic-embedder.js'
