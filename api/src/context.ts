@@ -10,8 +10,8 @@ import type { Engine } from './orchestrator/types.js'
 export interface AiParts {
   /** Retrieval: what the knowledge index embeds documents and questions with. */
   embedder: Embedder
-  /** What the pipelines cluster and compare questions with (wiring/ai.ts says why it may differ). */
-  pipelineEmbedder: Embedder
+  /** Rephrase detection in the pipelines (wiring/ai.ts says why it may differ); gaps use `embedder`. */
+  rephraseEmbedder: Embedder
   provider: LlmProvider
   index: KnowledgeIndex
   engine: Engine

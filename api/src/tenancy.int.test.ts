@@ -318,6 +318,10 @@ const cases: Record<string, Case> = {
     kind: 'owned',
     make: async (a) => ({ url: `/api/v1/analytics/knowledge-gaps/${await gapIn(a)}` }),
   },
+  'GET /api/v1/analytics/knowledge-gaps/:id/lift': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/analytics/knowledge-gaps/${await gapIn(a)}/lift` }),
+  },
   'POST /api/v1/analytics/knowledge-gaps/:id/accept': {
     kind: 'owned',
     make: async (a) => ({
@@ -345,12 +349,13 @@ async function gapIn(tenant: Tenant): Promise<string> {
   await insertGap(t.deps.db, {
     id,
     organization_id: tenant.owner.organizationId,
-    label: 'card, arrive — “when will my card arrive?”',
+    label: 'When will my card arrive?',
     score: 3,
     volume: 3,
     escalations: 0,
     last_seen_at: new Date(),
     centroid: [1, 0],
+    embedder: 'test-space',
     examples: ['when will my card arrive?'],
     member_ids: [newId(), newId(), newId()],
     drafted_answer: '[To complete] nothing near',

@@ -21,8 +21,19 @@ export {
 } from './jobs/definitions.js'
 export { loadConversations, type ConvEvent } from './jobs/conversation-events.js'
 export { createKnowledgeGaps, knowledgeGaps } from './jobs/knowledge-gaps.job.js'
-export { GAP_DEFAULTS, PLACEHOLDER_MARK, DRAFT_MARK, gapScore, type GapOptions } from './jobs/gaps.js'
-export { clusterByThreshold, averageLinkageMerges, centroid } from './jobs/clustering.js'
+export {
+  GAP_DEFAULTS,
+  PLACEHOLDER_MARK,
+  DRAFT_MARK,
+  gapScore,
+  gapOptionsFor,
+  escalationCost,
+  type GapOptions,
+  type CostAssumptions,
+} from './jobs/gaps.js'
+export { gapLift } from './jobs/gap-lift.job.js'
+export { LIFT_BEFORE_DAYS, gapOfQuestion } from './jobs/gap-lift.js'
+export { clusterByThreshold, averageLinkageMerges, centroid, cosineSimilarity } from './jobs/clustering.js'
 export { createVariantScoring, variantScoring, variantStats } from './jobs/variant-scoring.job.js'
 export {
   VARIANT_DEFAULTS,
@@ -56,3 +67,5 @@ export {
 } from './jobs/vertical-insights.js'
 export { verifiedResolution } from './jobs/verified-resolution.job.js'
 export { parseVerdict, inSample, JUDGE_SYSTEM, transcript, type Verdict } from './jobs/verified-resolution.js'
+export { removeFiller, questionTitle } from './jobs/filler.js'
+export { purity, adjustedRandIndex, majorityLabel, topGapAccuracy } from './jobs/cluster-quality.js'

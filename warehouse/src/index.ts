@@ -98,7 +98,23 @@ export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'
 export { ClickHouseRowError } from './ch/queries/rows.js'
 export { conversationEvents, newestEventPart, type ConversationEventRow } from './ch/queries/events.js'
-export { failedQuestions, hasFailedRepliesSince, type FailedQuestionRow } from './ch/queries/replies.js'
+export {
+  failedQuestions,
+  hasFailedRepliesSince,
+  questionsOfReplies,
+  type FailedQuestionRow,
+  type ReplyQuestionRow,
+} from './ch/queries/replies.js'
+export {
+  customerQuestions,
+  gapLiftCoverage,
+  gapPhaseCounts,
+  gapLift,
+  type CustomerQuestionRow,
+  type GapCoverageRow,
+  type GapPhaseCountsRow,
+  type GapLiftRow,
+} from './ch/queries/gap-lift.js'
 export {
   variantOutcomes,
   unjudgedClosedConversations,
@@ -169,6 +185,7 @@ export {
 } from './pg/queries/intent-corrections.js'
 export {
   gapsForMatching,
+  gapsMadeByOtherEmbedder,
   insertGap,
   updateGap,
   getGap,

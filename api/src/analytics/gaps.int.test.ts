@@ -29,6 +29,9 @@ const openGaps = async () => (await get('/analytics/knowledge-gaps?status=open')
 interface Gap {
   id: string
   label: string
+  escalationCost: number
+  currency: string
+  lift: unknown
   score: number
   volume: number
   examples: string[]
@@ -81,6 +84,9 @@ describe('knowledge gaps', () => {
     expect(loyalty.score).toBeCloseTo(3, 2)
     expect(gift.label).toMatch(/gift/)
     expect(loyalty.label).toMatch(/loyalty/)
+    // a title, not a keyword list: the most central question (no remote model here)
+    expect(GIFT).toContain(gift.label)
+    expect(gift).toMatchObject({ escalationCost: 0, currency: 'USD', lift: null })
     expect(gift.examples.sort()).toEqual([...GIFT].sort())
     // nothing near in the knowledge base: the draft is a placeholder that says so
     expect(gift.draftIsPlaceholder).toBe(true)
@@ -151,5 +157,29 @@ describe('knowledge gaps', () => {
         expect.objectContaining({ action: 'knowledge_gap.rejected' }),
       ]),
     )
+  })
+
+  it('measures the accepted gap’s lift: questions that fall in it, answered before vs after', async () => {
+    await ask('Do you sell gift cards online?')
+    await refresh()
+    const r = await get(`/analytics/knowledge-gaps/${gift.id}/lift`)
+    expect(r.statusCode, r.body).toBe(200)
+    const lift = r.json()
+    expect(lift).toMatchObject({
+      gapId: gift.id,
+      acceptedAt: expect.any(String),
+      computedAt: expect.any(String),
+    })
+    // before: the six gift-card questions the gap was made of, none answered
+    expect(lift.before.questions).toBeGreaterThanOrEqual(4)
+    expect(lift.before.answeredRate).toBe(0)
+    // after: the two gift-card questions asked since acceptance, both answered
+    expect(lift.after).toMatchObject({ questions: 2, answered: 2, answeredRate: 1 })
+    expect(lift.answeredRateChange).toBe(1)
+    // the accepted list carries the same lift; a gap never accepted has none
+    const accepted = (await get('/analytics/knowledge-gaps?status=accepted')).json().items as Gap[]
+    expect(accepted.find((g) => g.id === gift.id)?.lift).toEqual(lift)
+    const rejected = await get(`/analytics/knowledge-gaps/${loyalty.id}/lift`)
+    expect(rejected.json()).toMatchObject({ gapId: loyalty.id, acceptedAt: null, before: null, after: null })
   })
 })

@@ -736,6 +736,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/knowledge-gaps/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getKnowledgeGapLift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/knowledge-gaps/{id}/accept": {
         parameters: {
             query?: never;
@@ -1227,6 +1243,8 @@ export interface components {
             score: number;
             volume: number;
             escalations: number;
+            escalationCost: number;
+            currency: string;
             /** Format: date-time */
             lastSeenAt: string;
             examples: string[];
@@ -1235,10 +1253,33 @@ export interface components {
             acceptedAnswer: string | null;
             documentId: string | null;
             reviewedAt: string | null;
+            lift: components["schemas"]["KnowledgeGapLift"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        KnowledgeGapLift: {
+            /** Format: uuid */
+            gapId: string;
+            acceptedAt: string | null;
+            computedAt: string | null;
+            before: components["schemas"]["KnowledgeGapLiftWindow"] | null;
+            after: components["schemas"]["KnowledgeGapLiftWindow"] | null;
+            answeredRateChange: number | null;
+            resolvedRateChange: number | null;
+        };
+        KnowledgeGapLiftWindow: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            questions: number;
+            answered: number;
+            answeredRate: number | null;
+            closedConversations: number;
+            resolvedConversations: number;
+            resolvedRate: number | null;
         };
         KnowledgeGapPage: {
             items: components["schemas"]["KnowledgeGap"][];
@@ -5912,6 +5953,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KnowledgeGap"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: Sign in or send an API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Your role or key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKnowledgeGapLift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeGapLift"];
                 };
             };
             /** @description `validation_failed`: The request is not valid */

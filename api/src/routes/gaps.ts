@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
 import { IdParams } from '../schemas/common.js'
-import { AcceptGap, GapQuery, KnowledgeGap, KnowledgeGapPage } from '../schemas/flywheel.js'
+import { AcceptGap, GapQuery, KnowledgeGap, KnowledgeGapLift, KnowledgeGapPage } from '../schemas/flywheel.js'
 import * as gaps from '../services/gaps.js'
 
 const tags = ['knowledge-gaps']
@@ -31,6 +31,19 @@ export const gapRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       config: { access: read },
     },
     async (req) => gaps.readGap(deps, authOf(req), req.params.id),
+  )
+  app.get(
+    '/analytics/knowledge-gaps/:id/lift',
+    {
+      schema: {
+        operationId: 'getKnowledgeGapLift',
+        tags,
+        params: IdParams,
+        response: { 200: KnowledgeGapLift },
+      },
+      config: { access: read },
+    },
+    async (req) => gaps.readGapLift(deps, authOf(req), req.params.id),
   )
   app.post(
     '/analytics/knowledge-gaps/:id/accept',

@@ -13,15 +13,57 @@ export const GapQuery = z
   })
   .strict()
 
+const LiftWindow = z
+  .object({
+    from: Timestamp,
+    to: Timestamp,
+    /** Customer questions that fell in the gap (cosine with its centroid ≥ the match similarity). */
+    questions: z.number().int(),
+    /** Of those, answered (the reply was grounded). */
+    answered: z.number().int(),
+    /** answered ÷ questions; null without questions. */
+    answeredRate: z.number().nullable(),
+    /** Closed conversations those questions were asked in (each counted once). */
+    closedConversations: z.number().int(),
+    /** Of those, resolved by the AI (confirmed or assumed). */
+    resolvedConversations: z.number().int(),
+    /** resolvedConversations ÷ closedConversations; null without closed conversations. */
+    resolvedRate: z.number().nullable(),
+  })
+  .meta({ id: 'KnowledgeGapLiftWindow' })
+
+export const KnowledgeGapLift = z
+  .object({
+    gapId: Id,
+    /** When the gap was accepted; null when it never was (nothing to compare yet). */
+    acceptedAt: Timestamp.nullable(),
+    /** When the pipelines last computed this; null until their first run after the acceptance. */
+    computedAt: Timestamp.nullable(),
+    /** The 30 days before acceptance. */
+    before: LiftWindow.nullable(),
+    /** From acceptance to `computedAt`'s window end. */
+    after: LiftWindow.nullable(),
+    /** after.answeredRate − before.answeredRate; null while either is null. */
+    answeredRateChange: z.number().nullable(),
+    /** after.resolvedRate − before.resolvedRate; null while either is null. */
+    resolvedRateChange: z.number().nullable(),
+  })
+  .meta({ id: 'KnowledgeGapLift' })
+
 export const KnowledgeGap = z
   .object({
     id: Id,
     status: GapStatus,
+    /** A readable title: the configured model's, else the most central question (never keywords). */
     label: z.string(),
-    /** volume × recency (half-life 7 days) × (1 + escalations); higher first. */
+    /** volume × recency (half-life 7 days) × (1 + escalationCost); higher first. */
     score: z.number(),
     volume: z.number().int(),
     escalations: z.number().int(),
+    /** escalations × minutes per conversation ÷ 60 × hourly cost (the organization's ROI assumptions). */
+    escalationCost: z.number(),
+    /** The currency of escalationCost (the organization's). */
+    currency: z.string(),
     lastSeenAt: Timestamp,
     examples: z.array(z.string()),
     draftedAnswer: z.string().nullable(),
@@ -30,6 +72,8 @@ export const KnowledgeGap = z
     acceptedAnswer: z.string().nullable(),
     documentId: Id.nullable(),
     reviewedAt: Timestamp.nullable(),
+    /** Before vs after acceptance; null for a gap never accepted. */
+    lift: KnowledgeGapLift.nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -2,13 +2,15 @@ import {
   findKnowledgeBaseByName,
   firstAgentKnowledgeBase,
   getGap,
+  getOrganization,
   linkKnowledgeBaseToAllAgents,
   listRankedGaps,
   reviewGap,
   type GapStatus,
+  type GapLiftRow,
   type KnowledgeGap,
 } from '@luneo/warehouse'
-import { DRAFT_MARK, PLACEHOLDER_MARK } from '@luneo/pipelines'
+import { DRAFT_MARK, PLACEHOLDER_MARK, escalationCost } from '@luneo/pipelines'
 import type { z } from 'zod'
 import type { Auth, Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
@@ -16,17 +18,36 @@ import { AppError, notFound } from '../errors.js'
 import { iso, isoOrNull } from '../schemas/common.js'
 import type { AcceptGap } from '../schemas/flywheel.js'
 import { audit } from './audit.js'
+import { liftOf, liftRows, wasAccepted } from './gap-lift.js'
 import { addDocument, createKnowledgeBase } from './knowledge.js'
 
 const GAPS_KB = 'Answers from gaps'
 
-const toGapDto = (g: KnowledgeGap) => ({
+/** What a gap's escalations are priced with: the organization's ROI assumptions, read now (ADR 0009). */
+interface Pricing {
+  minutesPerConversation: number
+  hourlyCost: number
+  currency: string
+}
+
+async function pricingOf(deps: AppDeps, auth: Auth): Promise<Pricing> {
+  const o = await getOrganization(deps.db, auth.organizationId)
+  return {
+    minutesPerConversation: o?.minutes_per_conversation ?? 6,
+    hourlyCost: o?.hourly_cost ?? 30,
+    currency: o?.currency ?? 'USD',
+  }
+}
+
+const toGapDto = (g: KnowledgeGap, pricing: Pricing, lift: GapLiftRow | undefined) => ({
   id: g.id,
   status: g.status,
   label: g.label,
   score: g.score,
   volume: g.volume,
   escalations: g.escalations,
+  escalationCost: escalationCost(g.escalations, pricing),
+  currency: pricing.currency,
   lastSeenAt: iso(g.last_seen_at),
   examples: g.examples,
   draftedAnswer: g.drafted_answer,
@@ -34,6 +55,7 @@ const toGapDto = (g: KnowledgeGap) => ({
   acceptedAnswer: g.accepted_answer,
   documentId: g.document_id,
   reviewedAt: isoOrNull(g.reviewed_at),
+  lift: wasAccepted(g) ? liftOf(g, lift) : null,
   createdAt: iso(g.created_at),
   updatedAt: iso(g.updated_at),
 })
@@ -53,11 +75,21 @@ export async function listGaps(
   q: { status: GapStatus; limit: number; cursor?: string | undefined },
 ) {
   const page = await listRankedGaps(deps.db, auth.organizationId, q.status, q)
-  return { items: page.items.map(toGapDto), nextCursor: page.nextCursor }
+  const [pricing, lifts] = await Promise.all([pricingOf(deps, auth), liftRows(deps, auth, page.items)])
+  return { items: page.items.map((g) => toGapDto(g, pricing, lifts.get(g.id))), nextCursor: page.nextCursor }
 }
 
 export async function readGap(deps: AppDeps, auth: Auth, id: string) {
-  return toGapDto(await requireGap(deps, auth, id))
+  const gap = await requireGap(deps, auth, id)
+  const [pricing, lifts] = await Promise.all([pricingOf(deps, auth), liftRows(deps, auth, [gap])])
+  return toGapDto(gap, pricing, lifts.get(gap.id))
+}
+
+/** Before vs after acceptance: answered and resolved rates of the questions that fall in the gap. */
+export async function readGapLift(deps: AppDeps, auth: Auth, id: string) {
+  const gap = await requireGap(deps, auth, id)
+  const lifts = await liftRows(deps, auth, [gap])
+  return liftOf(gap, lifts.get(gap.id))
 }
 
 /** The default home of accepted answers: the first KB an agent answers from, else "Answers from gaps". */

@@ -73,8 +73,9 @@ export async function createAiParts(
     minGroundingScore,
     ...(onEventsCommitted ? { onEventsCommitted } : {}),
   })
-  // The pipelines' thresholds (gap clustering, rephrase detection) were tuned in the hashing space
-  // and stored gap centroids live in it: they keep it until they are re-tuned for the semantic model.
-  const pipelineEmbedder = embedder.id.startsWith('minilm') ? createLocalEmbedder() : embedder
-  return { embedder, pipelineEmbedder, provider, index, engine, minGroundingScore }
+  // Gap clustering and lift run on this embedder (tuned per vector space; stored gaps record which
+  // embedder made them and are re-embedded when it changes: ADR 0016). Rephrase detection's
+  // threshold was tuned in the hashing space: it keeps that embedder until it is re-tuned.
+  const rephraseEmbedder = embedder.id.startsWith('minilm') ? createLocalEmbedder() : embedder
+  return { embedder, rephraseEmbedder, provider, index, engine, minGroundingScore }
 }

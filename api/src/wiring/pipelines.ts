@@ -10,7 +10,8 @@ export function pipelineDeps(deps: Omit<AppDeps, 'pipelines'>, log?: (line: stri
   return {
     db: deps.db,
     ch: deps.ch,
-    embedder: deps.ai.pipelineEmbedder,
+    embedder: deps.ai.embedder,
+    rephraseEmbedder: deps.ai.rephraseEmbedder,
     provider: deps.ai.provider,
     searchKnowledge: async (organizationId, text) =>
       deps.ai.index.query(organizationId, await listKnowledgeBaseIds(deps.db, organizationId), text, 3),

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
   GAP_DEFAULTS,
+  centralTitle,
+  cleanModelTitle,
+  escalationCost,
   examplesOf,
+  gapOptionsFor,
   gapScore,
   grownCentroid,
-  keywords,
-  labelOf,
   planGaps,
   type FailedQuestion,
   type StoredGap,
@@ -38,45 +40,61 @@ const gap = (
   ...more,
 })
 
-describe('gap ranking: volume × recency (half-life 7 days) × (1 + escalations)', () => {
+describe('gap ranking: volume × recency (half-life 7 days) × (1 + escalation cost)', () => {
+  // The organization's ROI assumptions: 6 minutes per conversation at 30 an hour → 3 per escalation.
+  const roi = { minutesPerConversation: 6, hourlyCost: 30 }
+
+  it('prices escalations with the organization’s assumptions: escalations × minutes ÷ 60 × hourly cost', () => {
+    expect(escalationCost(0, roi)).toBe(0)
+    expect(escalationCost(4, roi)).toBeCloseTo(12, 12) // 4 × 6 ÷ 60 × 30
+    expect(escalationCost(4, { minutesPerConversation: 15, hourlyCost: 48 })).toBeCloseTo(48, 12) // 4 × 0.25 h × 48
+  })
+
   it('by hand', () => {
-    expect(gapScore({ volume: 10, escalations: 0, lastSeenAt: NOW }, NOW)).toBe(10)
-    // a week old: half the weight; two escalations triple it
-    expect(gapScore({ volume: 10, escalations: 2, lastSeenAt: NOW - 7 * DAY }, NOW)).toBeCloseTo(15, 12)
-    expect(gapScore({ volume: 4, escalations: 0, lastSeenAt: NOW - 14 * DAY }, NOW)).toBeCloseTo(1, 12)
+    // nothing escalated: volume × recency, as before
+    expect(gapScore({ volume: 10, escalations: 0, lastSeenAt: NOW }, NOW, roi)).toBe(10)
+    expect(gapScore({ volume: 4, escalations: 0, lastSeenAt: NOW - 14 * DAY }, NOW, roi)).toBeCloseTo(1, 12)
+    // a week old: half the weight; two escalations cost 2 × 6 ÷ 60 × 30 = 6 → × (1 + 6)
+    expect(gapScore({ volume: 10, escalations: 2, lastSeenAt: NOW - 7 * DAY }, NOW, roi)).toBeCloseTo(35, 12)
+    // the same gap where a person's hour costs 60: 2 × 0.1 h × 60 = 12 → 10 × 0.5 × 13
+    const dear = { minutesPerConversation: 6, hourlyCost: 60 }
+    expect(gapScore({ volume: 10, escalations: 2, lastSeenAt: NOW - 7 * DAY }, NOW, dear)).toBeCloseTo(65, 12)
     // 8 fresh questions outrank 12 from three weeks ago (12 / 8 = 1.5)
-    expect(gapScore({ volume: 8, escalations: 0, lastSeenAt: NOW }, NOW)).toBeGreaterThan(
-      gapScore({ volume: 12, escalations: 0, lastSeenAt: NOW - 21 * DAY }, NOW),
+    expect(gapScore({ volume: 8, escalations: 0, lastSeenAt: NOW }, NOW, roi)).toBeGreaterThan(
+      gapScore({ volume: 12, escalations: 0, lastSeenAt: NOW - 21 * DAY }, NOW, roi),
     )
+    // 3 questions that each escalated (1 + 9 = 10 → 30) outrank 20 that escalated nothing
+    expect(gapScore({ volume: 3, escalations: 3, lastSeenAt: NOW }, NOW, roi)).toBeCloseTo(30, 12)
   })
 })
 
-describe('labels', () => {
-  const all = [
-    'how do I activate my new card',
-    'activate card please',
-    'my card needs activating, how?',
-    'where is my refund',
-    'refund not arrived',
-    'how do I change my pin',
-  ]
-  it('keeps the cluster’s distinctive words, not the common ones', () => {
-    const words = keywords(all.slice(0, 3), all)
-    // card: in 3 of 3 cluster questions (3 of 6 overall); activate: 2 of 3 (2 of 6)
-    expect(words.slice(0, 2)).toEqual(['card', 'activate'])
-    expect(words).not.toContain('how')
-    expect(words).not.toContain('my')
+describe('titles: a readable phrase, never a keyword list', () => {
+  it('without a model: the most central question, filler removed, capitalised, at most 160 characters', () => {
+    expect(centralTitle('Quick question: is there free shipping?')).toBe('Is there free shipping?')
+    expect(centralTitle('hi')).toBe('Hi')
+    expect(centralTitle(`tell me about ${'x'.repeat(200)}`)).toHaveLength(160)
   })
-  it('reads as words — “central question”', () => {
-    expect(labelOf(['activate', 'card'], 'how do I activate my new card')).toBe(
-      'activate, card — “how do I activate my new card”',
-    )
-    expect(labelOf([], 'x'.repeat(200)).length).toBeLessThanOrEqual(160)
+  it('a model’s title is cleaned, and refused when it is a keyword list or no title at all', () => {
+    expect(cleanModelTitle('Title: "Paying with Apple Pay."\n')).toBe('Paying with Apple Pay')
+    expect(cleanModelTitle('Free shipping threshold')).toBe('Free shipping threshold')
+    expect(cleanModelTitle('question, quick, apple')).toBeNull()
+    expect(cleanModelTitle('shipping; delivery; cost; free')).toBeNull()
+    expect(cleanModelTitle('ok')).toBeNull()
+    expect(cleanModelTitle('x'.repeat(81))).toBeNull()
   })
   it('keeps up to five distinct examples, most central first', () => {
     const central = ['a', 'A', 'b', 'c', 'd', 'e', 'f'].map((t) => q(t, [1, 0], NOW, t))
     expect(examplesOf([], central, 5)).toEqual(['a', 'b', 'c', 'd', 'e'])
     expect(examplesOf(['z'], central, 3)).toEqual(['z', 'a', 'b'])
+  })
+})
+
+describe('the parameters of each vector space', () => {
+  it('MiniLM (and by default): cut 0.45, match 0.75; the hashing embedder keeps 0.75 / 0.6', () => {
+    expect(gapOptionsFor('minilm-l6-v2-int8:abc')).toMatchObject({ maxDistance: 0.45, matchSimilarity: 0.75 })
+    expect(gapOptionsFor('openai:text-embedding-3-small')).toEqual(GAP_DEFAULTS)
+    expect(gapOptionsFor('local-hash-v1-512')).toMatchObject({ maxDistance: 0.75, matchSimilarity: 0.6 })
+    expect(gapOptionsFor('local-hash-v1-512', { matchSimilarity: 0.5 }).matchSimilarity).toBe(0.5)
   })
 })
 
@@ -129,7 +147,7 @@ describe('matching clusters to stored gaps (stable ids, suppression, reopening)'
     if (r?.kind === 'grow') expect(r.added).toHaveLength(3)
   })
 
-  it('a cluster far from every gap (cosine < 0.6) is a new gap', () => {
+  it('a cluster far from every gap (cosine below the match similarity) is a new gap', () => {
     const [a] = planGaps([cluster('y', y, 3)], [gap('g', 'open', x)])
     expect(a?.kind).toBe('create')
   })

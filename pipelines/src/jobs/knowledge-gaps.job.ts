@@ -1,25 +1,27 @@
 import {
   failedQuestions,
   gapsForMatching,
+  gapsMadeByOtherEmbedder,
+  getOrganization,
   hasFailedRepliesSince,
   insertGap,
   newId,
+  questionsOfReplies,
   updateGap,
   type KnowledgeGap,
 } from '@luneo/warehouse'
 import { defineJob, type JobContext } from '../runner/job.js'
-import { clusterByThreshold } from './clustering.js'
+import { centroid, clusterByThreshold } from './clustering.js'
+import { removeFiller } from './filler.js'
+import { draftAnswer, gapTitle } from './gap-writing.js'
 import {
-  DRAFT_MARK,
-  GAP_DEFAULTS,
-  PLACEHOLDER_MARK,
   byCentrality,
   examplesOf,
+  gapOptionsFor,
   gapScore,
   grownCentroid,
-  keywords,
-  labelOf,
   planGaps,
+  type CostAssumptions,
   type FailedQuestion,
   type GapAction,
   type GapOptions,
@@ -42,33 +44,6 @@ const stored = (g: KnowledgeGap): StoredGap => ({
   examples: g.examples,
 })
 
-/**
- * A first answer for a person to review: the provider composes from the nearest knowledge; with
- * nothing near, a placeholder that says so (accepting it needs a person's answer).
- */
-async function draftAnswer(ctx: JobContext, model: string, org: string, label: string, examples: string[]) {
-  const question = examples[0] ?? label
-  const placeholder = `${PLACEHOLDER_MARK} No knowledge is close enough to these questions to draft from: write the answer customers need (e.g. to “${question}”) before accepting.`
-  try {
-    const near = ctx.searchKnowledge ? await ctx.searchKnowledge(org, question) : []
-    const r = await ctx.provider.complete({
-      model,
-      system:
-        'Draft a short knowledge-base answer to the customer questions below, using only the context. A person reviews it before it is published.',
-      messages: [{ role: 'user', content: examples.join('\n') || question }],
-      context: {
-        chunks: near.map((c) => ({ text: c.text, score: c.score, title: c.title })),
-        language: 'en',
-      },
-    })
-    return r.grounded ? `${DRAFT_MARK}${r.text}` : placeholder
-  } catch (err) {
-    // A failed draft must not lose the gap: the placeholder asks a person, the log says why.
-    ctx.log?.(`[knowledge_gaps_v1] drafting failed for “${question}”: ${String(err)}`)
-    return placeholder
-  }
-}
-
 interface NewGap {
   members: FailedQuestion[]
   centroid: number[]
@@ -82,10 +57,10 @@ async function applyPlan(
   ctx: JobContext,
   org: string,
   o: GapOptions,
-  creates: NewGap[],
-  actions: GapAction[],
-  existing: StoredGap[],
+  cost: CostAssumptions,
+  plan: { creates: NewGap[]; actions: GapAction[]; existing: StoredGap[] },
 ): Promise<number> {
+  const { creates, actions, existing } = plan
   const now = ctx.to.getTime()
   let rowsOut = 0
   await ctx.db.transaction().execute(async (trx) => {
@@ -99,11 +74,12 @@ async function applyPlan(
         id: newId(),
         organization_id: org,
         label: c.label,
-        score: gapScore(g, now, o.halfLifeDays),
+        score: gapScore(g, now, cost, o.halfLifeDays),
         volume: g.volume,
         escalations: g.escalations,
         last_seen_at: new Date(g.lastSeenAt),
         centroid: c.centroid,
+        embedder: ctx.embedder.id,
         examples: c.examples,
         member_ids: c.members.map((m) => m.replyId),
         drafted_answer: c.draft,
@@ -129,7 +105,7 @@ async function applyPlan(
       if (g.status !== 'open') continue
       const changed = grown.has(g.id)
       await updateGap(trx, org, g.id, {
-        score: gapScore(g, now, o.halfLifeDays),
+        score: gapScore(g, now, cost, o.halfLifeDays),
         ...(changed
           ? {
               status: 'open' as const,
@@ -137,6 +113,7 @@ async function applyPlan(
               escalations: g.escalations,
               last_seen_at: new Date(g.lastSeenAt),
               centroid: g.centroid,
+              embedder: ctx.embedder.id,
               member_ids: g.memberIds,
               examples: g.examples,
             }
@@ -148,10 +125,54 @@ async function applyPlan(
   return rowsOut
 }
 
+/**
+ * Gaps whose centroid another embedder made (or one stored before the embedder was recorded) get
+ * it again from their member questions in this embedder's space (their examples when the members
+ * are gone), so nothing compares vectors of two spaces. Returns how many were re-embedded.
+ */
+async function reembedStaleGaps(ctx: JobContext, org: string): Promise<number> {
+  const stale = await gapsMadeByOtherEmbedder(ctx.db, org, ctx.embedder.id)
+  for (const g of stale) {
+    const rows = await questionsOfReplies(ctx.ch, { organizationId: org, replyIds: g.member_ids })
+    const texts = (rows.length ? rows.map((r) => r.question) : g.examples)
+      .map((t) => removeFiller(t) || t)
+      .filter((t) => t !== '')
+    const vectors = texts.length ? await ctx.embedder.embed(texts) : []
+    // A gap with no text left keeps a zero centroid: it matches nothing (cosine 0) until it grows.
+    const c = vectors.length ? centroid(vectors) : new Array<number>(ctx.embedder.dimension).fill(0)
+    await updateGap(ctx.db, org, g.id, { centroid: c, embedder: ctx.embedder.id })
+  }
+  if (stale.length) ctx.log?.(`[knowledge_gaps_v1] re-embedded ${stale.length} gaps with ${ctx.embedder.id}`)
+  return stale.length
+}
+
+/** The failed questions of the window with their filler removed and embedded; pure filler is left out. */
+async function loadFailedQuestions(ctx: JobContext, org: string): Promise<FailedQuestion[]> {
+  const rows = await failedQuestions(ctx.ch, {
+    organizationId: org,
+    from: ctx.from,
+    to: ctx.to,
+    limit: MAX_QUESTIONS,
+  })
+  const kept = rows.map((r) => ({ r, text: removeFiller(r.question) })).filter((x) => x.text !== '')
+  const vectors = kept.length ? await ctx.embedder.embed(kept.map((x) => x.text)) : []
+  return kept.map(({ r, text }, i) => ({
+    replyId: r.reply_id,
+    text,
+    repliedAt: r.at,
+    escalated: r.escalated_after,
+    vector: vectors[i]!,
+  }))
+}
+
+async function costAssumptions(ctx: JobContext, org: string): Promise<CostAssumptions> {
+  const o = await getOrganization(ctx.db, org)
+  return { minutesPerConversation: o?.minutes_per_conversation ?? 6, hourlyCost: o?.hourly_cost ?? 30 }
+}
+
 /** Gap detection over the failed questions of the recent window (DESIGN §6 knowledge gap). */
 export function createKnowledgeGaps(options: Partial<GapOptions> & { draftModel?: string } = {}) {
-  const { draftModel, ...rest } = options
-  const o: GapOptions = { ...GAP_DEFAULTS, ...rest }
+  const { draftModel, ...overrides } = options
   return defineJob({
     name: 'knowledge_gaps_v1',
     scope: 'organization',
@@ -160,46 +181,33 @@ export function createKnowledgeGaps(options: Partial<GapOptions> & { draftModel?
     lookbackMs: 30 * DAY,
     async run(ctx) {
       const org = ctx.organizationId!
+      const o = gapOptionsFor(ctx.embedder.id, overrides)
+      const reembedded = await reembedStaleGaps(ctx, org)
       // Re-clustering 30 days is the costliest step of a run: skip it when no reply failed since
       // the last run (nothing could have changed the clusters).
       if (ctx.since && !(await hasFailedRepliesSince(ctx.ch, { organizationId: org, since: ctx.since })))
-        return { rowsIn: 0, rowsOut: 0 }
-      const rows = await failedQuestions(ctx.ch, {
-        organizationId: org,
-        from: ctx.from,
-        to: ctx.to,
-        limit: MAX_QUESTIONS,
-      })
-      const vectors = rows.length ? await ctx.embedder.embed(rows.map((r) => r.question)) : []
-      const questions: FailedQuestion[] = rows.map((r, i) => ({
-        replyId: r.reply_id,
-        text: r.question,
-        repliedAt: r.at,
-        escalated: r.escalated_after,
-        vector: vectors[i]!,
-      }))
-      const clusters = clusterByThreshold(vectors, o.maxDistance).map((c) => c.map((i) => questions[i]!))
+        return { rowsIn: 0, rowsOut: reembedded }
+      const questions = await loadFailedQuestions(ctx, org)
+      const clusters = clusterByThreshold(
+        questions.map((q) => q.vector),
+        o.maxDistance,
+      ).map((c) => c.map((i) => questions[i]!))
       const existing = (await gapsForMatching(ctx.db, org)).map(stored)
       const actions = planGaps(clusters, existing, o)
-      const allTexts = questions.map((q) => q.text)
-      // Drafts before the transaction: they call the provider and the vector store.
+      const model = draftModel ?? ctx.model ?? 'local'
+      // Titles and drafts before the transaction: they call the provider and the vector store.
       const creates: NewGap[] = []
       for (const a of actions) {
         if (a.kind !== 'create') continue
         const central = byCentrality(a.members, a.centroid)
         const examples = examplesOf([], central, o.maxExamples)
-        const label = labelOf(
-          keywords(
-            central.map((m) => m.text),
-            allTexts,
-          ),
-          central[0]!.text,
-        )
-        const draft = await draftAnswer(ctx, draftModel ?? ctx.model ?? 'local', org, label, examples)
+        const label = await gapTitle(ctx, model, examples)
+        const draft = await draftAnswer(ctx, model, org, label, examples)
         creates.push({ members: central, centroid: a.centroid, examples, label, draft })
       }
-      const rowsOut = await applyPlan(ctx, org, o, creates, actions, existing)
-      return { rowsIn: rows.length, rowsOut }
+      const cost = await costAssumptions(ctx, org)
+      const rowsOut = await applyPlan(ctx, org, o, cost, { creates, actions, existing })
+      return { rowsIn: questions.length, rowsOut: rowsOut + reembedded }
     },
   })
 }

@@ -17,9 +17,10 @@ export const learningSignals = defineJob({
     const org = ctx.organizationId!
     const conversations = await loadConversations(ctx.ch, org, ctx.from, ctx.to)
     const texts = new Map<string, number[]>()
+    const embedder = ctx.rephraseEmbedder ?? ctx.embedder
     const vector = async (t: string) => {
       let v = texts.get(t)
-      if (!v) texts.set(t, (v = (await ctx.embedder.embed([t]))[0]!))
+      if (!v) texts.set(t, (v = (await embedder.embed([t]))[0]!))
       return v
     }
     const rows = []

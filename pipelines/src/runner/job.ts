@@ -5,7 +5,13 @@ import type { Embedder, LlmProvider } from '@luneo/models'
 export interface PipelineDeps {
   db: Db
   ch: Ch
+  /** What gap clustering and the lift of accepted gaps embed questions with (the semantic model). */
   embedder: Embedder
+  /**
+   * Rephrase detection (learning signals): its threshold was tuned in the hashing space, so it may
+   * keep that embedder until it is re-tuned (ADR 0016). Defaults to `embedder`.
+   */
+  rephraseEmbedder?: Embedder | undefined
   provider: LlmProvider
   /** Search the organization's knowledge (drafting gap answers grounded in nearby knowledge). */
   searchKnowledge?: (

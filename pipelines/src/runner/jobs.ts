@@ -1,4 +1,5 @@
 import { conversationOutcomes } from '../jobs/conversation-outcomes.job.js'
+import { gapLift } from '../jobs/gap-lift.job.js'
 import { knowledgeGaps } from '../jobs/knowledge-gaps.job.js'
 import { learningSignals } from '../jobs/learning-signals.job.js'
 import { variantScoring } from '../jobs/variant-scoring.job.js'
@@ -8,13 +9,15 @@ import type { Job } from './job.js'
 
 /**
  * Jobs per organization, in dependency order: signals → outcomes → verdicts (they read outcomes),
- * then gaps and variant scores (they read signals and outcomes). Adding a job is one line here.
+ * then gaps and variant scores (they read signals and outcomes); the lift of accepted gaps after
+ * the gaps (it needs their centroids in the current embedder's space). Adding a job is one line here.
  */
 export const organizationJobs: readonly Job[] = [
   learningSignals,
   conversationOutcomes,
   verifiedResolution,
   knowledgeGaps,
+  gapLift,
   variantScoring,
 ]
 

@@ -351,6 +351,8 @@ export interface KnowledgeGapsTable {
   escalations: number
   last_seen_at: Date
   centroid: Json<number[]>
+  /** The embedder id that made `centroid` (null: stored before it was recorded, re-embedded on the next run). */
+  embedder: ColumnType<string | null, string | null | undefined, string | null>
   examples: Json<string[]>
   member_ids: Json<string[]>
   drafted_answer: string | null

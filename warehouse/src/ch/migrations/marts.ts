@@ -109,6 +109,43 @@ CREATE TABLE IF NOT EXISTS conversation_verdicts_v1 (
 ) ENGINE = ReplacingMergeTree(judged_at)
 ORDER BY (organization_id, conversation_id)`
 
+// Lift per accepted knowledge gap (gap_lift_v1 job, docs/metrics.md § Knowledge gaps). Which
+// accepted gap each customer question fell in (by cosine with the gap's centroid), one row per
+// reply processed: gap_id NULL when it fell in none (the row still says "processed").
+const gapQuestions = `
+CREATE TABLE IF NOT EXISTS gap_questions_v1 (
+  organization_id UUID,
+  replied_at DateTime64(3, 'UTC'),
+  reply_id UUID,
+  conversation_id UUID,
+  gap_id Nullable(UUID),
+  similarity Float32,
+  computed_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(computed_at)
+ORDER BY (organization_id, replied_at, reply_id)`
+
+// Per accepted gap: the questions that fell in it in the 30 days before its acceptance and since,
+// with how many were answered and how many of their closed conversations the AI resolved.
+// covered_to: the questions up to this time were assigned (the next run goes on from there).
+const gapLift = `
+CREATE TABLE IF NOT EXISTS gap_lift_v1 (
+  organization_id UUID,
+  gap_id UUID,
+  accepted_at DateTime64(3, 'UTC'),
+  before_from DateTime64(3, 'UTC'),
+  covered_to DateTime64(3, 'UTC'),
+  before_questions UInt32,
+  before_answered UInt32,
+  before_closed UInt32,
+  before_resolved UInt32,
+  after_questions UInt32,
+  after_answered UInt32,
+  after_closed UInt32,
+  after_resolved UInt32,
+  computed_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(computed_at)
+ORDER BY (organization_id, gap_id)`
+
 /** The pipelines' marts, applied after `chMigrations`: `migrateClickHouse(ch, martMigrations)`. */
 export const martMigrations: ChMigration[] = [
   { version: 100, name: 'reply_signals_v1', statements: [replySignals] },
@@ -116,4 +153,6 @@ export const martMigrations: ChMigration[] = [
   { version: 102, name: 'vertical_benchmarks_v1', statements: [verticalBenchmarks] },
   { version: 103, name: 'vertical_org_metrics_v1', statements: [verticalOrgMetrics] },
   { version: 104, name: 'conversation_verdicts_v1', statements: [conversationVerdicts] },
+  { version: 105, name: 'gap_questions_v1', statements: [gapQuestions] },
+  { version: 106, name: 'gap_lift_v1', statements: [gapLift] },
 ]

@@ -4,7 +4,7 @@ import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
 import { FIXTURE_TIME, replySignalRow } from './fixture-rows.js'
-import { failedQuestions, hasFailedRepliesSince } from './replies.js'
+import { failedQuestions, hasFailedRepliesSince, questionsOfReplies } from './replies.js'
 
 const MIN = 60_000
 const T = FIXTURE_TIME
@@ -60,5 +60,15 @@ describe('reply signal queries', () => {
     expect(await hasFailedRepliesSince(h.ch, { organizationId: org, since: new Date(T - 150_000) })).toBe(
       false,
     )
+  })
+
+  it('questionsOfReplies: the questions of these replies in this organization, by reply id', async () => {
+    const rows = await questionsOfReplies(h.ch, { organizationId: org, replyIds: [u, n, newId()] })
+    expect(rows.sort((a, b) => a.question.localeCompare(b.question))).toEqual([
+      { reply_id: u, question: 'do you ship to Norway?' },
+      { reply_id: n, question: 'refund?' },
+    ])
+    expect(await questionsOfReplies(h.ch, { organizationId: newId(), replyIds: [u] })).toEqual([])
+    expect(await questionsOfReplies(h.ch, { organizationId: org, replyIds: [] })).toEqual([])
   })
 })

@@ -49,3 +49,25 @@ export async function hasFailedRepliesSince(
   })
   return (rows[0]?.n ?? 0) > 0
 }
+
+export const ReplyQuestionRow = z.object({ reply_id: chUuid, question: z.string() })
+export type ReplyQuestionRow = z.output<typeof ReplyQuestionRow>
+
+/** The customer questions of these replies (those still in reply_signals_v1), to re-embed a stored gap. */
+export async function questionsOfReplies(
+  ch: Ch,
+  p: { organizationId: string; replyIds: string[] },
+): Promise<ReplyQuestionRow[]> {
+  if (p.replyIds.length === 0) return []
+  return queryRows(ch, 'questionsOfReplies', ReplyQuestionRow, {
+    query: `
+      SELECT toString(reply_id) AS reply_id, question
+      -- filtered in a subquery: the toString alias would shadow the UUID column in a WHERE
+      FROM (
+        SELECT reply_id, question FROM reply_signals_v1 FINAL
+        WHERE organization_id = {org:UUID} AND reply_id IN {ids:Array(UUID)} AND question != ''
+      )
+      ORDER BY reply_id`,
+    params: { org: p.organizationId, ids: p.replyIds },
+  })
+}

@@ -12,6 +12,8 @@ export interface GapWrite {
   escalations: number
   last_seen_at: Date
   centroid: number[]
+  /** The embedder id that made the centroid. */
+  embedder: string
   examples: string[]
   member_ids: string[]
   drafted_answer: string | null
@@ -23,6 +25,24 @@ export async function gapsForMatching(db: Db, organizationId: string): Promise<K
     .selectFrom('knowledge_gaps')
     .selectAll()
     .where('organization_id', '=', organizationId)
+    .orderBy('id')
+    .execute()
+}
+
+/**
+ * The gaps whose centroid another embedder made (or an unrecorded one: stored before the column
+ * existed). The job re-embeds them before it compares anything with them.
+ */
+export async function gapsMadeByOtherEmbedder(
+  db: Db,
+  organizationId: string,
+  embedder: string,
+): Promise<KnowledgeGap[]> {
+  return db
+    .selectFrom('knowledge_gaps')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where((eb) => eb.or([eb('embedder', 'is', null), eb('embedder', '!=', embedder)]))
     .orderBy('id')
     .execute()
 }
