@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial.js'
 import * as m0002 from './0002_engine.js'
 import * as m0003 from './0003_pipelines.js'
 import * as m0004 from './0004_document_questions.js'
+import * as m0006 from './0006_knowledge_versions.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
 export const pgMigrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const pgMigrations: Record<string, Migration> = {
   '0002_engine': m0002,
   '0003_pipelines': m0003,
   '0004_document_questions': m0004,
+  '0006_knowledge_versions': m0006,
 }
