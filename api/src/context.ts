@@ -3,6 +3,7 @@ import type { PipelineRunner } from '@luneo/pipelines'
 import type { Ch, Db } from '@luneo/warehouse'
 import type { Config } from './config.js'
 import type { KeyCache } from './auth/key-cache.js'
+import type { EmbedTimings } from './knowledge/embed-timings.js'
 import type { KnowledgeIndex } from './knowledge/knowledge-index.js'
 import type { Engine } from './orchestrator/types.js'
 
@@ -17,6 +18,8 @@ export interface AiParts {
   engine: Engine
   /** The grounding threshold in force: LUNEO_MIN_GROUNDING_SCORE, else the embedder's own. */
   minGroundingScore: number
+  /** The embed calls of questions (inside turns) and of indexing, timed (/metrics). */
+  embedTimings?: EmbedTimings
 }
 
 /** What the API needs from the outside world, built once at start (wiring/stores.ts) and passed in. */

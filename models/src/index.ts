@@ -1,7 +1,7 @@
 // @luneo/models — the AI layer. Everything public is named here; other packages import only this.
 
 // Embeddings
-export { type Embedder, type GroundingCalibration, cosine } from './embeddings/embedder.js'
+export { type Embedder, cosine } from './embeddings/embedder.js'
 export {
   createLocalEmbedder,
   HASHING_GROUNDING,
@@ -10,6 +10,7 @@ export {
   type FeatureWeights,
 } from './embeddings/local-embedder.js'
 export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js'
+export { UNCALIBRATED_GROUNDING } from './embeddings/calibrations.js'
 export {
   createMiniLmEmbedder,
   hasMiniLmModel,
@@ -17,6 +18,28 @@ export {
   MINILM_GROUNDING,
   type MiniLmEmbedderOptions,
 } from './embeddings/minilm-embedder.js'
+
+// Retrieval: lexical search, fusion with the semantic hits, calibrated grounding
+export { GroundingCalibration, HybridModel } from './retrieval/grounding.js'
+export { lexicalTerms } from './retrieval/lexical-tokens.js'
+export {
+  createBm25Index,
+  type Bm25Index,
+  type Bm25Options,
+  type LexicalHit,
+  type LexicalUnit,
+} from './retrieval/bm25.js'
+export {
+  GROUNDING_FEATURES,
+  candidateChunks,
+  groundingFeatures,
+  rankCandidates,
+  semanticScore,
+  type CandidateEvidence,
+  type RankedCandidate,
+  type SemanticHit,
+} from './retrieval/hybrid.js'
+export { LogisticModel, fitLogistic, predictLogistic, type FitOptions } from './retrieval/logistic.js'
 
 // Text utilities shared by the models
 export { normalizeText, tokenize, stem, createRng } from './text/text-features.js'

@@ -139,7 +139,13 @@ export {
   firstAgentKnowledgeBase,
   linkKnowledgeBaseToAllAgents,
 } from './pg/queries/agent-knowledge-bases.js'
-export { replaceChunks, listChunks } from './pg/queries/knowledge-chunks.js'
+export {
+  replaceChunks,
+  listChunks,
+  knowledgeVersions,
+  searchableChunks,
+  type SearchableChunk,
+} from './pg/queries/knowledge-chunks.js'
 export { insertPromptVersion, getPromptVersion, listPromptVersions } from './pg/queries/prompt-versions.js'
 export {
   insertExperiment,

@@ -1,174 +1,128 @@
-import { ChromaClient, ChromaNotFoundError, type Collection } from 'chromadb'
-import { cosine, type Embedder } from '@luneo/models'
+import {
+  candidateChunks,
+  rankCandidates,
+  type CandidateEvidence,
+  type Embedder,
+  type SemanticHit,
+} from '@luneo/models'
+import type { LexicalChunkHit, LexicalIndex } from './lexical-index.js'
+import type { IndexedChunk, VectorHit, VectorStore } from './vector-store.js'
 
-export interface IndexedChunk {
-  id: string
-  documentId: string
-  title: string
-  text: string
-}
+export type { IndexedChunk } from './vector-store.js'
 
 export interface RetrievedChunk extends IndexedChunk {
   knowledgeBaseId: string
-  /** Cosine similarity in [0, 1] between the question and the chunk. */
+  /**
+   * How confident retrieval is that this chunk answers the question, in [0, 1]: the calibrated
+   * probability for the first chunk, scaled down for the others by their rank (ADR 0015). With an
+   * embedder nobody calibrated, the semantic score (cosine; a phrasing hit scaled, ADR 0007).
+   */
   score: number
 }
 
-/** The vector side of the knowledge base. Every call names the organization; queries filter on it. */
-export interface KnowledgeIndex {
-  replaceDocument(
-    organizationId: string,
-    knowledgeBaseId: string,
-    documentId: string,
-    chunks: IndexedChunk[],
-    /** FAQ phrasings, each indexed as its own vector pointing at the chunk that answers it. */
-    questions?: string[],
-  ): Promise<void>
-  deleteDocument(organizationId: string, knowledgeBaseId: string, documentId: string): Promise<void>
-  deleteKnowledgeBase(organizationId: string, knowledgeBaseId: string): Promise<void>
+/**
+ * The knowledge base's search side: vectors (Chroma) and lexical (BM25 over Postgres chunks),
+ * fused. Every call names the organization; both halves filter on it.
+ */
+export interface KnowledgeIndex extends Omit<VectorStore, 'nearest' | 'vectorsOf'> {
   query(
     organizationId: string,
     knowledgeBaseIds: string[],
     text: string,
     k: number,
   ): Promise<RetrievedChunk[]>
-  /**
-   * Of these knowledge bases, those whose vectors this index cannot use: made by another embedder
-   * (another vector space, maybe another dimension) or missing from the store. System-wide (start-up).
-   */
-  staleKnowledgeBases(knowledgeBaseIds: string[]): Promise<string[]>
-  /** Drops a knowledge base's whole collection, so it is re-created for this embedder. */
-  resetKnowledgeBase(knowledgeBaseId: string): Promise<void>
 }
 
-/** One Chroma collection per knowledge base (names need 3+ characters: `kb_<uuid hex>`). */
-const collectionName = (knowledgeBaseId: string) => `kb_${knowledgeBaseId.replaceAll('-', '')}`
-
-/** Collections per listCollections call (the client's default page). */
-const LIST_PAGE = 100
+/** Vectors asked of the semantic search per chunk returned: phrasings of one chunk collapse into it. */
+const HITS_PER_RESULT = 4
 
 /**
- * Chroma-backed index. We embed ourselves (the local embedder by default, OpenAI when configured)
- * and pass vectors in, so Chroma never downloads a model. Every chunk's metadata carries its
- * organization id and every query filters on it, on top of the per-knowledge-base collection.
- * A collection records the embedder that filled it (`metadata.embedder`), so a change of embedder
- * is seen at start and the knowledge base re-indexed (services/knowledge.ts, reindexPending).
+ * Hybrid retrieval (ADR 0015): the question's nearest vectors and its BM25 hits; the first `k`
+ * chunks of each are the candidates; every candidate's own cosines are read exactly (its text and
+ * all its phrasings, from the store); the calibrated rank model orders them and the answer model
+ * says how likely the first one answers (models/src/retrieval/hybrid.ts, the embedder's
+ * calibration). `embedQuery` is the embedder the question goes through (the wiring times it).
  */
-export function createChromaIndex(url: string, embedder: Embedder): KnowledgeIndex {
-  const u = new URL(url)
-  const client = new ChromaClient({
-    host: u.hostname,
-    port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
-    ssl: u.protocol === 'https:',
-  })
-  const cache = new Map<string, Promise<Collection>>()
-  const collection = (kbId: string): Promise<Collection> => {
-    let c = cache.get(kbId)
-    if (!c) {
-      c = client.getOrCreateCollection({
-        name: collectionName(kbId),
-        embeddingFunction: null,
-        configuration: { hnsw: { space: 'cosine' } },
-        metadata: { embedder: embedder.id },
-      })
-      c.catch(() => cache.delete(kbId))
-      cache.set(kbId, c)
-    }
-    return c
-  }
-
+export function createKnowledgeIndex(
+  store: VectorStore,
+  lexical: LexicalIndex,
+  embedder: Embedder,
+  embedQuery: (text: string) => Promise<number[]> = async (t) => (await embedder.embed([t]))[0]!,
+): KnowledgeIndex {
   return {
-    async replaceDocument(organizationId, knowledgeBaseId, documentId, chunks, questions = []) {
-      const col = await collection(knowledgeBaseId)
-      await col.delete({
-        where: { $and: [{ organization_id: organizationId }, { document_id: documentId }] },
-      })
-      if (chunks.length === 0) return
-      const embeddings = await embedder.embed(chunks.map((c) => `${c.title}\n${c.text}`))
-      // Each FAQ question is its own vector whose document is the chunk that answers it best:
-      // a customer's words then meet the ways customers ask, not only the answer's wording.
-      const qVectors = questions.length ? await embedder.embed(questions) : []
-      const answerOf = qVectors.map((q) => {
-        let best = 0
-        embeddings.forEach((e, i) => (cosine(q, e) > cosine(q, embeddings[best]!) ? (best = i) : undefined))
-        return chunks[best]!
-      })
-      const meta = (c: IndexedChunk) => ({
-        organization_id: organizationId,
-        document_id: documentId,
-        knowledge_base_id: knowledgeBaseId,
-        chunk_id: c.id,
-        title: c.title,
-      })
-      await col.upsert({
-        ids: [...chunks.map((c) => c.id), ...answerOf.map((c, i) => `${c.id}:q${i}`)],
-        embeddings: [...embeddings, ...qVectors],
-        documents: [...chunks.map((c) => c.text), ...answerOf.map((c) => c.text)],
-        metadatas: [...chunks.map(meta), ...answerOf.map(meta)],
-      })
-    },
-    async deleteDocument(organizationId, knowledgeBaseId, documentId) {
-      const col = await collection(knowledgeBaseId)
-      await col.delete({
-        where: { $and: [{ organization_id: organizationId }, { document_id: documentId }] },
-      })
-    },
-    async deleteKnowledgeBase(organizationId, knowledgeBaseId) {
-      const col = await collection(knowledgeBaseId)
-      await col.delete({ where: { organization_id: organizationId } })
-    },
+    replaceDocument: (...a) => store.replaceDocument(...a),
+    deleteDocument: (...a) => store.deleteDocument(...a),
+    deleteKnowledgeBase: (...a) => store.deleteKnowledgeBase(...a),
+    staleKnowledgeBases: (...a) => store.staleKnowledgeBases(...a),
+    resetKnowledgeBase: (...a) => store.resetKnowledgeBase(...a),
     async query(organizationId, knowledgeBaseIds, text, k) {
       if (knowledgeBaseIds.length === 0) return []
-      const [vector] = await embedder.embed([text])
-      const perKb = await Promise.all(
-        knowledgeBaseIds.map(async (kbId) => {
-          const col = await collection(kbId)
-          // Ask for more than k: question vectors of one chunk collapse into one result below.
-          const r = await col.query({
-            queryEmbeddings: [vector!],
-            nResults: k * 4,
-            where: { organization_id: organizationId },
-          })
-          const ids = r.ids[0] ?? []
-          return ids.map((id, i) => {
-            const meta = r.metadatas[0]?.[i] ?? {}
-            return {
-              id: typeof meta.chunk_id === 'string' ? meta.chunk_id : id,
-              knowledgeBaseId: kbId,
-              documentId: typeof meta.document_id === 'string' ? meta.document_id : '',
-              title: typeof meta.title === 'string' ? meta.title : '',
-              text: r.documents[0]?.[i] ?? '',
-              // A hit on an FAQ phrasing is scaled: question-to-question cosine runs higher than
-              // question-to-answer cosine for the same relevance (ADR 0007; per embedder).
-              score:
-                Math.max(0, 1 - (r.distances[0]?.[i] ?? 1)) *
-                (id.includes(':q') ? embedder.grounding.questionScale : 1),
-            }
-          })
-        }),
+      const vector = await embedQuery(text)
+      const [near, words] = await Promise.all([
+        store.nearest(organizationId, knowledgeBaseIds, vector, k * HITS_PER_RESULT),
+        lexical.search(organizationId, knowledgeBaseIds, text),
+      ])
+      const hits: SemanticHit[] = near
+      const ids = candidateChunks(
+        hits,
+        words.map((w) => ({ key: w.chunkId })),
+        k,
       )
-      const best = new Map<string, RetrievedChunk>()
-      for (const hit of perKb.flat()) if ((best.get(hit.id)?.score ?? -1) < hit.score) best.set(hit.id, hit)
-      return [...best.values()].sort((a, b) => b.score - a.score).slice(0, k)
-    },
-    async staleKnowledgeBases(knowledgeBaseIds) {
-      if (knowledgeBaseIds.length === 0) return []
-      const wanted = new Set(knowledgeBaseIds.map(collectionName))
-      const current = new Set<string>()
-      for (let offset = 0; ; offset += LIST_PAGE) {
-        const page = await client.listCollections({ limit: LIST_PAGE, offset })
-        for (const c of page)
-          if (wanted.has(c.name) && c.metadata?.embedder === embedder.id) current.add(c.name)
-        if (page.length < LIST_PAGE) break
-      }
-      return knowledgeBaseIds.filter((id) => !current.has(collectionName(id)))
-    },
-    async resetKnowledgeBase(knowledgeBaseId) {
-      cache.delete(knowledgeBaseId)
-      await client.deleteCollection({ name: collectionName(knowledgeBaseId) }).catch((err: unknown) => {
-        // Already gone (a crash between two start-ups): nothing to drop.
-        if (!(err instanceof ChromaNotFoundError)) throw err
+      const about = describe(near, words)
+      const exact = await exactVectors(store, organizationId, ids, about, vector)
+      const evidence: CandidateEvidence[] = ids.map((chunkId) => {
+        const own = exact.filter((h) => h.chunkId === chunkId)
+        const phrasings = own.filter((h) => h.phrasing).map((h) => h.cosine)
+        return {
+          chunkId,
+          documentId: about.get(chunkId)!.documentId,
+          semantic: own.find((h) => !h.phrasing)?.cosine ?? 0,
+          phrasing: phrasings.length > 0 ? Math.max(...phrasings) : null,
+          lexical: words.find((w) => w.chunkId === chunkId)?.coverage ?? 0,
+        }
       })
+      return rankCandidates(evidence, hits, embedder.grounding)
+        .slice(0, k)
+        .map((r) => {
+          const a = about.get(r.chunkId)!
+          return {
+            id: r.chunkId,
+            documentId: a.documentId,
+            knowledgeBaseId: a.knowledgeBaseId,
+            title: a.title,
+            text: a.text,
+            score: Math.min(1, Math.max(0, r.confidence)),
+          }
+        })
     },
   }
+}
+
+type About = Pick<VectorHit, 'documentId' | 'knowledgeBaseId' | 'title' | 'text'>
+
+/** What each chunk is (document, knowledge base, title, text), from whichever search found it. */
+function describe(near: VectorHit[], words: LexicalChunkHit[]): Map<string, About> {
+  const about = new Map<string, About>()
+  for (const w of words) about.set(w.chunkId, w)
+  for (const h of near) if (!about.has(h.chunkId)) about.set(h.chunkId, h)
+  return about
+}
+
+/** Every vector of the candidates with its cosine, one store query per knowledge base involved. */
+async function exactVectors(
+  store: VectorStore,
+  organizationId: string,
+  ids: string[],
+  about: Map<string, About>,
+  vector: number[],
+): Promise<VectorHit[]> {
+  const byKb = new Map<string, string[]>()
+  for (const id of ids) {
+    const kb = about.get(id)!.knowledgeBaseId
+    byKb.set(kb, [...(byKb.get(kb) ?? []), id])
+  }
+  const perKb = await Promise.all(
+    [...byKb].map(([kb, chunkIds]) => store.vectorsOf(organizationId, kb, chunkIds, vector)),
+  )
+  return perKb.flat()
 }

@@ -13,7 +13,10 @@ import {
 import type { Db } from '@luneo/warehouse'
 import { pricesFor, type Config } from '../config.js'
 import type { AiParts } from '../context.js'
-import { createChromaIndex } from '../knowledge/knowledge-index.js'
+import { createEmbedTimings, timedEmbedder } from '../knowledge/embed-timings.js'
+import { createKnowledgeIndex } from '../knowledge/knowledge-index.js'
+import { createLexicalIndex } from '../knowledge/lexical-index.js'
+import { createChromaStore } from '../knowledge/vector-store.js'
 import { createEngine } from '../orchestrator/engine.js'
 
 /**
@@ -41,7 +44,8 @@ export async function createEmbedder(config: Config, log: (line: string) => void
 /**
  * The AI side of the app from config: local provider + the embedder above by default, the
  * OpenAI-compatible ones (with the local provider as fallback) when OPENAI_* is set. The grounding
- * threshold is the embedder's own unless LUNEO_MIN_GROUNDING_SCORE overrides it.
+ * threshold is the embedder's own unless LUNEO_MIN_GROUNDING_SCORE overrides it. Retrieval is
+ * hybrid (ADR 0015): Chroma's vectors and BM25 over the Postgres chunks, fused.
  */
 export async function createAiParts(
   config: Config,
@@ -52,7 +56,13 @@ export async function createAiParts(
 ): Promise<AiParts> {
   const embedder = await createEmbedder(config, log)
   const minGroundingScore = config.minGroundingScore ?? embedder.grounding.threshold
-  const local = createLocalProvider({ minScore: minGroundingScore })
+  const embedTimings = createEmbedTimings()
+  const queries = timedEmbedder(embedder, 'query', embedTimings)
+  // The local provider picks the answer's sentences in the vector space retrieval ranked them in.
+  const local = createLocalProvider({
+    minScore: minGroundingScore,
+    embedder: timedEmbedder(embedder, 'answer', embedTimings),
+  })
   const provider = config.openai
     ? createOpenAIProvider({
         baseURL: config.openai.baseURL,
@@ -62,7 +72,12 @@ export async function createAiParts(
         minScore: minGroundingScore,
       })
     : local
-  const index = createChromaIndex(chromaUrl, embedder)
+  const index = createKnowledgeIndex(
+    createChromaStore(chromaUrl, timedEmbedder(embedder, 'index', embedTimings)),
+    createLexicalIndex(db),
+    embedder,
+    async (text) => (await queries.embed([text]))[0]!,
+  )
   const engine = createEngine({
     db,
     index,
@@ -77,5 +92,5 @@ export async function createAiParts(
   // embedder made them and are re-embedded when it changes: ADR 0016). Rephrase detection's
   // threshold was tuned in the hashing space: it keeps that embedder until it is re-tuned.
   const rephraseEmbedder = embedder.id.startsWith('minilm') ? createLocalEmbedder() : embedder
-  return { embedder, rephraseEmbedder, provider, index, engine, minGroundingScore }
+  return { embedder, rephraseEmbedder, provider, index, engine, minGroundingScore, embedTimings }
 }

@@ -1,16 +1,4 @@
-/**
- * How retrieval scores read in one embedding space. Cosines are not comparable across models
- * (a lexical 0.35 and a semantic 0.35 mean different things), so each embedder carries its own.
- */
-export interface GroundingCalibration {
-  /** A reply is grounded when its best source scores at least this (cosine with the answer text). */
-  threshold: number
-  /**
-   * Multiplier for a hit on a stored FAQ phrasing: question-to-question cosine runs higher than
-   * question-to-answer cosine for the same relevance (shared phrasing).
-   */
-  questionScale: number
-}
+import type { GroundingCalibration } from '../retrieval/grounding.js'
 
 /** Anything that turns texts into fixed-size vectors (local hashing model or a remote API). */
 export interface Embedder {

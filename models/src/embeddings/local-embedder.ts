@@ -1,4 +1,6 @@
-import type { Embedder, GroundingCalibration } from './embedder.js'
+import type { GroundingCalibration } from '../retrieval/grounding.js'
+import { shippedCalibration } from './calibrations.js'
+import type { Embedder } from './embedder.js'
 import { STOPWORDS, charNgrams, fnv1a, stem, tokenize } from '../text/text-features.js'
 
 export interface LocalEmbedderOptions {
@@ -71,13 +73,8 @@ export function embedText(
   return vec.map((v) => v * inv)
 }
 
-/**
- * Tuned on banking77 with this embedder: 0.35 is LUNEO_MIN_GROUNDING_SCORE's historical default,
- * and a 0.45 cosine with a known FAQ phrasing counts like a 0.35 cosine with an answer text
- * (api/src/orchestrator/banking77.int.test.ts: unscaled, out-of-knowledge questions matched a
- * neighbouring intent's phrasings three times in four).
- */
-export const HASHING_GROUNDING: GroundingCalibration = { threshold: 0.35, questionScale: 0.35 / 0.45 }
+/** Fitted on BANKING77 + CLINC150 train/val (embeddings/grounding/hashing.json). */
+export const HASHING_GROUNDING: GroundingCalibration = shippedCalibration('hashing')
 
 /** A deterministic, model-free embedder: the same text always gives the same vector. */
 export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {

@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Tokenizer } from '@huggingface/tokenizers'
 import ort from 'onnxruntime-node'
-import type { Embedder, GroundingCalibration } from './embedder.js'
+import type { GroundingCalibration } from '../retrieval/grounding.js'
+import { shippedCalibration } from './calibrations.js'
+import type { Embedder } from './embedder.js'
 
 /** Where `infra/models/fetch-minilm.sh` (run by `make install`) puts the model files. */
 export const DEFAULT_MINILM_DIR = resolve(import.meta.dirname, '..', '..', '.cache', 'minilm')
@@ -16,17 +18,8 @@ const DIMENSION = 384
 const MAX_TOKENS = 256
 const SEP_ID = 102
 
-/**
- * Placeholder calibration from banking77 TRAIN questions only (bench/src/calibrate-grounding.ts,
- * models/README.md § Grounding): 60 intents as FAQ answers with 6 phrasings each, 4,564 other
- * phrasings as probes, balanced accuracy. Fitted per path, each with the one-SE rule: the answer
- * threshold on the answer texts alone (flat from 0.54 to 0.61; best 0.58), and the scale that keeps
- * the phrasing path where the joint fit puts it (t / scale = 0.775). Balanced 0.656 (joint best
- * 0.699 at 0.63 / 0.81, whose answer threshold silences banking77's one-template answers and left
- * our own templates' documents unanswered, at 0.575–0.60). The same method gives the hashing
- * embedder a scale of 0.76 (hand-tuned 0.778). Re-tune per embedder on train/val splits.
- */
-export const MINILM_GROUNDING: GroundingCalibration = { threshold: 0.54, questionScale: 0.697 }
+/** Fitted on BANKING77 + CLINC150 train/val (embeddings/grounding/minilm.json, models/README.md § Grounding). */
+export const MINILM_GROUNDING: GroundingCalibration = shippedCalibration('minilm')
 
 export interface MiniLmEmbedderOptions {
   /** Holds `model.onnx` and `tokenizer.json` (default: models/.cache/minilm). */

@@ -1,6 +1,7 @@
 import OpenAI from 'openai'
-import type { Embedder, GroundingCalibration } from './embedder.js'
-import { HASHING_GROUNDING } from './local-embedder.js'
+import type { GroundingCalibration } from '../retrieval/grounding.js'
+import type { Embedder } from './embedder.js'
+import { UNCALIBRATED_GROUNDING } from './calibrations.js'
 
 export interface OpenAIEmbedderOptions {
   baseURL: string
@@ -12,7 +13,7 @@ export interface OpenAIEmbedderOptions {
   maxRetries?: number
   /** Inputs per request; the API accepts up to 2048. */
   batchSize?: number
-  /** Score calibration of this model's space (default: the hashing embedder's, uncalibrated). */
+  /** Score calibration of this model's space (default: none fitted, the semantic score decides). */
   grounding?: GroundingCalibration
 }
 
@@ -29,7 +30,7 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     id: `openai:${opts.model}`,
     dimension: opts.dimension ?? 1536,
     // Not calibrated for any remote model yet: the values deployments on OpenAI have run with.
-    grounding: opts.grounding ?? HASHING_GROUNDING,
+    grounding: opts.grounding ?? UNCALIBRATED_GROUNDING,
     async embed(texts) {
       const out: number[][] = []
       for (let i = 0; i < texts.length; i += batchSize) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createLocalProvider, splitSentences } from './local-provider.js'
+import { createMiniLmEmbedder, hasMiniLmModel } from '../embeddings/minilm-embedder.js'
+import { splitSentences } from '../text/sentences.js'
+import { createLocalProvider } from './local-provider.js'
 import type { CompletionRequest } from './types.js'
 
 const returnPolicy =
@@ -74,5 +76,22 @@ describe('splitSentences', () => {
       'Free above 60!',
       'Ok?',
     ])
+  })
+})
+
+describe.skipIf(!hasMiniLmModel())('createLocalProvider with the retrieval embedder', () => {
+  it('picks the sentence that answers by meaning, not by shared words', async () => {
+    const embedder = await createMiniLmEmbedder()
+    try {
+      const provider = createLocalProvider({ minScore: 0.4, embedder, maxSentences: 1 })
+      const policy =
+        'You can return any item within 30 days of delivery for a full refund. Start a return from the Orders page, choose the item and print the prepaid label.'
+      const r = await provider.complete(
+        request('How many days do I have to send something back?', [{ text: policy, score: 0.8 }]),
+      )
+      expect(r.text).toBe('Hi there! You can return any item within 30 days of delivery for a full refund.')
+    } finally {
+      await embedder.close?.()
+    }
   })
 })

@@ -1,5 +1,6 @@
-import { cosine } from '../embeddings/embedder.js'
-import { embedText } from '../embeddings/local-embedder.js'
+import { cosine, type Embedder } from '../embeddings/embedder.js'
+import { createLocalEmbedder } from '../embeddings/local-embedder.js'
+import { splitSentences } from '../text/sentences.js'
 import { styleReply } from './local-style.js'
 import {
   bestScore,
@@ -14,6 +15,11 @@ export interface LocalProviderOptions {
   minScore?: number
   /** Most sentences an answer quotes (default 3). */
   maxSentences?: number
+  /**
+   * Ranks the chunks' sentences against the question: the retrieval embedder, so an answer is
+   * picked in the same vector space its chunks were found in (default: the hashing embedder).
+   */
+  embedder?: Embedder
 }
 
 const PHRASES: Record<string, { dontKnow: string; offerHuman: string }> = {
@@ -35,12 +41,11 @@ const PHRASES: Record<string, { dontKnow: string; offerHuman: string }> = {
   },
 }
 
-const DIM = 512
-
 /** Deterministic extractive provider: answers with the context sentences closest to the question. */
 export function createLocalProvider(opts: LocalProviderOptions = {}): LlmProvider {
   const minScore = opts.minScore ?? 0.35
   const maxSentences = opts.maxSentences ?? 3
+  const embedder = opts.embedder ?? createLocalEmbedder()
   return {
     id: 'local',
     async complete(req) {
@@ -49,7 +54,7 @@ export function createLocalProvider(opts: LocalProviderOptions = {}): LlmProvide
       const usable = req.context.chunks.filter((c) => c.score >= minScore)
       const grounded = usable.length > 0 && bestScore(req.context.chunks) >= minScore
       const body = grounded
-        ? extractAnswer(question, usable, req.context.style?.maxSentences ?? maxSentences)
+        ? await extractAnswer(embedder, question, usable, req.context.style?.maxSentences ?? maxSentences)
         : `${phrases.dontKnow} ${phrases.offerHuman}`
       const text = styleReply(req, body, grounded ? usable : [])
       const prompt = [
@@ -76,27 +81,26 @@ function lastUserMessage(req: CompletionRequest): string {
   return ''
 }
 
-/** Split on sentence ends; keeps abbreviations like "e.g." mostly intact by requiring a space + capital/digit. */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/u)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-}
-
 /**
  * Rank sentences of the usable chunks by similarity to the question, weighted by their chunk's
  * retrieval score, keep the best few and restore document order so the answer reads naturally.
  */
-function extractAnswer(question: string, chunks: ContextChunk[], maxSentences: number): string {
-  const q = embedText(question, DIM)
-  const candidates = chunks.slice(0, 3).flatMap((chunk, ci) =>
-    splitSentences(chunk.text).map((sentence, si) => ({
-      sentence,
-      order: ci * 1000 + si,
-      score: cosine(q, embedText(sentence, DIM)) * 0.7 + chunk.score * 0.3,
-    })),
-  )
+async function extractAnswer(
+  embedder: Embedder,
+  question: string,
+  chunks: ContextChunk[],
+  maxSentences: number,
+): Promise<string> {
+  const sentences = chunks
+    .slice(0, 3)
+    .flatMap((chunk, ci) => splitSentences(chunk.text).map((sentence, si) => ({ sentence, ci, si, chunk })))
+  // One call for the question and every sentence: one batch through the model.
+  const [q, ...vectors] = await embedder.embed([question, ...sentences.map((s) => s.sentence)])
+  const candidates = sentences.map((s, i) => ({
+    sentence: s.sentence,
+    order: s.ci * 1000 + s.si,
+    score: cosine(q!, vectors[i]!) * 0.7 + s.chunk.score * 0.3,
+  }))
   const ranked = [...candidates].sort((a, b) => b.score - a.score)
   const top = ranked[0]
   // Keep sentences within reach of the best one: a loosely related tail makes answers worse.

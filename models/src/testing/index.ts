@@ -15,3 +15,4 @@ export {
   type Labelled,
   type LabelledDataset,
 } from './datasets.js'
+export { FAQ_PHRASINGS, faqDocument, faqTitle } from './faq.js'

@@ -1,48 +1,50 @@
+import { estimatePieces, splitClauses, splitSentences } from './sentences.js'
+
 export interface ChunkOptions {
-  /** Soft upper bound on a chunk's length in characters. */
-  maxChars?: number
+  /**
+   * Most word pieces a chunk holds (estimated: ~4 characters a piece). 150 ≈ 600 characters of
+   * English: one idea per chunk, so its vector is not diluted by unrelated text, and well inside
+   * MiniLM's 256-piece window (what lies past it is never read).
+   */
+  maxPieces?: number
   /** Sentences repeated at the start of the next chunk, so an answer split across a boundary is still found. */
   overlapSentences?: number
 }
 
-const SENTENCE = /[^.!?\n]+(?:[.!?]+|\n|$)/g
-
-/** Splits into sentences, keeping headings and list items (one per line) as their own units. */
-function sentences(paragraph: string): string[] {
-  return (paragraph.match(SENTENCE) ?? []).map((s) => s.trim()).filter(Boolean)
-}
-
 /**
- * Splits a document into retrieval chunks: paragraphs are kept whole when they fit, long ones
- * are cut at sentence boundaries. 600 characters (~120 words) keeps one idea per chunk, so a
- * chunk's embedding is not diluted by unrelated text.
+ * Splits a document into retrieval chunks that hold whole sentences: paragraphs stay together when
+ * they fit, sentences are packed up to the budget and never cut; a sentence longer than the budget
+ * alone is cut at clause boundaries (models/src/text/sentences.ts). Decimals, versions, domains and
+ * abbreviations do not end a sentence.
  */
 export function chunkText(text: string, options: ChunkOptions = {}): string[] {
-  const maxChars = options.maxChars ?? 600
+  const budget = options.maxPieces ?? 150
   const overlap = options.overlapSentences ?? 1
   const paragraphs = text
-    .replace(/\r\n/g, '\n')
+    .replace(/\r\n?/g, '\n')
     .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean)
+    .map((p) => splitSentences(p).flatMap((s) => splitClauses(s, budget)))
+    .filter((p) => p.length > 0)
   const chunks: string[] = []
   let current: string[] = []
-  let length = 0
   let fresh = 0 // units added since the last flush (the overlap is not new text)
+  const size = (units: string[]) => estimatePieces(units.join(' '))
   const flush = () => {
     if (fresh > 0) chunks.push(current.join(' '))
     current = overlap > 0 ? current.slice(-overlap) : []
-    length = current.reduce((n, s) => n + s.length + 1, 0)
     fresh = 0
   }
-  for (const paragraph of paragraphs) {
-    if (paragraph.length <= maxChars && length + paragraph.length > maxChars && fresh > 0) flush()
-    for (const sentence of paragraph.length <= maxChars ? [paragraph] : sentences(paragraph)) {
-      if (length + sentence.length > maxChars && fresh > 0) flush()
-      current.push(sentence)
-      length += sentence.length + 1
-      fresh += 1
-    }
+  const add = (unit: string) => {
+    if (fresh > 0 && size([...current, unit]) > budget) flush()
+    // The overlap gives way when it would not leave room for the new sentence.
+    while (current.length > 0 && fresh === 0 && size([...current, unit]) > budget) current.shift()
+    current.push(unit)
+    fresh += 1
+  }
+  for (const sentences of paragraphs) {
+    // A paragraph that fits a chunk starts one rather than being split across two.
+    if (fresh > 0 && size(sentences) <= budget && size([...current, ...sentences]) > budget) flush()
+    for (const s of sentences) add(s)
   }
   flush()
   return chunks

@@ -107,6 +107,8 @@ export interface KnowledgeBasesTable {
   organization_id: string
   name: string
   description: string | null
+  /** Bumped with every change of its chunks: the lexical index's staleness check (bigint: a string). */
+  content_version: ColumnType<string, never, string>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }

@@ -4,6 +4,7 @@ import * as m0002 from './0002_engine.js'
 import * as m0003 from './0003_pipelines.js'
 import * as m0004 from './0004_document_questions.js'
 import * as m0005 from './0005_prompt_version_style.js'
+import * as m0006 from './0006_knowledge_versions.js'
 import * as m0007 from './0007_gap_embedder.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
@@ -13,5 +14,6 @@ export const pgMigrations: Record<string, Migration> = {
   '0003_pipelines': m0003,
   '0004_document_questions': m0004,
   '0005_prompt_version_style': m0005,
+  '0006_knowledge_versions': m0006,
   '0007_gap_embedder': m0007,
 }

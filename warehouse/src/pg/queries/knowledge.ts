@@ -1,3 +1,4 @@
+import { bumpKnowledgeVersion } from './knowledge-chunks.js'
 import type { Kysely } from 'kysely'
 import type { Database, KnowledgeBase, KnowledgeDocument } from '../schema.js'
 import { paginate, type Page, type PageRequest } from './page.js'
@@ -139,7 +140,10 @@ export async function deleteDocument(
     .where('knowledge_base_id', '=', knowledgeBaseId)
     .where('id', '=', documentId)
     .executeTakeFirst()
-  return Number(r.numDeletedRows) > 0
+  const deleted = Number(r.numDeletedRows) > 0
+  // Its chunks went with it (cascade): the lexical index of the knowledge base is stale.
+  if (deleted) await bumpKnowledgeVersion(db, organizationId, knowledgeBaseId)
+  return deleted
 }
 
 /** How many of these ids are knowledge bases of the organization (to refuse foreign ids). */
