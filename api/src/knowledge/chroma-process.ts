@@ -35,7 +35,20 @@ function chromaCli(): string {
  */
 export async function startChroma(dataDir: string, timeoutMs = 30_000): Promise<ChromaProcess> {
   mkdirSync(dataDir, { recursive: true })
-  const port = await freePort()
+  // The free port is free when asked, not when chroma binds it: another process may take it in
+  // between. Chroma then exits at once; a fresh port is the fix, not a longer wait.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), dataDir, timeoutMs)
+    } catch (err) {
+      if (!(err instanceof ExitedEarly) || attempt >= 3) throw err
+    }
+  }
+}
+
+class ExitedEarly extends Error {}
+
+async function startOn(port: number, dataDir: string, timeoutMs: number): Promise<ChromaProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     [chromaCli(), 'run', '--path', dataDir, '--host', '127.0.0.1', '--port', String(port)],
@@ -48,7 +61,7 @@ export async function startChroma(dataDir: string, timeoutMs = 30_000): Promise<
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`chroma exited with ${child.exitCode}: ${stderr}`)
+    if (child.exitCode !== null) throw new ExitedEarly(`chroma exited with ${child.exitCode}: ${stderr}`)
     const ok = await fetch(`${url}/api/v2/heartbeat`).then(
       (r) => r.ok,
       () => false,

@@ -35,7 +35,10 @@ export async function startServer(
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
-  for (let i = 0; i < 300 && p.exitCode === null; i++) {
+  // Wait on the condition (ready, or the process gone), polling; the deadline is only a ceiling
+  // for a server that hangs: a re-index on a loaded 2-core machine can take a minute.
+  const deadline = Date.now() + 180_000
+  while (p.exitCode === null && p.signalCode === null && Date.now() < deadline) {
     const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
       (r) => r.ok,
       () => false,
@@ -43,8 +46,9 @@ export async function startServer(
     if (ok) return p
     await new Promise((r) => setTimeout(r, 100))
   }
+  const why = p.exitCode !== null || p.signalCode !== null ? `exited (${p.exitCode ?? p.signalCode})` : 'hung'
   p.kill('SIGKILL')
-  throw new Error('server did not become ready')
+  throw new Error(`server on port ${port} did not become ready: it ${why}`)
 }
 
 /** Resolves when the process has exited (at once if it already has). */
