@@ -100,6 +100,28 @@ function printFusion(val: Asked[], grounding: GroundingCalibration): void {
   }
 }
 
+/**
+ * The calibration curve as the models README shows it (Markdown): per data set, on val, with the
+ * flywheel's knowledge, in-knowledge questions answered from their own entry (and at all), and
+ * questions the knowledge lacks left unanswered (a missing intent's; CLINC150's out-of-scope).
+ */
+function printTable(curves: Map<DatasetName, CurvePoint[]>, chosen: number): void {
+  const pct = (x: number) => (Number.isNaN(x) ? '—' : x.toFixed(2))
+  const head = ['threshold']
+  for (const d of curves.keys())
+    head.push(`${d} in: own entry (any)`, `${d} missing intent: unanswered`, `${d} out of scope: unanswered`)
+  console.log(`  TABLE\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`)
+  const at = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, chosen].sort((a, b) => a - b)
+  for (const t of [...new Set(at)]) {
+    const row = [`${t.toFixed(2)}${t === chosen ? ' (chosen)' : ''}`]
+    for (const points of curves.values()) {
+      const p = points.find((q) => Math.abs(q.threshold - t) < 1e-9)!
+      row.push(`${pct(p.inRight)} (${pct(p.inAnswered)})`, pct(1 - p.nearAnswered), pct(1 - p.farAnswered))
+    }
+    console.log(`| ${row.join(' | ')} |`)
+  }
+}
+
 function printCurve(title: string, points: CurvePoint[], chosen: number): void {
   console.log(`  CURVE ${title} ${JSON.stringify(points[0]!.n)}`)
   for (const p of points.filter((p) => Math.round(p.threshold * 100) % 5 === 0 || p.threshold === chosen))
@@ -134,6 +156,7 @@ async function calibrate(family: string, embedder: Embedder): Promise<GroundingC
   const feasible = GRID.filter((_, i) => DATASETS.every((d) => flywheel.get(d)![i]!.inAnswered >= TARGET_IN))
   const threshold = Math.max(...feasible)
   for (const d of DATASETS) printCurve(`${d} val, flywheel-shaped knowledge`, flywheel.get(d)!, threshold)
+  printTable(flywheel, threshold)
 
   const textOnly = val.filter((a) => a.scenario === 'answers-only')
   const chunk = chunkPathThreshold(curve(textOnly.filter((a) => a.dataset === 'clinc150')))

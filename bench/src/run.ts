@@ -15,6 +15,7 @@ import { measureIngest } from './scenarios/ingest-throughput.js'
 import { measureEngineMessages } from './scenarios/engine-messages.js'
 import { measurePipelines } from './scenarios/pipelines-wall-time.js'
 import { measureEmbedders } from './scenarios/embedders.js'
+import { measureEngineEmbedding } from './scenarios/engine-embedding.js'
 import { analyticsSettingsFromEnv, measureAnalyticsLatency } from './scenarios/analytics-latency.js'
 import { killAllChildren, repoRoot } from './spawn-server.js'
 
@@ -84,6 +85,9 @@ async function main(): Promise<void> {
 
   // Embedding cost per embedder: ms per message, chunks indexed per second (models/README.md).
   await measureEmbedders((name, value, unit) => out.emit(name, value, unit))
+
+  // Embedding inside the engine's turns (issue 9): the demo seed's turns, indexing, a turn's p95, RSS.
+  await measureEngineEmbedding((name, value, unit) => out.emit(name, value, unit))
 
   // Analytics read p95 on the demo data set (DESIGN §8 < 300 ms): embedded API, LUNEO_DEMO=true.
   await measureAnalyticsLatency(analyticsSettingsFromEnv(process.env), (name, value, unit) =>

@@ -5,6 +5,7 @@ import {
   type Embedder,
   type SemanticHit,
 } from '@luneo/models'
+import type { Db } from '@luneo/warehouse'
 import type { LexicalChunkHit, LexicalIndex } from './lexical-index.js'
 import type { IndexedChunk, VectorHit, VectorStore } from './vector-store.js'
 
@@ -30,6 +31,8 @@ export interface KnowledgeIndex extends Omit<VectorStore, 'nearest' | 'vectorsOf
     knowledgeBaseIds: string[],
     text: string,
     k: number,
+    /** An open transaction to read Postgres through (LexicalIndex.search says why). */
+    via?: Db,
   ): Promise<RetrievedChunk[]>
 }
 
@@ -55,12 +58,12 @@ export function createKnowledgeIndex(
     deleteKnowledgeBase: (...a) => store.deleteKnowledgeBase(...a),
     staleKnowledgeBases: (...a) => store.staleKnowledgeBases(...a),
     resetKnowledgeBase: (...a) => store.resetKnowledgeBase(...a),
-    async query(organizationId, knowledgeBaseIds, text, k) {
+    async query(organizationId, knowledgeBaseIds, text, k, via) {
       if (knowledgeBaseIds.length === 0) return []
       const vector = await embedQuery(text)
       const [near, words] = await Promise.all([
         store.nearest(organizationId, knowledgeBaseIds, vector, k * HITS_PER_RESULT),
-        lexical.search(organizationId, knowledgeBaseIds, text),
+        lexical.search(organizationId, knowledgeBaseIds, text, via),
       ])
       const hits: SemanticHit[] = near
       const ids = candidateChunks(

@@ -14,8 +14,18 @@ export interface LexicalChunkHit {
 
 /** BM25 over each knowledge base's chunks and FAQ phrasings, kept in memory per knowledge base. */
 export interface LexicalIndex {
-  /** Every chunk of these knowledge bases sharing a term with the question, best coverage first. */
-  search(organizationId: string, knowledgeBaseIds: string[], text: string): Promise<LexicalChunkHit[]>
+  /**
+   * Every chunk of these knowledge bases sharing a term with the question, best coverage first.
+   * `via` reads Postgres through a caller's open transaction: a search from inside one (an action
+   * in the engine's commit) must not wait for a second connection, which PGlite's single
+   * connection never gives while the transaction holds it (ADR 0002).
+   */
+  search(
+    organizationId: string,
+    knowledgeBaseIds: string[],
+    text: string,
+    via?: Db,
+  ): Promise<LexicalChunkHit[]>
 }
 
 interface Built {
@@ -44,8 +54,8 @@ export function createLexicalIndex(db: Db): LexicalIndex {
   const cache = new Map<string, Built>()
   const building = new Map<string, Promise<Built>>()
 
-  const build = async (organizationId: string, kbId: string, version: string): Promise<Built> => {
-    const rows = await searchableChunks(db, organizationId, kbId)
+  const build = async (reader: Db, organizationId: string, kbId: string, version: string): Promise<Built> => {
+    const rows = await searchableChunks(reader, organizationId, kbId)
     const units = rows.flatMap((c) => [
       { key: c.chunkId, text: `${c.title}\n${c.text}` },
       // A document's phrasings count for each of its chunks (FAQ entries are one chunk).
@@ -57,7 +67,12 @@ export function createLexicalIndex(db: Db): LexicalIndex {
     return { organizationId, version, index: createBm25Index(units), chunks }
   }
 
-  const current = async (organizationId: string, kbId: string, version: string): Promise<Built> => {
+  const current = async (
+    reader: Db,
+    organizationId: string,
+    kbId: string,
+    version: string,
+  ): Promise<Built> => {
     const have = cache.get(kbId)
     if (have && have.version === version && have.organizationId === organizationId) {
       cache.delete(kbId) // re-inserted below: the Map's order is the LRU order
@@ -67,7 +82,7 @@ export function createLexicalIndex(db: Db): LexicalIndex {
     const key = `${kbId}@${version}`
     let pending = building.get(key)
     if (!pending) {
-      pending = build(organizationId, kbId, version).finally(() => building.delete(key))
+      pending = build(reader, organizationId, kbId, version).finally(() => building.delete(key))
       building.set(key, pending)
     }
     const built = await pending
@@ -87,11 +102,11 @@ export function createLexicalIndex(db: Db): LexicalIndex {
   }
 
   return {
-    async search(organizationId, knowledgeBaseIds, text) {
-      const versions = await knowledgeVersions(db, organizationId, knowledgeBaseIds)
+    async search(organizationId, knowledgeBaseIds, text, via = db) {
+      const versions = await knowledgeVersions(via, organizationId, knowledgeBaseIds)
       const perKb = await Promise.all(
         [...versions].map(async ([kbId, version]) => {
-          const built = await current(organizationId, kbId, version)
+          const built = await current(via, organizationId, kbId, version)
           return built.index.search(text, Number.POSITIVE_INFINITY).map((h) => ({
             chunkId: h.key,
             knowledgeBaseId: kbId,

@@ -88,7 +88,7 @@ const alive = (pid: number): boolean => {
 }
 
 /** Waits for the server's `[demo] … sign in as …` line (seeding and the analytics rebuild done). */
-async function demoSeeded(server: ServerProcess, logFile: string, timeoutMs: number): Promise<string> {
+export async function demoSeeded(server: ServerProcess, logFile: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const log = await readFile(logFile, 'utf8').catch(() => '')

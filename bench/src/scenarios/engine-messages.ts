@@ -83,7 +83,7 @@ function descendantsCpuSeconds(pid: number): number {
 }
 
 /** Opens `n` conversations on the tenant's agent, `concurrency` at a time (not measured). */
-async function openConversations(base: string, t: ApiTenant, n: number, concurrency: number) {
+export async function openConversations(base: string, t: ApiTenant, n: number, concurrency: number) {
   const ids: string[] = new Array<string>(n)
   let next = 0
   const worker = async () => {

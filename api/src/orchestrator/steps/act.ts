@@ -45,7 +45,8 @@ export async function act(
     conversationId: turn.conversation.id,
     contactId,
     currency: turn.org.currency,
-    search: found.search,
+    // Inside the commit's transaction: the search reads Postgres through it (lexical-index.ts).
+    search: (q) => found.search(q, trx),
   })
   return { contactId, actions: [run] }
 }

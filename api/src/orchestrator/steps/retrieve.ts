@@ -17,8 +17,11 @@ const HISTORY = 6
 export interface Retrieved {
   /** Best first; empty when the turn must not consult knowledge (safety hit, handed off). */
   chunks: RetrievedChunk[]
-  /** Search over the agent's knowledge bases, already scoped to the organization (for actions). */
-  search: (query: string) => Promise<RetrievedChunk[]>
+  /**
+   * Search over the agent's knowledge bases, already scoped to the organization (for actions);
+   * `via`: the transaction it runs inside, if any.
+   */
+  search: (query: string, via?: Db) => Promise<RetrievedChunk[]>
   history: Pick<Message, 'role' | 'text'>[]
   contact: Contact | undefined
 }
@@ -34,7 +37,7 @@ export async function retrieve(
 ): Promise<Retrieved> {
   const { agent, conversation } = turn
   const kbIds = await agentKnowledgeBaseIds(db, organizationId, agent.id)
-  const search = (q: string) => index.query(organizationId, kbIds, q, RETRIEVE_K)
+  const search = (q: string, via?: Db) => index.query(organizationId, kbIds, q, RETRIEVE_K, via)
   const chunks = consultKnowledge ? await search(question) : []
   const history = await recentMessages(db, organizationId, conversation.id, HISTORY)
   const contact = conversation.contact_id
