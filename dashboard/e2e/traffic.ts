@@ -43,18 +43,47 @@ export async function sendTraffic(req: APIRequestContext, base: string, csrf: st
   const auth = { authorization: `Bearer ${String(key.secret)}` }
   const agent = await post(req, `${api}/agents`, { name: 'Shop assistant' }, auth)
   let widget = 0
+  let last: unknown
   for (let i = 0; i < 8; i++) {
     const channel = i % 2 ? 'widget' : 'api'
     if (channel === 'widget') widget++
     const conv = await post(req, `${api}/conversations`, { agentId: agent.id, channel }, auth)
     const id = String(conv.id)
+    last = conv.id
     await post(req, `${api}/conversations/${id}/messages`, { text: QUESTIONS[i % QUESTIONS.length] }, auth)
     const outcome = OUTCOMES[i % OUTCOMES.length]
     if (outcome) await post(req, `${api}/conversations/${id}/outcome`, outcome, auth)
     if (i % 3 === 0)
       await post(req, `${api}/conversations/${id}/feedback`, { rating: 'positive', csat: 5 }, auth)
   }
-  // The analytics are rebuilt by the pipelines; run them now rather than wait for the 10 s tick.
-  await post(req, `${api}/analytics/refresh`, {}, auth)
+  // A last, recognisable event: the outbox drains in order, so once it reaches the analytics
+  // every earlier one has too.
+  const lastId = String(last)
+  await post(req, `${api}/conversations/${lastId}/feedback`, { rating: 'positive', csat: 4 }, auth)
+  await analyticsInclude(req, api, auth, lastId)
   return { conversations: 8, widget }
+}
+
+/**
+ * Runs the pipelines (POST /analytics/refresh) until the report shows `lastId` with its CSAT: the
+ * events reach ClickHouse through the asynchronous outbox drainer, so one refresh may come early.
+ */
+async function analyticsInclude(
+  req: APIRequestContext,
+  api: string,
+  auth: Record<string, string>,
+  lastId: string,
+) {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    await post(req, `${api}/analytics/refresh`, {}, auth)
+    const r = await req.get(`${api}/analytics/conversations/resolved?limit=500`, { headers: auth })
+    const page = (await r.json()) as { items: { conversationId: string; csat: number | null }[] }
+    if (page.items.some((c) => c.conversationId === lastId && c.csat === 4)) {
+      await post(req, `${api}/analytics/refresh`, {}, auth)
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200)) // poll interval of a condition wait
+  }
+  throw new Error('the analytics did not catch up with the traffic within 30 s')
 }
