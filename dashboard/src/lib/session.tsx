@@ -4,15 +4,11 @@
 import { usePathname, useRouter } from 'next/navigation'
 import { createContext, useContext, useEffect, type ReactNode } from 'react'
 import { api, unwrap, type Schemas } from './api'
+import { atLeast, type Role } from './roles'
 import { useApi } from './use-api'
 import { ErrorNote, Loading } from '@/components/states'
 
 export type Me = Schemas['Me']
-export type Role = Me['role']
-
-/** The API's ranking (api/src/caller.ts ROLE_RANK): a role may do what every lower one may. */
-const RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2, owner: 3 }
-export const atLeast = (role: Role, min: Role) => RANK[role] >= RANK[min]
 
 const SessionContext = createContext<Me | null>(null)
 
