@@ -122,6 +122,11 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     )
     await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true })
     expect(await seriousViolations(page)).toEqual([])
+    // On a phone: the cards stack into one column and nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.screenshot({ path: join(shots, 'overview-phone.png'), fullPage: true })
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await page.setViewportSize({ width: 1280, height: 900 })
   })
 
   it('filters the conversation report and downloads exactly those rows as CSV', async () => {

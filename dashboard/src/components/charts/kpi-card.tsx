@@ -45,7 +45,8 @@ export function KpiCard(p: KpiCardProps) {
     <Card className="flex flex-col gap-2" data-testid={`kpi-${p.id}`}>
       <h2 className="text-sm font-medium text-gray-700">{p.title}</h2>
       <p
-        className="text-3xl font-semibold text-gray-900"
+        // A phrase ("needs a judge model") in place of a number reads better smaller.
+        className={`${p.value === null && p.display.length > 3 ? 'text-xl' : 'text-3xl'} font-semibold text-gray-900`}
         data-value={p.value === null ? 'null' : String(p.value)}
       >
         {p.display}
