@@ -177,4 +177,12 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await expect(page.getByTestId('error').textContent()).resolves.toMatch(/not found/i)
     await page.screenshot({ path: join(shots, 'transcript-error.png'), fullPage: true })
   })
+
+  it('says so when the API is down, instead of loading forever', async () => {
+    await api!.stop()
+    api = undefined
+    await page.goto(`${dash!.url}/overview`)
+    await expect(page.getByTestId('error').textContent()).resolves.toContain('The API is not reachable')
+    await page.screenshot({ path: join(shots, 'api-down.png'), fullPage: true })
+  })
 })

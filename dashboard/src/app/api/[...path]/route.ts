@@ -12,11 +12,24 @@ const apiBase = () => process.env.LUNEO_API_URL ?? 'http://127.0.0.1:3000'
 const DROP_REQUEST = ['host', 'connection', 'content-length', 'accept-encoding']
 const DROP_RESPONSE = ['connection', 'content-encoding', 'content-length', 'transfer-encoding']
 
+// An API that does not start answering within this long is reported as such, rather than leaving
+// the page on "Loading…" for undici's 300 s default. Only the wait for headers is bounded: a long
+// CSV export keeps streaming once it has started.
+const HEADERS_TIMEOUT_MS = 30_000
+
+const problem = (status: number, code: string, detail: string) =>
+  Response.json(
+    { type: 'about:blank', title: detail, status, code, detail },
+    { status, headers: { 'content-type': 'application/problem+json' } },
+  )
+
 async function forward(req: NextRequest): Promise<Response> {
   const target = new URL(req.nextUrl.pathname + req.nextUrl.search, apiBase())
   const headers = new Headers(req.headers)
   for (const h of DROP_REQUEST) headers.delete(h)
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), HEADERS_TIMEOUT_MS)
   let upstream: Response
   try {
     upstream = await fetch(target, {
@@ -25,20 +38,16 @@ async function forward(req: NextRequest): Promise<Response> {
       body: hasBody ? await req.arrayBuffer() : undefined,
       redirect: 'manual',
       cache: 'no-store',
+      signal: abort.signal,
     })
   } catch (err) {
-    console.error(`[proxy] ${req.method} ${target.pathname}:`, err)
     // Same problem+json shape as the API's own errors, so the page shows one kind of message.
-    return Response.json(
-      {
-        type: 'about:blank',
-        title: 'Bad Gateway',
-        status: 502,
-        code: 'unavailable',
-        detail: 'The API is not reachable',
-      },
-      { status: 502, headers: { 'content-type': 'application/problem+json' } },
-    )
+    if (abort.signal.aborted)
+      return problem(504, 'unavailable', `The API did not answer within ${HEADERS_TIMEOUT_MS / 1000} s`)
+    console.error(`[proxy] ${req.method} ${target.pathname}:`, err)
+    return problem(502, 'unavailable', 'The API is not reachable')
+  } finally {
+    clearTimeout(timer)
   }
   const out = new Headers(upstream.headers)
   for (const h of DROP_RESPONSE) out.delete(h)
