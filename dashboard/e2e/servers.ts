@@ -2,7 +2,7 @@
 // fresh data dir) and the built Next server (`next start`) proxying /api to it. Ports are asked
 // from the kernel; readiness is an HTTP answer, never a sleep.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -70,10 +70,11 @@ function stopper(p: ChildProcess) {
 export async function startApi(dashboardOrigin: string, logDir: string): Promise<Proc> {
   const port = await freePort()
   const log = join(logDir, 'api.log')
+  const dataDir = mkdtempSync(join(tmpdir(), 'luneo-dashboard-e2e-'))
   const env = {
     PORT: String(port),
     HOST: '127.0.0.1',
-    LUNEO_DATA_DIR: mkdtempSync(join(tmpdir(), 'luneo-dashboard-e2e-')),
+    LUNEO_DATA_DIR: dataDir,
     // The demo seeder is not used here: it takes minutes on 2 cores; the test sends its own traffic.
     LUNEO_DEMO: 'false',
     LUNEO_LOG_LEVEL: 'warn',
@@ -88,7 +89,14 @@ export async function startApi(dashboardOrigin: string, logDir: string): Promise
   const p = start(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], repoRoot, env, log)
   const url = `http://127.0.0.1:${port}`
   await until(p, 'the API', async () => (await fetch(`${url}/readyz`)).ok, 120_000, log)
-  return { url, stop: stopper(p) }
+  const stop = stopper(p)
+  return {
+    url,
+    stop: async () => {
+      await stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
 }
 
 /** `next build` of the dashboard (the production bundle the test and `make test` check). */
