@@ -1,5 +1,5 @@
 # Luneo — two commands on a fresh machine:
-#   make dev    installs what is missing and runs the API on embedded stores (PGlite + chDB)
+#   make dev    installs what is missing and runs the API on embedded stores (PGlite + chDB) and the dashboard
 #   make test   installs and starts what the tests need (PostgreSQL, Kafka, …) and runs everything
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.install-stamp
 .PHONY: help install dev test check unit bench services-up services-down clean
 
 help:
-	@echo "make dev     run the API on http://127.0.0.1:$${PORT:-3000} (embedded stores, data in $${LUNEO_DATA_DIR:-.luneo})"
+	@echo "make dev     run the API on http://127.0.0.1:$${PORT:-3000} (embedded stores, data in $${LUNEO_DATA_DIR:-.luneo}) and the dashboard on http://127.0.0.1:$${DASHBOARD_PORT:-3001}"
 	@echo "make test    lint, format, typecheck, and the whole suite on PGlite and on a PostgreSQL server"
 	@echo "make check   lint, format, layering (declared one-way imports, no cycles) and typecheck per package"
 	@echo "make bench   benchmarks; prints BENCH lines and writes bench/results.json"
@@ -24,7 +24,7 @@ install: $(NODE_STAMP)
 	@infra/install.sh model
 
 dev: install
-	@LUNEO_DEMO=$${LUNEO_DEMO:-true} npx tsx api/src/server.ts
+	@infra/dev.sh
 
 check: install
 	npx eslint --max-warnings 0 .

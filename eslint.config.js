@@ -9,7 +9,7 @@ export default tseslint.config(
       '**/.next/**',
       '.luneo/**',
       '.tmp/**',
-      'dashboard/**',
+      'dashboard/next-env.d.ts',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',
@@ -41,6 +41,36 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The dashboard speaks to the API over HTTP only (DESIGN.md): no @luneo/* import, not even a
+    // type. Tremor and Recharts stay behind components/charts so either can be swapped in one folder.
+    files: ['dashboard/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@luneo/*'], message: 'The dashboard talks to the API over HTTP only: use @/lib/api.' },
+            { group: ['../../*/src/*', '../../../*/src/*'], message: 'No reaching into other packages.' },
+            {
+              group: ['@tremor/*', 'recharts'],
+              message:
+                'Use the components in src/components/charts (the one place that knows the chart library).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['dashboard/src/components/charts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@luneo/*'], message: 'The dashboard talks to the API over HTTP only.' }] },
       ],
     },
   },

@@ -4,6 +4,7 @@
 #   2. the Postgres-facing tests again on a real PostgreSQL server (Debian's package, started here)
 #   3. schemathesis against the OpenAPI document (zero 5xx, zero schema violations)
 #   4. the production compose file validates
+#   5. the dashboard: `next build`, then its browser test (Chromium, the real API) — about a minute
 # Services are started on loopback ports chosen now, with data in .tmp/services, and stopped at the end.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -49,6 +50,9 @@ step "Postgres-facing tests on PostgreSQL server" \
   npx vitest run "${PG_FACING[@]}" --exclude '**/restart.int.test.ts' --exclude '**/node_modules/**' \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/postgres.json"
 [ -x infra/schemathesis/run.sh ] && step "schemathesis" infra/schemathesis/run.sh
+step "dashboard: next build + browser test" \
+  npx vitest run --config dashboard/e2e/vitest.config.ts \
+  --reporter=default --reporter=json --outputFile.json="$PWD/$REPORTS/dashboard.json"
 if [ -f infra/compose.yaml ]; then
   step "compose file validates" bash -c 'command -v docker-compose >/dev/null || { apt-get update -qq && apt-get install -y -qq docker-compose; } >&2; docker-compose -f infra/compose.yaml config -q'
 fi

@@ -55,6 +55,29 @@ describe('the layering check', () => {
     has(/api\/src\/c\.ts: '\.\.\/\.\.\/ingest\/src\/index\.js' leaves @luneo\/api/)
     has(/import cycle in @luneo\/api: src\/a\.ts → src\/b\.ts/)
   })
+
+  it('refuses any @luneo import in the dashboard, declared or not, even a type', () => {
+    // A tree of its own: the one above holds a cycle in its api.
+    const root = mkdtempSync(join(tmpdir(), 'luneo-layers-dashboard-'))
+    const put = (path: string, text: string) => {
+      mkdirSync(dirname(join(root, path)), { recursive: true })
+      writeFileSync(join(root, path), text)
+    }
+    put('package.json', JSON.stringify({ workspaces: ['api', 'dashboard'] }))
+    put(
+      'api/package.json',
+      pkg('@luneo/api', [], { '.': './src/index.ts', './client': './src/client.ts' } as any),
+    )
+    put('api/src/index.ts', 'export const a = 1\n')
+    put('api/src/client.ts', 'export interface paths { x: 1 }\n')
+    put('dashboard/package.json', pkg('@luneo/dashboard', ['@luneo/api']))
+    put('dashboard/src/page.tsx', "import type { paths } from '@luneo/api/client'\nexport type P = paths\n")
+    const problems = checkLayers(root)
+    rmSync(root, { recursive: true, force: true })
+    expect(problems).toEqual([
+      'dashboard/src/page.tsx: @luneo/dashboard speaks HTTP only and may not import @luneo/api',
+    ])
+  })
 })
 
 describe('findCycles', () => {

@@ -20,7 +20,12 @@ export const LAYERS: Record<string, number> = {
   '@luneo/pipelines': 2,
   '@luneo/api': 3,
   '@luneo/bench': 4,
+  // Top of the order, and it imports none of the others: it speaks HTTP to the api (DESIGN.md).
+  '@luneo/dashboard': 5,
 }
+
+/** Packages that may import no @luneo package at all, whatever their rank. */
+export const HTTP_ONLY = new Set(['@luneo/dashboard'])
 
 interface Pkg {
   name: string
@@ -98,6 +103,8 @@ function checkPackage(root: string, pkg: Pkg, byName: Map<string, Pkg>): string[
       const target = byName.get(name)
       if (!target) problems.push(`${rel}: imports unknown package ${name}`)
       else if (name !== pkg.name) {
+        if (HTTP_ONLY.has(pkg.name))
+          problems.push(`${rel}: ${pkg.name} speaks HTTP only and may not import ${name}`)
         if (!pkg.declared.has(name))
           problems.push(`${rel}: imports ${name}, which ${pkg.name}/package.json does not declare`)
         const theirs = LAYERS[name]

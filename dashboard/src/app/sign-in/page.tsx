@@ -1,0 +1,48 @@
+'use client'
+import Link from 'next/link'
+import { useRouter, useSearchParams } from 'next/navigation'
+import { Suspense } from 'react'
+import { AuthForm, Field, text } from '@/components/auth-form'
+import { api, unwrap } from '@/lib/api'
+
+/** Only paths of this site: `next` comes from the URL and must not send anyone elsewhere. */
+const safeNext = (next: string | null) =>
+  next && next.startsWith('/') && !next.startsWith('//') ? next : '/overview'
+
+function SignIn() {
+  const router = useRouter()
+  const next = safeNext(useSearchParams().get('next'))
+  return (
+    <AuthForm
+      title="Sign in to Luneo"
+      submit="Sign in"
+      onSubmit={async (f) => {
+        unwrap(
+          await api.POST('/api/v1/auth/login', {
+            body: { email: text(f, 'email'), password: text(f, 'password') },
+          }),
+        )
+        router.replace(next)
+      }}
+      footer={
+        <>
+          No account yet?{' '}
+          <Link className="text-blue-800 underline" href="/sign-up">
+            Create an organization
+          </Link>
+        </>
+      }
+    >
+      <Field name="email" label="Email" type="email" autoComplete="email" />
+      <Field name="password" label="Password" type="password" autoComplete="current-password" />
+    </AuthForm>
+  )
+}
+
+export default function Page() {
+  return (
+    <Suspense>
+      <SignIn />
+    </Suspense>
+  )
+}

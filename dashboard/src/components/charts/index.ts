@@ -1,0 +1,3 @@
+// The only door to charts and cards: screens import from here, never from Tremor or Recharts.
+export { KpiCard, type KpiCardProps } from './kpi-card'
+export { TrendChart, type TrendPoint } from './trend-chart'

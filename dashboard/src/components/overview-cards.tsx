@@ -1,0 +1,126 @@
+'use client'
+// The executive overview's cards, from two GET /analytics/roi answers: the period and the one before.
+import { KpiCard, type TrendPoint } from '@/components/charts'
+import type { Schemas } from '@/lib/api'
+import { changeOf, fmtCount, fmtHours, fmtMoney, fmtRatio, fmtRoi } from '@/lib/format'
+
+type Roi = Schemas['Roi']
+type Measure = keyof Schemas['RoiTotals']
+
+function trendOf(roi: Roi, m: Measure): TrendPoint[] {
+  return roi.series.map((p) => ({ bucket: p.day ?? p.week ?? p.month ?? '', value: p[m] }))
+}
+
+interface CardSpec {
+  m: Measure
+  title: string
+  fmt: (v: number | null) => string
+  increaseIsGood?: boolean
+  note?: string
+}
+
+function Cards({ specs, roi, prev }: { specs: CardSpec[]; roi: Roi; prev: Roi }) {
+  return (
+    <>
+      {specs.map((s) => (
+        <KpiCard
+          key={s.m}
+          id={s.m}
+          title={s.title}
+          value={roi.totals[s.m]}
+          display={s.fmt(roi.totals[s.m])}
+          change={changeOf(roi.totals[s.m], prev.totals[s.m])}
+          increaseIsGood={s.increaseIsGood ?? true}
+          trend={trendOf(roi, s.m)}
+          note={s.note}
+        />
+      ))}
+    </>
+  )
+}
+
+export function HeadlineCards({ roi, prev }: { roi: Roi; prev: Roi }) {
+  const money = (v: number | null) => fmtMoney(v, roi.currency)
+  const specs: CardSpec[] = [
+    {
+      m: 'net_roi',
+      title: 'Net ROI',
+      fmt: fmtRoi,
+      note: '(hours saved × hourly cost + attributed revenue − platform cost) ÷ platform cost',
+    },
+    {
+      m: 'ai_resolved',
+      title: 'AI-resolved conversations',
+      fmt: fmtCount,
+      note: `of ${fmtCount(roi.totals.conversations)} conversations`,
+    },
+    { m: 'human_hours_saved', title: 'Human hours saved', fmt: fmtHours },
+    { m: 'attributed_revenue', title: 'Attributed revenue', fmt: money },
+    {
+      m: 'platform_cost',
+      title: 'Platform + LLM cost',
+      fmt: money,
+      increaseIsGood: false,
+      note: `of which LLM ${fmtMoney(roi.totals.llm_cost, 'USD')}`,
+    },
+  ]
+  return (
+    <section aria-label="Headline numbers" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3">
+      <Cards specs={specs} roi={roi} prev={prev} />
+    </section>
+  )
+}
+
+/** The four definitions of "resolved" side by side (docs/metrics.md): each answers a different doubt. */
+export function ResolutionCards({ roi, prev }: { roi: Roi; prev: Roi }) {
+  const specs: CardSpec[] = [
+    {
+      m: 'confirmed_resolution_rate',
+      title: 'Confirmed',
+      fmt: fmtRatio,
+      note: 'the customer said so (feedback or outcome)',
+    },
+    {
+      m: 'assumed_resolution_rate',
+      title: 'Assumed',
+      fmt: fmtRatio,
+      note: 'no return within the resolution window after a grounded reply',
+    },
+    {
+      m: 'durable_resolution_rate',
+      title: 'Durable',
+      fmt: fmtRatio,
+      note: 'resolved and not reopened within the durable window',
+    },
+  ]
+  return (
+    <section aria-labelledby="resolution-heading" className="flex flex-col gap-3">
+      <h2 id="resolution-heading" className="text-lg font-semibold">
+        Resolution rate — four definitions
+      </h2>
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <Cards specs={specs} roi={roi} prev={prev} />
+        {/* The ROI endpoint has no verified rate: it needs a judge model, which is not configured. */}
+        <KpiCard
+          id="verified_resolution_rate"
+          title="Verified"
+          value={null}
+          display="needs a judge model"
+          change={null}
+          note="a judge model reads each transcript"
+        />
+      </div>
+    </section>
+  )
+}
+
+export function Assumptions({ roi }: { roi: Roi }) {
+  const a = roi.assumptions
+  return (
+    <section aria-label="ROI assumptions" className="text-sm text-gray-700">
+      Assumptions: {a.minutesPerConversation} min of a person per conversation,{' '}
+      {fmtMoney(a.hourlyCost, roi.currency)}/h loaded cost, {fmtMoney(a.subscriptionMonthly, roi.currency)}
+      /month subscription, resolution window {a.resolutionWindowHours} h, durable after {a.durableDays} days.
+    </section>
+  )
+}

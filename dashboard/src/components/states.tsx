@@ -1,0 +1,34 @@
+// The three states every screen shows besides its data: loading, empty and error.
+import type { ApiError } from '@/lib/api'
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p role="status" aria-live="polite" className="animate-pulse p-4 text-gray-600">
+      Loading {what}…
+    </p>
+  )
+}
+
+export function Empty({ children }: { children: React.ReactNode }) {
+  return (
+    <p
+      data-testid="empty"
+      className="rounded border border-dashed border-gray-300 p-6 text-center text-gray-700"
+    >
+      {children}
+    </p>
+  )
+}
+
+/** The API's problem+json `detail`, as the API wrote it. */
+export function ErrorNote({ error }: { error: ApiError }) {
+  return (
+    <p
+      role="alert"
+      data-testid="error"
+      className="rounded border border-rose-200 bg-rose-50 p-4 text-rose-900"
+    >
+      {error.message}
+    </p>
+  )
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import type { components } from '../api/schema'
+import { atLeast, type Role } from './roles'
+
+describe('atLeast', () => {
+  it('ranks roles as the API does', () => {
+    expect(atLeast('owner', 'admin')).toBe(true)
+    expect(atLeast('admin', 'admin')).toBe(true)
+    expect(atLeast('analyst', 'admin')).toBe(false)
+    expect(atLeast('viewer', 'viewer')).toBe(true)
+    expect(atLeast('viewer', 'analyst')).toBe(false)
+  })
+
+  it('knows every role the API sends (a new one fails to compile here)', () => {
+    const all: Record<components['schemas']['Me']['role'], true> = {
+      owner: true,
+      admin: true,
+      analyst: true,
+      viewer: true,
+    }
+    expect(Object.keys(all).every((r) => atLeast(r as Role, 'viewer'))).toBe(true)
+  })
+})

@@ -1,0 +1,32 @@
+'use client'
+import { useEffect, useState } from 'react'
+import { ApiError } from './api'
+
+/** What a screen renders from: each state has its own look (loading, error, data). */
+export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ok'; data: T }
+
+/** Runs `load` whenever `key` changes (the URL's filters); a stale answer never overwrites a newer one. */
+export function useApi<T>(key: string, load: () => Promise<T>): Loaded<T> {
+  const [value, setValue] = useState<Loaded<T>>({ state: 'loading' })
+  useEffect(() => {
+    let current = true
+    setValue({ state: 'loading' })
+    load().then(
+      (data) => current && setValue({ state: 'ok', data }),
+      (err: unknown) =>
+        current &&
+        setValue({
+          state: 'error',
+          error:
+            err instanceof ApiError
+              ? err
+              : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
+        }),
+    )
+    return () => {
+      current = false
+    }
+    // `load` closes over the values `key` names; re-running on its identity would loop.
+  }, [key])
+  return value
+}
