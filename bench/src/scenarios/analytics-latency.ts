@@ -56,7 +56,11 @@ export function analyticsSettingsFromEnv(env: NodeJS.ProcessEnv): AnalyticsSetti
   }
 }
 
-function apiEnv(a: AnalyticsSettings, dataDir: string): Record<string, string> {
+/**
+ * The API as `make dev` runs it on a fresh data dir: embedded everything, the local provider, the
+ * demo seed. Shared by the scenarios that measure the demo (this one, engine-embedding.ts).
+ */
+export function demoApiEnv(dataDir: string, pipelinesIntervalMs: string): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LUNEO_SECURE_COOKIES: 'false',
@@ -72,9 +76,9 @@ function apiEnv(a: AnalyticsSettings, dataDir: string): Record<string, string> {
     // info, for the `[demo]` lines (every request is logged too, to the log file).
     LUNEO_LOG_LEVEL: 'info',
     LUNEO_RATE_LIMIT_PER_MINUTE: '100000000',
-    // The in-process scheduler stays on by default, as in `make demo`: every 10 s it recomputes
+    // The in-process scheduler stays on by default, as in `make dev`: every 10 s it recomputes
     // each organization's lookback windows, on the same event loop and chDB as the reads.
-    LUNEO_PIPELINES_INTERVAL_MS: a.pipelinesIntervalMs,
+    LUNEO_PIPELINES_INTERVAL_MS: pipelinesIntervalMs,
   }
 }
 
@@ -171,7 +175,7 @@ export async function measureAnalyticsLatency(a: AnalyticsSettings, emit: Emit):
     const server = await spawnServer({
       name: 'api-analytics',
       entry: 'api/src/server.ts',
-      env: apiEnv(a, dataDir),
+      env: demoApiEnv(dataDir, a.pipelinesIntervalMs),
       readyPath: '/readyz',
       logFile,
       readyTimeoutMs: 120_000,

@@ -16,29 +16,10 @@ import { quantile } from '../load.js'
 import { defaultLogDir } from '../load-profile.js'
 import { openFigures } from '../results.js'
 import { killAllChildren, spawnServer } from '../spawn-server.js'
-import { demoSeeded } from './analytics-latency.js'
+import { demoApiEnv, demoSeeded } from './analytics-latency.js'
 import { engineQuestions, openConversations } from './engine-messages.js'
 
 type Emit = (name: string, value: number, unit: string) => void
-
-function apiEnv(dataDir: string): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    LUNEO_SECURE_COOKIES: 'false',
-    LUNEO_SECRET: 'bench-secret-0123456789abcdef',
-    LUNEO_DATA_DIR: dataDir,
-    DATABASE_URL: '',
-    CLICKHOUSE_URL: '',
-    CHROMA_URL: '',
-    OPENAI_API_KEY: '',
-    OPENAI_BASE_URL: '',
-    LUNEO_DEMO: 'true',
-    LUNEO_LOG_LEVEL: 'info',
-    LUNEO_RATE_LIMIT_PER_MINUTE: '100000000',
-    // The scheduler as in `make dev` (the seed is what `make dev` runs; analytics-latency.ts too).
-    LUNEO_PIPELINES_INTERVAL_MS: '',
-  }
-}
 
 /** `luneo_embed_*` samples from the Prometheus text, keyed `name{labels}`. */
 export function embedSamples(text: string): Map<string, number> {
@@ -83,7 +64,8 @@ export async function measureEngineEmbedding(emit: Emit, messages = 300, logDir 
     const server = await spawnServer({
       name: 'api-embedding',
       entry: 'api/src/server.ts',
-      env: apiEnv(dataDir),
+      // The scheduler as in `make dev` (an empty value: its default).
+      env: demoApiEnv(dataDir, ''),
       readyPath: '/readyz',
       logFile,
       readyTimeoutMs: 120_000,
