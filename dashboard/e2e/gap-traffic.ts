@@ -2,6 +2,7 @@
 // knowledge base (shipping only), customers asking about gift cards and a loyalty programme; the
 // pipelines (POST /analytics/refresh) cluster the unanswered questions into ranked gaps.
 import type { APIRequestContext } from 'playwright-core'
+import { outboxDrained } from './servers.js'
 
 export const GIFT = [
   'Do you sell gift cards?',
@@ -27,14 +28,23 @@ export interface GapTenant {
   auth: Record<string, string>
   /** Asks the agent one question in a new conversation; `handoff` then records a hand-off outcome. */
   ask(text: string, handoff?: boolean): Promise<void>
-  /** Runs the pipelines until `done` holds for `read`'s answer (the outbox drains asynchronously). */
+  /**
+   * Runs the pipelines until `done` holds for `read`'s answer. Each run waits for the outbox to be
+   * empty first: knowledge_gaps_v1 re-clusters only when a failed reply's `replied_at` is after its
+   * last run, so a run while questions are still in the outbox would never count them.
+   */
   refreshUntil<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T>
   get<T>(path: string): Promise<T>
   post(path: string, body?: unknown): Promise<Record<string, unknown>>
 }
 
 /** An admin key made with the session (cookie + CSRF), an agent on a shipping-only knowledge base. */
-export async function openGapTenant(req: APIRequestContext, base: string, csrf: string): Promise<GapTenant> {
+export async function openGapTenant(
+  req: APIRequestContext,
+  base: string,
+  csrf: string,
+  apiUrl: string,
+): Promise<GapTenant> {
   const api = `${base}/api/v1`
   const send = async (path: string, body: unknown, headers: Record<string, string>) => {
     const r = await req.post(`${api}${path}`, { data: body, headers })
@@ -73,6 +83,7 @@ export async function openGapTenant(req: APIRequestContext, base: string, csrf: 
     async refreshUntil(what, read, done) {
       const deadline = Date.now() + 60_000
       for (;;) {
+        await outboxDrained(apiUrl)
         await post('/analytics/refresh')
         const v = await read()
         if (done(v)) return v

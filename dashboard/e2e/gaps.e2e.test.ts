@@ -1,8 +1,8 @@
 // The knowledge-gaps screen in a real browser against the real API: gaps made through the API's
 // engine and pipelines are listed ranked with the API's numbers; status and page live in the URL;
 // an admin edits a drafted answer and accepts it; the gap then shows under accepted with its lift
-// panel holding the API's numbers; a viewer reads a gap but gets no review buttons; axe-core finds
-// no serious or critical violation. Screenshots: artifacts/screenshots/gaps-*.png.
+// panel holding the API's numbers; a viewer reads a gap but gets no review buttons; an admin
+// rejects one; axe-core finds no serious or critical violation. Screenshots: artifacts/screenshots/gaps-*.png.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium)('knowledge gaps in Chromium', () => {
     await page.getByRole('button', { name: 'Create organization' }).click()
     await page.waitForURL(/\/overview$/)
     const csrf = (await page.context().cookies()).find((c) => c.name === 'luneo_csrf')?.value ?? ''
-    t = await openGapTenant(page.request, dash.url, csrf)
+    t = await openGapTenant(page.request, dash.url, csrf, api.url)
     ;({ gift, loyalty } = await makeGaps(t))
   })
 
@@ -179,5 +179,17 @@ describe.skipIf(!hasChromium)('knowledge gaps in Chromium', () => {
     await viewer.screenshot({ path: join(shots, 'gaps-viewer-phone.png'), fullPage: true })
     expect(await viewer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     expect(await seriousViolations(viewer)).toEqual([])
+  })
+
+  it('rejects a gap from the UI; it moves to the rejected list', async () => {
+    await page.goto(`${dash!.url}/gaps/${loyalty.id}`)
+    await page.getByRole('button', { name: 'Reject' }).click()
+    await page.getByTestId('gap-status').filter({ hasText: 'rejected' }).waitFor()
+    expect((await t.get<Gap>(`/analytics/knowledge-gaps/${loyalty.id}`)).status).toBe('rejected')
+    await page.goto(`${dash!.url}/gaps?status=rejected`)
+    await page.locator(`tr[data-id="${loyalty.id}"]`).waitFor()
+    await page.goto(`${dash!.url}/gaps`)
+    await expect(page.getByTestId('empty').textContent()).resolves.toMatch(/No open knowledge gap/)
+    await page.screenshot({ path: join(shots, 'gaps-empty.png'), fullPage: true })
   })
 })
