@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launch, seriousViolations } from './browser.js'
-import { buildDashboard, freePort, repoRoot, startApi, startDashboard, type Proc } from './servers.js'
+import { freePort, repoRoot, startApi, startDashboard, type Proc } from './servers.js'
 import { sendTraffic, type Traffic } from './traffic.js'
 
 const OWNER = { email: 'owner@shop.example', password: 'correct horse battery', organization: 'Acme Shoes' }
@@ -36,14 +36,8 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     mkdirSync(shots, { recursive: true })
     const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
-    // The build and the API's start (migrations) overlap; DASHBOARD_E2E_SKIP_BUILD=1 reuses .next.
-    const skipBuild = process.env.DASHBOARD_E2E_SKIP_BUILD === '1'
-    const [buildMs, started] = await Promise.all([
-      skipBuild ? 0 : buildDashboard(logDir),
-      startApi(origin, logDir),
-    ])
-    api = started
-    if (!skipBuild) console.log(`[dashboard-e2e] next build ${(buildMs / 1000).toFixed(1)} s`)
+    // `next build` ran once for every file (build.global.ts).
+    api = await startApi(origin, logDir)
     dash = await startDashboard(port, api.url, logDir)
     browser = await launch()
     page = await (

@@ -77,6 +77,9 @@ export async function startApi(dashboardOrigin: string, logDir: string): Promise
     LUNEO_DATA_DIR: dataDir,
     // The demo seeder is not used here: it takes minutes on 2 cores; the test sends its own traffic.
     LUNEO_DEMO: 'false',
+    // The tests run the pipelines themselves (POST /analytics/refresh) once the outbox is empty: a
+    // scheduled run in between would advance the watermarks past events still in the outbox.
+    LUNEO_PIPELINES_INTERVAL_MS: '0',
     LUNEO_LOG_LEVEL: 'warn',
     LUNEO_SECRET: 'dashboard-e2e-secret-0123456789',
     // The browser's writes carry the dashboard's Origin, which the API must allow (ADR 0004).
@@ -96,6 +99,17 @@ export async function startApi(dashboardOrigin: string, logDir: string): Promise
       await stop()
       rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/** Resolves when the API's outbox is empty (its /metrics gauge), i.e. every event reached the analytics. */
+export async function outboxDrained(apiUrl: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const text = await (await fetch(`${apiUrl}/metrics`)).text()
+    if (/^luneo_outbox_backlog 0$/m.test(text)) return
+    if (Date.now() > deadline) throw new Error(`the outbox did not drain within ${ms / 1000} s`)
+    await new Promise((r) => setTimeout(r, 100)) // poll interval of a condition wait
   }
 }
 

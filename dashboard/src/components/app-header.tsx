@@ -7,6 +7,7 @@ import { useMe } from '@/lib/session'
 const NAV = [
   { href: '/overview', label: 'Overview' },
   { href: '/conversations', label: 'Conversations' },
+  { href: '/gaps', label: 'Knowledge gaps' },
 ]
 
 /**
@@ -39,7 +40,7 @@ export function AppHeader() {
   return (
     <header className="border-b border-gray-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 p-4">
-        <nav aria-label="Main" className="flex items-center gap-4">
+        <nav aria-label="Main" className="flex flex-wrap items-center gap-x-4 gap-y-1">
           <span className="text-lg font-semibold text-blue-800">Luneo</span>
           {NAV.map((n) => (
             <Link

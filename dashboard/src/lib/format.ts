@@ -24,3 +24,9 @@ export function changeOf(current: number | null, previous: number | null): numbe
 
 export const fmtDateTime = (s: string) =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(s))
+
+/** A difference of two rates (after − before) in percentage points: 0.25 reads "+25 pts". */
+export const fmtPoints = (v: number | null) =>
+  v === null
+    ? '—'
+    : `${new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(v * 100)} pts`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { components } from '../api/schema'
-import { atLeast, type Role } from './roles'
+import { atLeast, NEEDS, type Role } from './roles'
 
 describe('atLeast', () => {
   it('ranks roles as the API does', () => {
@@ -19,5 +19,13 @@ describe('atLeast', () => {
       viewer: true,
     }
     expect(Object.keys(all).every((r) => atLeast(r as Role, 'viewer'))).toBe(true)
+  })
+})
+
+describe('NEEDS', () => {
+  it('lets admins and owners review knowledge gaps, and every role read them', () => {
+    const roles: Role[] = ['viewer', 'analyst', 'admin', 'owner']
+    expect(roles.filter((r) => atLeast(r, NEEDS.reviewGaps))).toEqual(['admin', 'owner'])
+    expect(roles.every((r) => atLeast(r, NEEDS.readGaps))).toBe(true)
   })
 })

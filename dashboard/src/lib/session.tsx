@@ -32,6 +32,11 @@ export function Session({ children }: { children: ReactNode }) {
   return <SessionContext.Provider value={me.data}>{children}</SessionContext.Provider>
 }
 
+/** Whether the signed-in user holds `min` or a higher role (to show or hide an action). */
+export function useAtLeast(min: Role): boolean {
+  return atLeast(useMe().role, min)
+}
+
 /** Renders children only for `min` or a higher role; others read why. */
 export function RoleGate({ min, children }: { min: Role; children: ReactNode }) {
   const me = useMe()

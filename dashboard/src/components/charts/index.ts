@@ -1,3 +1,4 @@
 // The only door to charts and cards: screens import from here, never from Tremor or Recharts.
+export { BeforeAfterBars, type BeforeAfterPoint } from './before-after-bars'
 export { KpiCard, type KpiCardProps } from './kpi-card'
 export { TrendChart, type TrendPoint } from './trend-chart'
