@@ -33,11 +33,30 @@ export async function openTestPostgres(): Promise<PostgresHandle & { label: stri
     label: 'postgres',
     close: async () => {
       await handle.close()
-      const drop = new pg.Client({ connectionString: serverUrl })
-      await drop.connect()
-      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await drop.end()
+      await dropDatabase(serverUrl, name)
     },
+  }
+}
+
+/**
+ * DROP … WITH (FORCE) ends the database's other sessions, but a role without superuser (the tests'
+ * role, as in production) may not end an autovacuum worker's: the drop then fails with
+ * insufficient_privilege (42501) until the worker is done, moments later. Wait for that, bounded.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const client = new pg.Client({ connectionString: serverUrl })
+    await client.connect()
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      return
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501' || Date.now() > deadline) throw err
+    } finally {
+      await client.end()
+    }
+    await new Promise((r) => setTimeout(r, 200))
   }
 }
 
