@@ -254,7 +254,13 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     // A refused URL: the API's problem detail is shown, and nothing changes.
     await owner.getByLabel(/Webhook URL/).fill('ftp://files.example.com/x')
     await owner.getByRole('button', { name: 'Save webhook' }).click()
-    await owner.getByTestId('error').waitFor()
+    const shown = await owner.getByTestId('error').textContent()
+    const direct = await owner.request.put(`${dash!.url}/api/v1/organization/webhook`, {
+      data: { url: 'ftp://files.example.com/x' },
+      headers: { 'x-csrf-token': await csrfOf(owner.context()) },
+    })
+    expect(direct.status()).toBe(400)
+    expect(shown).toBe(((await direct.json()) as { detail: string }).detail)
     expect(await get<{ url: string }>(owner, '/organization/webhook')).toEqual({
       url: 'https://hooks.example.com/luneo',
     })
@@ -353,6 +359,12 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await expect(viewer.getByTestId('org-name').locator('dd').textContent()).resolves.toBe(SECOND.org)
     await expect(viewer.getByTestId('org-vertical').locator('dd').textContent()).resolves.toBe('Real estate')
     await check(viewer, 'switched-organization')
+
+    // On a phone: the menu wraps above the page, the switcher stays in the header.
+    await viewer.setViewportSize({ width: 390, height: 844 })
+    await viewer.getByTestId('organization-switcher').waitFor()
+    await check(viewer, 'phone')
+    await viewer.setViewportSize({ width: 1280, height: 900 })
 
     // And back.
     await viewer.getByTestId('organization-switcher').selectOption({ label: `${OWNER.org} (viewer)` })
