@@ -629,6 +629,15 @@ describe('the organization switcher', () => {
     expect(res.json().organization.id).toBe(b.owner.organizationId)
     expect(res.json().role).toBe('analyst')
     const inB: Session = { ...sessionFrom(res), organizationId: b.owner.organizationId, userId: both.userId }
+    // Audited in the organization entered, and only there.
+    const audited = (log: { json(): { items: { action: string; actorId: string | null }[] } }) =>
+      log
+        .json()
+        .items.filter((e) => e.action === 'session.switched_organization' && e.actorId === both.userId)
+    const logOf = (key: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/audit-log?limit=200', headers: as(key) })
+    expect(audited(await logOf(b.key))).toHaveLength(1)
+    expect(audited(await logOf(a.key))).toHaveLength(0)
     // The new session reads B's rows and none of A's; the old one ended with the switch.
     await make(a, 'agent')
     await make(b, 'agent')

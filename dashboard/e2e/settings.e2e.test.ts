@@ -36,11 +36,33 @@ let viewer: Page
 const csrfOf = async (ctx: BrowserContext) =>
   (await ctx.cookies()).find((c) => c.name === 'luneo_csrf')?.value ?? ''
 
-/** GET through the dashboard's proxy with the page's own session (the API's answer for that user). */
+/**
+ * A call through the dashboard's proxy from the page itself, with its session (the API's answer
+ * for that user). From the browser rather than page.request: Chromium retries a request on a
+ * keep-alive socket the server has just closed, where page.request fails with ECONNRESET.
+ */
+async function call(page: Page, method: string, path: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const csrf = document.cookie.match(/(?:^|; )luneo_csrf=([^;]*)/)?.[1] ?? ''
+      const res = await fetch(url, {
+        method,
+        headers:
+          body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      return { status: res.status, json: (await res.json()) as unknown }
+    },
+    { method, url: `/api/v1${path}`, body },
+  )
+}
+
 async function get<T>(page: Page, path: string): Promise<T> {
-  const r = await page.request.get(`${dash!.url}/api/v1${path}`)
-  if (!r.ok()) throw new Error(`GET ${path}: ${r.status()} ${await r.text()}`)
-  return (await r.json()) as T
+  const r = await call(page, 'GET', path)
+  if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${JSON.stringify(r.json)}`)
+  return r.json as T
 }
 
 /** Full-page screenshot, and axe-core's serious/critical findings must be none. */
@@ -255,12 +277,9 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await owner.getByLabel(/Webhook URL/).fill('ftp://files.example.com/x')
     await owner.getByRole('button', { name: 'Save webhook' }).click()
     const shown = await owner.getByTestId('error').textContent()
-    const direct = await owner.request.put(`${dash!.url}/api/v1/organization/webhook`, {
-      data: { url: 'ftp://files.example.com/x' },
-      headers: { 'x-csrf-token': await csrfOf(owner.context()) },
-    })
-    expect(direct.status()).toBe(400)
-    expect(shown).toBe(((await direct.json()) as { detail: string }).detail)
+    const direct = await call(owner, 'PUT', '/organization/webhook', { url: 'ftp://files.example.com/x' })
+    expect(direct.status).toBe(400)
+    expect(shown).toBe((direct.json as { detail: string }).detail)
     expect(await get<{ url: string }>(owner, '/organization/webhook')).toEqual({
       url: 'https://hooks.example.com/luneo',
     })
