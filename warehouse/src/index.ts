@@ -26,6 +26,8 @@ export {
   insertMembership,
   getMembership,
   firstMembershipOfUser,
+  listMembershipsOfUser,
+  type MembershipOfUser,
   listMembers,
   insertInvitation,
   consumeInvitation,

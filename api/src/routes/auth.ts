@@ -2,8 +2,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
-import { authOf } from '../plugins/auth.js'
-import { AcceptInviteBody, LoginBody, Me, SignupBody } from '../schemas/auth.js'
+import { authOf, callerOf } from '../plugins/auth.js'
+import {
+  AcceptInviteBody,
+  LoginBody,
+  Me,
+  OrganizationMemberships,
+  SignupBody,
+  SwitchOrganizationBody,
+} from '../schemas/auth.js'
 import * as auth from '../services/auth.js'
 import { AppError } from '../errors.js'
 import { safeEqual } from '../auth/crypto.js'
@@ -111,5 +118,27 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       config: { access: 'authenticated', problems: ['forbidden'] },
     },
     async (req) => auth.me(deps, authOf(req)),
+  )
+  app.get(
+    '/auth/organizations',
+    {
+      schema: { operationId: 'listMyOrganizations', tags, response: { 200: OrganizationMemberships } },
+      config: { access: 'authenticated', problems: ['forbidden'] },
+    },
+    async (req) => auth.organizations(deps, authOf(req)),
+  )
+  app.post(
+    '/auth/switch-organization',
+    {
+      schema: {
+        operationId: 'switchOrganization',
+        tags,
+        body: SwitchOrganizationBody,
+        response: { 200: Me },
+      },
+      config: { access: 'authenticated', problems: ['forbidden', 'not_found'] },
+    },
+    async (req, reply) =>
+      signIn(reply, await auth.switchOrganization(deps, callerOf(req), req.body.organizationId)),
   )
 }
