@@ -15,8 +15,11 @@ export {
   insertOrganization,
   getOrganization,
   updateOrganizationRoi,
+  updateOrganizationPrivacy,
+  organizationPrivacy,
   hasOrganizations,
   type NewOrganization,
+  type OrganizationPrivacy,
   type RoiAssumptionsPatch,
 } from './pg/queries/organizations.js'
 export {
