@@ -106,7 +106,7 @@ describe('escalation webhooks', () => {
       const [queued] = await deliveriesOf(conversationId)
       expect(queued).toMatchObject({ status: 'pending', attempts: 0, url: receiver.url })
 
-      const dispatcher = new WebhookDispatcher(t.deps.db)
+      const dispatcher = new WebhookDispatcher(t.deps.db, { allowInternalDestinations: true })
       expect(await dispatcher.dispatchOnce()).toEqual(['delivered'])
 
       expect(receiver.received).toHaveLength(1)
@@ -147,6 +147,7 @@ describe('escalation webhooks', () => {
       const { conversationId } = await say(key, agentId, 'Can I speak to a real person please?')
       const delays: number[] = []
       const dispatcher = new WebhookDispatcher(t.deps.db, {
+        allowInternalDestinations: true,
         backoffMs: (n) => (delays.push(retryDelayMs(n)), 0), // record the policy, retry at once
       })
       expect(await dispatcher.dispatchOnce()).toEqual(['retrying'])
@@ -173,6 +174,7 @@ describe('escalation webhooks', () => {
       const { conversationId } = await say(key, agentId, 'Let me talk to a human agent')
       // 1 s, not 200 ms: the second attempt's 404 must arrive within it, even on a loaded CI.
       const dispatcher = new WebhookDispatcher(t.deps.db, {
+        allowInternalDestinations: true,
         timeoutMs: 1_000,
         maxAttempts: 2,
         backoffMs: () => 0,
@@ -193,7 +195,7 @@ describe('escalation webhooks', () => {
 
   it('delivers in the background once started, and stops cleanly', async () => {
     const receiver = await startReceiver()
-    const dispatcher = new WebhookDispatcher(t.deps.db, { idleMs: 20 })
+    const dispatcher = new WebhookDispatcher(t.deps.db, { idleMs: 20, allowInternalDestinations: true })
     try {
       dispatcher.start()
       const { key, agentId } = await tenantWithWebhook(receiver.url)
@@ -217,8 +219,8 @@ describe('escalation webhooks', () => {
     try {
       const { key, agentId } = await tenantWithWebhook(receiver.url)
       await say(key, agentId, 'Put me through to a human')
-      const first = new WebhookDispatcher(t.deps.db, { timeoutMs: 300 })
-      const second = new WebhookDispatcher(t.deps.db)
+      const first = new WebhookDispatcher(t.deps.db, { timeoutMs: 300, allowInternalDestinations: true })
+      const second = new WebhookDispatcher(t.deps.db, { allowInternalDestinations: true })
       const inFlight = first.dispatchOnce()
       await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 5_000, interval: 10 })
       expect(await second.dispatchOnce()).toEqual([])

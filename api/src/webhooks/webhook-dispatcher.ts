@@ -1,5 +1,6 @@
 import { PollLoop } from '@luneo/ingest'
 import { claimWebhookAttempt, dueWebhooks, recordWebhookAttempt, type Db } from '@luneo/warehouse'
+import { createOutboundPost, type OutboundPost } from '../net/outbound.js'
 import { signWebhook } from './signature.js'
 
 export interface WebhookDispatcherOptions {
@@ -13,8 +14,13 @@ export interface WebhookDispatcherOptions {
   maxAttempts?: number
   /** Delay before the next attempt, given the attempts made so far (default `retryDelayMs`). */
   backoffMs?: (attempts: number) => number
+  /**
+   * Deliver to loopback and private addresses (dev and tests, whose receivers are local). Off by
+   * default: production refuses them at connect time, on the address dialled (SSRF).
+   */
+  allowInternalDestinations?: boolean
   /** Test seams. */
-  fetch?: typeof fetch
+  send?: OutboundPost
   now?: () => number
   onError?: (err: unknown) => void
 }
@@ -49,9 +55,10 @@ export class WebhookDispatcher {
       timeoutMs: 5_000,
       maxAttempts: 8,
       backoffMs: retryDelayMs,
-      fetch: (input, init) => fetch(input, init),
+      allowInternalDestinations: false,
       now: Date.now,
       ...options,
+      send: options.send ?? createOutboundPost({ allowInternal: options.allowInternalDestinations ?? false }),
     }
     // The same poll loop as the outbox drainer and relay: again at once after a full batch, and
     // with backoff while Postgres is unreachable (deliveries stay queued).
@@ -120,8 +127,7 @@ export class WebhookDispatcher {
     const body = JSON.stringify(row.payload)
     const timestamp = String(Math.floor(this.#opts.now() / 1000))
     try {
-      const res = await this.#opts.fetch(row.url, {
-        method: 'POST',
+      const res = await this.#opts.send(row.url, {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Luneo-Webhooks/1',
@@ -131,12 +137,10 @@ export class WebhookDispatcher {
           'x-luneo-signature': signWebhook(secret, timestamp, body),
         },
         body,
-        // A redirect is not a delivery; following it would carry the payload to a host nobody configured.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+        timeoutMs: this.#opts.timeoutMs,
       })
-      await res.body?.cancel() // the receiver's answer is not read; free the socket
-      return res.ok ? null : `HTTP ${res.status}`
+      // A redirect is not a delivery (never followed: it would carry the payload elsewhere).
+      return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err))
       const cause = e.cause instanceof Error ? `: ${e.cause.message}` : ''
