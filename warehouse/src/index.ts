@@ -17,6 +17,7 @@ export {
   updateOrganizationRoi,
   updateOrganizationPrivacy,
   organizationPrivacy,
+  organizationsCreatedBefore,
   hasOrganizations,
   type NewOrganization,
   type OrganizationPrivacy,

@@ -81,6 +81,12 @@ export async function updateOrganizationPrivacy(
     .executeTakeFirst()
 }
 
+/** Ids of the organizations created before `before` (benchmarks count only established ones). */
+export async function organizationsCreatedBefore(db: Kysely<Database>, before: Date): Promise<Set<string>> {
+  const rows = await db.selectFrom('organizations').select('id').where('created_at', '<', before).execute()
+  return new Set(rows.map((r) => r.id))
+}
+
 /** Whether the database holds any organization (the demo seeds only an empty one). */
 export async function hasOrganizations(db: Kysely<Database>): Promise<boolean> {
   return (await db.selectFrom('organizations').select('id').limit(1).execute()).length > 0
