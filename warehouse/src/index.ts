@@ -183,6 +183,8 @@ export {
   setOrganizationWebhook,
   enqueueWebhook,
   dueWebhooks,
+  deferWebhook,
+
   recordWebhookAttempt,
   claimWebhookAttempt,
   listWebhookDeliveries,
