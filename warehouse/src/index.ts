@@ -184,7 +184,6 @@ export {
   enqueueWebhook,
   dueWebhooks,
   deferWebhook,
-
   recordWebhookAttempt,
   claimWebhookAttempt,
   listWebhookDeliveries,
