@@ -102,6 +102,7 @@ const cases: Record<string, Case> = {
   },
   'GET /api/v1/organization': { kind: 'self', why: 'the caller’s organization' },
   'PATCH /api/v1/organization/roi-assumptions': { kind: 'self', why: 'the caller’s organization' },
+  'PUT /api/v1/organization/privacy': { kind: 'self', why: 'the caller’s organization' },
   'POST /api/v1/members': { kind: 'self', why: 'adds to the caller’s organization' },
   'POST /api/v1/api-keys': { kind: 'self', why: 'creates in the caller’s organization' },
   'POST /api/v1/agents': { kind: 'self', why: 'creates in the caller’s organization' },
@@ -393,6 +394,7 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
   const [, url] = route.split(' ') as [string, string]
   const bodies: Record<string, unknown> = {
     'PATCH /api/v1/organization/roi-assumptions': { hourlyCost: 40 },
+    'PUT /api/v1/organization/privacy': { namesToRemoteModels: true },
     'POST /api/v1/members': { email: `m${Math.random()}@example.com`, role: 'viewer' },
     'POST /api/v1/api-keys': { name: 'k', scopes: ['analytics:read'] },
     'POST /api/v1/agents': { name: 'a', knowledgeBaseIds: [] },

@@ -15,8 +15,12 @@ export {
   insertOrganization,
   getOrganization,
   updateOrganizationRoi,
+  updateOrganizationPrivacy,
+  organizationPrivacy,
+  organizationsCreatedBefore,
   hasOrganizations,
   type NewOrganization,
+  type OrganizationPrivacy,
   type RoiAssumptionsPatch,
 } from './pg/queries/organizations.js'
 export {
@@ -181,6 +185,7 @@ export {
   setOrganizationWebhook,
   enqueueWebhook,
   dueWebhooks,
+  deferWebhook,
   recordWebhookAttempt,
   claimWebhookAttempt,
   listWebhookDeliveries,

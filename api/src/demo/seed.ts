@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { loadTemplates, priceTable } from '@luneo/models'
 import { hasOrganizations, newId, updateOrganizationRoi } from '@luneo/warehouse'
 import type { Auth, Caller } from '../caller.js'
@@ -74,6 +75,10 @@ export async function seedDemo(
             password,
           ),
         )
+      // The organization has had the demo's `days` of history: benchmarks count established ones only.
+      await sql`UPDATE organizations SET created_at = ${new Date(now - days * DAY)} WHERE id = ${auth.organizationId}`.execute(
+        deps.db,
+      )
       await updateOrganizationRoi(deps.db, auth.organizationId, {
         minutes_per_conversation: 4 + Math.round(rnd() * 10),
         hourly_cost: 25 + Math.round(rnd() * 30),
