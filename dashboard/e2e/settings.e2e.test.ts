@@ -168,7 +168,15 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await expect(fact('vertical')).resolves.toBe('E-commerce')
     await expect(fact('template-version')).resolves.toBe(agent!.templateVersion)
     await expect(fact('currency')).resolves.toBe(org.roiAssumptions.currency)
+    // Privacy: names kept out of remote prompts by default; the owner allows them, the API agrees.
+    await expect(owner.getByTestId('privacy-names').textContent()).resolves.toMatch(/kept out/)
+    await owner.getByRole('button', { name: 'Allow names in remote prompts' }).click()
+    await owner.getByTestId('privacy-names').filter({ hasText: 'allowed' }).waitFor()
+    const after = await get<{ privacy: { namesToRemoteModels: boolean } }>(owner, '/organization')
+    expect(after.privacy.namesToRemoteModels).toBe(true)
     await check(owner, 'organization')
+    await owner.getByRole('button', { name: 'Keep names out of remote prompts' }).click()
+    await owner.getByTestId('privacy-names').filter({ hasText: 'kept out' }).waitFor()
   })
 
   it('as owner: creates an API key whose secret, shown once, calls the API; revokes another', async () => {
@@ -324,6 +332,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     }
     await open(viewer, '/settings')
     await viewer.getByTestId('organization-facts').waitFor()
+    await expect(viewer.getByTestId('read-only').textContent()).resolves.toMatch(/needs the admin role/)
     await check(viewer, 'viewer-organization')
   })
 

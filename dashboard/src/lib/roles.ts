@@ -35,4 +35,6 @@ export const NEEDS = {
   inviteMembers: 'admin',
   /** GET and PUT /organization/webhook: `admin` in api/src/routes/engine-settings.ts (reading too). */
   manageWebhook: 'admin',
+  /** PUT /organization/privacy: `admin` in api/src/routes/organization.ts. */
+  managePrivacy: 'admin',
 } as const satisfies Record<string, Role>

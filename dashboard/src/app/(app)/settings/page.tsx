@@ -1,4 +1,6 @@
 'use client'
+import { useState } from 'react'
+import { PrivacySetting } from '@/components/settings/privacy-setting'
 import { ErrorNote, Loading } from '@/components/states'
 import { allPages } from '@/lib/all-pages'
 import { api, unwrap, type Schemas } from '@/lib/api'
@@ -51,7 +53,8 @@ function Facts({ org, agents }: { org: Organization; agents: Agent[] }) {
 /** Settings overview: the organization, its vertical template and the figures its numbers use. */
 export default function SettingsOverview() {
   const me = useMe()
-  const loaded = useApi(`organization:${me.organization.id}`, async () => {
+  const [version, setVersion] = useState(0)
+  const loaded = useApi(`organization:${me.organization.id}:${version}`, async () => {
     const [org, agents] = await Promise.all([
       api.GET('/api/v1/organization').then(unwrap),
       allPages((cursor) =>
@@ -70,6 +73,7 @@ export default function SettingsOverview() {
       {loaded.state === 'ok' ? (
         <>
           <Facts org={loaded.data.org} agents={loaded.data.agents} />
+          <PrivacySetting org={loaded.data.org} role={me.role} onSaved={() => setVersion((v) => v + 1)} />
           <p className="text-sm text-gray-700">
             The API holds a currency but no locale: numbers follow your browser’s format.
           </p>
