@@ -58,7 +58,10 @@ export function parseAnswers(
     else
       parsed.push({ question, value: typeof r.data === 'boolean' ? (r.data ? 'yes' : 'no') : String(r.data) })
   }
-  if (errors.length > 0) throw new AppError('validation_failed', 'Some answers are not valid', errors)
+  if (errors.length > 0) {
+    const detail = errors.map((e) => `${e.path.slice('body.answers.'.length)}: ${e.message}`).join('; ')
+    throw new AppError('validation_failed', `Some answers are not valid (${detail})`, errors)
+  }
   return parsed
 }
 

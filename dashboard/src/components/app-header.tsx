@@ -8,6 +8,9 @@ const NAV = [
   { href: '/overview', label: 'Overview' },
   { href: '/conversations', label: 'Conversations' },
   { href: '/gaps', label: 'Knowledge gaps' },
+  { href: '/onboarding', label: 'Setup' },
+  { href: '/settings/knowledge', label: 'Knowledge bases' },
+  { href: '/settings/widget', label: 'Widget' },
 ]
 
 /**
