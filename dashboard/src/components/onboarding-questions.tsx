@@ -55,11 +55,12 @@ export function OnboardingQuestions(p: {
   const [error, setError] = useState<ApiError>()
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault()
+    // Read before any await: React clears currentTarget once the event has been handled.
+    const answers = answersOf(p.onboarding.questions, new FormData(e.currentTarget))
     setBusy(true)
     setError(undefined)
     try {
       await p.beforeSave?.()
-      const answers = answersOf(p.onboarding.questions, new FormData(e.currentTarget))
       p.onSaved(unwrap(await api.PUT('/api/v1/onboarding/answers', { body: { answers } })))
     } catch (err) {
       setError(
