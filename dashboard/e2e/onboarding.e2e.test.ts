@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)('onboarding in Chromium', () => {
     // 1. The template's questions.
     await page.waitForURL(/\/onboarding$/)
     await page.getByLabel(ANSWERS[0]![0]).waitFor()
-    await expect(page.getByTestId('answered').textContent()).resolves.toMatch(/0 of 7/)
+    await expect(page.getByTestId('answered').textContent()).resolves.toMatch(/0 of 6/)
     await check('onboarding-1-questions')
     for (const [label, value, how] of ANSWERS) {
       if (how === 'select') await page.getByLabel(label).selectOption(value)
@@ -181,7 +181,7 @@ describe.skipIf(!hasChromium)('onboarding in Chromium', () => {
     await page.goto(`${dash!.url}/onboarding?step=widget`)
     await page.getByTestId('snippet-code').waitFor()
     await page.goto(`${dash!.url}/onboarding?step=questions`)
-    await expect(page.getByTestId('answered').textContent()).resolves.toMatch(/7 of 7/)
+    await expect(page.getByTestId('answered').textContent()).resolves.toMatch(/6 of 6/)
     await expect(page.getByLabel(/days do customers have to return/).inputValue()).resolves.toBe('14')
   })
 

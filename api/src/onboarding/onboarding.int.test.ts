@@ -66,7 +66,7 @@ describe('onboarding answers', () => {
       vertical: 'ecommerce',
       templateName: 'E-commerce store',
       answered: 0,
-      required: 7,
+      required: 6,
       complete: false,
       knowledgeBaseId: null,
       minutesHumanPerConversation: 6,

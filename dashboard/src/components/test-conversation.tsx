@@ -7,6 +7,17 @@ import { ErrorNote } from './states'
 
 type Reply = Schemas['Reply']
 
+/** The best-ranked document first (the one the reply drew on), then the others retrieval read. */
+function Sources({ titles }: { titles: string[] }) {
+  const [first, ...rest] = titles
+  return (
+    <p className="mt-1 text-xs text-gray-700" data-testid="reply-sources">
+      Source: <span className="font-semibold">{first}</span>
+      {rest.length > 0 ? ` · also read: ${rest.join(', ')}` : ''}
+    </p>
+  )
+}
+
 export function TestConversation({ agentId }: { agentId: string }) {
   const [conversationId, setConversationId] = useState<string>()
   const [turns, setTurns] = useState<{ question: string; reply: Reply }[]>([])
@@ -56,10 +67,7 @@ export function TestConversation({ agentId }: { agentId: string }) {
                   {t.reply.reply}
                 </p>
                 {t.reply.grounded && t.reply.sources.length > 0 ? (
-                  <p className="mt-1 text-xs text-gray-700" data-testid="reply-sources">
-                    Source{t.reply.sources.length > 1 ? 's' : ''}:{' '}
-                    {[...new Set(t.reply.sources.map((s) => s.title))].join(', ')}
-                  </p>
+                  <Sources titles={[...new Set(t.reply.sources.map((s) => s.title))]} />
                 ) : (
                   <p className="mt-1 text-xs text-amber-900" data-testid="reply-ungrounded">
                     Not from your knowledge{t.reply.escalated ? '; handed to a person' : ''}: add the answer

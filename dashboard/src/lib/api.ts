@@ -35,6 +35,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     detail: string,
+    /** The problem's field errors (validation_failed), to say which field and why. */
+    readonly fields: { path: string; message: string }[] = [],
   ) {
     super(detail)
   }
@@ -44,5 +46,10 @@ export class ApiError extends Error {
 export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }): T {
   if (r.data !== undefined && r.response.ok) return r.data
   const p = r.error as Partial<Problem> | undefined
-  throw new ApiError(r.response.status, p?.code ?? 'internal', p?.detail ?? `HTTP ${r.response.status}`)
+  throw new ApiError(
+    r.response.status,
+    p?.code ?? 'internal',
+    p?.detail ?? `HTTP ${r.response.status}`,
+    p?.errors ?? [],
+  )
 }

@@ -26,6 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .addPrimaryKeyConstraint('onboarding_answers_pk', ['organization_id', 'question_id'])
     .execute()
+  await sql`CREATE INDEX onboarding_answers_org_created_idx ON onboarding_answers (organization_id, created_at)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
