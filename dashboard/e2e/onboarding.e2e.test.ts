@@ -210,8 +210,11 @@ describe.skipIf(!hasChromium)('onboarding in Chromium', () => {
     const careDoc = page.getByTestId('document').filter({ hasText: 'linen-care' })
     await careDoc.getByRole('button', { name: 'Delete' }).click()
     await careDoc.getByRole('button', { name: /Really delete/ }).click()
-    await careDoc.waitFor({ state: 'detached' })
-    expect(await page.getByTestId('document').count()).toBe(8)
+    // The list reloads from the API (a moment of "Loading…"): wait for the reloaded one.
+    await page.waitForFunction(() => {
+      const docs = [...document.querySelectorAll('[data-testid=document]')]
+      return docs.length === 8 && docs.every((d) => !d.textContent?.includes('linen-care'))
+    })
   })
 
   it('settings → widget: lists the key with its snippet, refuses a bad origin, revokes', async () => {
