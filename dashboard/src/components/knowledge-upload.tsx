@@ -4,6 +4,7 @@
 // agent answers from at once (the API indexes it before answering).
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, unwrap, type Schemas } from '@/lib/api'
+import { pageTitle } from '@/lib/knowledge-page'
 import { ErrorNote } from './states'
 
 type Doc = Schemas['Document']
@@ -14,16 +15,6 @@ const MODES: { id: Mode; label: string }[] = [
   { id: 'file', label: 'Markdown or text file' },
   { id: 'page', label: 'Help-centre page' },
 ]
-
-/** A pasted page's title: its address without the scheme, else the first line of the text. */
-export function pageTitle(url: string, text: string): string {
-  const fromUrl = url
-    .trim()
-    .replace(/^https?:\/\//, '')
-    .replace(/\/$/, '')
-  const firstLine = text.trim().split('\n')[0]?.trim() ?? ''
-  return (fromUrl || firstLine || 'Help-centre page').slice(0, 300)
-}
 
 async function send(kbId: string, mode: Mode, form: FormData): Promise<Doc> {
   const params = { path: { id: kbId } }

@@ -4,24 +4,11 @@
 // customer-facing answer becomes a confirmed knowledge document on the API's side.
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, unwrap, type Schemas } from '@/lib/api'
+import { answersOf } from '@/lib/onboarding-answers'
 import { ErrorNote } from './states'
 
 type Onboarding = Schemas['Onboarding']
 type Question = Schemas['OnboardingQuestion']
-type Value = string | number | boolean
-
-/** The typed answers a form holds (numbers as numbers, yes/no as booleans); blanks are left out. */
-export function answersOf(questions: Question[], form: FormData): Record<string, Value> {
-  const out: Record<string, Value> = {}
-  for (const q of questions) {
-    const raw = form.get(q.id)
-    if (typeof raw !== 'string' || raw.trim() === '') continue
-    if (q.kind === 'number') out[q.id] = Number(raw)
-    else if (q.kind === 'boolean') out[q.id] = raw === 'yes'
-    else out[q.id] = raw.trim()
-  }
-  return out
-}
 
 function Field({ q, disabled }: { q: Question; disabled: boolean }) {
   const cls = 'rounded border border-gray-300 px-3 py-2 font-normal'

@@ -3,15 +3,10 @@
 // refuses anything that is not an origin and says which line.
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, unwrap, type Schemas } from '@/lib/api'
+import { originsOf } from '@/lib/widget'
 import { ErrorNote } from './states'
 
 type WidgetKey = Schemas['WidgetKey']
-
-export const originsOf = (text: string): string[] =>
-  text
-    .split(/[\s,]+/)
-    .map((o) => o.trim())
-    .filter(Boolean)
 
 export function WidgetKeyForm(p: {
   agents: { id: string; name: string }[]

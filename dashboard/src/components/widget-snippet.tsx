@@ -4,11 +4,8 @@
 import { useState } from 'react'
 import { useApi } from '@/lib/use-api'
 import { ApiError } from '@/lib/api'
+import { snippetOf } from '@/lib/widget'
 import { ErrorNote, Loading } from './states'
-
-/** The tag, as the API's widget.js reads it (data-key; api/src/widget/widget-script.ts). */
-export const snippetOf = (scriptUrl: string, publicKey: string) =>
-  `<script src="${scriptUrl}" data-key="${publicKey}" async></script>`
 
 export function WidgetSnippet({
   publicKey,
