@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listChunks, markDocumentIndexed } from '@luneo/warehouse'
+import { reindexPending } from '../services/knowledge.js'
 import { addMember, as, signup, startTestApp, type Session, type TestApp } from '../testing/harness.js'
 
 // ADR 0019: the template's starter documents state invented policies ("30-day returns"). Through
@@ -182,5 +184,37 @@ describe('confirming a starter document', () => {
     expect(await auditActions()).toContain('document.confirmed')
     // The other starter documents are still unconfirmed: the invented return policy stays out.
     expect((await ask('What is your return policy?')).reply).not.toMatch(/30 days/)
+  })
+})
+
+describe('a database from before confirmation existed', () => {
+  it('withdraws starter vectors from the store at start, so they stop answering', async () => {
+    const owner2 = await signup(t.app, 'ecommerce', 'Old Shop')
+    const agent = (await call('POST', '/agents', { name: 'Old bot' }, owner2)).json()
+    const kb = agent.knowledgeBaseIds[0] as string
+    const docs = (await call('GET', `/knowledge-bases/${kb}/documents`, undefined, owner2)).json().items
+    const returns = docs.find((d: { title: string }) => d.title === 'Return policy')
+    // As migration 0008 leaves such a document: unconfirmed, yet its vectors in the store.
+    const chunks = await listChunks(t.deps.db, owner2.organizationId, returns.id)
+    await t.deps.ai.index.replaceDocument(
+      owner2.organizationId,
+      kb,
+      returns.id,
+      chunks.map((c) => ({ id: c.id, documentId: returns.id, title: returns.title, text: c.text })),
+      returns.questions,
+    )
+    await markDocumentIndexed(t.deps.db, owner2.organizationId, returns.id)
+    const hits = await t.deps.ai.index.query(owner2.organizationId, [kb], 'What is your return policy?', 3)
+    expect(hits.map((h) => h.documentId)).toContain(returns.id)
+
+    const lines: string[] = []
+    await reindexPending(t.deps, (l) => lines.push(l))
+    expect(lines.join('\n')).toMatch(/1 unconfirmed starter document\(s\) withdrawn/)
+    const after = await t.deps.ai.index.query(owner2.organizationId, [kb], 'What is your return policy?', 3)
+    expect(after.map((h) => h.documentId)).not.toContain(returns.id)
+    const doc = (
+      await call('GET', `/knowledge-bases/${kb}/documents/${returns.id}`, undefined, owner2)
+    ).json()
+    expect(doc).toMatchObject({ confirmedAt: null, indexedAt: null })
   })
 })
