@@ -25,6 +25,7 @@ import { gapRoutes } from './routes/gaps.js'
 import { messageRoutes } from './routes/messages.js'
 import { healthRoutes } from './routes/health.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
+import { onboardingRoutes } from './routes/onboarding.js'
 import { operatorRoutes } from './routes/operator.js'
 import { organizationRoutes } from './routes/organization.js'
 import { widgetKeyRoutes, widgetRoutes } from './routes/widget.js'
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(authRoutes, deps)
       await v1.register(accessRoutes, deps)
       await v1.register(organizationRoutes, deps)
+      await v1.register(onboardingRoutes, deps)
       await v1.register(agentRoutes, deps)
       await v1.register(knowledgeRoutes, deps)
       await v1.register(conversationRoutes, deps)

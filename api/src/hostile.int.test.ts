@@ -419,6 +419,7 @@ describe('with the default limits', () => {
       ])
       for (const d of (await get(`/api/v1/knowledge-bases/${kbId}/documents`)).items) {
         expect(keysOf(d)).toEqual([
+          'confirmedAt',
           'createdAt',
           'id',
           'indexedAt',

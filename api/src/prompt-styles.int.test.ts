@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { upsertTuningWeights } from '@luneo/warehouse'
-import { as, createKey, signup, startTestApp, type TestApp } from './testing/harness.js'
+import {
+  as,
+  confirmStarterKnowledge,
+  createKey,
+  signup,
+  startTestApp,
+  type TestApp,
+} from './testing/harness.js'
 
 // A prompt version's reply style, from the API to the reply: validated and stored with the
 // version, and honoured by the local provider when the engine serves that variant (ADR 0017).
@@ -44,6 +51,7 @@ describe('prompt versions with a reply style', () => {
 
   it('the variant served decides how the local provider’s reply reads', async () => {
     const agent = (await post('/agents', { name: 'Shop bot' })).json().id
+    await confirmStarterKnowledge(t.app, key, agent)
     const a = (await post('/prompt-versions', { name: 'support', template, style: detailed })).json().id
     const b = (await post('/prompt-versions', { name: 'support', template, style: brief })).json().id
     const e = await post('/experiments', {

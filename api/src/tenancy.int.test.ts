@@ -104,6 +104,8 @@ const cases: Record<string, Case> = {
   'PATCH /api/v1/organization/roi-assumptions': { kind: 'self', why: 'the caller’s organization' },
   'PUT /api/v1/organization/privacy': { kind: 'self', why: 'the caller’s organization' },
   'POST /api/v1/members': { kind: 'self', why: 'adds to the caller’s organization' },
+  'GET /api/v1/onboarding': { kind: 'self', why: 'the caller’s organization’s questions and answers' },
+  'PUT /api/v1/onboarding/answers': { kind: 'self', why: 'answers for the caller’s organization' },
   'POST /api/v1/api-keys': { kind: 'self', why: 'creates in the caller’s organization' },
   'POST /api/v1/agents': { kind: 'self', why: 'creates in the caller’s organization' },
   'POST /api/v1/knowledge-bases': { kind: 'self', why: 'creates in the caller’s organization' },
@@ -190,6 +192,13 @@ const cases: Record<string, Case> = {
         url: `/api/v1/knowledge-bases/${r.kb}/documents/${r.doc}`,
         payload: { title: 'new', text: 'new text' },
       }
+    },
+  },
+  'POST /api/v1/knowledge-bases/:id/documents/:docId/confirm': {
+    kind: 'owned',
+    make: async (a) => {
+      const r = await make(a, 'doc')
+      return { url: `/api/v1/knowledge-bases/${r.kb}/documents/${r.doc}/confirm` }
     },
   },
   'GET /api/v1/knowledge-bases/:id/documents/:docId/chunks': {
@@ -402,6 +411,7 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
     'POST /api/v1/prompt-versions': { name: 'p', template: 'You help customers of {{business_name}}.' },
     'POST /api/v1/intent-corrections': { text: 'parcel never came', intent: 'order_status' },
     'PUT /api/v1/organization/webhook': { url: 'https://hooks.example.com/luneo' },
+    'PUT /api/v1/onboarding/answers': { answers: { return_window_days: 14 } },
   }
   const urls: Record<string, string> = {
     'GET /api/v1/analytics/query':
@@ -465,7 +475,10 @@ describe('a second organization gets 404 on the first one’s resources', () => 
         ) {
           const check = await t.app.inject({
             method: 'GET',
-            url: call.url.replace(/\/(feedback|outcome|messages|stop|upload|chunks|accept|reject)$/, ''),
+            url: call.url.replace(
+              /\/(feedback|outcome|messages|stop|upload|chunks|accept|reject|confirm)$/,
+              '',
+            ),
             headers: as(a.key),
           })
           expect(check.statusCode, `${route}: the owner still sees it`).toBe(200)

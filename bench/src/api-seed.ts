@@ -37,5 +37,22 @@ export async function seedTenant(base: string): Promise<ApiTenant> {
   const key = await post(base, '/api-keys', { name: 'bench', scopes: ['admin'] }, session)
   const authorization = `Bearer ${String(key.json.secret)}`
   const agent = await post(base, '/agents', { name: 'bench-bot' }, { authorization })
+  await confirmStarterKnowledge(base, authorization, agent.json.knowledgeBaseIds as string[])
   return { authorization, agentId: String(agent.json.id) }
+}
+
+/**
+ * The template's starter documents are written unconfirmed and never retrieved until confirmed
+ * (ADR 0019); the benchmarks measure an agent answering from them, as a confirming owner's does.
+ */
+async function confirmStarterKnowledge(base: string, authorization: string, kbIds: string[]) {
+  for (const kb of kbIds) {
+    const r = await fetch(`${base}/api/v1/knowledge-bases/${kb}/documents?limit=200`, {
+      headers: { authorization },
+    })
+    if (!r.ok) throw new Error(`GET documents: ${r.status} ${await r.text()}`)
+    const docs = ((await r.json()) as { items: { id: string; confirmedAt: string | null }[] }).items
+    for (const d of docs.filter((d) => !d.confirmedAt))
+      await post(base, `/knowledge-bases/${kb}/documents/${d.id}/confirm`, {}, { authorization })
+  }
 }

@@ -68,6 +68,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByLabel(/^Password/).fill(OWNER.password)
     expect(await seriousViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Create organization' }).click()
+    // Sign-up leads to the onboarding wizard (onboarding.e2e.test.ts walks it); the overview is a link away.
+    await page.waitForURL(/\/onboarding$/)
+    await page.getByRole('link', { name: 'Overview' }).click()
     await page.waitForURL(/\/overview$/)
     await page.getByTestId('empty').waitFor()
     await expect(page.getByTestId('organization').textContent()).resolves.toContain(OWNER.organization)

@@ -63,7 +63,7 @@ describe.skipIf(!hasChromium)('knowledge gaps in Chromium', () => {
     await page.getByLabel('Email').fill(OWNER.email)
     await page.getByLabel(/^Password/).fill(OWNER.password)
     await page.getByRole('button', { name: 'Create organization' }).click()
-    await page.waitForURL(/\/overview$/)
+    await page.waitForURL(/\/onboarding$/)
     const csrf = (await page.context().cookies()).find((c) => c.name === 'luneo_csrf')?.value ?? ''
     t = await openGapTenant(page.request, dash.url, csrf, api.url)
     ;({ gift, loyalty } = await makeGaps(t))

@@ -76,8 +76,15 @@ export {
   findKnowledgeBaseByName,
   markDocumentIndexed,
   unindexedDocuments,
+  indexedUnconfirmedDocuments,
+  confirmDocument,
   type NewDocumentRow,
 } from './pg/queries/knowledge.js'
+export {
+  listOnboardingAnswers,
+  upsertOnboardingAnswer,
+  type OnboardingAnswer,
+} from './pg/queries/onboarding.js'
 export { upsertContact, getContact, type ContactInput } from './pg/queries/contacts.js'
 export {
   insertConversation,

@@ -20,6 +20,27 @@ beforeAll(async () => {
 afterAll(async () => t?.close())
 
 describe('the seeded demo', () => {
+  // The demo owners confirm their starter documents through the knowledge service (ADR 0019), so
+  // the demo answers from its first conversation.
+  it('answers from confirmed starter knowledge', async () => {
+    const docs = await t.deps.db
+      .selectFrom('knowledge_documents')
+      .select(['confirmed_at', 'indexed_at'])
+      .execute()
+    expect(docs.length).toBeGreaterThan(0)
+    for (const d of docs) {
+      expect(d.confirmed_at).not.toBeNull()
+      expect(d.indexed_at).not.toBeNull()
+    }
+    const replies = await t.deps.db
+      .selectFrom('messages')
+      .select('metadata')
+      .where('role', '=', 'agent')
+      .execute()
+    const grounded = replies.filter((r) => (r.metadata as { grounded?: boolean }).grounded === true)
+    expect(grounded.length).toBeGreaterThan(replies.length / 2)
+  })
+
   it('shows at least one open knowledge gap per vertical, about a topic no starter knowledge covers', async () => {
     const byVertical = new Map<string, string[]>()
     for (const org of await organizationIds(t.deps.db)) {

@@ -8,6 +8,7 @@ import { createEngine } from '../orchestrator/engine.js'
 import { fromApi } from '../orchestrator/normalize.js'
 import { createAgent } from '../services/agents.js'
 import { createOrganizationWithOwner } from '../services/auth.js'
+import { confirmAllDocuments } from '../services/knowledge.js'
 import { addFeedback, openConversation, recordOutcome } from '../services/conversations.js'
 import { createExperiment, createPromptVersion } from '../services/experiments.js'
 import { ORG_NAMES, pickQuestion, seeded } from './scenario.js'
@@ -84,6 +85,9 @@ export async function seedDemo(
         hourly_cost: 25 + Math.round(rnd() * 30),
       })
       const agent = await createAgent(deps, demoCaller(auth), { name: `${name} assistant` })
+      // The demo businesses' owners vouch for the template's starter facts: they are their
+      // policies, so the demo answers from its first conversation (a real owner confirms in Settings).
+      for (const kb of agent.knowledgeBaseIds) await confirmAllDocuments(deps, demoCaller(auth), kb)
       const variantOf = i === 0 ? await demoExperiment(deps, auth, agent.id) : null
       for (let n = 0; n < perOrg; n++) {
         clock = now - days * DAY + Math.floor(((n + rnd()) / perOrg) * (days * DAY - 2 * 3600 * 1000))

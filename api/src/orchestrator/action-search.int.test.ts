@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
+import {
+  as,
+  confirmStarterKnowledge,
+  createKey,
+  signup,
+  startTestApp,
+  type TestApp,
+} from '../testing/harness.js'
 
 // An action that searches the knowledge (accounting's documents checklist) runs inside the commit's
 // transaction. Its lexical search read Postgres on a second connection, which PGlite (one
@@ -18,6 +25,7 @@ describe('a knowledge-searching action inside the turn', () => {
     const post = (url: string, payload: object) =>
       t.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: as(key), payload })
     const agent = (await post('/agents', { name: 'Firm assistant' })).json().id
+    await confirmStarterKnowledge(t.app, key, agent)
     const c = (await post('/conversations', { agentId: agent, channel: 'api' })).json().id
     const r = await post(`/conversations/${c}/messages`, {
       text: 'Hi, what do you need for the year-end closing?',

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listTemplates } from '@luneo/models'
-import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
+import {
+  as,
+  confirmStarterKnowledge,
+  createKey,
+  signup,
+  startTestApp,
+  type TestApp,
+} from '../testing/harness.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -17,6 +24,8 @@ async function setup(vertical: string) {
     headers: as(key),
     payload: { name: `${vertical} bot` },
   })
+  // The template's starter documents answer only once the owner confirms them (ADR 0019).
+  if (agent.statusCode === 201) await confirmStarterKnowledge(t.app, key, agent.json().id)
   return { owner, key, agent }
 }
 

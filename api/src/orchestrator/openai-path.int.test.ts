@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateTokens, priceTable } from '@luneo/models'
 import { startFakeOpenAI, type FakeOpenAI } from '@luneo/models/testing'
 import { failedQuestions } from '@luneo/warehouse'
-import { as, createKey, fakeOpenAIConfig, signup, startTestApp, type TestApp } from '../testing/harness.js'
+import {
+  as,
+  confirmStarterKnowledge,
+  createKey,
+  fakeOpenAIConfig,
+  signup,
+  startTestApp,
+  type TestApp,
+} from '../testing/harness.js'
 
 // The OpenAI-compatible provider through the whole engine, against a real HTTP server speaking
 // the OpenAI API: the reply, its tokens and cost, what leaves the building, and the fallback.
@@ -28,6 +36,7 @@ beforeAll(async () => {
   })
   expect(agent.statusCode, agent.body).toBe(201)
   agentId = agent.json().id
+  await confirmStarterKnowledge(t.app, key, agentId)
 })
 afterAll(async () => {
   await t?.close()
@@ -181,6 +190,7 @@ describe('the engine on an OpenAI-compatible server', () => {
     const style = { maxSentences: 1, greeting: false, citeSources: true }
     const version = await inject('POST', '/prompt-versions', { name: 'brief', template, style })
     const agent = await inject('POST', '/agents', { name: 'styled bot' })
+    await confirmStarterKnowledge(t.app, key, agent.json().id)
     const patched = await inject('PATCH', `/agents/${agent.json().id}`, {
       promptVersionId: version.json().id,
     })

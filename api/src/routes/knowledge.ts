@@ -129,6 +129,20 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     },
     async (req) => kb.replaceDocument(deps, callerOf(req), req.params.id, req.params.docId, req.body),
   )
+  // The owner vouches for a template's starter document: only then may retrieval answer from it.
+  app.post(
+    '/knowledge-bases/:id/documents/:docId/confirm',
+    {
+      schema: {
+        operationId: 'confirmDocument',
+        tags,
+        params: DocumentParams,
+        response: { 200: DocumentDto },
+      },
+      config: { access: write },
+    },
+    async (req) => kb.confirmKnowledgeDocument(deps, callerOf(req), req.params.id, req.params.docId),
+  )
   app.get(
     '/knowledge-bases/:id/documents/:docId/chunks',
     {

@@ -1,6 +1,13 @@
 import { Script } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
+import {
+  as,
+  confirmStarterKnowledge,
+  createKey,
+  signup,
+  startTestApp,
+  type TestApp,
+} from '../testing/harness.js'
 
 // The web widget over HTTP on real stores: admin keys, the Origin and token rules, CORS done by
 // the routes themselves, the per-key rate limit, and what a visitor gets back.
@@ -23,6 +30,7 @@ beforeAll(async () => {
     payload: { name: 'shop bot' },
   })
   agentId = agent.json().id
+  await confirmStarterKnowledge(t.app, key, agentId)
 })
 afterAll(async () => t?.close())
 

@@ -70,6 +70,11 @@ export const DocumentDto = z
     questions: z.array(z.string()),
     /** When its chunks reached the vector store; null while pending. */
     indexedAt: Timestamp.nullable(),
+    /**
+     * When its owner confirmed it; null for a template's starter document, which retrieval never
+     * uses until confirmed (POST …/confirm, or edited with PUT).
+     */
+    confirmedAt: Timestamp.nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -26,6 +26,7 @@ import { iso } from '../schemas/common.js'
 import type { Agent as AgentDto, AgentPatch, NewAgent } from '../schemas/resources.js'
 import { audit } from './audit.js'
 import { seedTemplateKnowledgeTx } from './knowledge.js'
+import { onboardingKnowledgeBaseId } from './onboarding.js'
 
 export const toAgentDto = async (db: Db, a: Agent): Promise<z.infer<typeof AgentDto>> => ({
   id: a.id,
@@ -72,7 +73,8 @@ export async function createAgent(deps: AppDeps, caller: Caller, body: z.infer<t
   await checkRefs(deps.db, auth, body)
   let indexAfterCommit = async () => {}
   const dto = await deps.db.transaction().execute(async (trx) => {
-    // No knowledge named: start from the template's default knowledge, so the agent answers on day one.
+    // No knowledge named: the template's starter documents, unconfirmed (shown to the owner, never
+    // retrieved until confirmed: ADR 0019), and the owner's onboarding answers when there are some.
     let kbIds = body.knowledgeBaseIds
     if (!kbIds) {
       const seeded = await seedTemplateKnowledgeTx(
@@ -82,7 +84,8 @@ export async function createAgent(deps: AppDeps, caller: Caller, body: z.infer<t
         `${template.name} starter knowledge`,
         template.defaultKnowledge,
       )
-      kbIds = [seeded.kb.id]
+      const answers = await onboardingKnowledgeBaseId(trx, auth.organizationId)
+      kbIds = answers ? [seeded.kb.id, answers] : [seeded.kb.id]
       indexAfterCommit = seeded.indexAfterCommit
     }
     const agent = await insertAgent(trx, {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { chunkText } from '@luneo/models'
 import {
   indexedKnowledgeBaseIds,
+  indexedUnconfirmedDocuments,
+  confirmDocument,
   markKnowledgeBaseUnindexed,
   markDocumentUnindexed,
   deleteDocument,
@@ -47,6 +49,7 @@ const toDocDto = (d: KnowledgeDocument) => ({
   source: d.source,
   questions: d.questions,
   indexedAt: d.indexed_at ? iso(d.indexed_at) : null,
+  confirmedAt: d.confirmed_at ? iso(d.confirmed_at) : null,
   createdAt: iso(d.created_at),
   updatedAt: iso(d.updated_at),
 })
@@ -65,11 +68,18 @@ async function writeChunks(trx: Db, doc: KnowledgeDocument): Promise<{ id: strin
   return chunks
 }
 
-/** After commit: vectors into Chroma, then mark the document indexed. A failure leaves it pending for the next start. */
-async function indexDocument(
+/**
+ * After commit: vectors into Chroma, then mark the document indexed. A failure leaves it pending
+ * for the next start. An unconfirmed document is not indexed (false).
+ */
+export async function indexDocument(
   deps: AppDeps,
-  doc: Pick<KnowledgeDocument, 'id' | 'organization_id' | 'knowledge_base_id' | 'title' | 'questions'>,
+  doc: Pick<
+    KnowledgeDocument,
+    'id' | 'organization_id' | 'knowledge_base_id' | 'title' | 'questions' | 'confirmed_at'
+  >,
 ): Promise<boolean> {
+  if (!doc.confirmed_at) return false
   try {
     const chunks = await listChunks(deps.db, doc.organization_id, doc.id)
     await deps.ai.index.replaceDocument(
@@ -90,6 +100,24 @@ async function indexDocument(
 const PENDING_BATCH = 500
 
 /**
+ * Starter documents indexed before confirmation existed (migration 0008) leave the vector store:
+ * until their owner confirms them no customer may hear them.
+ */
+async function withdrawUnconfirmed(deps: AppDeps, log: (line: string) => void): Promise<void> {
+  let n = 0
+  for (;;) {
+    const batch = await indexedUnconfirmedDocuments(deps.db, PENDING_BATCH)
+    for (const doc of batch) {
+      await deps.ai.index.deleteDocument(doc.organization_id, doc.knowledge_base_id, doc.id)
+      await markDocumentUnindexed(deps.db, doc.organization_id, doc.id)
+    }
+    n += batch.length
+    if (batch.length < PENDING_BATCH) break
+  }
+  if (n > 0) log(`knowledge: ${n} unconfirmed starter document(s) withdrawn from the vector store`)
+}
+
+/**
  * At start: knowledge bases whose vectors came from another embedder (a change of
  * LUNEO_EMBEDDINGS, of model file, or a vector store that lost them) go back to pending and their
  * collections are dropped; then every pending document is indexed from its chunks in Postgres.
@@ -99,6 +127,7 @@ export async function reindexPending(
   deps: AppDeps,
   log: (line: string) => void = console.error,
 ): Promise<number> {
+  await withdrawUnconfirmed(deps, log)
   const stale = await deps.ai.index.staleKnowledgeBases(await indexedKnowledgeBaseIds(deps.db))
   if (stale.length > 0) {
     let docs = 0
@@ -129,7 +158,7 @@ export async function createKnowledgeBase(
   return deps.db.transaction().execute(async (trx) => toKbDto(await insertKnowledgeBaseTx(trx, caller, body)))
 }
 
-async function insertKnowledgeBaseTx(trx: Db, caller: Caller, body: z.infer<typeof NewKnowledgeBase>) {
+export async function insertKnowledgeBaseTx(trx: Db, caller: Caller, body: z.infer<typeof NewKnowledgeBase>) {
   const { auth } = caller
   const kb = await insertKnowledgeBase(trx, {
     id: newId(),
@@ -183,8 +212,11 @@ export async function addDocument(
   return toDocDto(indexed ? { ...doc, indexed_at: new Date() } : doc)
 }
 
-/** A document and its chunks, in the caller's transaction; index it after the commit. */
-async function insertDocumentTx(
+/**
+ * A document and its chunks, in the caller's transaction; index it after the commit. A template's
+ * starter document is written unconfirmed (ADR 0019): stored, shown to the owner, never retrieved.
+ */
+export async function insertDocumentTx(
   trx: Db,
   caller: Caller,
   kbId: string,
@@ -201,6 +233,7 @@ async function insertDocumentTx(
     content_hash: createHash('sha256').update(body.text).digest('hex'),
     source,
     questions: body.questions ?? [],
+    confirmed_at: source === 'template' ? null : new Date(),
   })
   await writeChunks(trx, doc)
   await audit(
@@ -229,6 +262,8 @@ export async function replaceDocument(
       ...body,
       questions: body.questions ?? [],
       content_hash: hash,
+      // The owner wrote this text: an edited starter document is their word now.
+      confirmed_at: new Date(),
     })
     if (!updated) throw notFound('Document')
     await markDocumentUnindexed(trx, auth.organizationId, docId)
@@ -239,6 +274,35 @@ export async function replaceDocument(
   })
   const indexed = await indexDocument(deps, doc)
   return toDocDto(indexed ? { ...doc, indexed_at: new Date() } : doc)
+}
+
+/** The owner vouches for a (starter) document: from now on retrieval may answer from it. */
+export async function confirmKnowledgeDocument(deps: AppDeps, caller: Caller, kbId: string, docId: string) {
+  const { auth } = caller
+  const doc = await deps.db.transaction().execute(async (trx) => {
+    const confirmed = await confirmDocument(trx, auth.organizationId, kbId, docId)
+    if (!confirmed) throw notFound('Document')
+    const details = { knowledgeBaseId: kbId }
+    await audit(trx, caller, 'document.confirmed', { type: 'knowledge_document', id: docId }, details)
+    return confirmed
+  })
+  const indexed = await indexDocument(deps, doc)
+  return toDocDto(indexed ? { ...doc, indexed_at: new Date() } : doc)
+}
+
+/** Confirms every unconfirmed document of a knowledge base (the demo's owner vouching for its starter facts). */
+export async function confirmAllDocuments(deps: AppDeps, caller: Caller, kbId: string): Promise<number> {
+  let n = 0
+  let cursor: string | undefined
+  do {
+    const page = await listKbDocuments(deps, caller.auth, kbId, { limit: 200, cursor })
+    for (const d of page.items.filter((d) => !d.confirmedAt)) {
+      await confirmKnowledgeDocument(deps, caller, kbId, d.id)
+      n += 1
+    }
+    cursor = page.nextCursor ?? undefined
+  } while (cursor)
+  return n
 }
 
 export async function documentChunks(deps: AppDeps, auth: Auth, kbId: string, docId: string) {
@@ -263,7 +327,8 @@ export async function seedTemplateKnowledgeTx(
   name: string,
   docs: { title: string; text: string; questions?: string[] }[],
 ) {
-  const description = 'Starter knowledge from the vertical template; edit or replace it.'
+  const description =
+    'Starter knowledge from the vertical template: examples, not your policies. The agent uses a document only once you confirm or edit it.'
   const kb = await insertKnowledgeBaseTx(trx, caller, { name, description })
   const written: KnowledgeDocument[] = []
   for (const d of docs) written.push(await insertDocumentTx(trx, caller, kb.id, d, 'template'))

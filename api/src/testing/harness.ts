@@ -164,3 +164,36 @@ export async function addMember(app: FastifyInstance, owner: Session, role: stri
   if (res.statusCode !== 201) throw new Error(`accept failed: ${res.statusCode} ${res.body}`)
   return { ...sessionFrom(res), organizationId: owner.organizationId, userId: res.json().user.id }
 }
+
+/**
+ * Confirms every starter document of an agent's knowledge bases, as an owner does in Settings:
+ * the template's documents are written unconfirmed and no retrieval sees them before (ADR 0019).
+ * For tests whose questions the starter knowledge answers.
+ */
+export async function confirmStarterKnowledge(
+  app: FastifyInstance,
+  who: Pick<Session, 'cookie' | 'csrf'> | string,
+  agentId: string,
+): Promise<number> {
+  const agent = await app.inject({ method: 'GET', url: `/api/v1/agents/${agentId}`, headers: as(who) })
+  if (agent.statusCode !== 200) throw new Error(`agent failed: ${agent.statusCode} ${agent.body}`)
+  let n = 0
+  for (const kb of agent.json<{ knowledgeBaseIds: string[] }>().knowledgeBaseIds) {
+    const docs = await app.inject({
+      method: 'GET',
+      url: `/api/v1/knowledge-bases/${kb}/documents?limit=200`,
+      headers: as(who),
+    })
+    for (const d of docs.json<{ items: { id: string; confirmedAt: string | null }[] }>().items) {
+      if (d.confirmedAt) continue
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/v1/knowledge-bases/${kb}/documents/${d.id}/confirm`,
+        headers: as(who),
+      })
+      if (res.statusCode !== 200) throw new Error(`confirm failed: ${res.statusCode} ${res.body}`)
+      n += 1
+    }
+  }
+  return n
+}

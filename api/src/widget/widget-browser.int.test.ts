@@ -3,7 +3,14 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
+import {
+  as,
+  confirmStarterKnowledge,
+  createKey,
+  signup,
+  startTestApp,
+  type TestApp,
+} from '../testing/harness.js'
 
 // The widget in a real browser: a host page on one origin loads /widget.js from the API on
 // another, a visitor asks a question, and the grounded answer appears. A page on an origin the
@@ -59,6 +66,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the widget in headless Chromium', () => 
       payload: { name: 'Acme assistant' },
     })
     agentId = agent.json().id
+    await confirmStarterKnowledge(t.app, apiKey, agentId)
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -11,6 +11,7 @@ const NAV = [
   { href: '/conversations', label: 'Conversations' },
   { href: '/gaps', label: 'Knowledge gaps' },
   { href: '/settings', label: 'Settings' },
+  { href: '/onboarding', label: 'Setup' },
 ]
 
 /**

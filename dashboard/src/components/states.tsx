@@ -29,6 +29,11 @@ export function ErrorNote({ error }: { error: ApiError }) {
       className="rounded border border-rose-200 bg-rose-50 p-4 text-rose-900"
     >
       {error.message}
+      {error.fields.length > 0 ? (
+        <span className="mt-1 block text-sm">
+          {error.fields.map((f) => `${f.path.replace(/^body\./, '')}: ${f.message}`).join('; ')}
+        </span>
+      ) : null}
     </p>
   )
 }

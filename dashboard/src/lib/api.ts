@@ -35,6 +35,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     detail: string,
+    /** The problem's field errors (validation_failed), to say which field and why. */
+    readonly fields: { path: string; message: string }[] = [],
   ) {
     super(detail)
   }
@@ -42,7 +44,12 @@ export class ApiError extends Error {
 
 function problem(r: { error?: unknown; response: Response }): ApiError {
   const p = r.error as Partial<Problem> | undefined
-  return new ApiError(r.response.status, p?.code ?? 'internal', p?.detail ?? `HTTP ${r.response.status}`)
+  return new ApiError(
+    r.response.status,
+    p?.code ?? 'internal',
+    p?.detail ?? `HTTP ${r.response.status}`,
+    p?.errors ?? [],
+  )
 }
 
 /** The data of an openapi-fetch result, or an ApiError carrying the API's `detail`. */

@@ -49,3 +49,13 @@ describe('settings', () => {
     expect(grantable('viewer')).toEqual(['viewer'])
   })
 })
+
+describe('NEEDS for knowledge, widget keys and onboarding', () => {
+  it('lets admins and owners write, and every role read knowledge', () => {
+    const roles: Role[] = ['viewer', 'analyst', 'admin', 'owner']
+    for (const need of [NEEDS.writeKnowledge, NEEDS.manageWidgetKeys, NEEDS.answerOnboarding, NEEDS.editRoi])
+      expect(roles.filter((r) => atLeast(r, need))).toEqual(['admin', 'owner'])
+    expect(roles.every((r) => atLeast(r, NEEDS.readKnowledge))).toBe(true)
+    expect(roles.filter((r) => atLeast(r, NEEDS.converse))).toEqual(['analyst', 'admin', 'owner'])
+  })
+})

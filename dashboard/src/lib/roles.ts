@@ -37,4 +37,18 @@ export const NEEDS = {
   manageWebhook: 'admin',
   /** PUT /organization/privacy: `admin` in api/src/routes/organization.ts. */
   managePrivacy: 'admin',
+  /** GET /knowledge-bases…, GET …/chunks: `read` in api/src/routes/knowledge.ts. */
+  readKnowledge: 'viewer',
+  /** POST/PUT/DELETE /knowledge-bases…, …/upload, …/confirm: `write` in api/src/routes/knowledge.ts. */
+  writeKnowledge: 'admin',
+  /** Every /widget-keys route: `admin` in api/src/routes/widget.ts. */
+  manageWidgetKeys: 'admin',
+  /** PUT /onboarding/answers (GET is viewer): api/src/routes/onboarding.ts. */
+  answerOnboarding: 'admin',
+  /** PATCH /organization/roi-assumptions: api/src/routes/organization.ts. */
+  editRoi: 'admin',
+  /** POST /agents: `write` in api/src/routes/agents.ts. */
+  createAgent: 'admin',
+  /** POST /conversations, POST /conversations/{id}/messages: `write` in api/src/routes/messages.ts. */
+  converse: 'analyst',
 } as const satisfies Record<string, Role>

@@ -29,6 +29,18 @@ export const OnboardingQuestion = z.object({
   kind: z.enum(['text', 'number', 'boolean', 'choice', 'url']).default('text'),
   options: z.array(z.string()).optional(),
   required: z.boolean().default(true),
+  /**
+   * What a customer may be told once the owner answers: a knowledge document whose text has
+   * `{answer}` replaced by the answer. Absent for internal figures (average order value, costs).
+   */
+  knowledge: z
+    .object({
+      title: z.string().min(1),
+      text: z.string().includes('{answer}'),
+      /** How customers ask for this; indexed with the text so retrieval matches their words. */
+      questions: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
 })
 
 export const Kpi = z.object({ id: Slug, name: z.string().min(1), description: z.string().min(1) })
@@ -92,3 +104,4 @@ export const VerticalTemplate = z
 export type VerticalTemplate = z.infer<typeof VerticalTemplate>
 export type TemplateIntent = z.infer<typeof TemplateIntent>
 export type Tone = z.infer<typeof Tone>
+export type OnboardingQuestion = z.infer<typeof OnboardingQuestion>

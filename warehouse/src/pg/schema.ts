@@ -124,6 +124,20 @@ export interface KnowledgeDocumentsTable {
   indexed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   /** How customers ask what this document answers (FAQ); each is indexed as its own vector. */
   questions: ColumnType<string[], string | undefined, string>
+  /** When its owner confirmed it; null for a template's starter document, kept out of retrieval. */
+  confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface OnboardingAnswersTable {
+  organization_id: string
+  /** The vertical template's onboarding question id. */
+  question_id: string
+  value: string
+  knowledge_base_id: string | null
+  /** The confirmed knowledge document written from this answer. */
+  document_id: string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -386,6 +400,7 @@ export interface Database {
   agents: AgentsTable
   knowledge_bases: KnowledgeBasesTable
   knowledge_documents: KnowledgeDocumentsTable
+  onboarding_answers: OnboardingAnswersTable
   contacts: ContactsTable
   conversations: ConversationsTable
   messages: MessagesTable

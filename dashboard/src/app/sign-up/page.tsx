@@ -29,7 +29,7 @@ export default function SignUp() {
             },
           }),
         )
-        router.replace('/overview')
+        router.replace('/onboarding')
       }}
       footer={
         <>

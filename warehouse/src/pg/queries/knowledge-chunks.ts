@@ -80,13 +80,17 @@ export async function searchableChunks(
   organizationId: string,
   knowledgeBaseId: string,
 ): Promise<SearchableChunk[]> {
-  return db
-    .selectFrom('knowledge_chunks as c')
-    .innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
-    .select(['c.id as chunkId', 'c.document_id as documentId', 'd.title', 'c.text', 'd.questions'])
-    .where('c.organization_id', '=', organizationId)
-    .where('c.knowledge_base_id', '=', knowledgeBaseId)
-    .orderBy('c.document_id')
-    .orderBy('c.ordinal')
-    .execute()
+  return (
+    db
+      .selectFrom('knowledge_chunks as c')
+      .innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
+      .select(['c.id as chunkId', 'c.document_id as documentId', 'd.title', 'c.text', 'd.questions'])
+      .where('c.organization_id', '=', organizationId)
+      .where('c.knowledge_base_id', '=', knowledgeBaseId)
+      // An unconfirmed starter document is the template's guess, not the organization's word.
+      .where('d.confirmed_at', 'is not', null)
+      .orderBy('c.document_id')
+      .orderBy('c.ordinal')
+      .execute()
+  )
 }

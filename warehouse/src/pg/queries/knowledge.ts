@@ -67,6 +67,8 @@ export interface NewDocumentRow {
   content_hash: string
   source?: string
   questions?: string[]
+  /** Null for a template's starter document: stored, kept out of retrieval until confirmed. */
+  confirmed_at?: Date | null
 }
 
 export async function insertDocument(db: Kysely<Database>, doc: NewDocumentRow): Promise<KnowledgeDocument> {
@@ -116,6 +118,7 @@ export async function updateDocument(
     text?: string | undefined
     content_hash?: string | undefined
     questions?: string[] | undefined
+    confirmed_at?: Date | undefined
   },
 ): Promise<KnowledgeDocument | undefined> {
   const { questions, ...rest } = patch
@@ -190,12 +193,49 @@ export async function markDocumentIndexed(
     .execute()
 }
 
-/** Documents whose chunks are not in the vector store yet (crash or store outage): re-indexed at start. */
+/**
+ * Confirmed documents whose chunks are not in the vector store yet (crash or store outage):
+ * re-indexed at start. Unconfirmed starter documents are never indexed.
+ */
 export async function unindexedDocuments(db: Kysely<Database>, limit = 500) {
   return db
     .selectFrom('knowledge_documents')
-    .select(['id', 'organization_id', 'knowledge_base_id', 'title', 'questions'])
+    .select(['id', 'organization_id', 'knowledge_base_id', 'title', 'questions', 'confirmed_at'])
     .where('indexed_at', 'is', null)
+    .where('confirmed_at', 'is not', null)
     .limit(limit)
     .execute()
+}
+
+/** Unconfirmed documents the vector store still holds (indexed before confirmation existed): to withdraw. */
+export async function indexedUnconfirmedDocuments(db: Kysely<Database>, limit = 500) {
+  return db
+    .selectFrom('knowledge_documents')
+    .select(['id', 'organization_id', 'knowledge_base_id'])
+    .where('indexed_at', 'is not', null)
+    .where('confirmed_at', 'is', null)
+    .limit(limit)
+    .execute()
+}
+
+/**
+ * Confirms a document: its owner vouches for it, so retrieval may use it. Bumps its knowledge
+ * base's content version (its chunks become searchable); the caller indexes it after commit.
+ */
+export async function confirmDocument(
+  db: Kysely<Database>,
+  organizationId: string,
+  knowledgeBaseId: string,
+  documentId: string,
+): Promise<KnowledgeDocument | undefined> {
+  const doc = await db
+    .updateTable('knowledge_documents')
+    .set({ confirmed_at: new Date(), indexed_at: null, updated_at: new Date() })
+    .where('organization_id', '=', organizationId)
+    .where('knowledge_base_id', '=', knowledgeBaseId)
+    .where('id', '=', documentId)
+    .returningAll()
+    .executeTakeFirst()
+  if (doc) await bumpKnowledgeVersion(db, organizationId, knowledgeBaseId)
+  return doc
 }
