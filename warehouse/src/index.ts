@@ -70,6 +70,7 @@ export {
   findKnowledgeBaseByName,
   markDocumentIndexed,
   unindexedDocuments,
+  documentTitles,
   type NewDocumentRow,
 } from './pg/queries/knowledge.js'
 export { upsertContact, getContact, type ContactInput } from './pg/queries/contacts.js'
@@ -97,7 +98,7 @@ export { chMigrations, type ChMigration } from './ch/migrations/index.js'
 export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'
 export { ClickHouseRowError } from './ch/queries/rows.js'
-export { conversationEvents, newestEventPart, type ConversationEventRow } from './ch/queries/events.js'
+export { conversationEvents, newestEventAt, newestEventPart, type ConversationEventRow } from './ch/queries/events.js'
 export {
   failedQuestions,
   hasFailedRepliesSince,
@@ -200,4 +201,9 @@ export {
   type KnowledgeGap,
   type GapWrite,
 } from './pg/queries/knowledge-gaps.js'
-export { organizationIds, getWatermark, advanceWatermark } from './pg/queries/pipeline-watermarks.js'
+export {
+  organizationIds,
+  getWatermark,
+  advanceWatermark,
+  organizationWatermarks,
+} from './pg/queries/pipeline-watermarks.js'

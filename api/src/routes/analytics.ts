@@ -4,12 +4,14 @@ import { streamResolvedConversations } from '@luneo/warehouse'
 import type { AppDeps } from '../context.js'
 import { authOf } from '../plugins/auth.js'
 import { query, assumptionsFor, type Range } from '../analytics/analytics.js'
+import { freshnessOf } from '../services/freshness.js'
 import { dimensions, measures } from '../analytics/semantic.js'
 import { CSV_COLUMNS, csvField, resolvedFilter, resolvedPage, toResolvedRow } from '../analytics/resolved.js'
 import {
   AnalyticsQuery,
   AnalyticsResult,
   Catalogue,
+  Freshness,
   RangeOnly,
   RefreshResult,
   ResolvedCsv,
@@ -49,6 +51,15 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       })),
       dimensions: Object.entries(dimensions).map(([name, d]) => ({ name, description: d.description })),
     }),
+  )
+
+  app.get(
+    '/analytics/freshness',
+    {
+      schema: { operationId: 'getAnalyticsFreshness', tags, response: { 200: Freshness } },
+      config: { access: read },
+    },
+    async (req) => freshnessOf(deps, authOf(req)),
   )
 
   app.get(
