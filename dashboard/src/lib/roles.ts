@@ -15,4 +15,6 @@ export const NEEDS = {
   readGaps: 'viewer',
   /** POST /analytics/knowledge-gaps/{id}/accept|reject: `write` in api/src/routes/gaps.ts. */
   reviewGaps: 'admin',
+  /** PATCH /organization/roi-assumptions: admin in api/src/routes/organization.ts. */
+  editAssumptions: 'admin',
 } as const satisfies Record<string, Role>

@@ -1,16 +1,24 @@
 'use client'
 // Who is signed in, for every screen behind sign-in. A 401 from /auth/me sends the user to the
 // sign-in page with the address to come back to; roles gate screens the same way the API does.
+// The organization (GET /organization) comes with it: its locale formats every number shown.
 import { usePathname, useRouter } from 'next/navigation'
-import { createContext, useContext, useEffect, type ReactNode } from 'react'
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
 import { api, unwrap, type Schemas } from './api'
+import { setDisplayLocale } from './format'
 import { atLeast, type Role } from './roles'
 import { useApi } from './use-api'
 import { ErrorNote, Loading } from '@/components/states'
 
 export type Me = Schemas['Me']
+export type Organization = Schemas['Organization']
 
 const SessionContext = createContext<Me | null>(null)
+const OrganizationContext = createContext<{
+  organization: Organization
+  /** After a PATCH: the screens re-render on the organization the API answered. */
+  update(o: Organization): void
+} | null>(null)
 
 export function useMe(): Me {
   const me = useContext(SessionContext)
@@ -18,18 +26,41 @@ export function useMe(): Me {
   return me
 }
 
-/** Loads the session; children render only once it is known. */
+/** The caller's organization (assumptions, currency, locale) and how to replace it after an edit. */
+export function useOrganization() {
+  const o = useContext(OrganizationContext)
+  if (!o) throw new Error('useOrganization outside <Session>')
+  return o
+}
+
+/** Loads the session and the organization; children render only once both are known. */
 export function Session({ children }: { children: ReactNode }) {
   const router = useRouter()
   const path = usePathname()
-  const me = useApi('me', async () => unwrap(await api.GET('/api/v1/auth/me')))
-  const signedOut = me.state === 'error' && me.error.status === 401
+  const loaded = useApi('me', async () => {
+    const [me, organization] = await Promise.all([
+      api.GET('/api/v1/auth/me').then(unwrap),
+      api.GET('/api/v1/organization').then(unwrap),
+    ])
+    return { me, organization }
+  })
+  const [edited, setEdited] = useState<Organization | null>(null)
+  const signedOut = loaded.state === 'error' && loaded.error.status === 401
   useEffect(() => {
     if (signedOut) router.replace(`/sign-in?next=${encodeURIComponent(path)}`)
   }, [signedOut, router, path])
-  if (me.state === 'loading' || signedOut) return <Loading what="your session" />
-  if (me.state === 'error') return <ErrorNote error={me.error} />
-  return <SessionContext.Provider value={me.data}>{children}</SessionContext.Provider>
+  if (loaded.state === 'loading' || signedOut) return <Loading what="your session" />
+  if (loaded.state === 'error') return <ErrorNote error={loaded.error} />
+  const organization = edited ?? loaded.data.organization
+  // Before the children render, so their first paint already speaks the organization's locale.
+  setDisplayLocale(organization.locale)
+  return (
+    <SessionContext.Provider value={loaded.data.me}>
+      <OrganizationContext.Provider value={{ organization, update: setEdited }}>
+        {children}
+      </OrganizationContext.Provider>
+    </SessionContext.Provider>
+  )
 }
 
 /** Whether the signed-in user holds `min` or a higher role (to show or hide an action). */
