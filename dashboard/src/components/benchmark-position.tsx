@@ -48,8 +48,8 @@ export function BenchmarkPosition() {
       {b.state === 'error' ? <ErrorNote error={b.error} /> : null}
       {b.state === 'ok' && !b.data.published ? (
         <Empty>
-          No benchmark for {b.data.vertical.replace('_', ' ')} yet: it is published only once at least 5
-          organizations contribute ({b.data.reason}), so no single organization can be recognised in it.
+          No benchmark for {b.data.vertical.replace('_', ' ')} yet: {b.data.reason} contribute to it. It is
+          published from 5 on, so that no single organization can be recognised in it.
         </Empty>
       ) : null}
       {b.state === 'ok' && b.data.published ? (

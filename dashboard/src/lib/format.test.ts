@@ -26,5 +26,8 @@ describe('numbers in the organization’s locale', () => {
     expect(fmtAge(5 * 60)).toBe('5 minutes ago')
     expect(fmtAge(3 * 3600)).toBe('3 hours ago')
     expect(fmtAge(3 * 86400)).toBe('3 days ago')
+    expect(fmtAge(1)).toBe('1 second ago')
+    setDisplayLocale('de-DE')
+    expect(fmtAge(5000 * 86400)).toBe('5.000 days ago') // the words stay English, the number is German
   })
 })

@@ -47,10 +47,12 @@ export const fmtPoints = (v: number | null) =>
 export const fmtChange = (v: number) =>
   new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(v)
 
-/** An age in whole seconds, as the freshness mark says it: "42 seconds", "3 minutes", "2 hours". */
+/**
+ * An age in whole seconds, as the freshness mark says it: "42 seconds ago", "3 minutes ago". The
+ * screens speak English, so the words stay English; the number follows the locale.
+ */
 export function fmtAge(seconds: number): string {
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always', style: 'long' })
-  const [value, unit]: [number, Intl.RelativeTimeFormatUnit] =
+  const [value, unit] =
     seconds < 90
       ? [seconds, 'second']
       : seconds < 90 * 60
@@ -58,5 +60,5 @@ export function fmtAge(seconds: number): string {
         : seconds < 36 * 3600
           ? [Math.round(seconds / 3600), 'hour']
           : [Math.round(seconds / 86400), 'day']
-  return rtf.format(-value, unit)
+  return `${fmtCount(value)} ${unit}${value === 1 ? '' : 's'} ago`
 }
