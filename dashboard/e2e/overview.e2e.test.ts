@@ -117,7 +117,8 @@ describe.skipIf(!hasChromium)('executive overview and transcript in Chromium', (
     const minutes = 12
     const hourly = 75
     const hours = (before.ai_resolved! * minutes) / 60
-    const expected = (hours * hourly + before.attributed_revenue! - before.platform_cost!) / before.platform_cost!
+    const expected =
+      (hours * hourly + before.attributed_revenue! - before.platform_cost!) / before.platform_cost!
     expect(before.ai_resolved).toBeGreaterThan(0) // else the edit could not move the number
 
     await page.getByRole('button', { name: 'Edit assumptions' }).click()

@@ -98,7 +98,12 @@ export { chMigrations, type ChMigration } from './ch/migrations/index.js'
 export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'
 export { ClickHouseRowError } from './ch/queries/rows.js'
-export { conversationEvents, newestEventAt, newestEventPart, type ConversationEventRow } from './ch/queries/events.js'
+export {
+  conversationEvents,
+  newestEventAt,
+  newestEventPart,
+  type ConversationEventRow,
+} from './ch/queries/events.js'
 export {
   failedQuestions,
   hasFailedRepliesSince,

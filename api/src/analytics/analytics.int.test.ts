@@ -174,7 +174,12 @@ describe('measures on the fixture, by hand', () => {
     const org = (await get('/api/v1/organization')).json()
     expect(org.locale).toBe('en-US')
     const patch = (payload: object) =>
-      t.app.inject({ method: 'PATCH', url: '/api/v1/organization/roi-assumptions', headers: as(key), payload })
+      t.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/organization/roi-assumptions',
+        headers: as(key),
+        payload,
+      })
     const fr = await patch({ locale: 'fr-FR', currency: 'EUR' })
     expect(fr.statusCode, fr.body).toBe(200)
     expect(fr.json()).toMatchObject({ locale: 'fr-FR', roiAssumptions: { currency: 'EUR' } })

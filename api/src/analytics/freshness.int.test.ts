@@ -46,7 +46,12 @@ afterAll(async () => t?.close())
 
 describe('GET /analytics/freshness', () => {
   it('before any run and any event: nothing to be fresh about, said as nulls', async () => {
-    expect(await freshness(keyA)).toMatchObject({ asOf: null, ageSeconds: null, newestEventAt: null, jobs: [] })
+    expect(await freshness(keyA)).toMatchObject({
+      asOf: null,
+      ageSeconds: null,
+      newestEventAt: null,
+      jobs: [],
+    })
   })
 
   it('names the oldest watermark and the newest event of the caller’s organization only', async () => {

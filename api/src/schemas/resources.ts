@@ -159,7 +159,10 @@ export const ReplyDetail = z
         z.object({
           documentId: Id,
           knowledgeBaseId: Id.nullable(),
-          title: z.string().nullable().meta({ description: "The document's current title; null once deleted" }),
+          title: z
+            .string()
+            .nullable()
+            .meta({ description: "The document's current title; null once deleted" }),
         }),
       )
       .meta({ description: 'Knowledge documents the reply drew on, in retrieval order' }),
@@ -181,7 +184,9 @@ export const MessageDto = z
     role: z.enum(['customer', 'agent', 'human', 'system']),
     text: z.string(),
     createdAt: Timestamp,
-    reply: ReplyDetail.nullable().meta({ description: "The engine's record of an agent reply; null otherwise" }),
+    reply: ReplyDetail.nullable().meta({
+      description: "The engine's record of an agent reply; null otherwise",
+    }),
   })
   .meta({ id: 'Message' })
 export const ConversationDetail = Conversation.extend({
@@ -260,7 +265,9 @@ export const Organization = z
       resolutionWindowHours: z.number(),
       durableDays: z.number(),
     }),
-    locale: z.string().meta({ description: 'BCP 47 tag the dashboard formats numbers, money and dates with' }),
+    locale: z
+      .string()
+      .meta({ description: 'BCP 47 tag the dashboard formats numbers, money and dates with' }),
     createdAt: Timestamp,
   })
   .meta({ id: 'Organization' })

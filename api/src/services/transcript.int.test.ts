@@ -64,7 +64,14 @@ describe('GET /conversations/:id — the engine’s record of each reply', () =>
     const detail = await t.app.inject({ method: 'GET', url: `/api/v1/conversations/${id}`, headers: as(key) })
     expect(detail.statusCode, detail.body).toBe(200)
     const messages = detail.json().messages as { role: string; reply: unknown }[]
-    expect(messages.map((m) => m.role)).toEqual(['customer', 'agent', 'customer', 'agent', 'customer', 'agent'])
+    expect(messages.map((m) => m.role)).toEqual([
+      'customer',
+      'agent',
+      'customer',
+      'agent',
+      'customer',
+      'agent',
+    ])
     for (const m of messages.filter((x) => x.role === 'customer')) expect(m.reply).toBeNull()
     const replies = messages.filter((m) => m.role === 'agent').map((m) => m.reply)
     expect(replies).toEqual(
@@ -103,7 +110,13 @@ describe('GET /conversations/:id — the engine’s record of each reply', () =>
     await t.deps.db
       .updateTable('messages')
       .set({
-        metadata: JSON.stringify({ intent: 'shipping', confidence: 0.7, grounded: true, variantId: null, sources: [] }),
+        metadata: JSON.stringify({
+          intent: 'shipping',
+          confidence: 0.7,
+          grounded: true,
+          variantId: null,
+          sources: [],
+        }),
       })
       .where('conversation_id', '=', id)
       .where('role', '=', 'agent')

@@ -25,7 +25,8 @@ const CHROMIUM = '/usr/bin/chromium'
 const dashboardDir = join(repoRoot, 'dashboard')
 const nextBin = join(repoRoot, 'node_modules/next/dist/bin/next')
 // The last cards the overview renders: when they hold a number, every headline number is shown.
-const SHOWN = '[data-testid="kpi-net_roi"] [data-value], [data-testid="kpi-verified_resolution_rate"] [data-value]'
+const SHOWN =
+  '[data-testid="kpi-net_roi"] [data-value], [data-testid="kpi-verified_resolution_rate"] [data-value]'
 
 export interface OverviewSettings {
   /** Measured navigations (after one warm-up). */
@@ -38,7 +39,8 @@ export function overviewSettingsFromEnv(env: NodeJS.ProcessEnv): OverviewSetting
   const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
   return {
     runs: int(env.BENCH_OVERVIEW_RUNS, 7),
-    seedTimeoutMs: int(env.BENCH_ANALYTICS_SEED_TIMEOUT_SEC, 240) * 1000,
+    // The seed runs 1,800 conversations through the engine: 4–5 min on 2 loaded cores.
+    seedTimeoutMs: int(env.BENCH_OVERVIEW_SEED_TIMEOUT_SEC, 600) * 1000,
     logDir: defaultLogDir,
   }
 }
@@ -55,12 +57,15 @@ async function ensureBuild(logDir: string): Promise<void> {
     })
     p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`))))
   })
-  console.error(`[bench] overview: next build in ${((performance.now() - t0) / 1000).toFixed(0)} s (${logDir})`)
+  console.error(
+    `[bench] overview: next build in ${((performance.now() - t0) / 1000).toFixed(0)} s (${logDir})`,
+  )
 }
 
 /** Emits `overview_numbers_shown_ms` (median of the runs) and its p95 (ms after navigation start). */
 export async function measureOverviewTime(o: OverviewSettings, emit: Emit): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`overview bench: ${CHROMIUM} is missing (apt-get install chromium)`)
+  if (!existsSync(CHROMIUM))
+    throw new Error(`overview bench: ${CHROMIUM} is missing (apt-get install chromium)`)
   await ensureBuild(o.logDir)
   mkdirSync(join(repoRoot, 'artifacts/screenshots'), { recursive: true })
   const dataDir = mkdtempSync(join(tmpdir(), 'luneo-bench-overview-'))
@@ -84,7 +89,11 @@ export async function measureOverviewTime(o: OverviewSettings, emit: Emit): Prom
       readyPath: '/sign-in',
       logFile: join(o.logDir, 'dashboard-overview.log'),
     })
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox'],
+    })
     try {
       const line = await demoSeeded(api, apiLog, o.seedTimeoutMs)
       console.error(`[bench] overview: ${line}`)
@@ -92,7 +101,8 @@ export async function measureOverviewTime(o: OverviewSettings, emit: Emit): Prom
       const login = await context.request.post(`${web.url}/api/v1/auth/login`, {
         data: { email: 'demo@luneo.dev', password: 'luneo-demo-password' },
       })
-      if (login.status() !== 200) throw new Error(`overview bench: login ${login.status()} ${await login.text()}`)
+      if (login.status() !== 200)
+        throw new Error(`overview bench: login ${login.status()} ${await login.text()}`)
       const page = await context.newPage()
       const shownAfter = async (): Promise<number> => {
         await page.goto('about:blank')
@@ -101,7 +111,10 @@ export async function measureOverviewTime(o: OverviewSettings, emit: Emit): Prom
         return page.evaluate(() => performance.now())
       }
       const warm = await shownAfter()
-      await page.screenshot({ path: join(repoRoot, 'artifacts/screenshots/overview-demo.png'), fullPage: true })
+      await page.screenshot({
+        path: join(repoRoot, 'artifacts/screenshots/overview-demo.png'),
+        fullPage: true,
+      })
       const times: number[] = []
       for (let i = 0; i < o.runs; i++) times.push(await shownAfter())
       const sorted = Float64Array.from(times).sort()

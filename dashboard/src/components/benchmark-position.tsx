@@ -10,20 +10,22 @@ import { useApi } from '@/lib/use-api'
 
 type Row = Extract<Schemas['Benchmarks'], { published: true }>['metrics'][number]
 
-const METRICS: Record<string, { title: string; fmt: (v: number | null) => string; lowerIsBetter: boolean }> = {
-  ai_resolution_rate: { title: 'AI resolution rate', fmt: fmtRatio, lowerIsBetter: false },
-  escalation_rate: { title: 'Escalation rate', fmt: fmtRatio, lowerIsBetter: true },
-  csat: {
-    title: 'CSAT (1–5)',
-    fmt: (v) => (v === null ? '—' : new Intl.NumberFormat(displayLocale(), { maximumFractionDigits: 2 }).format(v)),
-    lowerIsBetter: false,
-  },
-  median_response_latency_ms: {
-    title: 'Median reply time',
-    fmt: (v) => (v === null ? '—' : `${fmtCount(Math.round(v))} ms`),
-    lowerIsBetter: true,
-  },
-}
+const METRICS: Record<string, { title: string; fmt: (v: number | null) => string; lowerIsBetter: boolean }> =
+  {
+    ai_resolution_rate: { title: 'AI resolution rate', fmt: fmtRatio, lowerIsBetter: false },
+    escalation_rate: { title: 'Escalation rate', fmt: fmtRatio, lowerIsBetter: true },
+    csat: {
+      title: 'CSAT (1–5)',
+      fmt: (v) =>
+        v === null ? '—' : new Intl.NumberFormat(displayLocale(), { maximumFractionDigits: 2 }).format(v),
+      lowerIsBetter: false,
+    },
+    median_response_latency_ms: {
+      title: 'Median reply time',
+      fmt: (v) => (v === null ? '—' : `${fmtCount(Math.round(v))} ms`),
+      lowerIsBetter: true,
+    },
+  }
 
 /** Where `own` falls among the quartiles, in words (better/worse follows the metric's direction). */
 export function positionOf(r: Pick<Row, 'own' | 'p25' | 'median' | 'p75'>, lowerIsBetter: boolean): string {
@@ -34,7 +36,7 @@ export function positionOf(r: Pick<Row, 'own' | 'p25' | 'median' | 'p75'>, lower
   if (top) return 'best quarter of the vertical'
   if (bottom) return 'weakest quarter of the vertical'
   if (own === median) return 'at the median'
-  return (own > median) !== lowerIsBetter ? 'better than the median' : 'behind the median'
+  return own > median !== lowerIsBetter ? 'better than the median' : 'behind the median'
 }
 
 export function BenchmarkPosition() {
@@ -55,14 +57,16 @@ export function BenchmarkPosition() {
       {b.state === 'ok' && b.data.published ? (
         <>
           <p className="text-sm text-gray-700">
-            {fmtCount(b.data.organizations)} {b.data.vertical.replace('_', ' ')} organizations, {b.data.period.from.slice(0, 10)} to{' '}
-            {b.data.period.to.slice(0, 10)}. The box spans the middle half of them, the line is their median,
-            the dot is you.
+            {fmtCount(b.data.organizations)} {b.data.vertical.replace('_', ' ')} organizations,{' '}
+            {b.data.period.from.slice(0, 10)} to {b.data.period.to.slice(0, 10)}. The box spans the middle
+            half of them, the line is their median, the dot is you.
           </p>
           <ul className="grid grid-cols-1 gap-3 md:grid-cols-2">
-            {b.data.metrics.filter((r) => r.metric in METRICS).map((r) => (
-              <Metric key={r.metric} row={r} />
-            ))}
+            {b.data.metrics
+              .filter((r) => r.metric in METRICS)
+              .map((r) => (
+                <Metric key={r.metric} row={r} />
+              ))}
           </ul>
         </>
       ) : null}
@@ -74,7 +78,10 @@ function Metric({ row }: { row: Row }) {
   const m = METRICS[row.metric]!
   const published = row.published && row.p25 !== null && row.median !== null && row.p75 !== null
   return (
-    <li className="flex flex-col gap-2 rounded border border-gray-200 bg-white p-3" data-testid={`benchmark-${row.metric}`}>
+    <li
+      className="flex flex-col gap-2 rounded border border-gray-200 bg-white p-3"
+      data-testid={`benchmark-${row.metric}`}
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h3 className="font-medium">{m.title}</h3>
         <span className="text-sm">

@@ -13,9 +13,21 @@ import { NEEDS } from '@/lib/roles'
 import { useAtLeast, useOrganization } from '@/lib/session'
 
 const FIELDS = [
-  { key: 'minutesPerConversation', label: 'Minutes a person needs per conversation', min: 0.1, max: 600, step: 0.1 },
+  {
+    key: 'minutesPerConversation',
+    label: 'Minutes a person needs per conversation',
+    min: 0.1,
+    max: 600,
+    step: 0.1,
+  },
   { key: 'hourlyCost', label: 'Loaded hourly cost of a person', min: 0, max: 10_000, step: 0.01 },
-  { key: 'subscriptionMonthly', label: 'Platform subscription per month', min: 0, max: 10_000_000, step: 0.01 },
+  {
+    key: 'subscriptionMonthly',
+    label: 'Platform subscription per month',
+    min: 0,
+    max: 10_000_000,
+    step: 0.01,
+  },
 ] as const
 type Key = (typeof FIELDS)[number]['key']
 
@@ -41,13 +53,18 @@ export function RoiAssumptions({ onSaved }: { onSaved: () => void }) {
     setBusy(true)
     setError(undefined)
     try {
-      const body = Object.fromEntries(FIELDS.map((f) => [f.key, Number(values[f.key])])) as Record<Key, number>
+      const body = Object.fromEntries(FIELDS.map((f) => [f.key, Number(values[f.key])])) as Record<
+        Key,
+        number
+      >
       update(unwrap(await api.PATCH('/api/v1/organization/roi-assumptions', { body })))
       setEditing(false)
       onSaved()
     } catch (err) {
       setError(
-        err instanceof ApiError ? err : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
+        err instanceof ApiError
+          ? err
+          : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
       )
     } finally {
       setBusy(false)

@@ -45,7 +45,11 @@ export const fmtPoints = (v: number | null) =>
 
 /** A signed relative change: 0.125 reads "+12.5%". */
 export const fmtChange = (v: number) =>
-  new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(v)
+  new Intl.NumberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  }).format(v)
 
 /**
  * An age in whole seconds, as the freshness mark says it: "42 seconds ago", "3 minutes ago". The

@@ -17,7 +17,7 @@ const SessionContext = createContext<Me | null>(null)
 const OrganizationContext = createContext<{
   organization: Organization
   /** After a PATCH: the screens re-render on the organization the API answered. */
-  update(o: Organization): void
+  update: (o: Organization) => void
 } | null>(null)
 
 export function useMe(): Me {

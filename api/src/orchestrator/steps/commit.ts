@@ -57,7 +57,11 @@ export async function commit(
           sources: t.found.chunks.map((c) => c.documentId),
           // For the transcript (GET /conversations/:id): what the reply did, without the actions'
           // data (it may hold what a lookup returned about the customer).
-          actions: t.acted.actions.map((a) => ({ name: a.name, ok: a.result.ok, needsInput: a.input === null })),
+          actions: t.acted.actions.map((a) => ({
+            name: a.name,
+            ok: a.result.ok,
+            needsInput: a.input === null,
+          })),
           escalated: reason !== null || conversation.status === 'handed_off',
           escalationReason: reason,
         },
