@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)('executive overview and transcript in Chromium', (
     // One organization in the vertical: below k = 5 the benchmark is not published, and says so.
     const bench = await apiJson<{ published: boolean }>('/analytics/benchmarks')
     expect(bench.published).toBe(false)
-    await expect(page.getByTestId('benchmarks').getByTestId('empty').textContent()).resolves.toMatch(
+    await expect(page.getByTestId('benchmark-empty').textContent()).resolves.toMatch(
       /fewer than 5 organizations contribute to it\. It is\s+published from 5 on/,
     )
     await page.screenshot({ path: join(shots, 'overview-executive.png'), fullPage: true })

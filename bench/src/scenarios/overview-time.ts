@@ -6,7 +6,8 @@
 // and ends when the last ROI card holds its number, read from the page's own clock
 // (performance.now(): ms since navigation start), so the driver's overhead is not counted.
 //
-// Run alone (no PostgreSQL needed): `node --import tsx bench/src/scenarios/overview-time.ts`.
+// Run alone (no PostgreSQL needed): `node --import tsx bench/src/scenarios/overview-time.ts`;
+// BENCH_OVERVIEW_DATA_DIR=.tmp/bench-overview-demo seeds there once and reuses it on later runs.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,6 +32,11 @@ const SHOWN =
 export interface OverviewSettings {
   /** Measured navigations (after one warm-up). */
   runs: number
+  /**
+   * A data dir to seed once and keep (the API finds a complete demo there and skips seeding), or
+   * null for a fresh temp dir. On a loaded machine the seed alone can take 10 minutes.
+   */
+  dataDir: string | null
   seedTimeoutMs: number
   logDir: string
 }
@@ -39,6 +45,7 @@ export function overviewSettingsFromEnv(env: NodeJS.ProcessEnv): OverviewSetting
   const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
   return {
     runs: int(env.BENCH_OVERVIEW_RUNS, 7),
+    dataDir: env.BENCH_OVERVIEW_DATA_DIR || null,
     // The seed runs 1,800 conversations through the engine: 4–5 min on 2 loaded cores.
     seedTimeoutMs: int(env.BENCH_OVERVIEW_SEED_TIMEOUT_SEC, 600) * 1000,
     logDir: defaultLogDir,
@@ -68,7 +75,7 @@ export async function measureOverviewTime(o: OverviewSettings, emit: Emit): Prom
     throw new Error(`overview bench: ${CHROMIUM} is missing (apt-get install chromium)`)
   await ensureBuild(o.logDir)
   mkdirSync(join(repoRoot, 'artifacts/screenshots'), { recursive: true })
-  const dataDir = mkdtempSync(join(tmpdir(), 'luneo-bench-overview-'))
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'luneo-bench-overview-'))
   const apiLog = join(o.logDir, 'api-overview.log')
   try {
     // The scheduler on, as in `make dev`: its runs share the event loop with the overview's reads.
@@ -131,7 +138,7 @@ export async function measureOverviewTime(o: OverviewSettings, emit: Emit): Prom
       await api.stop()
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true })
+    if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true })
   }
 }
 

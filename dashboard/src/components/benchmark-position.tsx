@@ -49,7 +49,7 @@ export function BenchmarkPosition() {
       {b.state === 'loading' ? <Loading what="the vertical benchmark" /> : null}
       {b.state === 'error' ? <ErrorNote error={b.error} /> : null}
       {b.state === 'ok' && !b.data.published ? (
-        <Empty>
+        <Empty testId="benchmark-empty">
           No benchmark for {b.data.vertical.replace('_', ' ')} yet: {b.data.reason} contribute to it. It is
           published from 5 on, so that no single organization can be recognised in it.
         </Empty>
