@@ -6,6 +6,7 @@ import { QuartileStrip } from '@/components/charts'
 import { Empty, ErrorNote, Loading } from '@/components/states'
 import { api, unwrap, type Schemas } from '@/lib/api'
 import { displayLocale, fmtCount, fmtRatio } from '@/lib/format'
+import { positionOf } from '@/lib/benchmark'
 import { useApi } from '@/lib/use-api'
 
 type Row = Extract<Schemas['Benchmarks'], { published: true }>['metrics'][number]
@@ -26,18 +27,6 @@ const METRICS: Record<string, { title: string; fmt: (v: number | null) => string
       lowerIsBetter: true,
     },
   }
-
-/** Where `own` falls among the quartiles, in words (better/worse follows the metric's direction). */
-export function positionOf(r: Pick<Row, 'own' | 'p25' | 'median' | 'p75'>, lowerIsBetter: boolean): string {
-  const { own, p25, median, p75 } = r
-  if (own === null || p25 === null || median === null || p75 === null) return 'no value of your own yet'
-  const top = lowerIsBetter ? own <= p25 : own >= p75
-  const bottom = lowerIsBetter ? own >= p75 : own <= p25
-  if (top) return 'best quarter of the vertical'
-  if (bottom) return 'weakest quarter of the vertical'
-  if (own === median) return 'at the median'
-  return own > median !== lowerIsBetter ? 'better than the median' : 'behind the median'
-}
 
 export function BenchmarkPosition() {
   const b = useApi('benchmarks', async () => unwrap(await api.GET('/api/v1/analytics/benchmarks')))
