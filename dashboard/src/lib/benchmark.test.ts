@@ -21,6 +21,8 @@ describe('position among the vertical’s quartiles', () => {
 
   it('no value of its own (or an unpublished metric): says so', () => {
     expect(positionOf({ ...q, own: null }, false)).toBe('no value of your own yet')
-    expect(positionOf({ own: 0.5, p25: null, median: null, p75: null }, false)).toBe('no value of your own yet')
+    expect(positionOf({ own: 0.5, p25: null, median: null, p75: null }, false)).toBe(
+      'no value of your own yet',
+    )
   })
 })
