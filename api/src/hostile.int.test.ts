@@ -435,6 +435,7 @@ describe('with the default limits', () => {
         'complianceApproved',
         'createdAt',
         'id',
+        'locale',
         'name',
         'roiAssumptions',
         'vertical',

@@ -131,6 +131,11 @@ const cases: Record<string, Case> = {
   'GET /api/v1/analytics/catalogue': { kind: 'self', why: 'static catalogue of measures' },
   'GET /api/v1/analytics/query': { kind: 'self', why: 'scoped to the caller’s organization' },
   'GET /api/v1/analytics/roi': { kind: 'self', why: 'scoped to the caller’s organization' },
+  // freshness.int.test.ts checks another organization's runs and events never move the mark.
+  'GET /api/v1/analytics/freshness': {
+    kind: 'self',
+    why: 'the caller’s organization’s watermarks and events',
+  },
   'GET /api/v1/analytics/signals': { kind: 'self', why: 'scoped to the caller’s organization' },
   'GET /api/v1/analytics/conversations/resolved': {
     kind: 'self',

@@ -17,6 +17,7 @@ import { measurePipelines } from './scenarios/pipelines-wall-time.js'
 import { measureEmbedders } from './scenarios/embedders.js'
 import { measureEngineEmbedding } from './scenarios/engine-embedding.js'
 import { analyticsSettingsFromEnv, measureAnalyticsLatency } from './scenarios/analytics-latency.js'
+import { measureOverviewTime, overviewSettingsFromEnv } from './scenarios/overview-time.js'
 import { killAllChildren, repoRoot } from './spawn-server.js'
 
 function settingsFromEnv(env: NodeJS.ProcessEnv): RunSettings {
@@ -91,6 +92,11 @@ async function main(): Promise<void> {
 
   // Analytics read p95 on the demo data set (DESIGN §8 < 300 ms): embedded API, LUNEO_DEMO=true.
   await measureAnalyticsLatency(analyticsSettingsFromEnv(process.env), (name, value, unit) =>
+    out.emit(name, value, unit),
+  )
+
+  // Time until the executive overview shows its numbers in Chromium (issue 10: < 1.5 s, warm server).
+  await measureOverviewTime(overviewSettingsFromEnv(process.env), (name, value, unit) =>
     out.emit(name, value, unit),
   )
 

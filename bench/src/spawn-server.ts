@@ -63,14 +63,19 @@ export interface SpawnOptions {
   readyTimeoutMs?: number
   /** Extra node flags, e.g. `--cpu-prof` (which NODE_OPTIONS refuses) to profile a run. */
   nodeArgs?: string[]
+  /** A JavaScript program and its arguments instead of `entry` under tsx (`next start`); PORT names the port. */
+  argv?: string[]
+  /** Working directory (default: the repo root). */
+  cwd?: string
 }
 
 /** Spawns a server on a free port and waits until `readyPath` answers. */
 export async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
   const port = await freePort()
   const log = createWriteStream(o.logFile)
-  const p = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.entry], {
-    cwd: repoRoot,
+  const args = o.argv ?? ['--import', 'tsx', o.entry]
+  const p = spawn(process.execPath, [...(o.nodeArgs ?? []), ...args], {
+    cwd: o.cwd ?? repoRoot,
     env: { ...process.env, ...o.env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

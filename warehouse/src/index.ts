@@ -78,6 +78,7 @@ export {
   unindexedDocuments,
   indexedUnconfirmedDocuments,
   confirmDocument,
+  documentTitles,
   type NewDocumentRow,
 } from './pg/queries/knowledge.js'
 export {
@@ -110,7 +111,12 @@ export { chMigrations, type ChMigration } from './ch/migrations/index.js'
 export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'
 export { ClickHouseRowError } from './ch/queries/rows.js'
-export { conversationEvents, newestEventPart, type ConversationEventRow } from './ch/queries/events.js'
+export {
+  conversationEvents,
+  newestEventAt,
+  newestEventPart,
+  type ConversationEventRow,
+} from './ch/queries/events.js'
 export {
   failedQuestions,
   hasFailedRepliesSince,
@@ -214,4 +220,9 @@ export {
   type KnowledgeGap,
   type GapWrite,
 } from './pg/queries/knowledge-gaps.js'
-export { organizationIds, getWatermark, advanceWatermark } from './pg/queries/pipeline-watermarks.js'
+export {
+  organizationIds,
+  getWatermark,
+  advanceWatermark,
+  organizationWatermarks,
+} from './pg/queries/pipeline-watermarks.js'

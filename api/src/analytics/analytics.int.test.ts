@@ -164,6 +164,32 @@ describe('measures on the fixture, by hand', () => {
     expect(r.rows).toEqual([{ judged_conversations: 0, verified_resolution_rate: null }])
   })
 
+  it('ROI without a judge: verified is null beside the three other definitions', async () => {
+    const roi = (await get(`/api/v1/analytics/roi?${range}`)).json()
+    expect(roi.totals).toMatchObject({ judged_conversations: 0, verified_resolution_rate: null })
+    expect(roi.totals.confirmed_resolution_rate).toBeCloseTo(1 / 4, 6)
+  })
+
+  it('the organization formats its numbers in its locale: en-US until an admin sets another', async () => {
+    const org = (await get('/api/v1/organization')).json()
+    expect(org.locale).toBe('en-US')
+    const patch = (payload: object) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/organization/roi-assumptions',
+        headers: as(key),
+        payload,
+      })
+    const fr = await patch({ locale: 'fr-FR', currency: 'EUR' })
+    expect(fr.statusCode, fr.body).toBe(200)
+    expect(fr.json()).toMatchObject({ locale: 'fr-FR', roiAssumptions: { currency: 'EUR' } })
+    const bad = await patch({ locale: 'not a locale' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().code).toBe('validation_failed')
+    expect((await get('/api/v1/organization')).json().locale).toBe('fr-FR') // the refused patch wrote nothing
+    await patch({ locale: 'en-US', currency: 'USD' })
+  })
+
   it('signal measures', async () => {
     const r = (await get(`/api/v1/analytics/signals?${range}`)).json()
     expect(r.totals.replies).toBe(5)

@@ -61,6 +61,9 @@ describe('verified resolution', () => {
       headers: as(key),
     })
     expect(q.json().rows).toEqual([{ judged_conversations: 2, verified_resolution_rate: 0.5 }])
+    // The executive overview reads it from ROI, beside the other three definitions.
+    const roi = await t.app.inject({ method: 'GET', url: '/api/v1/analytics/roi', headers: as(key) })
+    expect(roi.json().totals).toMatchObject({ judged_conversations: 2, verified_resolution_rate: 0.5 })
     const report = await t.app.inject({
       method: 'GET',
       url: '/api/v1/analytics/conversations/resolved',

@@ -6,12 +6,14 @@ import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
 import { authOf } from '../plugins/auth.js'
 import { query, assumptionsFor, type Range } from '../analytics/analytics.js'
+import { freshnessOf } from '../services/freshness.js'
 import { dimensions, measures } from '../analytics/semantic.js'
 import { CSV_COLUMNS, csvField, resolvedFilter, resolvedPage, toResolvedRow } from '../analytics/resolved.js'
 import {
   AnalyticsQuery,
   AnalyticsResult,
   Catalogue,
+  Freshness,
   RangeOnly,
   RefreshResult,
   ResolvedCsv,
@@ -51,6 +53,15 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       })),
       dimensions: Object.entries(dimensions).map(([name, d]) => ({ name, description: d.description })),
     }),
+  )
+
+  app.get(
+    '/analytics/freshness',
+    {
+      schema: { operationId: 'getAnalyticsFreshness', tags, response: { 200: Freshness } },
+      config: { access: read },
+    },
+    async (req) => freshnessOf(deps, authOf(req)),
   )
 
   app.get(

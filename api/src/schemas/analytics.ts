@@ -67,6 +67,8 @@ export const ROI_MEASURES = [
   'confirmed_resolution_rate',
   'assumed_resolution_rate',
   'durable_resolution_rate',
+  'judged_conversations',
+  'verified_resolution_rate',
   'human_hours_saved',
   'qualified_leads',
   'attributed_revenue',
@@ -229,3 +231,25 @@ export const Catalogue = z
     dimensions: z.array(z.object({ name: z.string(), description: z.string() })),
   })
   .meta({ id: 'AnalyticsCatalogue' })
+
+export const Freshness = z
+  .object({
+    now: Timestamp.meta({ description: 'The server clock when it answered (age is measured from it)' }),
+    asOf: Timestamp.nullable().meta({
+      description:
+        "The analytics include events up to this instant: the oldest of the organization's pipeline watermarks (null before the first run)",
+    }),
+    ageSeconds: z.number().int().nullable().meta({ description: 'now − asOf, in whole seconds' }),
+    newestEventAt: Timestamp.nullable().meta({
+      description: "When the organization's newest event in ClickHouse happened (null before the first)",
+    }),
+    jobs: z.array(
+      z.object({
+        job: z.string(),
+        watermark: Timestamp,
+        ranAt: Timestamp.meta({ description: 'When the run that set this watermark finished' }),
+        rowsOut: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'AnalyticsFreshness' })

@@ -152,12 +152,46 @@ export const ConversationQuery = z
   })
   .strict()
 
+/** What the engine recorded about one of its replies (messages.metadata), for the transcript. */
+export const ReplyDetail = z
+  .object({
+    intent: z.string(),
+    confidence: z.number().min(0).max(1),
+    grounded: z.boolean(),
+    variantId: Id.nullable(),
+    sources: z
+      .array(
+        z.object({
+          documentId: Id,
+          knowledgeBaseId: Id.nullable(),
+          title: z
+            .string()
+            .nullable()
+            .meta({ description: "The document's current title; null once deleted" }),
+        }),
+      )
+      .meta({ description: 'Knowledge documents the reply drew on, in retrieval order' }),
+    actions: z
+      .array(z.object({ name: z.string(), ok: z.boolean(), needsInput: z.boolean() }))
+      .nullable()
+      .meta({ description: 'Actions the reply ran (null: a reply recorded before actions were kept)' }),
+    escalated: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'Whether this reply handed the conversation to a person (null: not recorded)' }),
+    escalationReason: z.enum(['asked', 'low_confidence', 'sentiment', 'safety', 'action_failure']).nullable(),
+  })
+  .meta({ id: 'ReplyDetail' })
+
 export const MessageDto = z
   .object({
     id: Id,
     role: z.enum(['customer', 'agent', 'human', 'system']),
     text: z.string(),
     createdAt: Timestamp,
+    reply: ReplyDetail.nullable().meta({
+      description: "The engine's record of an agent reply; null otherwise",
+    }),
   })
   .meta({ id: 'Message' })
 export const ConversationDetail = Conversation.extend({
@@ -206,6 +240,22 @@ export const OutcomeDto = z
   })
   .meta({ id: 'Outcome' })
 
+// zod runs the refinement even after the regex failed, and Intl throws on a malformed tag.
+function supportedLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length === 1
+  } catch {
+    return false
+  }
+}
+
+/** A BCP 47 language tag Intl knows, e.g. "en-US", "fr-FR", "de-CH" (kept canonical). */
+const Locale = z
+  .string()
+  .max(35)
+  .regex(/^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$/)
+  .refine(supportedLocale, 'a locale Intl supports')
+
 export const Organization = z
   .object({
     id: Id,
@@ -220,6 +270,9 @@ export const Organization = z
       resolutionWindowHours: z.number(),
       durableDays: z.number(),
     }),
+    locale: z
+      .string()
+      .meta({ description: 'BCP 47 tag the dashboard formats numbers, money and dates with' }),
     privacy: z.object({
       /** Whether the contact's name goes into remote models' prompts (off unless an admin allows it). */
       namesToRemoteModels: z.boolean(),
@@ -246,6 +299,7 @@ export const RoiPatch = z
       .string()
       .regex(/^[A-Z]{3}$/)
       .optional(),
+    locale: Locale.optional(),
   })
   .strict()
   .meta({ id: 'RoiAssumptionsPatch' })

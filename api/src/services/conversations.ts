@@ -24,6 +24,7 @@ import { notFound } from '../errors.js'
 import { iso, isoOrNull } from '../schemas/common.js'
 import type { NewConversation, NewFeedback, NewOutcome } from '../schemas/resources.js'
 import { audit } from './audit.js'
+import { replyDetails } from './transcript.js'
 
 export const toConversationDto = (c: Conversation) => ({
   id: c.id,
@@ -105,12 +106,19 @@ export async function readConversation(deps: AppDeps, auth: Auth, id: string) {
     c.contact_id ? getContact(deps.db, auth.organizationId, c.contact_id) : undefined,
     listMessages(deps.db, auth.organizationId, id),
   ])
+  const replies = await replyDetails(deps.db, auth.organizationId, messages)
   return {
     ...toConversationDto(c),
     contact: contact
       ? { id: contact.id, email: contact.email, phone: contact.phone, name: contact.name }
       : null,
-    messages: messages.map((m) => ({ id: m.id, role: m.role, text: m.text, createdAt: iso(m.created_at) })),
+    messages: messages.map((m, i) => ({
+      id: m.id,
+      role: m.role,
+      text: m.text,
+      createdAt: iso(m.created_at),
+      reply: replies[i] ?? null,
+    })),
   }
 }
 

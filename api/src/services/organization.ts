@@ -28,6 +28,7 @@ const toOrgDto = (o: Organization) => ({
     resolutionWindowHours: o.resolution_window_hours,
     durableDays: o.durable_days,
   },
+  locale: o.locale,
   privacy: organizationPrivacy(o),
   createdAt: iso(o.created_at),
 })
@@ -45,6 +46,7 @@ export async function patchRoiAssumptions(deps: AppDeps, caller: Caller, body: z
       minutes_per_conversation: body.minutesPerConversation,
       hourly_cost: body.hourlyCost,
       currency: body.currency,
+      locale: body.locale,
       subscription_monthly: body.subscriptionMonthly,
       resolution_window_hours: body.resolutionWindowHours,
       durable_days: body.durableDays,

@@ -704,6 +704,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/freshness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAnalyticsFreshness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/query": {
         parameters: {
             query?: never;
@@ -1033,6 +1049,30 @@ export interface components {
             dimensions: {
                 name: string;
                 description: string;
+            }[];
+        };
+        AnalyticsFreshness: {
+            /**
+             * Format: date-time
+             * @description The server clock when it answered (age is measured from it)
+             */
+            now: string;
+            /** @description The analytics include events up to this instant: the oldest of the organization's pipeline watermarks (null before the first run) */
+            asOf: string | null;
+            /** @description now − asOf, in whole seconds */
+            ageSeconds: number | null;
+            /** @description When the organization's newest event in ClickHouse happened (null before the first) */
+            newestEventAt: string | null;
+            jobs: {
+                job: string;
+                /** Format: date-time */
+                watermark: string;
+                /**
+                 * Format: date-time
+                 * @description When the run that set this watermark finished
+                 */
+                ranAt: string;
+                rowsOut: number;
             }[];
         };
         AnalyticsRefresh: {
@@ -1425,6 +1465,8 @@ export interface components {
             text: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description The engine's record of an agent reply; null otherwise */
+            reply: components["schemas"]["ReplyDetail"] | null;
         };
         NewAgent: {
             name: string;
@@ -1565,6 +1607,8 @@ export interface components {
                 resolutionWindowHours: number;
                 durableDays: number;
             };
+            /** @description BCP 47 tag the dashboard formats numbers, money and dates with */
+            locale: string;
             privacy: {
                 namesToRemoteModels: boolean;
             };
@@ -1684,6 +1728,29 @@ export interface components {
                 provider: string;
             };
         };
+        ReplyDetail: {
+            intent: string;
+            confidence: number;
+            grounded: boolean;
+            variantId: string | null;
+            /** @description Knowledge documents the reply drew on, in retrieval order */
+            sources: {
+                /** Format: uuid */
+                documentId: string;
+                knowledgeBaseId: string | null;
+                /** @description The document's current title; null once deleted */
+                title: string | null;
+            }[];
+            /** @description Actions the reply ran (null: a reply recorded before actions were kept) */
+            actions: {
+                name: string;
+                ok: boolean;
+                needsInput: boolean;
+            }[] | null;
+            /** @description Whether this reply handed the conversation to a person (null: not recorded) */
+            escalated: boolean | null;
+            escalationReason: ("asked" | "low_confidence" | "sentiment" | "safety" | "action_failure") | null;
+        };
         ReplyStyle: {
             maxSentences?: number;
             greeting?: boolean;
@@ -1758,6 +1825,7 @@ export interface components {
             resolutionWindowHours?: number;
             durableDays?: number;
             currency?: string;
+            locale?: string;
         };
         RoiPoint: {
             /** @description Start of the day (YYYY-MM-DD); present when granularity is day */
@@ -1778,6 +1846,10 @@ export interface components {
             assumed_resolution_rate: number | null;
             /** @description Resolved and not reopened within the durable window ÷ closed (ratio) */
             durable_resolution_rate: number | null;
+            /** @description Closed conversations an LLM judge reviewed (a sample; only with a remote model configured) (count) */
+            judged_conversations: number | null;
+            /** @description Judged resolved by the LLM judge ÷ judged closed conversations (null without a judge) (ratio) */
+            verified_resolution_rate: number | null;
             /** @description AI-resolved × minutes a person needs per conversation ÷ 60 (hours) */
             human_hours_saved: number | null;
             /** @description Leads captured (count) */
@@ -1804,6 +1876,10 @@ export interface components {
             assumed_resolution_rate: number | null;
             /** @description Resolved and not reopened within the durable window ÷ closed (ratio) */
             durable_resolution_rate: number | null;
+            /** @description Closed conversations an LLM judge reviewed (a sample; only with a remote model configured) (count) */
+            judged_conversations: number | null;
+            /** @description Judged resolved by the LLM judge ÷ judged closed conversations (null without a judge) (ratio) */
+            verified_resolution_rate: number | null;
             /** @description AI-resolved × minutes a person needs per conversation ÷ 60 (hours) */
             human_hours_saved: number | null;
             /** @description Leads captured (count) */
@@ -6027,6 +6103,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsCatalogue"];
+                };
+            };
+            /** @description `unauthenticated`: Sign in or send an API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Your role or key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAnalyticsFreshness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsFreshness"];
                 };
             };
             /** @description `unauthenticated`: Sign in or send an API key */

@@ -92,6 +92,15 @@ export function ResolutionCards({ roi, prev }: { roi: Roi; prev: Roi }) {
       fmt: fmtRatio,
       note: 'resolved and not reopened within the durable window',
     },
+    {
+      m: 'verified_resolution_rate',
+      title: 'Verified',
+      // Null without a judged conversation: only a configured judge model (a remote LLM) judges.
+      fmt: (v) => (v === null ? 'needs a judge model' : fmtRatio(v)),
+      note: roi.totals.judged_conversations
+        ? `a judge model read ${fmtCount(roi.totals.judged_conversations)} closed transcripts`
+        : 'a judge model reads a sample of closed transcripts; none is configured or none judged yet',
+    },
   ]
   return (
     <section aria-labelledby="resolution-heading" className="flex flex-col gap-3">
@@ -100,27 +109,7 @@ export function ResolutionCards({ roi, prev }: { roi: Roi; prev: Roi }) {
       </h2>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Cards specs={specs} roi={roi} prev={prev} />
-        {/* The ROI endpoint has no verified rate: it needs a judge model, which is not configured. */}
-        <KpiCard
-          id="verified_resolution_rate"
-          title="Verified"
-          value={null}
-          display="needs a judge model"
-          change={null}
-          note="a judge model reads each transcript"
-        />
       </div>
-    </section>
-  )
-}
-
-export function Assumptions({ roi }: { roi: Roi }) {
-  const a = roi.assumptions
-  return (
-    <section aria-label="ROI assumptions" className="text-sm text-gray-700">
-      Assumptions: {a.minutesPerConversation} min of a person per conversation,{' '}
-      {fmtMoney(a.hourlyCost, roi.currency)}/h loaded cost, {fmtMoney(a.subscriptionMonthly, roi.currency)}
-      /month subscription, resolution window {a.resolutionWindowHours} h, durable after {a.durableDays} days.
     </section>
   )
 }

@@ -9,10 +9,11 @@ export function Loading({ what }: { what: string }) {
   )
 }
 
-export function Empty({ children }: { children: React.ReactNode }) {
+/** `testId`: a screen with a second empty state beside its main one names it apart. */
+export function Empty({ children, testId = 'empty' }: { children: React.ReactNode; testId?: string }) {
   return (
     <p
-      data-testid="empty"
+      data-testid={testId}
       className="rounded border border-dashed border-gray-300 p-6 text-center text-gray-700"
     >
       {children}

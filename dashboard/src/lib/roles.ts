@@ -51,4 +51,6 @@ export const NEEDS = {
   createAgent: 'admin',
   /** POST /conversations, POST /conversations/{id}/messages: `write` in api/src/routes/messages.ts. */
   converse: 'analyst',
+  /** PATCH /organization/roi-assumptions: admin in api/src/routes/organization.ts. */
+  editAssumptions: 'admin',
 } as const satisfies Record<string, Role>

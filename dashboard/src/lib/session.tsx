@@ -1,22 +1,30 @@
 'use client'
 // Who is signed in, for every screen behind sign-in. A 401 from /auth/me sends the user to the
 // sign-in page with the address to come back to; roles gate screens the same way the API does.
+// The organization (GET /organization) comes with it: its locale formats every number shown.
 import { usePathname, useRouter } from 'next/navigation'
 import { Fragment, createContext, useContext, useEffect, useState, type ReactNode } from 'react'
 import { api, unwrap, type Schemas } from './api'
+import { setDisplayLocale } from './format'
 import { atLeast, type Role } from './roles'
 import { useApi } from './use-api'
 import { ErrorNote, Loading } from '@/components/states'
 
 export type Me = Schemas['Me']
+export type Organization = Schemas['Organization']
 
 const SessionContext = createContext<Me | null>(null)
-const SwitchContext = createContext<(me: Me) => void>(() => undefined)
+const SwitchContext = createContext<(me: Me) => Promise<void>>(async () => undefined)
 
 /** Tells the session it now acts in another organization (the API's answer to a switch). */
-export function useSwitched(): (me: Me) => void {
+export function useSwitched(): (me: Me) => Promise<void> {
   return useContext(SwitchContext)
 }
+const OrganizationContext = createContext<{
+  organization: Organization
+  /** After a PATCH: the screens re-render on the organization the API answered. */
+  update: (o: Organization) => void
+} | null>(null)
 
 export function useMe(): Me {
   const me = useContext(SessionContext)
@@ -24,27 +32,51 @@ export function useMe(): Me {
   return me
 }
 
+/** The caller's organization (assumptions, currency, locale) and how to replace it after an edit. */
+export function useOrganization() {
+  const o = useContext(OrganizationContext)
+  if (!o) throw new Error('useOrganization outside <Session>')
+  return o
+}
+
 /**
- * Loads the session; children render only once it is known. After an organization switch the
- * children are keyed by the new organization, so every screen mounts afresh and loads its data
- * from the new session (no screen can keep showing the previous organization's rows).
+ * Loads the session and the organization; children render only once both are known. After an
+ * organization switch the children are keyed by the new organization, so every screen mounts
+ * afresh and loads its data from the new session (no screen keeps the previous one's rows).
  */
 export function Session({ children }: { children: ReactNode }) {
   const router = useRouter()
   const path = usePathname()
-  const loaded = useApi('me', async () => unwrap(await api.GET('/api/v1/auth/me')))
-  const [switched, setSwitched] = useState<Me>()
+  const loaded = useApi('me', async () => {
+    const [me, organization] = await Promise.all([
+      api.GET('/api/v1/auth/me').then(unwrap),
+      api.GET('/api/v1/organization').then(unwrap),
+    ])
+    return { me, organization }
+  })
+  const [switched, setSwitched] = useState<{ me: Me; organization: Organization }>()
+  const [edited, setEdited] = useState<Organization | null>(null)
+  const onSwitched = async (me: Me) => {
+    const organization = await api.GET('/api/v1/organization').then(unwrap)
+    setEdited(null)
+    setSwitched({ me, organization })
+  }
   const signedOut = loaded.state === 'error' && loaded.error.status === 401
   useEffect(() => {
     if (signedOut) router.replace(`/sign-in?next=${encodeURIComponent(path)}`)
   }, [signedOut, router, path])
   if (loaded.state === 'loading' || signedOut) return <Loading what="your session" />
   if (loaded.state === 'error') return <ErrorNote error={loaded.error} />
-  const me = switched ?? loaded.data
+  const me = switched?.me ?? loaded.data.me
+  const organization = edited ?? switched?.organization ?? loaded.data.organization
+  // Before the children render, so their first paint already speaks the organization's locale.
+  setDisplayLocale(organization.locale)
   return (
     <SessionContext.Provider value={me}>
-      <SwitchContext.Provider value={setSwitched}>
-        <Fragment key={me.organization.id}>{children}</Fragment>
+      <SwitchContext.Provider value={onSwitched}>
+        <OrganizationContext.Provider value={{ organization, update: setEdited }}>
+          <Fragment key={me.organization.id}>{children}</Fragment>
+        </OrganizationContext.Provider>
       </SwitchContext.Provider>
     </SessionContext.Provider>
   )

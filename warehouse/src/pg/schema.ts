@@ -28,6 +28,8 @@ export interface OrganizationsTable {
   minutes_per_conversation: ColumnType<number, number | undefined, number>
   hourly_cost: ColumnType<number, number | undefined, number>
   currency: ColumnType<string, string | undefined, string>
+  /** BCP 47 tag the dashboard formats numbers with (migration 0008). */
+  locale: ColumnType<string, string | undefined, string>
   settings: Json
   webhook_url: ColumnType<string | null, string | null | undefined, string | null>
   webhook_secret: ColumnType<string | null, string | null | undefined, string | null>

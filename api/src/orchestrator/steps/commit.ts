@@ -55,6 +55,15 @@ export async function commit(
           abstained: t.composed.abstained,
           variantId: t.composed.variant?.variantId ?? null,
           sources: t.found.chunks.map((c) => c.documentId),
+          // For the transcript (GET /conversations/:id): what the reply did, without the actions'
+          // data (it may hold what a lookup returned about the customer).
+          actions: t.acted.actions.map((a) => ({
+            name: a.name,
+            ok: a.result.ok,
+            needsInput: a.input === null,
+          })),
+          escalated: reason !== null || conversation.status === 'handed_off',
+          escalationReason: reason,
         },
       },
     ],

@@ -2,6 +2,7 @@
 // Recharts 3 directly: two rates side by side, before and after one event (a gap's acceptance).
 // The values are the API's rates as given; a null (no questions in a window) draws no bar.
 import { Bar, BarChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { fmtRatio } from '@/lib/format'
 
 export interface BeforeAfterPoint {
   /** What is compared, e.g. "answered rate". */
@@ -10,10 +11,7 @@ export interface BeforeAfterPoint {
   after: number | null
 }
 
-const pct = (v: unknown) =>
-  typeof v === 'number'
-    ? new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 }).format(v)
-    : '—'
+const pct = (v: unknown) => (typeof v === 'number' ? fmtRatio(v) : '—')
 
 export function BeforeAfterBars({ points, label }: { points: BeforeAfterPoint[]; label: string }) {
   const said = points.map((p) => `${p.measure} ${pct(p.before)} before, ${pct(p.after)} after`).join('; ')

@@ -2,3 +2,4 @@
 export { BeforeAfterBars, type BeforeAfterPoint } from './before-after-bars'
 export { KpiCard, type KpiCardProps } from './kpi-card'
 export { TrendChart, type TrendPoint } from './trend-chart'
+export { QuartileStrip, type QuartileStripProps } from './quartile-strip'

@@ -2,6 +2,7 @@
 // One headline number: its value, its change against the previous period and its trend. Tremor's
 // Card gives the frame; only this folder knows Tremor, so replacing it touches nothing else.
 import { Card } from '@tremor/react'
+import { fmtChange } from '@/lib/format'
 import { TrendChart, type TrendPoint } from './trend-chart'
 
 export interface KpiCardProps {
@@ -28,14 +29,9 @@ function ChangeBadge({ change, increaseIsGood }: { change: number | null; increa
       : good
         ? 'bg-emerald-100 text-emerald-800'
         : 'bg-rose-100 text-rose-800'
-  const pct = new Intl.NumberFormat(undefined, {
-    style: 'percent',
-    maximumFractionDigits: 1,
-    signDisplay: 'exceptZero',
-  })
   return (
     <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${tone}`}>
-      {pct.format(change)} vs previous period
+      {fmtChange(change)} vs previous period
     </span>
   )
 }

@@ -57,3 +57,21 @@ export async function newestEventPart(ch: Ch): Promise<string> {
   })
   return rows[0]?.v ?? ''
 }
+
+const NewestRow = z.object({ n: chNumber, at: chNumber })
+
+/**
+ * When the organization's newest event in ClickHouse happened (epoch ms), or null before its
+ * first: the freshness mark shows how far the stream reached beside how far the analytics did.
+ * A max over the table's sort key prefix, so it reads only the organization's parts.
+ */
+export async function newestEventAt(ch: Ch, organizationId: string): Promise<Date | null> {
+  const rows = await queryRows(ch, 'newestEventAt', NewestRow, {
+    query: `
+      SELECT count() AS n, toUnixTimestamp64Milli(max(occurred_at)) AS at
+      FROM events WHERE organization_id = {org:UUID}`,
+    params: { org: organizationId },
+  })
+  const r = rows[0]
+  return r && r.n > 0 ? new Date(r.at) : null
+}

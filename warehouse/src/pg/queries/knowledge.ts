@@ -239,3 +239,19 @@ export async function confirmDocument(
   if (doc) await bumpKnowledgeVersion(db, organizationId, knowledgeBaseId)
   return doc
 }
+
+/** Title and knowledge base of the organization's documents among `ids` (a transcript's sources); deleted ones are absent. */
+export async function documentTitles(
+  db: Kysely<Database>,
+  organizationId: string,
+  ids: string[],
+): Promise<Map<string, { title: string; knowledgeBaseId: string }>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('knowledge_documents')
+    .select(['id', 'title', 'knowledge_base_id'])
+    .where('organization_id', '=', organizationId)
+    .where('id', 'in', ids)
+    .execute()
+  return new Map(rows.map((r) => [r.id, { title: r.title, knowledgeBaseId: r.knowledge_base_id }]))
+}

@@ -27,6 +27,7 @@ export interface RoiAssumptionsPatch {
   minutes_per_conversation?: number | undefined
   hourly_cost?: number | undefined
   currency?: string | undefined
+  locale?: string | undefined
   subscription_monthly?: number | undefined
   resolution_window_hours?: number | undefined
   durable_days?: number | undefined

@@ -35,3 +35,17 @@ export async function advanceWatermark(
     )
     .execute()
 }
+
+/** Every job's watermark for the organization (where its last run stopped, and when it ran), by job. */
+export async function organizationWatermarks(
+  db: Db,
+  organizationId: string,
+): Promise<{ job: string; watermark: Date; updated_at: Date; rows_out: number }[]> {
+  const rows = await db
+    .selectFrom('pipeline_watermarks')
+    .select(['job', 'watermark', 'updated_at', 'rows_out'])
+    .where('organization_id', '=', organizationId)
+    .orderBy('job')
+    .execute()
+  return rows.map((r) => ({ ...r, rows_out: Number(r.rows_out) }))
+}

@@ -3,6 +3,7 @@ import { useSearchParams } from 'next/navigation'
 import { Suspense, useState } from 'react'
 import { ReportFilterBar } from '@/components/report-filters'
 import { ReportTable } from '@/components/report-table'
+import { FreshnessMark } from '@/components/freshness'
 import { Empty, ErrorNote, Loading } from '@/components/states'
 import { api, ApiError, unwrap, type Schemas } from '@/lib/api'
 import { csvHref, reportFiltersOf, type ReportQuery } from '@/lib/conversation-filters'
@@ -53,7 +54,10 @@ function Report() {
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <h1 className="text-2xl font-semibold">Conversations</h1>
+        <div className="flex flex-col gap-1">
+          <h1 className="text-2xl font-semibold">Conversations</h1>
+          <FreshnessMark refreshKey={key} />
+        </div>
         <a
           className="rounded bg-blue-700 px-3 py-2 text-sm font-medium text-white"
           href={csvHref(filters.query)}

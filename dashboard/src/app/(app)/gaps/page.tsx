@@ -3,6 +3,7 @@ import Link from 'next/link'
 import { useSearchParams } from 'next/navigation'
 import { Suspense } from 'react'
 import { GapTable } from '@/components/gap-table'
+import { FreshnessMark } from '@/components/freshness'
 import { Empty, ErrorNote, Loading } from '@/components/states'
 import { api, unwrap } from '@/lib/api'
 import { GAP_STATUSES, gapListHref, gapQueryOf, type GapStatus } from '@/lib/gap-filters'
@@ -41,7 +42,10 @@ function Gaps() {
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <h1 className="text-2xl font-semibold">What can’t the AI answer?</h1>
+        <div className="flex flex-col gap-1">
+          <h1 className="text-2xl font-semibold">What can’t the AI answer?</h1>
+          <FreshnessMark refreshKey={JSON.stringify(query)} />
+        </div>
         <StatusTabs status={query.status} />
       </div>
       <p className="text-sm text-gray-700">

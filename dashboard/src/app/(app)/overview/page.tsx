@@ -1,7 +1,10 @@
 'use client'
 import { useSearchParams } from 'next/navigation'
-import { Suspense } from 'react'
-import { Assumptions, HeadlineCards, ResolutionCards } from '@/components/overview-cards'
+import { Suspense, useState } from 'react'
+import { BenchmarkPosition } from '@/components/benchmark-position'
+import { FreshnessMark } from '@/components/freshness'
+import { HeadlineCards, ResolutionCards } from '@/components/overview-cards'
+import { RoiAssumptions } from '@/components/roi-assumptions'
 import { PeriodPicker } from '@/components/period-picker'
 import { Empty, ErrorNote, Loading } from '@/components/states'
 import { api, unwrap } from '@/lib/api'
@@ -18,7 +21,10 @@ function Overview() {
   const params = useSearchParams()
   const period = periodOf(params)
   const granularity = granularityOf(params)
-  const result = useApi(`${period.from}/${period.to}/${granularity}`, async () => {
+  // Bumped after an assumption is saved: the numbers are re-read, so the effect shows at once.
+  const [revision, setRevision] = useState(0)
+  const key = `${period.from}/${period.to}/${granularity}/${revision}`
+  const result = useApi(key, async () => {
     const [roi, prev] = await Promise.all([
       roiOf(period, granularity),
       roiOf(previousOf(period), granularity),
@@ -28,7 +34,10 @@ function Overview() {
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <h1 className="text-2xl font-semibold">Is the AI paying for itself?</h1>
+        <div className="flex flex-col gap-1">
+          <h1 className="text-2xl font-semibold">Is the AI paying for itself?</h1>
+          <FreshnessMark refreshKey={key} />
+        </div>
         <PeriodPicker period={period} granularity={granularity} />
       </div>
       {result.state === 'loading' ? <Loading what="the numbers" /> : null}
@@ -42,9 +51,11 @@ function Overview() {
         <>
           <HeadlineCards roi={result.data.roi} prev={result.data.prev} />
           <ResolutionCards roi={result.data.roi} prev={result.data.prev} />
-          <Assumptions roi={result.data.roi} />
         </>
       ) : null}
+      {/* Outside the period's states: an admin can set the assumptions before the first conversation. */}
+      <RoiAssumptions onSaved={() => setRevision((r) => r + 1)} />
+      <BenchmarkPosition />
     </div>
   )
 }

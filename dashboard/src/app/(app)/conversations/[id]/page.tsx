@@ -1,6 +1,7 @@
 'use client'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
+import { ReplyDetail } from '@/components/reply-detail'
 import { Empty, ErrorNote, Loading } from '@/components/states'
 import { api, unwrap } from '@/lib/api'
 import { fmtDateTime } from '@/lib/format'
@@ -27,12 +28,14 @@ function Transcript({ id }: { id: string }) {
         {c.messages.map((m) => (
           <li
             key={m.id}
+            data-testid={`message-${m.role}`}
             className={`rounded border p-3 ${m.role === 'customer' ? 'border-gray-200 bg-white' : 'border-blue-100 bg-blue-50'}`}
           >
             <p className="text-xs font-medium text-gray-700">
               {WHO[m.role]} · {fmtDateTime(m.createdAt)}
             </p>
             <p className="whitespace-pre-wrap">{m.text}</p>
+            {m.reply ? <ReplyDetail reply={m.reply} /> : null}
           </li>
         ))}
       </ol>

@@ -3,6 +3,7 @@ import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
 import { GapLift } from '@/components/gap-lift'
+import { FreshnessMark } from '@/components/freshness'
 import { GapReview } from '@/components/gap-review'
 import { ErrorNote, Loading } from '@/components/states'
 import { api, unwrap, type Schemas } from '@/lib/api'
@@ -72,6 +73,7 @@ function GapDetail({ id }: { id: string }) {
           {gap.status}
         </span>
       </div>
+      <FreshnessMark refreshKey={gap.status} />
       <Facts gap={gap} />
       <section aria-labelledby="examples-title">
         <h2 id="examples-title" className="text-lg font-semibold">
