@@ -114,14 +114,23 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       const auth = authOf(req)
       const range = rangeOf(req.query)
       const sig = [...SIGNAL_MEASURES]
-      const totals = (await query(deps, auth, sig, [], range, {})).rows[0]
-      const byIntent = (await query(deps, auth, sig, ['intent'], range, {})).rows.sort(
-        (a, b) => Number(b.replies) - Number(a.replies),
-      )
+      // Most replies first: a rate over three replies says less than one over three hundred.
+      const by = async (d: 'intent' | 'agent' | 'channel') =>
+        (await query(deps, auth, sig, [d], range, {})).rows
+          .sort((a, b) => Number(b.replies) - Number(a.replies))
+          .map((r) => ({ key: String(r[d]), values: measureValues(SIGNAL_MEASURES, r) }))
+      const [totals, byIntent, byAgent, byChannel] = await Promise.all([
+        query(deps, auth, sig, [], range, {}),
+        by('intent'),
+        by('agent'),
+        by('channel'),
+      ])
       return {
         range: rangeDto(range),
-        totals: measureValues(SIGNAL_MEASURES, totals),
-        byIntent: byIntent.map((r) => ({ intent: String(r.intent), ...measureValues(SIGNAL_MEASURES, r) })),
+        totals: measureValues(SIGNAL_MEASURES, totals.rows[0]),
+        byIntent: byIntent.map((r) => ({ intent: r.key, ...r.values })),
+        byAgent: byAgent.map((r) => ({ agentId: r.key, ...r.values })),
+        byChannel: byChannel.map((r) => ({ channel: r.key, ...r.values })),
       }
     },
   )
