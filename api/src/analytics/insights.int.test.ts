@@ -118,7 +118,14 @@ beforeAll(async () => {
   ;[v1, v2] = e.json().variants.map((v: { id: string }) => v.id)
   const specs: Spec[] = [
     { agent: agentA, channel: 'api', intent: 'order_status', variant: v1!, grounded: true, then: 'positive' },
-    { agent: agentA, channel: 'widget', intent: 'order_status', variant: v2!, grounded: true, then: 'silence' },
+    {
+      agent: agentA,
+      channel: 'widget',
+      intent: 'order_status',
+      variant: v2!,
+      grounded: true,
+      then: 'silence',
+    },
     { agent: agentB, channel: 'api', intent: 'returns', variant: v1!, grounded: false, then: 'handoff' },
     { agent: agentB, channel: 'email', intent: 'returns', variant: v2!, grounded: false, then: 'silence' },
     { agent: agentA, channel: 'api', intent: 'returns', variant: null, grounded: true, then: 'silence' },

@@ -15,4 +15,8 @@ export const NEEDS = {
   readGaps: 'viewer',
   /** POST /analytics/knowledge-gaps/{id}/accept|reject: `write` in api/src/routes/gaps.ts. */
   reviewGaps: 'admin',
+  /** GET /experiments…, GET /analytics/experiments/{id}: `read` in api/src/routes/experiments.ts. */
+  readExperiments: 'viewer',
+  /** POST /experiments/{id}/stop: `write` in api/src/routes/experiments.ts. */
+  stopExperiment: 'admin',
 } as const satisfies Record<string, Role>

@@ -2,3 +2,6 @@
 export { BeforeAfterBars, type BeforeAfterPoint } from './before-after-bars'
 export { KpiCard, type KpiCardProps } from './kpi-card'
 export { TrendChart, type TrendPoint } from './trend-chart'
+export { GroupBars, type GroupPoint } from './group-bars'
+export { type PickHandler } from './pick'
+export { StepLines, type StepSeries } from './step-lines'
