@@ -4,6 +4,7 @@ import { streamResolvedConversations } from '@luneo/warehouse'
 import type { AppDeps } from '../context.js'
 import { authOf } from '../plugins/auth.js'
 import { query, assumptionsFor, type Range } from '../analytics/analytics.js'
+import { signalsReport } from '../analytics/signals.js'
 import { dimensions, measures } from '../analytics/semantic.js'
 import { CSV_COLUMNS, csvField, resolvedFilter, resolvedPage, toResolvedRow } from '../analytics/resolved.js'
 import {
@@ -17,7 +18,6 @@ import {
   ResolvedQuery,
   ROI_MEASURES,
   Roi,
-  SIGNAL_MEASURES,
   Signals,
   measureValues,
   periodOf,
@@ -111,27 +111,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       config: { access: read },
     },
     async (req) => {
-      const auth = authOf(req)
       const range = rangeOf(req.query)
-      const sig = [...SIGNAL_MEASURES]
-      // Most replies first: a rate over three replies says less than one over three hundred.
-      const by = async (d: 'intent' | 'agent' | 'channel') =>
-        (await query(deps, auth, sig, [d], range, {})).rows
-          .sort((a, b) => Number(b.replies) - Number(a.replies))
-          .map((r) => ({ key: String(r[d]), values: measureValues(SIGNAL_MEASURES, r) }))
-      const [totals, byIntent, byAgent, byChannel] = await Promise.all([
-        query(deps, auth, sig, [], range, {}),
-        by('intent'),
-        by('agent'),
-        by('channel'),
-      ])
-      return {
-        range: rangeDto(range),
-        totals: measureValues(SIGNAL_MEASURES, totals.rows[0]),
-        byIntent: byIntent.map((r) => ({ intent: r.key, ...r.values })),
-        byAgent: byAgent.map((r) => ({ agentId: r.key, ...r.values })),
-        byChannel: byChannel.map((r) => ({ channel: r.key, ...r.values })),
-      }
+      return { range: rangeDto(range), ...(await signalsReport(deps, authOf(req), range)) }
     },
   )
 
