@@ -72,6 +72,9 @@ export async function sendInsightsTraffic(
     await post(req, `${api}/conversations/${last}/messages`, { text: QUESTIONS[i % QUESTIONS.length] }, auth)
     const outcome = OUTCOMES[i % OUTCOMES.length]
     if (outcome) await post(req, `${api}/conversations/${last}/outcome`, outcome, auth)
+    // A signal that does not depend on the embedder's grounding: a negative rating after the reply.
+    if (i === 1)
+      await post(req, `${api}/conversations/${last}/feedback`, { rating: 'negative', csat: 2 }, auth)
   }
   // The outbox drains in order: once this last event reaches the analytics, every earlier one has.
   await post(req, `${api}/conversations/${last}/feedback`, { rating: 'positive', csat: 4 }, auth)

@@ -68,6 +68,14 @@ async function download(button: Locator): Promise<string[][]> {
     .map((l) => l.split(','))
 }
 
+/** On a phone the screen stacks: nothing but the tables' own scroll boxes goes wider than 390 px. */
+async function onAPhone(shot: string) {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.screenshot({ path: join(shots, shot), fullPage: true })
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+  await page.setViewportSize({ width: 1280, height: 900 })
+}
+
 const reportIds = () =>
   page
     .locator('[data-testid=report] tbody tr')
@@ -132,6 +140,7 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
     expect(s.byAgent.map((r) => r.agentId)).toEqual([traffic.agentId])
     await page.screenshot({ path: join(shots, 'signals.png'), fullPage: true })
     expect(await seriousViolations(page)).toEqual([])
+    await onAPhone('signals-phone.png')
   })
 
   it('/signals: the by-intent table downloads as CSV with exactly its rows', async () => {
@@ -153,13 +162,17 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
   })
 
   it('a bar of /signals clicks through to its conversations: the report equals the API’s list', async () => {
-    // The tallest bar of the chart (unanswered rate by intent): a bar of height 0 cannot be clicked.
+    // Chart the negative-feedback rate (the traffic rated one reply down), then click its tallest bar.
+    await page.getByLabel('Chart the rate').selectOption('negative_feedback_rate')
+    await page.waitForURL(/rate=negative_feedback_rate/)
     const groups = await tableRows(page.getByTestId('table-intent'))
-    const rates = groups.map((r) => Number(r.cells.Unanswered))
+    const rates = groups.map((r) => Number(r.cells['Negative feedback']))
     const i = rates.indexOf(Math.max(...rates))
     expect(rates[i]).toBeGreaterThan(0)
     const first = groups[i]!.key!
-    await page.getByTestId('chart-intent').locator('.recharts-bar-rectangle').nth(i).click()
+    // Recharts draws no rectangle for a bar of height 0: the i-th group is the n-th rectangle drawn.
+    const drawn = rates.slice(0, i).filter((r) => r > 0).length
+    await page.getByTestId('chart-intent').locator('.recharts-bar-rectangle').nth(drawn).click()
     await page.waitForURL(/\/conversations\?/)
     const url = new URL(page.url())
     expect(Object.fromEntries(url.searchParams)).toEqual({ ...period, intent: first })
@@ -202,6 +215,7 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
     )
     await page.screenshot({ path: join(shots, 'explore.png'), fullPage: true })
     expect(await seriousViolations(page)).toEqual([])
+    await onAPhone('explore-phone.png')
     const [header, ...rows] = await download(page.getByRole('button', { name: /Download CSV/ }))
     expect(header).toEqual(['intent', 'conversations'])
     expect(rows).toEqual(shown.map((r) => [r.key, r.cells.conversations]))
