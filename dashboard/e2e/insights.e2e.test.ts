@@ -290,6 +290,18 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
     await page.screenshot({ path: join(shots, 'experiment.png'), fullPage: true })
     expect(await seriousViolations(page)).toEqual([])
 
+    // The most resolved variant's "Resolved" opens exactly those conversations.
+    const top = r.variants.reduce((a, b) => (b.resolved > a.resolved ? b : a))
+    expect(top.resolved).toBeGreaterThan(0)
+    await page.locator(`[data-testid=variants] tr[data-key="${top.id}"] td[data-col=Resolved] a`).click()
+    await page.waitForURL(/\/conversations\?/)
+    expect(new URL(page.url()).searchParams.get('variantId')).toBe(top.id)
+    const resolvedOfTop = await apiList({ ...instants, variantId: top.id, resolved: 'true' })
+    expect(resolvedOfTop.length).toBe(top.resolved)
+    await expect.poll(reportIds).toEqual(resolvedOfTop)
+    await page.goBack()
+    await page.getByTestId('variants').waitFor()
+
     await page.getByRole('button', { name: 'Stop experiment' }).click()
     await page.getByRole('button', { name: 'Confirm stop' }).click()
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('stopped')
