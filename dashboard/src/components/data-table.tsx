@@ -56,7 +56,11 @@ export function DataTable<R>(p: {
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h3 className="text-sm font-medium text-gray-800">{p.caption}</h3>
-        <DownloadCsv name={p.csvName} csv={csv} label={`Download CSV (${p.rows.length} rows)`} />
+        <DownloadCsv
+          name={p.csvName}
+          csv={csv}
+          label={`Download CSV (${p.rows.length} ${p.rows.length === 1 ? 'row' : 'rows'})`}
+        />
       </div>
       <div className="overflow-x-auto rounded border border-gray-200 bg-white">
         <table className="min-w-full text-left text-sm" data-testid={p.testId}>

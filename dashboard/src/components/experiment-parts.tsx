@@ -77,13 +77,8 @@ export function VariantTable({ r, period }: { r: Results; period: Period }) {
   const all = (v: Variant) => drillHref(period, { variantId: v.id })
   const columns: Column<Variant>[] = [
     { header: 'Variant', text: (v) => v.label, href: all },
-    {
-      header: 'Closed',
-      text: (v) => fmtCount(v.posterior.n),
-      csv: (v) => v.posterior.n,
-      href: all,
-      numeric: true,
-    },
+    // No link: the report has no "closed" filter, and a list with open conversations would not add up.
+    { header: 'Closed', text: (v) => fmtCount(v.posterior.n), csv: (v) => v.posterior.n, numeric: true },
     {
       header: 'Resolved',
       text: (v) => fmtCount(v.resolved),
