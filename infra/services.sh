@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts and stops the real services that integration tests and `make dev` talk to, natively
-# (no Docker): PostgreSQL, a Kafka 3.9 broker, Chroma. Free loopback ports, data under
+# (no Docker): PostgreSQL, a Kafka 3.9 broker, Chroma, Redis. Free loopback ports, data under
 # $LUNEO_SERVICES_DIR (default <repo>/.tmp/services).
 #
 #   out="$(infra/services.sh up pg kafka chroma)" && eval "$out"   # DATABASE_URL, KAFKA_BROKERS, CHROMA_URL
@@ -10,12 +10,12 @@
 #
 # stdout carries only `export …` lines; progress goes to stderr. When a service fails to start,
 # stdout ends with a `false` line, so `eval "$(infra/services.sh up …)"` also returns non-zero.
-# `up` with no names starts all three. Services start in parallel (Kafka dominates: ~6 s).
+# `up` with no names starts all four. Services start in parallel (Kafka dominates: ~6 s).
 set -euo pipefail
 export LOG_TAG=services
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL=(pg kafka chroma)
+ALL=(pg kafka chroma redis)
 STARTED="$SERVICES_DIR/started"
 
 script_of() {
@@ -23,6 +23,7 @@ script_of() {
     pg) echo "$INFRA_DIR/pg/pg.sh" ;;
     kafka) echo "$INFRA_DIR/kafka/kafka.sh" ;;
     chroma) echo "$INFRA_DIR/chroma/chroma.sh" ;;
+    redis) echo "$INFRA_DIR/redis/redis.sh" ;;
     *) die "unknown service '$1' (known: ${ALL[*]})" ;;
   esac
 }
@@ -99,5 +100,5 @@ case "${1:-}" in
   down) cmd_down ;;
   env) cmd_env ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up [pg] [kafka] [chroma] | down | env | status" >&2; exit 2 ;;
+  *) echo "usage: $0 up [pg] [kafka] [chroma] [redis] | down | env | status" >&2; exit 2 ;;
 esac

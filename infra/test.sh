@@ -22,6 +22,7 @@ fi
 services=(pg)
 [ -x infra/kafka/kafka.sh ] && services+=(kafka)
 [ -x infra/chroma/chroma.sh ] && services+=(chroma)
+[ -x infra/redis/redis.sh ] && services+=(redis)
 
 trap 'infra/services.sh down >&2' EXIT
 echo "[test] starting ${services[*]}" >&2
@@ -43,7 +44,7 @@ step() {
 PG_FACING=(warehouse/src/pg ingest/src/drain ingest/src/relay api/src)
 
 step "all tests (PGlite + chDB)" \
-  env KAFKA_BROKERS="${KAFKA_BROKERS:-}" CHROMA_URL="${CHROMA_URL:-}" \
+  env KAFKA_BROKERS="${KAFKA_BROKERS:-}" CHROMA_URL="${CHROMA_URL:-}" LUNEO_TEST_REDIS_URL="${REDIS_URL:-}" \
   npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/embedded.json"
 step "Postgres-facing tests on PostgreSQL server" \
   env LUNEO_TEST_DATABASE_URL="$DATABASE_URL" \

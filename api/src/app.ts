@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
+import { openRedis } from './wiring/redis.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { newId } from '@luneo/warehouse'
@@ -39,7 +40,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : newId()
     },
-    trustProxy: false,
+    // Behind an ingress, req.ip is the client's only when the proxy is trusted (LUNEO_TRUST_PROXY).
+    trustProxy:
+      typeof deps.config.trustProxy === 'number'
+        ? (
+            (hops) => (_addr: string, i: number) =>
+              i < hops
+          )(deps.config.trustProxy)
+        : deps.config.trustProxy,
     return503OnClosing: true,
     frameworkErrors: sendFrameworkError,
   }).withTypeProvider<ZodTypeProvider>()
@@ -56,7 +64,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, { origin: deps.config.corsOrigins, credentials: true })
   await app.register(openApiPlugin)
   await app.register(authPlugin, deps)
+  // Every limit (global, per route, per account) in Redis when REDIS_URL is set: replicas share one
+  // count. If Redis is unreachable the limits let requests through (logged): an outage of the
+  // limiter's store must not become an outage of the API.
+  const redis = deps.config.redisUrl ? openRedis(deps.config.redisUrl) : null
+  if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
   await app.register(rateLimit, {
+    ...(redis ? { redis, nameSpace: 'luneo-rl:', skipOnError: true } : {}),
     global: true,
     max: deps.config.rateLimitPerMinute,
     timeWindow: '1 minute',

@@ -52,6 +52,24 @@ const Env = z.object({
     )
     .optional(),
   LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Rate limits in Redis (shared by every replica); in memory, per process, when unset. */
+  REDIS_URL: z.string().url().optional(),
+  /**
+   * Which proxies' X-Forwarded-For to believe: `false` (default: the socket's address), `true`
+   * (any: only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
+   */
+  LUNEO_TRUST_PROXY: z
+    .string()
+    .transform((v): boolean | number | string[] =>
+      v === 'true'
+        ? true
+        : v === 'false' || v === ''
+          ? false
+          : /^\d+$/.test(v)
+            ? Number(v)
+            : v.split(',').map((x) => x.trim()),
+    )
+    .optional(),
 })
 
 export interface Config {
@@ -100,6 +118,8 @@ export interface Config {
   prices: Record<string, { input: number; output: number }>
   /** Requests per minute per public widget key (all of a site's visitors share it). */
   widgetRateLimitPerMinute: number
+  redisUrl: string | undefined
+  trustProxy: boolean | number | string[]
 }
 
 /** Parses the environment once, at start; everything below receives the result. */
@@ -147,6 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: e.LUNEO_WEBHOOK_TIMEOUT_MS,
     prices: e.LUNEO_PRICES ?? {},
     widgetRateLimitPerMinute: e.LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE,
+    redisUrl: e.REDIS_URL,
+    trustProxy: e.LUNEO_TRUST_PROXY ?? false,
   }
   checkPriced(config)
   return config

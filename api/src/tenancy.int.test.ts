@@ -6,6 +6,7 @@ import {
   addMember,
   as,
   createKey,
+  sessionFrom,
   signup,
   startTestApp,
   type Session,
@@ -91,8 +92,17 @@ const cases: Record<string, Case> = {
   'POST /api/v1/auth/refresh': { kind: 'public', why: 'cookie-bound' },
   'POST /api/v1/auth/logout': { kind: 'self', why: 'ends the caller’s session' },
   'GET /api/v1/auth/me': { kind: 'self', why: 'the caller' },
+  'GET /api/v1/auth/organizations': {
+    kind: 'self',
+    why: 'the caller’s own memberships (“the organization switcher” below)',
+  },
+  'POST /api/v1/auth/switch-organization': {
+    kind: 'self',
+    why: 'only into an organization the caller belongs to (“the organization switcher” below)',
+  },
   'GET /api/v1/organization': { kind: 'self', why: 'the caller’s organization' },
   'PATCH /api/v1/organization/roi-assumptions': { kind: 'self', why: 'the caller’s organization' },
+  'PUT /api/v1/organization/privacy': { kind: 'self', why: 'the caller’s organization' },
   'POST /api/v1/members': { kind: 'self', why: 'adds to the caller’s organization' },
   'POST /api/v1/api-keys': { kind: 'self', why: 'creates in the caller’s organization' },
   'POST /api/v1/agents': { kind: 'self', why: 'creates in the caller’s organization' },
@@ -384,6 +394,7 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
   const [, url] = route.split(' ') as [string, string]
   const bodies: Record<string, unknown> = {
     'PATCH /api/v1/organization/roi-assumptions': { hourlyCost: 40 },
+    'PUT /api/v1/organization/privacy': { namesToRemoteModels: true },
     'POST /api/v1/members': { email: `m${Math.random()}@example.com`, role: 'viewer' },
     'POST /api/v1/api-keys': { name: 'k', scopes: ['analytics:read'] },
     'POST /api/v1/agents': { name: 'a', knowledgeBaseIds: [] },
@@ -526,4 +537,132 @@ describe('each lower role and each missing scope is refused', () => {
       }
     })
   }
+})
+
+describe('the organization switcher', () => {
+  const me = async (who: Session) => t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(who) })
+  const switchTo = (who: Session, organizationId: string, headers = as(who)) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/switch-organization',
+      headers,
+      payload: { organizationId },
+    })
+
+  it('lists only the caller’s memberships', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/auth/organizations', headers: as(a.owner) })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().items).toEqual([
+      {
+        organizationId: a.owner.organizationId,
+        name: 'Tenant A',
+        vertical: 'ecommerce',
+        role: 'owner',
+        current: true,
+      },
+    ])
+    expect(res.body).not.toContain(b.owner.organizationId)
+  })
+
+  it('refuses to switch into an organization the caller is not a member of, and changes nothing', async () => {
+    const attacker = await addMember(t.app, a.owner, 'admin')
+    const res = await switchTo(attacker, b.owner.organizationId)
+    expect(res.statusCode).toBe(404)
+    expect(res.json().code).toBe('not_found')
+    // The same answer as an organization that does not exist: the call cannot probe for tenants.
+    const ghost = await switchTo(attacker, newId())
+    expect([ghost.statusCode, ghost.json().code]).toEqual([404, 'not_found'])
+    expect(res.json().detail).toBe(ghost.json().detail)
+    expect(res.headers['set-cookie']).toBeUndefined()
+    // The attacker's session still acts in their own organization only.
+    const still = await me(attacker)
+    expect(still.json().organization.id).toBe(a.owner.organizationId)
+    const agents = await t.app.inject({ method: 'GET', url: '/api/v1/agents', headers: as(attacker) })
+    expect(agents.body).not.toContain(b.owner.organizationId)
+  })
+
+  it('refuses an API key (no user to switch) and a cookie write without its CSRF token', async () => {
+    for (const url of ['/api/v1/auth/organizations', '/api/v1/auth/switch-organization']) {
+      const res = await t.app.inject({
+        method: url.endsWith('organizations') ? 'GET' : 'POST',
+        url,
+        headers: as(a.key),
+        payload: url.endsWith('organizations') ? undefined : { organizationId: a.owner.organizationId },
+      })
+      expect([res.statusCode, res.json().code]).toEqual([403, 'forbidden'])
+    }
+    const noCsrf = await switchTo(a.owner, a.owner.organizationId, { cookie: a.owner.cookie })
+    expect(noCsrf.statusCode).toBe(403)
+    expect((await me(a.owner)).statusCode).toBe(200)
+  })
+
+  it('moves a member of two organizations to the other one, with that membership’s role', async () => {
+    const both = await addMember(t.app, a.owner, 'viewer')
+    const email = (await me(both)).json().user.email as string
+    // Tenant B's owner adds the same person: an existing user becomes a member at once.
+    const added = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      headers: as(b.owner),
+      payload: { email, role: 'analyst' },
+    })
+    expect([added.statusCode, added.json().status]).toEqual([201, 'active'])
+
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/auth/organizations', headers: as(both) })
+    expect(list.json().items).toEqual([
+      {
+        organizationId: a.owner.organizationId,
+        name: 'Tenant A',
+        vertical: 'ecommerce',
+        role: 'viewer',
+        current: true,
+      },
+      {
+        organizationId: b.owner.organizationId,
+        name: 'Tenant B',
+        vertical: 'real_estate',
+        role: 'analyst',
+        current: false,
+      },
+    ])
+
+    const res = await switchTo(both, b.owner.organizationId)
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json().organization.id).toBe(b.owner.organizationId)
+    expect(res.json().role).toBe('analyst')
+    const inB: Session = { ...sessionFrom(res), organizationId: b.owner.organizationId, userId: both.userId }
+    // Audited in the organization entered, and only there.
+    const audited = (log: { json(): { items: { action: string; actorId: string | null }[] } }) =>
+      log
+        .json()
+        .items.filter((e) => e.action === 'session.switched_organization' && e.actorId === both.userId)
+    const logOf = (key: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/audit-log?limit=200', headers: as(key) })
+    expect(audited(await logOf(b.key))).toHaveLength(1)
+    expect(audited(await logOf(a.key))).toHaveLength(0)
+    // The new session reads B's rows and none of A's; the old one ended with the switch.
+    await make(a, 'agent')
+    await make(b, 'agent')
+    const bAgents = await t.app.inject({ method: 'GET', url: '/api/v1/agents', headers: as(b.key) })
+    const seen = await t.app.inject({ method: 'GET', url: '/api/v1/agents', headers: as(inB) })
+    expect(seen.json().items.map((i: { id: string }) => i.id)).toEqual(
+      bAgents.json().items.map((i: { id: string }) => i.id),
+    )
+    expect((await me(both)).statusCode).toBe(401)
+    // B's analyst may not do what A's owner could, nor what B's admins may.
+    const key = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: as(inB),
+      payload: { name: 'k', scopes: ['admin'] },
+    })
+    expect(key.statusCode).toBe(403)
+
+    const back = await switchTo(inB, a.owner.organizationId)
+    expect([back.statusCode, back.json().organization.id, back.json().role]).toEqual([
+      200,
+      a.owner.organizationId,
+      'viewer',
+    ])
+  })
 })

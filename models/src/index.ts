@@ -63,6 +63,7 @@ export {
   redactPii,
   luhnValid,
   ibanValid,
+  nirValid,
   type PiiKind,
   type PiiFinding,
   type RedactionResult,

@@ -3,7 +3,12 @@
 export { defineJob, type Job, type JobContext, type JobResult, type PipelineDeps } from './runner/job.js'
 export { runJob, runJobs, GLOBAL_SCOPE, type RunOptions, type RunReport } from './runner/run.js'
 export { organizationJobs, globalJobs, pickJobs } from './runner/jobs.js'
-export { createPipelineRunner, type PipelineRunner, type RunAllOptions } from './runner/pipeline-runner.js'
+export {
+  createPipelineRunner,
+  RefreshBusyError,
+  type PipelineRunner,
+  type RunAllOptions,
+} from './runner/pipeline-runner.js'
 export { PipelineScheduler, type SchedulerOptions } from './runner/scheduler.js'
 export { runPipelinesCli, type OpenedRunner } from './cli.js'
 export { learningSignals } from './jobs/learning-signals.job.js'

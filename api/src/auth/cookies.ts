@@ -36,3 +36,11 @@ export function clearSessionCookies(reply: FastifyReply): void {
     .clearCookie(REFRESH_COOKIE, { path: '/api/v1/auth' })
     .clearCookie(CSRF_COOKIE, { path: '/' })
 }
+
+/**
+ * A device this account signed in from before: an HMAC of the account's email, set at each
+ * successful sign-in (1 year, httpOnly). With it, a sign-in is not held back by the account-wide
+ * limit a flood of wrong passwords from elsewhere tripped — the real user keeps getting in.
+ */
+export const DEVICE_COOKIE = 'luneo_device'
+export const DEVICE_TTL_MS = 365 * 24 * 60 * 60 * 1000

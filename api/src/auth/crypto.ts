@@ -69,3 +69,8 @@ export function safeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
 }
+
+/** The device cookie's value for an account (auth/cookies.ts DEVICE_COOKIE). */
+export function deviceToken(secret: string, email: string): string {
+  return createHmac('sha256', secret).update(`device:${email.trim().toLowerCase()}`).digest('base64url')
+}

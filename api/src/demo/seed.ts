@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { loadTemplates, priceTable } from '@luneo/models'
 import { hasOrganizations, newId, updateOrganizationRoi } from '@luneo/warehouse'
 import type { Auth, Caller } from '../caller.js'
@@ -74,6 +75,10 @@ export async function seedDemo(
             password,
           ),
         )
+      // The organization has had the demo's `days` of history: benchmarks count established ones only.
+      await sql`UPDATE organizations SET created_at = ${new Date(now - days * DAY)} WHERE id = ${auth.organizationId}`.execute(
+        deps.db,
+      )
       await updateOrganizationRoi(deps.db, auth.organizationId, {
         minutes_per_conversation: 4 + Math.round(rnd() * 10),
         hourly_cost: 25 + Math.round(rnd() * 30),
@@ -143,17 +148,23 @@ async function oneConversation(
   const channel = rnd() < 0.6 ? 'widget' : rnd() < 0.7 ? 'api' : 'email'
   const c = await openConversation(deps, demoCaller(auth), { agentId, channel }, new Date(at()))
   let grounded = false
+  // Whether the last question was one no knowledge answers: a reply that still claims an answer
+  // (the retrieval found something near, like shipping for "gift wrapping") is wrong for this
+  // customer, who says so — that, not only "I don't know", is what the gap queue is made of.
+  let missed = false
   const turns = rnd() < 0.35 ? 2 : 1
   for (let t = 0; t < turns; t++) {
     advance(20_000 + Math.floor(rnd() * 60_000))
     const q = pickQuestion(template, rnd)
     const r = await engine.respond(demoCaller(auth), c.id, fromApi({ text: q.text }, channel))
     grounded = r.grounded
+    missed = !q.inKnowledge
     if (r.escalated) return
   }
   advance(60_000 + Math.floor(rnd() * 120_000))
   const rate = rnd()
-  if (grounded && rate < 0.35) {
+  const satisfied = grounded && !missed
+  if (satisfied && rate < 0.35) {
     await addFeedback(
       deps,
       demoCaller(auth),
@@ -161,7 +172,7 @@ async function oneConversation(
       { rating: 'positive', csat: rnd() < 0.7 ? 5 : 4 },
       new Date(at()),
     )
-  } else if (!grounded && rate < 0.4) {
+  } else if (!satisfied && rate < (missed ? 0.6 : 0.4)) {
     await addFeedback(
       deps,
       demoCaller(auth),
@@ -170,7 +181,13 @@ async function oneConversation(
       new Date(at()),
     )
   }
-  if (grounded && template.id === 'ecommerce' && rnd() < 0.22) {
+  // Some of those customers then reach a person by another way: a hand-off the business records.
+  if (missed && rnd() < 0.3) {
+    advance(300_000)
+    await recordOutcome(deps, demoCaller(auth), c.id, { type: 'handoff' }, new Date(at()))
+    return
+  }
+  if (satisfied && template.id === 'ecommerce' && rnd() < 0.22) {
     advance(300_000)
     await recordOutcome(
       deps,
@@ -180,7 +197,7 @@ async function oneConversation(
       new Date(at()),
     )
   }
-  if (grounded && template.id !== 'ecommerce' && rnd() < 0.12) {
+  if (satisfied && template.id !== 'ecommerce' && rnd() < 0.12) {
     advance(600_000)
     const amount =
       template.id === 'real_estate' ? Math.round(3000 + rnd() * 9000) : Math.round(400 + rnd() * 1600)

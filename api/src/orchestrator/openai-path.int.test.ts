@@ -128,6 +128,52 @@ describe('the engine on an OpenAI-compatible server', () => {
     expect(detail.json().messages[0].text).toContain('jane.doe@example.com')
   })
 
+  it('keeps the contact’s name and new PII kinds out of the remote prompt unless the organization allows names', async () => {
+    const named = async () => {
+      const id = await conversation()
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/conversations/${id}/messages`,
+        headers: as(key),
+        payload: {
+          text: 'I was born on 12/03/1985, SSN 123-45-6789, I live at 221B Baker Street',
+          contact: { name: 'Jeanne Martin', email: 'jeanne@example.com' },
+        },
+      })
+      expect(r.statusCode, r.body).toBe(201)
+      // the contact is known from the conversation's second turn on
+      await send(id, 'And when does my order arrive?')
+      return chatRequests()
+        .slice(-2)
+        .map((q) => JSON.stringify(q.body))
+        .join('\n')
+    }
+    const closed = await named()
+    expect(closed).not.toContain('Jeanne')
+    expect(closed).toContain('[BIRTH_DATE]')
+    expect(closed).toContain('[NATIONAL_ID]')
+    expect(closed).toContain('[ADDRESS]')
+    expect(closed).not.toMatch(/123-45-6789|Baker Street|12\/03\/1985/)
+
+    const allow = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/organization/privacy',
+      headers: as(key),
+      payload: { namesToRemoteModels: true },
+    })
+    expect(allow.statusCode, allow.body).toBe(200)
+    expect(allow.json().privacy).toEqual({ namesToRemoteModels: true })
+    expect(await named()).toContain('Jeanne Martin')
+    const back = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/organization/privacy',
+      headers: as(key),
+      payload: { namesToRemoteModels: false },
+    })
+    expect(back.json().privacy).toEqual({ namesToRemoteModels: false })
+    expect(await named()).not.toContain('Jeanne')
+  })
+
   it('reads the prompt version’s reply style in the system prompt (the local provider applies it)', async () => {
     const inject = (method: 'POST' | 'PATCH', url: string, payload: object) =>
       t.app.inject({ method, url: `/api/v1${url}`, headers: as(key), payload })

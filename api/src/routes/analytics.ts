@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { RefreshBusyError } from '@luneo/pipelines'
 import { streamResolvedConversations } from '@luneo/warehouse'
 import type { AppDeps } from '../context.js'
+import { AppError } from '../errors.js'
 import { authOf } from '../plugins/auth.js'
 import { query, assumptionsFor, type Range } from '../analytics/analytics.js'
 import { signalsReport } from '../analytics/signals.js'
@@ -177,8 +179,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       schema: { operationId: 'refreshAnalytics', tags, response: { 200: RefreshResult } },
       config: { access: { role: 'admin', scopes: ['admin'] } },
     },
-    async (req) => {
-      const reports = await deps.pipelines.refresh(authOf(req).organizationId)
+    async (req, reply) => {
+      const reports = await deps.pipelines.refresh(authOf(req).organizationId).catch((err: unknown) => {
+        if (!(err instanceof RefreshBusyError)) throw err
+        void reply.header('retry-after', '10')
+        throw new AppError('rate_limited', `${err.message}: try again in a few seconds`)
+      })
       return { jobs: reports.map((r) => ({ job: r.job, rowsIn: r.rowsIn, rowsOut: r.rowsOut, ms: r.ms })) }
     },
   )

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
 import { PageQuery } from '../schemas/common.js'
-import { AuditEntryPage, Organization, RoiPatch } from '../schemas/resources.js'
+import { AuditEntryPage, Organization, PrivacySettings, RoiPatch } from '../schemas/resources.js'
 import * as org from '../services/organization.js'
 
 export const organizationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
@@ -26,6 +26,19 @@ export const organizationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
       config: { access: { role: 'admin', scopes: ['admin'] } },
     },
     async (req) => org.patchRoiAssumptions(deps, callerOf(req), req.body),
+  )
+  app.put(
+    '/organization/privacy',
+    {
+      schema: {
+        operationId: 'updatePrivacySettings',
+        tags: ['organization'],
+        body: PrivacySettings,
+        response: { 200: Organization },
+      },
+      config: { access: { role: 'admin', scopes: ['admin'] } },
+    },
+    async (req) => org.patchPrivacy(deps, callerOf(req), req.body),
   )
   app.get(
     '/audit-log',

@@ -126,6 +126,14 @@ describe('widget keys (admin)', () => {
 })
 
 describe('visitor endpoints', () => {
+  it('answers, anonymously, a 4,000-character message redaction lengthens (was a 500 after the model was paid)', async () => {
+    const k = await newWidgetKey()
+    const { conversationId, token } = (await open(k.publicKey)).json()
+    const text = 'a@b.co '.repeat(572).slice(0, 4_000) // each a@b.co becomes [EMAIL]: one character more
+    const r = await say(k.publicKey, conversationId, token, text)
+    expect(r.statusCode, r.body).toBe(201)
+  })
+
   it('opens a widget conversation from an allowed origin and answers with CORS for that origin only', async () => {
     const k = await newWidgetKey()
     const opened = await open(k.publicKey)

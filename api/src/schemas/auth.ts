@@ -37,3 +37,23 @@ export const Me = z
   })
   .meta({ id: 'Me' })
 export type Me = z.infer<typeof Me>
+
+/** One organization the signed-in user belongs to, with their role in it. */
+export const OrganizationMembership = z
+  .object({
+    organizationId: Id,
+    name: z.string(),
+    vertical: Vertical,
+    role: Role,
+    /** The organization this session acts in. */
+    current: z.boolean(),
+  })
+  .meta({ id: 'OrganizationMembership' })
+export const OrganizationMemberships = z
+  .object({ items: z.array(OrganizationMembership) })
+  .meta({ id: 'OrganizationMemberships' })
+
+export const SwitchOrganizationBody = z
+  .object({ organizationId: Id })
+  .strict()
+  .meta({ id: 'SwitchOrganization' })

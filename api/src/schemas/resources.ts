@@ -215,9 +215,17 @@ export const Organization = z
       resolutionWindowHours: z.number(),
       durableDays: z.number(),
     }),
+    privacy: z.object({
+      /** Whether the contact's name goes into remote models' prompts (off unless an admin allows it). */
+      namesToRemoteModels: z.boolean(),
+    }),
     createdAt: Timestamp,
   })
   .meta({ id: 'Organization' })
+export const PrivacySettings = z
+  .object({ namesToRemoteModels: z.boolean() })
+  .strict()
+  .meta({ id: 'PrivacySettings' })
 export const RoiPatch = z
   .object({
     minutesPerConversation: z.number().positive().max(600).optional(),

@@ -9,6 +9,7 @@ import {
   insertOrganization,
   insertUser,
   isUuid,
+  listMembershipsOfUser,
   newId,
   revokeSession,
   rotateRefresh,
@@ -16,12 +17,12 @@ import {
 } from '@luneo/warehouse'
 import { appendToOutbox, buildEvent } from '@luneo/ingest'
 import type { z } from 'zod'
-import type { Auth } from '../caller.js'
+import type { Auth, Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
-import { AppError } from '../errors.js'
+import { AppError, notFound } from '../errors.js'
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
 import { REFRESH_TTL_MS, type SessionCookies } from '../auth/cookies.js'
-import type { AcceptInviteBody, LoginBody, Me, SignupBody } from '../schemas/auth.js'
+import type { AcceptInviteBody, LoginBody, Me, OrganizationMemberships, SignupBody } from '../schemas/auth.js'
 import { audit } from './audit.js'
 import { openSession, sessionCookies } from './sessions.js'
 
@@ -139,9 +140,65 @@ export async function refresh(deps: AppDeps, presented: string | undefined): Pro
   return { me: await meOf(deps.db, s.user_id, s.organization_id), cookies: sessionCookies(deps, s.id, next) }
 }
 
-export async function me(deps: AppDeps, auth: Auth): Promise<Me> {
+/** The signed-in user behind a session; an API key has none. */
+function userOf(auth: Auth): Extract<Auth['actor'], { type: 'user' }> {
   if (auth.actor.type !== 'user') throw new AppError('forbidden', 'API keys have no user; use a session')
-  return meOf(deps.db, auth.actor.userId, auth.organizationId)
+  return auth.actor
+}
+
+export async function me(deps: AppDeps, auth: Auth): Promise<Me> {
+  return meOf(deps.db, userOf(auth).userId, auth.organizationId)
+}
+
+/** The organizations the signed-in user belongs to (their memberships only, never another's). */
+export async function organizations(
+  deps: AppDeps,
+  auth: Auth,
+): Promise<z.infer<typeof OrganizationMemberships>> {
+  const rows = await listMembershipsOfUser(deps.db, userOf(auth).userId)
+  return {
+    items: rows.map((m) => ({
+      organizationId: m.organization_id,
+      name: m.name,
+      vertical: m.vertical,
+      role: m.role,
+      current: m.organization_id === auth.organizationId,
+    })),
+  }
+}
+
+/**
+ * Moves the user to another organization they belong to: a new session for that membership (its
+ * role, its tenant) and the current one ended, as if they had signed out and back in. An
+ * organization they are not a member of answers 404, the same as one that does not exist, so the
+ * call cannot probe which organizations exist.
+ */
+export async function switchOrganization(
+  deps: AppDeps,
+  caller: Caller,
+  organizationId: string,
+): Promise<SignedIn> {
+  const user = userOf(caller.auth)
+  return deps.db.transaction().execute(async (trx) => {
+    const membership = await getMembership(trx, organizationId, user.userId)
+    if (!membership) throw notFound('Organization')
+    const { sessionId, cookies } = await openSession(deps, trx, user.userId, organizationId)
+    await revokeSession(trx, user.sessionId)
+    const org = await getOrganization(trx, organizationId)
+    const auth: Auth = {
+      organizationId,
+      vertical: org?.vertical ?? '',
+      actor: { ...user, role: membership.role, sessionId },
+      viaCookie: true,
+    }
+    // Recorded in the organization entered (not the one left: its admins need not learn where the
+    // user went), like the invitation that gave the membership.
+    await audit(trx, { auth, requestId: caller.requestId }, 'session.switched_organization', {
+      type: 'organization',
+      id: organizationId,
+    })
+    return { me: await meOf(trx, user.userId, organizationId), cookies }
+  })
 }
 
 /** Accepts an invitation: creates the user (or reuses it), adds the membership, opens a session. */

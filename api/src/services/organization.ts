@@ -1,6 +1,8 @@
 import {
   getOrganization,
   listAudit,
+  organizationPrivacy,
+  updateOrganizationPrivacy,
   updateOrganizationRoi,
   type Organization,
   type PageRequest,
@@ -10,7 +12,7 @@ import type { Auth, Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
-import type { RoiPatch } from '../schemas/resources.js'
+import type { PrivacySettings, RoiPatch } from '../schemas/resources.js'
 import { audit } from './audit.js'
 
 const toOrgDto = (o: Organization) => ({
@@ -26,6 +28,7 @@ const toOrgDto = (o: Organization) => ({
     resolutionWindowHours: o.resolution_window_hours,
     durableDays: o.durable_days,
   },
+  privacy: organizationPrivacy(o),
   createdAt: iso(o.created_at),
 })
 
@@ -54,6 +57,17 @@ export async function patchRoiAssumptions(deps: AppDeps, caller: Caller, body: z
       { type: 'organization', id: org.id },
       body,
     )
+    return toOrgDto(org)
+  })
+}
+
+/** What may leave for a remote model; audited, as every change of who sees customer data. */
+export async function patchPrivacy(deps: AppDeps, caller: Caller, body: z.infer<typeof PrivacySettings>) {
+  const { auth } = caller
+  return deps.db.transaction().execute(async (trx) => {
+    const org = await updateOrganizationPrivacy(trx, auth.organizationId, body)
+    if (!org) throw notFound('Organization')
+    await audit(trx, caller, 'organization.privacy_updated', { type: 'organization', id: org.id }, body)
     return toOrgDto(org)
   })
 }

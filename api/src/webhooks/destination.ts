@@ -1,41 +1,30 @@
 import { isIP } from 'node:net'
+import { isInternalAddress } from '../net/internal-address.js'
+
+// Names that only mean something inside a network: a cluster's services, cloud metadata, mDNS.
+const INTERNAL_SUFFIXES = [
+  '.localhost',
+  '.internal',
+  '.local',
+  '.svc',
+  '.cluster.local',
+  '.lan',
+  '.home.arpa',
+]
 
 /**
- * Whether a webhook URL points inside our own network: loopback, private, link-local (cloud
- * metadata at 169.254.169.254), unique-local IPv6, or a local hostname. In production such URLs
- * are refused, so a tenant cannot make the platform call its internal services (SSRF). A hostname
- * that resolves to a private address later is not caught here (DNS rebinding): see operations.md.
+ * Whether a webhook URL names a destination inside our own network, judged on the URL as saved:
+ * early, clear feedback for the admin. It is not the guard — a public name can resolve inside —
+ * the guard is at connect time on the address dialled (`net/outbound.ts`).
  */
 export function isInternalDestination(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host.endsWith('.internal') ||
-    host.endsWith('.local')
-  )
-    return true
-  const version = isIP(host)
-  if (version === 4) {
-    const [a, b] = host.split('.').map(Number) as [number, number]
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    )
-  }
-  if (version === 6)
-    return (
-      host === '::1' ||
-      host === '::' ||
-      host.startsWith('fc') ||
-      host.startsWith('fd') ||
-      host.startsWith('fe80') ||
-      host.startsWith('::ffff:')
-    )
-  return false
+  // "localhost." and "metadata.google.internal." are the same hosts as without the final dot.
+  const host = new URL(url).hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.+$/, '')
+  if (isIP(host)) return isInternalAddress(host)
+  // A bare name ("clickhouse", "kafka") resolves through the cluster's search domains.
+  if (!host.includes('.')) return true
+  return INTERNAL_SUFFIXES.some((s) => host.endsWith(s))
 }

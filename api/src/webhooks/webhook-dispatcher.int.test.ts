@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { enqueueWebhook, newId } from '@luneo/warehouse'
 import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
 import { verifyWebhookSignature } from './signature.js'
 import { WebhookDispatcher, retryDelayMs } from './webhook-dispatcher.js'
@@ -63,7 +64,12 @@ async function tenantWithWebhook(url: string) {
     headers: as(key),
     payload: { name: 'bot', knowledgeBaseIds: [] },
   })
-  return { key, agentId: agent.json().id as string, secret: put.json().secret as string }
+  return {
+    key,
+    agentId: agent.json().id as string,
+    secret: put.json().secret as string,
+    organizationId: owner.organizationId,
+  }
 }
 
 /** Opens a conversation and sends one message; returns the conversation id and the reply. */
@@ -106,7 +112,7 @@ describe('escalation webhooks', () => {
       const [queued] = await deliveriesOf(conversationId)
       expect(queued).toMatchObject({ status: 'pending', attempts: 0, url: receiver.url })
 
-      const dispatcher = new WebhookDispatcher(t.deps.db)
+      const dispatcher = new WebhookDispatcher(t.deps.db, { allowInternalDestinations: true })
       expect(await dispatcher.dispatchOnce()).toEqual(['delivered'])
 
       expect(receiver.received).toHaveLength(1)
@@ -147,6 +153,7 @@ describe('escalation webhooks', () => {
       const { conversationId } = await say(key, agentId, 'Can I speak to a real person please?')
       const delays: number[] = []
       const dispatcher = new WebhookDispatcher(t.deps.db, {
+        allowInternalDestinations: true,
         backoffMs: (n) => (delays.push(retryDelayMs(n)), 0), // record the policy, retry at once
       })
       expect(await dispatcher.dispatchOnce()).toEqual(['retrying'])
@@ -173,6 +180,7 @@ describe('escalation webhooks', () => {
       const { conversationId } = await say(key, agentId, 'Let me talk to a human agent')
       // 1 s, not 200 ms: the second attempt's 404 must arrive within it, even on a loaded CI.
       const dispatcher = new WebhookDispatcher(t.deps.db, {
+        allowInternalDestinations: true,
         timeoutMs: 1_000,
         maxAttempts: 2,
         backoffMs: () => 0,
@@ -193,7 +201,7 @@ describe('escalation webhooks', () => {
 
   it('delivers in the background once started, and stops cleanly', async () => {
     const receiver = await startReceiver()
-    const dispatcher = new WebhookDispatcher(t.deps.db, { idleMs: 20 })
+    const dispatcher = new WebhookDispatcher(t.deps.db, { idleMs: 20, allowInternalDestinations: true })
     try {
       dispatcher.start()
       const { key, agentId } = await tenantWithWebhook(receiver.url)
@@ -217,8 +225,8 @@ describe('escalation webhooks', () => {
     try {
       const { key, agentId } = await tenantWithWebhook(receiver.url)
       await say(key, agentId, 'Put me through to a human')
-      const first = new WebhookDispatcher(t.deps.db, { timeoutMs: 300 })
-      const second = new WebhookDispatcher(t.deps.db)
+      const first = new WebhookDispatcher(t.deps.db, { timeoutMs: 300, allowInternalDestinations: true })
+      const second = new WebhookDispatcher(t.deps.db, { allowInternalDestinations: true })
       const inFlight = first.dispatchOnce()
       await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 5_000, interval: 10 })
       expect(await second.dispatchOnce()).toEqual([])
@@ -246,6 +254,58 @@ describe('webhook destinations in production', () => {
       expect((await put('https://hooks.example.com/luneo')).statusCode).toBe(200)
     } finally {
       t.deps.config.env = env
+    }
+  })
+})
+
+describe('one tenant does not slow the others', () => {
+  it('takes due deliveries in turns across organizations and stops trying a receiver that hangs', async () => {
+    const hanging = await startReceiver(Array<number>(100).fill(0))
+    const healthy = await startReceiver()
+    try {
+      const a = await tenantWithWebhook(hanging.url)
+      const b = await tenantWithWebhook(healthy.url)
+      // A's thirty deliveries were queued first: oldest-first alone would give A whole batches.
+      const queue = async (org: string, url: string) => {
+        for (let i = 0; i < 30; i++)
+          await enqueueWebhook(t.deps.db, {
+            id: newId(),
+            organization_id: org,
+            event_type: 'conversation.escalated',
+            url,
+            payload: { n: i },
+          })
+      }
+      await queue(a.organizationId, hanging.url)
+      await queue(b.organizationId, healthy.url)
+      const dispatcher = new WebhookDispatcher(t.deps.db, {
+        allowInternalDestinations: true,
+        batchSize: 10,
+        timeoutMs: 300,
+        backoffMs: () => 0,
+        breaker: { threshold: 3, coolDownMs: 600_000, maxCoolDownMs: 600_000 },
+      })
+      const first = await dispatcher.dispatchOnce()
+      expect(first.filter((r) => r === 'delivered')).toHaveLength(5) // B's turn in the first batch
+      let passes = 1
+      while (healthy.received.length < 30 && passes < 20) {
+        await dispatcher.dispatchOnce()
+        passes += 1
+      }
+      expect(healthy.received).toHaveLength(30)
+      expect(passes).toBeLessThanOrEqual(6)
+      // A's receiver was tried once per slot of the first batch, then its breaker opened.
+      expect(hanging.received).toHaveLength(5)
+      const a2 = await t.deps.db
+        .selectFrom('webhook_deliveries')
+        .select(['status', 'attempts'])
+        .where('organization_id', '=', a.organizationId)
+        .execute()
+      expect(a2.every((d) => d.status === 'pending')).toBe(true) // deferred, not failed: it may come back
+      expect(a2.filter((d) => d.attempts > 0)).toHaveLength(5)
+    } finally {
+      await hanging.close()
+      await healthy.close()
     }
   })
 })

@@ -1,5 +1,13 @@
 import { PollLoop } from '@luneo/ingest'
-import { claimWebhookAttempt, dueWebhooks, recordWebhookAttempt, type Db } from '@luneo/warehouse'
+import {
+  claimWebhookAttempt,
+  deferWebhook,
+  dueWebhooks,
+  recordWebhookAttempt,
+  type Db,
+} from '@luneo/warehouse'
+import { createOutboundPost, type OutboundPost } from '../net/outbound.js'
+import { DestinationBreakers, type BreakerOptions } from './breaker.js'
 import { signWebhook } from './signature.js'
 
 export interface WebhookDispatcherOptions {
@@ -13,14 +21,21 @@ export interface WebhookDispatcherOptions {
   maxAttempts?: number
   /** Delay before the next attempt, given the attempts made so far (default `retryDelayMs`). */
   backoffMs?: (attempts: number) => number
+  /**
+   * Deliver to loopback and private addresses (dev and tests, whose receivers are local). Off by
+   * default: production refuses them at connect time, on the address dialled (SSRF).
+   */
+  allowInternalDestinations?: boolean
+  /** Per destination: failures in a row before it is skipped, and for how long (default 3, 30 s → 10 min). */
+  breaker?: BreakerOptions
   /** Test seams. */
-  fetch?: typeof fetch
+  send?: OutboundPost
   now?: () => number
   onError?: (err: unknown) => void
 }
 
 type Due = Awaited<ReturnType<typeof dueWebhooks>>[number]
-export type AttemptResult = 'delivered' | 'retrying' | 'failed' | 'skipped'
+export type AttemptResult = 'delivered' | 'retrying' | 'failed' | 'skipped' | 'deferred'
 
 const MAX_ERROR_CHARS = 500
 // A claimed delivery is invisible to other dispatchers for the attempt's timeout plus this margin.
@@ -40,6 +55,7 @@ export class WebhookDispatcher {
   readonly #opts: Required<Omit<WebhookDispatcherOptions, 'onError'>> &
     Pick<WebhookDispatcherOptions, 'onError'>
   readonly #loop: PollLoop
+  readonly #breakers: DestinationBreakers
 
   constructor(db: Db, options: WebhookDispatcherOptions = {}) {
     this.#db = db
@@ -49,10 +65,13 @@ export class WebhookDispatcher {
       timeoutMs: 5_000,
       maxAttempts: 8,
       backoffMs: retryDelayMs,
-      fetch: (input, init) => fetch(input, init),
+      allowInternalDestinations: false,
+      breaker: { threshold: 3, coolDownMs: 30_000, maxCoolDownMs: 600_000 },
       now: Date.now,
       ...options,
+      send: options.send ?? createOutboundPost({ allowInternal: options.allowInternalDestinations ?? false }),
     }
+    this.#breakers = new DestinationBreakers(this.#opts.breaker)
     // The same poll loop as the outbox drainer and relay: again at once after a full batch, and
     // with backoff while Postgres is unreachable (deliveries stay queued).
     this.#loop = new PollLoop(async () => (await this.dispatchOnce()).length >= this.#opts.batchSize, {
@@ -66,7 +85,14 @@ export class WebhookDispatcher {
   /** Attempts every due delivery once; returns what happened to each. */
   async dispatchOnce(): Promise<AttemptResult[]> {
     const rows = await dueWebhooks(this.#db, this.#opts.batchSize)
-    return Promise.all(rows.map(async (row) => ((await this.#claim(row)) ? this.#attempt(row) : 'skipped')))
+    return Promise.all(
+      rows.map(async (row): Promise<AttemptResult> => {
+        // An open breaker: back in the queue for when it may be tried, no attempt counted.
+        const until = this.#breakers.openUntil(row.url, this.#opts.now())
+        if (until !== null) return deferWebhook(this.#db, row.id, new Date(until)).then(() => 'deferred')
+        return (await this.#claim(row)) ? this.#attempt(row) : 'skipped'
+      }),
+    )
   }
 
   /** Asks a sleeping loop to poll now (after a turn escalated). */
@@ -100,6 +126,7 @@ export class WebhookDispatcher {
     // The organization removed its webhook after this was queued: nothing to sign with.
     const error = row.webhook_secret ? await this.#post(row, row.webhook_secret) : 'webhook removed'
     const now = this.#opts.now()
+    if (row.webhook_secret) this.#breakers.record(row.url, error === null, now)
     const status =
       error === null
         ? 'delivered'
@@ -120,8 +147,7 @@ export class WebhookDispatcher {
     const body = JSON.stringify(row.payload)
     const timestamp = String(Math.floor(this.#opts.now() / 1000))
     try {
-      const res = await this.#opts.fetch(row.url, {
-        method: 'POST',
+      const res = await this.#opts.send(row.url, {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Luneo-Webhooks/1',
@@ -131,12 +157,10 @@ export class WebhookDispatcher {
           'x-luneo-signature': signWebhook(secret, timestamp, body),
         },
         body,
-        // A redirect is not a delivery; following it would carry the payload to a host nobody configured.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+        timeoutMs: this.#opts.timeoutMs,
       })
-      await res.body?.cancel() // the receiver's answer is not read; free the socket
-      return res.ok ? null : `HTTP ${res.status}`
+      // A redirect is not a delivery (never followed: it would carry the payload elsewhere).
+      return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err))
       const cause = e.cause instanceof Error ? `: ${e.cause.message}` : ''

@@ -91,6 +91,8 @@ export async function openStores(config: Config): Promise<Stores> {
   const webhooks = config.webhooks
     ? new WebhookDispatcher(pg.db, {
         timeoutMs: config.webhookTimeoutMs,
+        // Dev and tests deliver to receivers on this machine; production never reaches inside.
+        allowInternalDestinations: config.env !== 'production',
         onError: (err) => console.error('webhook dispatcher: polling failed, retrying', err),
       })
     : null

@@ -1,8 +1,10 @@
 'use client'
 import Link from 'next/link'
 import { usePathname, useRouter } from 'next/navigation'
-import { api } from '@/lib/api'
-import { useMe } from '@/lib/session'
+import { api, unwrap } from '@/lib/api'
+import { useMe, useSwitched, type Me } from '@/lib/session'
+import { useApi } from '@/lib/use-api'
+import { useWrite } from '@/lib/use-write'
 
 const NAV = [
   { href: '/overview', label: 'Overview' },
@@ -11,28 +13,74 @@ const NAV = [
   { href: '/signals', label: 'Signals' },
   { href: '/experiments', label: 'Experiments' },
   { href: '/explore', label: 'Explore' },
+  { href: '/settings', label: 'Settings' },
 ]
 
 /**
- * The organization "switcher": a session belongs to one organization (GET /auth/me), and the API
- * has no endpoint listing a user's other organizations yet, so it shows the current one and the
- * way to another (sign in with that organization's account).
+ * The organization switcher: the user's memberships (GET /auth/organizations); choosing one asks
+ * the API for a session in it (POST /auth/switch-organization), and the session remounts every
+ * screen, which loads its data again as the new organization.
  */
-function Organization() {
+function Switcher() {
   const me = useMe()
+  const switched = useSwitched()
+  const orgs = useApi(`organizations:${me.organization.id}`, async () =>
+    unwrap(await api.GET('/api/v1/auth/organizations')),
+  )
+  const move = useWrite()
+  async function choose(organizationId: string) {
+    let next: Me | undefined
+    const ok = await move.run(async () => {
+      next = unwrap(await api.POST('/api/v1/auth/switch-organization', { body: { organizationId } }))
+    })
+    if (ok && next) switched(next)
+  }
+  const mine = orgs.state === 'ok' ? orgs.data.items : []
+  return (
+    <>
+      {mine.length > 1 ? (
+        <label className="flex items-center gap-2">
+          <span className="sr-only">Organization</span>
+          <select
+            data-testid="organization-switcher"
+            value={me.organization.id}
+            disabled={move.busy}
+            onChange={(e) => void choose(e.target.value)}
+            className="rounded border border-gray-300 px-2 py-1"
+          >
+            {mine.map((o) => (
+              <option key={o.organizationId} value={o.organizationId}>
+                {o.name} ({o.role})
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <span data-testid="organization" title={`Vertical: ${me.organization.vertical}`}>
+          <span className="font-medium">{me.organization.name}</span>{' '}
+          <span className="text-gray-600">({me.role})</span>
+        </span>
+      )}
+      {move.error ? (
+        <span role="alert" className="text-rose-800">
+          {move.error.message}
+        </span>
+      ) : null}
+    </>
+  )
+}
+
+function Organization() {
   const router = useRouter()
   async function signOut() {
     await api.POST('/api/v1/auth/logout')
     router.replace('/sign-in')
   }
   return (
-    <div className="flex items-center gap-3 text-sm">
-      <span data-testid="organization" title={`Vertical: ${me.organization.vertical}`}>
-        <span className="font-medium">{me.organization.name}</span>{' '}
-        <span className="text-gray-600">({me.role})</span>
-      </span>
+    <div className="flex flex-wrap items-center gap-3 text-sm">
+      <Switcher />
       <button onClick={signOut} className="rounded border border-gray-300 px-2 py-1 hover:bg-gray-100">
-        Sign out / switch organization
+        Sign out
       </button>
     </div>
   )

@@ -40,9 +40,18 @@ export class ApiError extends Error {
   }
 }
 
+function problem(r: { error?: unknown; response: Response }): ApiError {
+  const p = r.error as Partial<Problem> | undefined
+  return new ApiError(r.response.status, p?.code ?? 'internal', p?.detail ?? `HTTP ${r.response.status}`)
+}
+
 /** The data of an openapi-fetch result, or an ApiError carrying the API's `detail`. */
 export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }): T {
   if (r.data !== undefined && r.response.ok) return r.data
-  const p = r.error as Partial<Problem> | undefined
-  throw new ApiError(r.response.status, p?.code ?? 'internal', p?.detail ?? `HTTP ${r.response.status}`)
+  throw problem(r)
+}
+
+/** A write the API answers with 204 and no body (a delete, a revoke): nothing, or its ApiError. */
+export function succeeded(r: { error?: unknown; response: Response }): void {
+  if (!r.response.ok) throw problem(r)
 }

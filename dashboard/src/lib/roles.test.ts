@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { components } from '../api/schema'
-import { atLeast, NEEDS, type Role } from './roles'
+import { atLeast, grantable, NEEDS, type Role } from './roles'
 
 describe('atLeast', () => {
   it('ranks roles as the API does', () => {
@@ -27,5 +27,25 @@ describe('NEEDS', () => {
     const roles: Role[] = ['viewer', 'analyst', 'admin', 'owner']
     expect(roles.filter((r) => atLeast(r, NEEDS.reviewGaps))).toEqual(['admin', 'owner'])
     expect(roles.every((r) => atLeast(r, NEEDS.readGaps))).toBe(true)
+  })
+})
+
+describe('settings', () => {
+  const roles: Role[] = ['viewer', 'analyst', 'admin', 'owner']
+  const who = (min: Role) => roles.filter((r) => atLeast(r, min))
+
+  it('gates settings writes as the API’s route table does', () => {
+    expect(who(NEEDS.writeAgents)).toEqual(['admin', 'owner'])
+    expect(who(NEEDS.manageApiKeys)).toEqual(['admin', 'owner'])
+    expect(who(NEEDS.inviteMembers)).toEqual(['admin', 'owner'])
+    expect(who(NEEDS.manageWebhook)).toEqual(['admin', 'owner'])
+    expect(who(NEEDS.readAgents)).toEqual(roles)
+    expect(who(NEEDS.readMembers)).toEqual(roles)
+  })
+
+  it('offers an inviter only the roles up to their own', () => {
+    expect(grantable('admin')).toEqual(['viewer', 'analyst', 'admin'])
+    expect(grantable('owner')).toEqual(roles)
+    expect(grantable('viewer')).toEqual(['viewer'])
   })
 })

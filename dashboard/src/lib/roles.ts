@@ -6,6 +6,12 @@ const RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2, owner: 3 }
 /** Whether `role` may open a screen that needs `min`. */
 export const atLeast = (role: Role, min: Role) => RANK[role] >= RANK[min]
 
+/** Every role, lowest first. */
+export const ROLES = Object.keys(RANK) as Role[]
+
+/** The roles someone with `role` may grant: the API refuses one above the inviter's own. */
+export const grantable = (role: Role): Role[] => ROLES.filter((r) => atLeast(role, r))
+
 /**
  * The least role each gated action needs, as the API's route table grants it (the OpenAPI document
  * does not carry `config.access`, so this copies it): a lower role sees no button for it.
@@ -19,4 +25,20 @@ export const NEEDS = {
   readExperiments: 'viewer',
   /** POST /experiments/{id}/stop: `write` in api/src/routes/experiments.ts. */
   stopExperiment: 'admin',
+  /** GET /organization: viewer in api/src/routes/organization.ts. */
+  readOrganization: 'viewer',
+  /** GET /agents, /knowledge-bases, /prompt-versions: `read` in routes/agents.ts, knowledge.ts, experiments.ts. */
+  readAgents: 'viewer',
+  /** POST, PATCH, DELETE /agents: `write` in api/src/routes/agents.ts. */
+  writeAgents: 'admin',
+  /** GET, POST /api-keys and DELETE /api-keys/{id}: `admin` in api/src/routes/access.ts (listing too). */
+  manageApiKeys: 'admin',
+  /** GET /members: viewer in api/src/routes/access.ts. */
+  readMembers: 'viewer',
+  /** POST /members: `admin` in api/src/routes/access.ts (and never a role above the inviter's). */
+  inviteMembers: 'admin',
+  /** GET and PUT /organization/webhook: `admin` in api/src/routes/engine-settings.ts (reading too). */
+  manageWebhook: 'admin',
+  /** PUT /organization/privacy: `admin` in api/src/routes/organization.ts. */
+  managePrivacy: 'admin',
 } as const satisfies Record<string, Role>

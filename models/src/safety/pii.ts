@@ -1,4 +1,4 @@
-export type PiiKind = 'email' | 'phone' | 'card' | 'iban'
+export type PiiKind = 'email' | 'phone' | 'card' | 'iban' | 'national_id' | 'birth_date' | 'address'
 
 /** One redacted span; `start`/`end` index the ORIGINAL text (end exclusive). */
 export interface PiiFinding {
@@ -17,6 +17,9 @@ const PLACEHOLDER: Record<PiiKind, string> = {
   phone: '[PHONE]',
   card: '[CARD]',
   iban: '[IBAN]',
+  national_id: '[NATIONAL_ID]',
+  birth_date: '[BIRTH_DATE]',
+  address: '[ADDRESS]',
 }
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
@@ -36,6 +39,41 @@ const DATE = /^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})
 // Words that make a number an identifier rather than a phone ("order 0123 4567").
 const ID_CONTEXT =
   /(?:order|invoice|ref(?:erence)?|ticket|tracking|case|account|acct|sku|no\.?|nr\.?|#)\s*:?\s*$/i
+
+// US Social Security number, grouped 3-2-4 (never issued: area 000, 666, 9xx; group 00; serial 0000).
+const SSN = /(?<![\w-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])/g
+// Nine bare digits are an SSN only when the words around say so.
+const SSN_BARE = /(?<![\w-])(?!000|666|9\d\d)\d{3}(?!00)\d{2}(?!0000)\d{4}(?![\w-])/g
+const SSN_CONTEXT = /(?:ssn|social security(?: number| no\.?| #)?|ss#)\W{0,5}(?:is\W{0,3})?$/i
+// French NIR (numéro de sécurité sociale): sex, year, month, department (2A/2B for Corsica),
+// commune, order, then a two-digit key = 97 − (the 13 digits mod 97); spaces optional.
+const NIR = /(?<![\w])[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?!\w)/gi
+// A date (numeric, or with the month's name in English or French)…
+const MONTHS =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre'
+const ANY_DATE = new RegExp(
+  `(?<![\\w/.-])(?:\\d{1,2}[./-]\\d{1,2}[./-](?:19|20)\\d{2}|(?:19|20)\\d{2}-\\d{1,2}-\\d{1,2}|\\d{1,2}(?:st|nd|rd|th|er)? (?:of )?(?:${MONTHS}),? (?:19|20)\\d{2}|(?:${MONTHS}) \\d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\\d{2})(?![\\w/-])`,
+  'gi',
+)
+// …is a date of birth only after words that say so: dates are everywhere in support questions
+// ("the transfer of 12/03/2024"), birth dates are not.
+const BIRTH_CONTEXT =
+  /(?:born(?: on)?|birth ?(?:date|day)?(?: is)?|date of birth(?: is)?|d\.?o\.?b\.?|birthday(?: is)?|n[ée]e? le|date de naissance)\W{0,5}$/i
+// A street address: a house number, then a street name ending in a street word (English), or a
+// street word then its name (French). Name words are neither stop words nor numbers, so "2 cards
+// on the way" is not an address.
+const STREET_EN =
+  /(?<![\w-])\d{1,5}[a-z]?,? (?:(?!(?:the|a|an|on|in|my|your|to|of|for|and|or|is|it|by|at|this|that|cards?|days?|weeks?|months?|years?|hours?|times?|minutes?)\b)[\p{L}'-]{2,} ){1,3}(?:street|st\.?|way|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|lane|ln\.?|drive|court|ct\.?|place|terrace|crescent|close|square|highway|hwy)(?: (?:n|s|e|w|ne|nw|se|sw)\b)?(?![\w-])/giu
+const STREET_FR =
+  /(?<![\w-])\d{1,4}(?: ?(?:bis|ter))?,? (?:rue|avenue|av\.|boulevard|bd|chemin|allée|allee|impasse|place|quai|route|cours) (?:(?:de la|de l'|des|du|de|d'|la|le|l') ?)?[\p{L}'-]{2,}(?: [\p{Lu}][\p{L}'-]+){0,3}/giu
+
+/** The NIR's key: 97 − (its first 13 digits mod 97), Corsica's 2A/2B counted as 19/18. */
+export function nirValid(raw: string): boolean {
+  const s = raw.replace(/\s+/g, '').toUpperCase()
+  if (!/^[12]\d{4}(?:\d{2}|2A|2B)\d{8}$/.test(s)) return false
+  const body = s.slice(0, 13).replace('2A', '19').replace('2B', '18')
+  return 97 - Number(BigInt(body) % 97n) === Number(s.slice(13))
+}
 
 /** Luhn checksum, as used by every payment card network. */
 export function luhnValid(digits: string): boolean {
@@ -77,11 +115,21 @@ const phoneOk = (match: string, text: string, at: number): boolean => {
   return !ID_CONTEXT.test(text.slice(Math.max(0, at - 20), at))
 }
 
-// Order matters: IBANs and cards contain digit runs a phone pattern would also take.
+const before = (text: string, at: number, context: RegExp) =>
+  context.test(text.slice(Math.max(0, at - 40), at))
+
+// Order matters: IBANs, NIRs and cards contain digit runs a phone pattern would also take, and a
+// birth date's digits look like a phone's.
 const DETECTORS: Detector[] = [
   { kind: 'email', regex: EMAIL, accept: () => true },
   { kind: 'email', regex: OBFUSCATED_EMAIL, accept: () => true },
   { kind: 'iban', regex: IBAN, accept: (m) => ibanValid(m) },
+  { kind: 'national_id', regex: NIR, accept: (m) => nirValid(m) },
+  { kind: 'national_id', regex: SSN, accept: () => true },
+  { kind: 'national_id', regex: SSN_BARE, accept: (_m, text, at) => before(text, at, SSN_CONTEXT) },
+  { kind: 'birth_date', regex: ANY_DATE, accept: (_m, text, at) => before(text, at, BIRTH_CONTEXT) },
+  { kind: 'address', regex: STREET_EN, accept: () => true },
+  { kind: 'address', regex: STREET_FR, accept: () => true },
   { kind: 'card', regex: CARD, accept: (m) => consistentSeparators(m) && luhnValid(m.replace(/\D/g, '')) },
   { kind: 'phone', regex: PHONE_INTL, accept: phoneOk },
   { kind: 'phone', regex: PHONE_NANP, accept: phoneOk },
@@ -93,7 +141,11 @@ function consistentSeparators(m: string): boolean {
   return !(m.includes(' ') && m.includes('-'))
 }
 
-/** Find emails, phones, payment cards (Luhn-valid) and IBANs (mod-97-valid) and mask them. */
+/**
+ * Find emails, phones, payment cards (Luhn-valid), IBANs (mod-97-valid), national ids (US SSN,
+ * French NIR with its key), dates of birth (a date after words that say so) and street addresses,
+ * and mask them.
+ */
 export function redactPii(text: string): RedactionResult {
   const findings: PiiFinding[] = []
   const overlaps = (s: number, e: number): boolean => findings.some((f) => s < f.end && e > f.start)

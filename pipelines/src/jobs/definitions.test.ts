@@ -67,6 +67,18 @@ describe('learning signals, by hand', () => {
     ])
   })
 
+  it('a hand-off recorded as an outcome escalates the reply it follows, as the outcome counts it', () => {
+    const events = [
+      msg(0, 'm1', 'gift wrap?'),
+      reply(1, 'r1', 'm1', false),
+      ev('outcome.recorded', 2, { type: 'handoff' }),
+      msg(3, 'm2', 'thanks'),
+      reply(4, 'r2', 'm2', true),
+      ev('outcome.recorded', 5, { type: 'purchase', amount: 20 }),
+    ]
+    expect(replySignals(events, DAY, sameWords).map((x) => x.escalatedAfter)).toEqual([true, false])
+  })
+
   it('a question and its reply stamped at the same instant: the question is not its own rephrase', () => {
     const events = [msg(5, 'm1', 'refund please'), reply(5, 'r1', 'm1', true)]
     expect(replySignals(events, HOUR, sameWords)[0]).toMatchObject({

@@ -39,7 +39,9 @@ export interface ReplySignals {
  * Learning signals per AI reply:
  * - unanswered: the reply was not grounded in knowledge (low retrieval score / fallback reply);
  * - negative feedback: a negative rating before the next reply;
- * - escalated after: the conversation was handed off on this turn or before the next reply;
+ * - escalated after: the conversation was handed off on this turn or before the next reply — by the
+ *   engine (`conversation.escalated`) or recorded afterwards as a `handoff` outcome, the same two
+ *   ways the conversation's outcome counts a hand-off (a gap's escalation cost rests on this);
  * - rephrase: the customer's next message, within 10 min, is similar to the question (≥ 0.6 cosine);
  * - abandoned: an unanswered reply after which the customer never wrote, rated or bought again, 30+ min ago.
  * `similarity(a, b)` is injected (embeddings live in models).
@@ -81,7 +83,12 @@ export function replySignals(
         (e) => e.type === 'feedback.submitted' && e.payload.rating === 'negative',
       ),
       escalatedAfter:
-        r.payload.escalated === true || untilNext.some((e) => e.type === 'conversation.escalated'),
+        r.payload.escalated === true ||
+        untilNext.some(
+          (e) =>
+            e.type === 'conversation.escalated' ||
+            (e.type === 'outcome.recorded' && e.payload.type === 'handoff'),
+        ),
       rephrase:
         nextCustomer !== undefined &&
         nextCustomer.occurredAt - r.occurredAt <= REPHRASE_WITHIN_MS &&

@@ -31,7 +31,13 @@ let pg: PostgresHandle
 let ch: ClickHouseHandle
 let fake: FakeOpenAI
 
-async function failed(org: string, at: number, question: string, escalated = 0): Promise<string> {
+async function failed(
+  org: string,
+  at: number,
+  question: string,
+  escalated = 0,
+  conversationId = newId(),
+): Promise<string> {
   const replyId = newId()
   await ch.ch.insert({
     table: 'reply_signals_v1',
@@ -41,7 +47,7 @@ async function failed(org: string, at: number, question: string, escalated = 0):
         replied_at: chDateTime(at),
         reply_id: replyId,
         message_id: newId(),
-        conversation_id: newId(),
+        conversation_id: conversationId,
         agent_id: newId(),
         question,
         unanswered: 1,
@@ -154,6 +160,41 @@ describe('knowledge_gaps_v1', () => {
     expect(gap!.examples).toContain(gap!.label.charAt(0).toLowerCase() + gap!.label.slice(1))
     expect(gap!.label).not.toMatch(/quick question/i)
     expect(gap!.drafted_answer).toMatch(/^\[To complete\]/)
+  })
+
+  it('clusters questions sent before its last run that reached ClickHouse after it', async () => {
+    const org = newId()
+    await insertOrganization(pg.db, { id: org, name: 'Shop', vertical: 'ecommerce' })
+    const run = (at: number) => runJob(deps(), knowledgeGaps, { organizationId: org, now: new Date(at) })
+    await run(NOW) // the last run: nothing failed yet in ClickHouse
+    // Three questions asked an hour before that run, still in the outbox while it ran: their
+    // signals and events land afterwards (the events' ingested_at is when they arrived).
+    for (const q of ['gift wrap?', 'do you gift wrap', 'gift wrapping please']) {
+      const conversation = newId()
+      await failed(org, NOW - H, q, 0, conversation)
+      await ch.ch.insert({
+        table: 'events',
+        values: [
+          {
+            id: newId(),
+            type: 'reply.sent',
+            version: 1,
+            organization_id: org,
+            occurred_at: chDateTime(NOW - H),
+            conversation_id: conversation,
+            vertical: 'ecommerce',
+            correlation_id: 'c',
+            payload: '{}',
+            ingested_at: chDateTime(NOW + 60_000),
+          },
+        ],
+        format: 'JSONEachRow',
+      })
+    }
+    const [report] = await run(NOW + 5 * 60_000)
+    expect(report!.rowsIn).toBe(3)
+    const gaps = await gapsForMatching(pg.db, org)
+    expect(gaps.map((g) => g.volume)).toEqual([3])
   })
 
   it('ranks by volume × recency × (1 + escalations × minutes ÷ 60 × hourly cost), with the organization’s assumptions', async () => {

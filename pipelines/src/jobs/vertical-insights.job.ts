@@ -1,11 +1,18 @@
-import { chDateTime, organizationMetrics, type Ch } from '@luneo/warehouse'
+import { chDateTime, organizationMetrics, organizationsCreatedBefore, type Ch } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
 import { verticalBenchmarks, K_ANONYMITY, type OrgMetrics } from './vertical-insights.js'
 
 const DAY = 24 * 3600 * 1000
+/** Closed conversations an organization needs for its own values to mean something. */
+const OWN_MIN_CLOSED = 5
 
 /** Each organization's metrics over [from, to) (`organizationMetrics`), intent counts as shares. */
-async function orgMetrics(ch: Ch, from: Date, to: Date, minClosed: number): Promise<OrgMetrics[]> {
+async function orgMetrics(
+  ch: Ch,
+  from: Date,
+  to: Date,
+  minClosed: number,
+): Promise<(OrgMetrics & { closed: number })[]> {
   const rows = await organizationMetrics(ch, { from, to, minClosed })
   return rows.map((r) => {
     const total = r.conversations
@@ -17,6 +24,7 @@ async function orgMetrics(ch: Ch, from: Date, to: Date, minClosed: number): Prom
     return {
       organizationId: r.org,
       vertical: r.vertical,
+      closed: r.closed,
       values: {
         ai_resolution_rate: r.resolution,
         escalation_rate: r.escalation,
@@ -30,13 +38,19 @@ async function orgMetrics(ch: Ch, from: Date, to: Date, minClosed: number): Prom
 
 /**
  * Vertical insights (global): per vertical, over the 30 days before the run, the median and
- * quartiles of each metric across organizations — published only with ≥ 5 contributors — and each
- * organization's own values (read back only by that organization).
+ * quartiles of each metric across established organizations — published only with ≥ 5 of them —
+ * and each organization's own values (read back only by that organization).
+ *
+ * Established = at least `minAgeDays` old and `minClosed` closed conversations in the period.
+ * k-anonymity counts people, not rows: with any signup counting, four fake organizations with
+ * five conversations each made a vertical of five whose quartiles gave away the real one's
+ * figures (the attack is played in api/src/analytics/benchmarks.int.test.ts). Age and volume make
+ * each fake cost a month and real traffic; a verified owner is the next bar (docs/metrics.md).
  */
 export function createVerticalInsights(
-  options: { minClosed?: number; k?: number; periodDays?: number } = {},
+  options: { minClosed?: number; minAgeDays?: number; k?: number; periodDays?: number } = {},
 ) {
-  const { minClosed = 5, k = K_ANONYMITY, periodDays = 30 } = options
+  const { minClosed = 30, minAgeDays = 30, k = K_ANONYMITY, periodDays = 30 } = options
   return defineJob({
     name: 'vertical_insights_v1',
     scope: 'global',
@@ -44,7 +58,10 @@ export function createVerticalInsights(
     async run(ctx) {
       const to = ctx.to
       const from = new Date(to.getTime() - periodDays * DAY)
-      const orgs = await orgMetrics(ctx.ch, from, to, minClosed)
+      const old = await organizationsCreatedBefore(ctx.db, new Date(to.getTime() - minAgeDays * DAY))
+      // Every organization sees its own values; only established ones make the vertical's.
+      const all = await orgMetrics(ctx.ch, from, to, OWN_MIN_CLOSED)
+      const orgs = all.filter((o) => old.has(o.organizationId) && o.closed >= minClosed)
       const day = to.toISOString().slice(0, 10)
       const computed = chDateTime(Date.now())
       const byVertical = new Map<string, OrgMetrics[]>()
@@ -64,7 +81,7 @@ export function createVerticalInsights(
           computed_at: computed,
         })),
       )
-      const own = orgs.flatMap((o) =>
+      const own = all.flatMap((o) =>
         [
           ...Object.entries(o.values).map(([metric, value]) => ({ metric, value })),
           ...Object.entries(o.intentShares).map(([i, value]) => ({ metric: `intent:${i}`, value })),
@@ -80,7 +97,7 @@ export function createVerticalInsights(
         await ctx.ch.insert({ table: 'vertical_benchmarks_v1', values: rows, format: 'JSONEachRow' })
       if (own.length)
         await ctx.ch.insert({ table: 'vertical_org_metrics_v1', values: own, format: 'JSONEachRow' })
-      return { rowsIn: orgs.length, rowsOut: rows.length }
+      return { rowsIn: all.length, rowsOut: rows.length }
     },
   })
 }

@@ -72,7 +72,10 @@ export async function runJobs(
   jobs: readonly Job[],
   options: RunOptions = {},
 ): Promise<RunReport[]> {
+  // One `to` for the whole run: a later job's watermark then equals the signals it read were
+  // computed up to, so "arrived since the last run" means the same instant for every job.
+  const at = { ...options, now: options.now ?? new Date() }
   const reports: RunReport[] = []
-  for (const job of jobs) reports.push(...(await runJob(deps, job, options)))
+  for (const job of jobs) reports.push(...(await runJob(deps, job, at)))
   return reports
 }

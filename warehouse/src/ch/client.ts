@@ -52,5 +52,12 @@ export async function openClickHouse(options: OpenClickHouseOptions): Promise<Cl
       ...params,
       clickhouse_settings: { insert_deduplication_token: '', ...params.clickhouse_settings },
     })
+  // The same for a query's limits: a request's 10 s would otherwise bind the pipelines' next query.
+  const query = ch.query.bind(ch) as (p: Record<string, unknown>) => ReturnType<typeof ch.query>
+  ch.query = (params: { clickhouse_settings?: Record<string, unknown> }) =>
+    query({
+      ...params,
+      clickhouse_settings: { max_execution_time: 0, max_memory_usage: '0', ...params.clickhouse_settings },
+    })
   return { ch, kind: 'chdb', close: () => ch.close() }
 }

@@ -10,7 +10,7 @@ import {
   type ReplyStyle,
   type Usage,
 } from '@luneo/models'
-import { getPromptVersion, runningVariants, type Db } from '@luneo/warehouse'
+import { getPromptVersion, organizationPrivacy, runningVariants, type Db } from '@luneo/warehouse'
 import type { RetrievedChunk } from '../../knowledge/knowledge-index.js'
 import { chooseVariant, type ChosenVariant } from '../variants.js'
 import type { Classified } from './classify.js'
@@ -77,7 +77,16 @@ export async function compose(
       costUsd: 0,
     }
   }
-  const { system, style } = await systemPrompt(deps.db, organizationId, turn, variant, intent.intent, found)
+  const remote = deps.provider.id !== 'local'
+  const { system, style } = await systemPrompt(
+    deps.db,
+    organizationId,
+    turn,
+    variant,
+    intent.intent,
+    found,
+    remote,
+  )
   const completion = await deps.provider.complete({
     model,
     system,
@@ -149,6 +158,7 @@ async function systemPrompt(
   variant: ChosenVariant | null,
   intent: string,
   found: Retrieved,
+  remote: boolean,
 ): Promise<{ system: string; style: ReplyStyle | undefined }> {
   let text: string | undefined = variant?.template
   let style = variant?.style
@@ -162,7 +172,11 @@ async function systemPrompt(
     style,
     tone: turn.template.tone,
     intent,
-    contactName: found.contact?.name ?? undefined,
+    // A remote model reads the name only where the organization allows it (PII stays in Postgres).
+    contactName:
+      remote && !organizationPrivacy(turn.org).namesToRemoteModels
+        ? undefined
+        : (found.contact?.name ?? undefined),
     memory: turn.memory.summary ? [turn.memory.summary] : [],
     businessName: turn.org.name,
   })

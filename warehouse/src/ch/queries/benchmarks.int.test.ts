@@ -89,6 +89,7 @@ describe('benchmark queries', () => {
         latency: 300,
         intents: { returns: 2, order_status: 4 },
         conversations: 6,
+        closed: 6,
       },
     ])
   })

@@ -17,6 +17,7 @@ export const OrganizationMetricsRow = z.object({
   /** Conversations per intent ('' for none). */
   intents: chJson.pipe(z.record(z.string(), chNumber)),
   conversations: chNumber,
+  closed: chNumber,
 })
 export type OrganizationMetricsRow = z.output<typeof OrganizationMetricsRow>
 
@@ -46,7 +47,8 @@ export async function organizationMetrics(
              avgOrNull(o.csat) AS mean_csat,
              any(lat.median_latency) AS latency,
              toJSONString(CAST(sumMap(map(o.intent, toUInt64(1))) AS Map(String, UInt64))) AS intents,
-             count() AS conversations
+             count() AS conversations,
+             sum(o.closed) AS closed
       FROM o LEFT JOIN lat ON lat.organization_id = o.organization_id
       GROUP BY o.organization_id
       HAVING sum(o.closed) >= {min:UInt32}
@@ -67,7 +69,11 @@ export const VerticalBenchmarkRow = z.object({
 })
 export type VerticalBenchmarkRow = z.output<typeof VerticalBenchmarkRow>
 
-/** The vertical's benchmarks of the latest day computed, one row per metric, by metric. */
+/**
+ * The vertical's benchmarks of the latest run on the latest day, one row per metric. Only that
+ * run's rows: a metric an earlier run of the day wrote (an intent, published while the vertical
+ * still had k organizations) is not the vertical's figure any more.
+ */
 export async function latestVerticalBenchmarks(
   ch: Ch,
   p: { vertical: string },
@@ -78,7 +84,11 @@ export async function latestVerticalBenchmarks(
              toString(period_start) AS period_start, toString(period_end) AS period_end
       FROM vertical_benchmarks_v1 FINAL
       WHERE vertical = {vertical:String}
-        AND period_day = (SELECT max(period_day) FROM vertical_benchmarks_v1 WHERE vertical = {vertical:String})
+        AND (period_day, computed_at) = (
+          SELECT period_day, max(computed_at) FROM vertical_benchmarks_v1
+          WHERE vertical = {vertical:String}
+            AND period_day = (SELECT max(period_day) FROM vertical_benchmarks_v1 WHERE vertical = {vertical:String})
+          GROUP BY period_day)
       ORDER BY metric`,
     params: { vertical: p.vertical },
   })
@@ -94,7 +104,10 @@ export async function organizationBenchmarkValues(
   const rows = await queryRows(ch, 'organizationBenchmarkValues', OwnValueRow, {
     query: `
       SELECT metric, value FROM vertical_org_metrics_v1 FINAL
-      WHERE organization_id = {org:UUID} AND period_day = {day:Date}`,
+      WHERE organization_id = {org:UUID} AND period_day = {day:Date}
+        AND computed_at = (
+          SELECT max(computed_at) FROM vertical_org_metrics_v1
+          WHERE organization_id = {org:UUID} AND period_day = {day:Date})`,
     params: { org: p.organizationId, day: p.day },
   })
   return new Map(rows.map((r) => [r.metric, r.value]))

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Ch } from '../client.js'
-import { queryRows } from './rows.js'
+import { QUERY_LIMITS, queryRows } from './rows.js'
 
 // The semantic layer (api/src/analytics/semantic.ts) compiles measures × dimensions to SQL with
 // bound parameters; its columns vary with the request (d_<dimension>, m_<measure>), so the rows
@@ -16,5 +16,10 @@ export async function queryMeasures(
   ch: Ch,
   compiled: { sql: string; params: Record<string, unknown> },
 ): Promise<MeasureRow[]> {
-  return queryRows(ch, 'queryMeasures', MeasureRow, { query: compiled.sql, params: compiled.params })
+  // A person waits on this one (the semantic layer behind every analytics screen): limited.
+  return queryRows(ch, 'queryMeasures', MeasureRow, {
+    query: compiled.sql,
+    params: compiled.params,
+    settings: QUERY_LIMITS,
+  })
 }

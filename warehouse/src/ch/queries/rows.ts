@@ -43,7 +43,23 @@ export class ClickHouseRowError extends Error {
 export interface Sql {
   query: string
   params?: Record<string, unknown> | undefined
+  /** Per-query limits (e.g. QUERY_LIMITS for requests): on chDB every query states its own. */
+  settings?: QueryLimits | undefined
 }
+
+// A type alias, not an interface: the client's settings type wants an index signature.
+export type QueryLimits = {
+  /** Seconds before ClickHouse stops the query (0 = none). */
+  max_execution_time: number
+  /** Bytes of memory the query may use ('0' = the server's default; a UInt64, so a string). */
+  max_memory_usage: string
+}
+
+/**
+ * What a query a person waits on (an analytics endpoint) may cost: a few seconds and 1 GiB, so
+ * one tenant's heavy filter cannot hold the store for everyone. Pipelines run without them.
+ */
+export const QUERY_LIMITS: QueryLimits = { max_execution_time: 10, max_memory_usage: String(1 << 30) }
 
 /** Each issue on a line: the column, what was expected, and the value ClickHouse sent. */
 function describeIssues(error: z.ZodError, row: unknown): string {
@@ -69,7 +85,12 @@ export async function queryRows<S extends z.ZodType>(
   schema: S,
   sql: Sql,
 ): Promise<z.output<S>[]> {
-  const rs = await ch.query({ query: sql.query, query_params: sql.params, format: 'JSONEachRow' })
+  const rs = await ch.query({
+    query: sql.query,
+    query_params: sql.params,
+    format: 'JSONEachRow',
+    ...(sql.settings ? { clickhouse_settings: sql.settings } : {}),
+  })
   const rows = await rs.json<unknown>()
   return rows.map((row, i) => parseRow(name, schema, row, i))
 }
@@ -84,7 +105,12 @@ export async function streamRows<S extends z.ZodType>(
   schema: S,
   sql: Sql,
 ): Promise<AsyncIterable<z.output<S>>> {
-  const rs = await ch.query({ query: sql.query, query_params: sql.params, format: 'JSONEachRow' })
+  const rs = await ch.query({
+    query: sql.query,
+    query_params: sql.params,
+    format: 'JSONEachRow',
+    ...(sql.settings ? { clickhouse_settings: sql.settings } : {}),
+  })
   return (async function* () {
     let i = 0
     for await (const batch of rs.stream()) {

@@ -45,6 +45,48 @@ export async function updateOrganizationRoi(
     .executeTakeFirst()
 }
 
+/** What an organization lets leave for a remote model (organizations.settings.privacy). */
+export interface OrganizationPrivacy {
+  /** The contact's name in remote prompts; off by default: PII stays in Postgres unless allowed. */
+  namesToRemoteModels: boolean
+}
+
+export function organizationPrivacy(o: Pick<Organization, 'settings'>): OrganizationPrivacy {
+  const privacy = (o.settings as { privacy?: Partial<OrganizationPrivacy> } | null)?.privacy
+  return { namesToRemoteModels: privacy?.namesToRemoteModels === true }
+}
+
+/**
+ * Sets the organization's privacy settings, merged into its settings document. Call it inside a
+ * transaction: the row is read for update so a concurrent settings write is not lost.
+ */
+export async function updateOrganizationPrivacy(
+  db: Kysely<Database>,
+  organizationId: string,
+  privacy: OrganizationPrivacy,
+): Promise<Organization | undefined> {
+  const org = await db
+    .selectFrom('organizations')
+    .select('settings')
+    .where('id', '=', organizationId)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!org) return undefined
+  const settings = { ...((org.settings as Record<string, unknown> | null) ?? {}), privacy }
+  return db
+    .updateTable('organizations')
+    .set({ settings: JSON.stringify(settings), updated_at: new Date() })
+    .where('id', '=', organizationId)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Ids of the organizations created before `before` (benchmarks count only established ones). */
+export async function organizationsCreatedBefore(db: Kysely<Database>, before: Date): Promise<Set<string>> {
+  const rows = await db.selectFrom('organizations').select('id').where('created_at', '<', before).execute()
+  return new Set(rows.map((r) => r.id))
+}
+
 /** Whether the database holds any organization (the demo seeds only an empty one). */
 export async function hasOrganizations(db: Kysely<Database>): Promise<boolean> {
   return (await db.selectFrom('organizations').select('id').limit(1).execute()).length > 0

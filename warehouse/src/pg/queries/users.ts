@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { Database, Membership, Role, User } from '../schema.js'
+import type { Database, Membership, Role, User, Vertical } from '../schema.js'
 import { paginate, type Page, type PageRequest } from './page.js'
 
 export async function insertUser(
@@ -53,6 +53,30 @@ export async function firstMembershipOfUser(
     .orderBy('created_at', 'asc')
     .limit(1)
     .executeTakeFirst()
+}
+
+/** One organization a user belongs to, with their role there: what the organization switcher lists. */
+export interface MembershipOfUser {
+  organization_id: string
+  name: string
+  vertical: Vertical
+  role: Role
+  created_at: Date
+}
+
+/** Every organization the user is a member of, oldest membership first (where a login lands). */
+export async function listMembershipsOfUser(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<MembershipOfUser[]> {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('organizations as o', 'o.id', 'm.organization_id')
+    .select(['m.organization_id', 'o.name', 'o.vertical', 'm.role', 'm.created_at'])
+    .where('m.user_id', '=', userId)
+    .orderBy('m.created_at', 'asc')
+    .orderBy('m.organization_id', 'asc')
+    .execute()
 }
 
 export interface MemberRow {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { WebhookDelivery } from '../schema.js'
 import type { Db } from '../db.js'
 import { paginate, type Page, type PageRequest } from './page.js'
@@ -31,9 +32,13 @@ export async function enqueueWebhook(
     .execute()
 }
 
-/** Deliveries due now, with the organization's signing secret. */
+/**
+ * Deliveries due now, with the organization's signing secret, taken in turns across
+ * organizations: each organization's oldest first, then each one's second… So a tenant with a
+ * thousand queued deliveries (a receiver that hangs) fills one slot per turn, not the whole batch.
+ */
 export async function dueWebhooks(db: Db, limit: number) {
-  return db
+  const ranked = db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('organizations as o', 'o.id', 'd.organization_id')
     .select([
@@ -43,12 +48,31 @@ export async function dueWebhooks(db: Db, limit: number) {
       'd.url',
       'd.payload',
       'd.attempts',
+      'd.next_attempt_at',
       'o.webhook_secret',
+      sql<number>`row_number() OVER (PARTITION BY d.organization_id ORDER BY d.next_attempt_at, d.id)`.as(
+        'turn',
+      ),
     ])
     .where('d.status', '=', 'pending')
     .where('d.next_attempt_at', '<=', new Date())
-    .orderBy('d.next_attempt_at')
+  return db
+    .selectFrom(ranked.as('r'))
+    .select(['id', 'organization_id', 'event_type', 'url', 'payload', 'attempts', 'webhook_secret'])
+    .orderBy('turn')
+    .orderBy('next_attempt_at')
+    .orderBy('id')
     .limit(limit)
+    .execute()
+}
+
+/** Puts a delivery back to `at` without counting an attempt (its destination's breaker is open). */
+export async function deferWebhook(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
     .execute()
 }
 

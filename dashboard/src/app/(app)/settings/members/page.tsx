@@ -1,0 +1,174 @@
+'use client'
+import { useState, type FormEvent } from 'react'
+import { ReadOnly } from '@/components/settings/read-only'
+import { ShownOnce } from '@/components/settings/shown-once'
+import { Empty, ErrorNote, Loading } from '@/components/states'
+import { allPages } from '@/lib/all-pages'
+import { api, unwrap, type Schemas } from '@/lib/api'
+import { fmtDateTime } from '@/lib/format'
+import { grantable, NEEDS, type Role } from '@/lib/roles'
+import { useAtLeast, useMe } from '@/lib/session'
+import { useApi } from '@/lib/use-api'
+import { useWrite } from '@/lib/use-write'
+
+type Member = Schemas['Member']
+
+function Invite({ onInvited }: { onInvited: (m: Member) => void }) {
+  const me = useMe()
+  const roles = grantable(me.role)
+  const [email, setEmail] = useState('')
+  const [role, setRole] = useState<Role>('viewer')
+  const invite = useWrite()
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    let added: Member | undefined
+    const ok = await invite.run(async () => {
+      added = unwrap(await api.POST('/api/v1/members', { body: { email, role } }))
+    })
+    if (ok && added) {
+      setEmail('')
+      onInvited(added)
+    }
+  }
+  const input = 'rounded border border-gray-300 px-2 py-1 font-normal'
+  return (
+    <form
+      onSubmit={submit}
+      aria-labelledby="invite"
+      className="flex flex-col gap-3 rounded border border-gray-200 bg-white p-4"
+    >
+      <h2 id="invite" className="text-lg font-semibold">
+        Invite a member
+      </h2>
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Email
+          <input
+            type="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            className={input}
+          />
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)} className={input}>
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          disabled={invite.busy}
+          className="rounded bg-blue-700 px-3 py-2 text-sm font-medium text-white disabled:opacity-60"
+        >
+          {invite.busy ? 'Inviting…' : 'Invite'}
+        </button>
+      </div>
+      <p className="text-sm text-gray-700">
+        Someone who already has a Luneo account joins at once; anyone else gets an invitation link to accept
+        within 7 days. You can grant up to your own role ({me.role}).
+      </p>
+      {invite.error ? <ErrorNote error={invite.error} /> : null}
+    </form>
+  )
+}
+
+/**
+ * What the last invitation did: joined at once, or a link to hand to the invitee (shown once). The
+ * token rides in the fragment, which browsers never send to a server (app/accept-invite).
+ */
+function Invited({ m, onDone }: { m: Member; onDone: () => void }) {
+  if (m.inviteToken)
+    return (
+      <ShownOnce
+        label={`The invitation link for ${m.email} (${m.role}), valid 7 days`}
+        secret={`${window.location.origin}/accept-invite#${encodeURIComponent(m.inviteToken)}`}
+        onDone={onDone}
+      />
+    )
+  return (
+    <p
+      role="status"
+      data-testid="joined"
+      className="rounded border border-emerald-300 bg-emerald-50 p-3 text-emerald-950"
+    >
+      {m.email} already had an account and is now a member ({m.role}).
+    </p>
+  )
+}
+
+/** Members and their roles; admins and owners invite by email with a role. */
+export default function MembersSettings() {
+  const me = useMe()
+  const mayInvite = useAtLeast(NEEDS.inviteMembers)
+  const [version, setVersion] = useState(0)
+  const [invited, setInvited] = useState<Member>()
+  const loaded = useApi(`members:${me.organization.id}:${version}`, () =>
+    allPages(async (cursor) =>
+      unwrap(await api.GET('/api/v1/members', { params: { query: { limit: 200, cursor } } })),
+    ),
+  )
+  return (
+    <>
+      <h2 className="text-lg font-semibold">Members</h2>
+      {mayInvite ? null : <ReadOnly what="inviting a member" needs={NEEDS.inviteMembers} role={me.role} />}
+      {invited ? <Invited m={invited} onDone={() => setInvited(undefined)} /> : null}
+      {loaded.state === 'loading' ? <Loading what="the members" /> : null}
+      {loaded.state === 'error' ? <ErrorNote error={loaded.error} /> : null}
+      {loaded.state === 'ok' && loaded.data.length === 0 ? <Empty>No member yet.</Empty> : null}
+      {loaded.state === 'ok' && loaded.data.length > 0 ? (
+        <div className="overflow-x-auto rounded border border-gray-200 bg-white">
+          <table className="w-full text-left text-sm" data-testid="members">
+            <caption className="sr-only">Members of the organization and their roles</caption>
+            <thead className="bg-gray-50 text-gray-700">
+              <tr>
+                <th scope="col" className="p-2">
+                  Email
+                </th>
+                <th scope="col" className="p-2">
+                  Name
+                </th>
+                <th scope="col" className="p-2">
+                  Role
+                </th>
+                <th scope="col" className="p-2">
+                  Member since
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {loaded.data.map((m) => (
+                <tr key={m.id} data-id={m.id} data-email={m.email} className="border-t border-gray-200">
+                  <td className="p-2 font-medium">
+                    {m.email}
+                    {m.userId === me.user.id ? <span className="text-gray-700"> (you)</span> : null}
+                  </td>
+                  <td className="p-2">{m.name ?? '—'}</td>
+                  <td className="p-2" data-testid="member-role">
+                    {m.role}
+                  </td>
+                  <td className="p-2">{fmtDateTime(m.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p className="text-sm text-gray-700">
+        Pending invitations are not listed: the API lists memberships only.
+      </p>
+      {mayInvite ? (
+        <Invite
+          onInvited={(m) => {
+            setInvited(m)
+            setVersion((v) => v + 1)
+          }}
+        />
+      ) : null}
+    </>
+  )
+}

@@ -1,0 +1,26 @@
+'use client'
+import { useState } from 'react'
+import { ApiError } from './api'
+
+/** A write's progress: busy while it runs, the API's problem (its `detail`) when it fails. */
+export function useWrite() {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError>()
+  /** Runs `write`; resolves true when it succeeded (the caller then reloads what it changed). */
+  async function run(write: () => Promise<unknown>): Promise<boolean> {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await write()
+      return true
+    } catch (e) {
+      setError(
+        e instanceof ApiError ? e : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
+      )
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { busy, error, run }
+}
