@@ -14,6 +14,8 @@ export interface ResolvedFilters {
   resolved?: boolean | undefined
   agentId?: string | undefined
   channel?: string | undefined
+  intent?: string | undefined
+  variantId?: string | undefined
   minCsat?: number | undefined
 }
 
@@ -52,6 +54,8 @@ export function resolvedFilter(auth: Auth, range: Range, f: ResolvedFilters): Re
     resolved: f.resolved,
     agentId: f.agentId,
     channel: f.channel,
+    intent: f.intent,
+    variantId: f.variantId,
     minCsat: f.minCsat,
   }
 }

@@ -1040,6 +1040,21 @@ export interface components {
                 model?: string;
             };
         };
+        AgentSignals: {
+            agentId: string;
+            /** @description AI replies (count) */
+            replies: number | null;
+            /** @description Replies not grounded in knowledge ÷ replies (ratio) */
+            unanswered_rate: number | null;
+            /** @description Replies followed by a negative rating ÷ replies (ratio) */
+            negative_feedback_rate: number | null;
+            /** @description Replies followed by a hand-off ÷ replies (ratio) */
+            escalation_after_reply_rate: number | null;
+            /** @description Replies after which the customer repeated the question ÷ replies (ratio) */
+            rephrase_rate: number | null;
+            /** @description Unanswered replies after which the customer left ÷ replies (ratio) */
+            reply_abandonment_rate: number | null;
+        };
         AnalyticsCatalogue: {
             measures: {
                 name: string;
@@ -1164,6 +1179,21 @@ export interface components {
             vertical: string;
             reason: string;
         };
+        ChannelSignals: {
+            channel: string;
+            /** @description AI replies (count) */
+            replies: number | null;
+            /** @description Replies not grounded in knowledge ÷ replies (ratio) */
+            unanswered_rate: number | null;
+            /** @description Replies followed by a negative rating ÷ replies (ratio) */
+            negative_feedback_rate: number | null;
+            /** @description Replies followed by a hand-off ÷ replies (ratio) */
+            escalation_after_reply_rate: number | null;
+            /** @description Replies after which the customer repeated the question ÷ replies (ratio) */
+            rephrase_rate: number | null;
+            /** @description Unanswered replies after which the customer left ÷ replies (ratio) */
+            reply_abandonment_rate: number | null;
+        };
         Contact: {
             /** Format: uuid */
             id: string;
@@ -1271,6 +1301,16 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        ExperimentDecision: {
+            minSamplePerVariant: number;
+            sampleReached: boolean;
+            leaderVariantId: string | null;
+            evidence: number;
+            bar: number;
+            evidenceReached: boolean;
+            ended: boolean;
+            lastReason: string | null;
+        };
         ExperimentPage: {
             items: components["schemas"]["Experiment"][];
             nextCursor: string | null;
@@ -1300,7 +1340,13 @@ export interface components {
                 escalationRate: number | null;
                 weight: number | null;
                 guard: string | null;
+                weightHistory: {
+                    /** Format: date-time */
+                    at: string;
+                    weight: number | null;
+                }[];
             }[];
+            decision: components["schemas"]["ExperimentDecision"];
             history: {
                 /** Format: date-time */
                 at: string;
@@ -1910,6 +1956,8 @@ export interface components {
             };
             totals: components["schemas"]["SignalTotals"];
             byIntent: components["schemas"]["IntentSignals"][];
+            byAgent: components["schemas"]["AgentSignals"][];
+            byChannel: components["schemas"]["ChannelSignals"][];
         };
         SignalTotals: {
             /** @description AI replies (count) */
@@ -6375,6 +6423,8 @@ export interface operations {
                 resolved?: "true" | "false";
                 agentId?: string;
                 channel?: "api" | "widget" | "email";
+                intent?: string;
+                variantId?: string;
                 minCsat?: number;
                 limit?: number;
                 cursor?: string;
@@ -6441,6 +6491,8 @@ export interface operations {
                 resolved?: "true" | "false";
                 agentId?: string;
                 channel?: "api" | "widget" | "email";
+                intent?: string;
+                variantId?: string;
                 minCsat?: number;
             };
             header?: never;

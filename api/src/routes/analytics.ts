@@ -7,6 +7,7 @@ import { AppError } from '../errors.js'
 import { authOf } from '../plugins/auth.js'
 import { query, assumptionsFor, type Range } from '../analytics/analytics.js'
 import { freshnessOf } from '../services/freshness.js'
+import { signalsReport } from '../analytics/signals.js'
 import { dimensions, measures } from '../analytics/semantic.js'
 import { CSV_COLUMNS, csvField, resolvedFilter, resolvedPage, toResolvedRow } from '../analytics/resolved.js'
 import {
@@ -21,7 +22,6 @@ import {
   ResolvedQuery,
   ROI_MEASURES,
   Roi,
-  SIGNAL_MEASURES,
   Signals,
   measureValues,
   periodOf,
@@ -124,18 +124,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       config: { access: read },
     },
     async (req) => {
-      const auth = authOf(req)
       const range = rangeOf(req.query)
-      const sig = [...SIGNAL_MEASURES]
-      const totals = (await query(deps, auth, sig, [], range, {})).rows[0]
-      const byIntent = (await query(deps, auth, sig, ['intent'], range, {})).rows.sort(
-        (a, b) => Number(b.replies) - Number(a.replies),
-      )
-      return {
-        range: rangeDto(range),
-        totals: measureValues(SIGNAL_MEASURES, totals),
-        byIntent: byIntent.map((r) => ({ intent: String(r.intent), ...measureValues(SIGNAL_MEASURES, r) })),
-      }
+      return { range: rangeDto(range), ...(await signalsReport(deps, authOf(req), range)) }
     },
   )
 

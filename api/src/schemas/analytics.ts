@@ -161,6 +161,9 @@ export const ResolvedQuery = z
       .optional(),
     agentId: Id.optional(),
     channel: z.enum(['api', 'widget', 'email']).optional(),
+    /** The same values as the semantic layer's `intent` dimension (the first reply's intent). */
+    intent: z.string().min(1).max(60).optional(),
+    variantId: Id.optional(),
     minCsat: z.coerce.number().min(1).max(5).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z
@@ -211,11 +214,21 @@ export const IntentSignals = z
   .object({ intent: z.string(), ...measureShape(SIGNAL_MEASURES) })
   .meta({ id: 'IntentSignals' })
 
+export const AgentSignals = z
+  .object({ agentId: z.string(), ...measureShape(SIGNAL_MEASURES) })
+  .meta({ id: 'AgentSignals' })
+export const ChannelSignals = z
+  .object({ channel: z.string(), ...measureShape(SIGNAL_MEASURES) })
+  .meta({ id: 'ChannelSignals' })
+
+/** Reply signals over the range: totals, then per intent, agent and channel (most replies first). */
 export const Signals = z
   .object({
     range: z.object({ from: Timestamp, to: Timestamp }),
     totals: SignalTotals,
     byIntent: z.array(IntentSignals),
+    byAgent: z.array(AgentSignals),
+    byChannel: z.array(ChannelSignals),
   })
   .meta({ id: 'Signals' })
 

@@ -100,6 +100,26 @@ const Posterior = z.object({
   pBest: z.number().nullable(),
 })
 
+/** The stop rule as it reads now (docs/metrics.md § Variant scoring): what a decision waits on. */
+const ExperimentDecision = z
+  .object({
+    minSamplePerVariant: z.number().int(),
+    /** Every variant has the minimum closed conversations (before that, weights do not move). */
+    sampleReached: z.boolean(),
+    /** The unguarded variant with the highest posterior mean (null with fewer than two variants). */
+    leaderVariantId: Id.nullable(),
+    /** The leader's smallest Bayes factor against any other variant (capped at 1e12). */
+    evidence: z.number(),
+    /** The Bayes factor the leader must reach against every other variant to win. */
+    bar: z.number(),
+    evidenceReached: z.boolean(),
+    /** Completed (a winner) or stopped by a person: traffic no longer moves. */
+    ended: z.boolean(),
+    /** The reason of the pipelines' last weight change (null before the first). */
+    lastReason: z.string().nullable(),
+  })
+  .meta({ id: 'ExperimentDecision' })
+
 export const ExperimentResults = z
   .object({
     id: Id,
@@ -117,8 +137,11 @@ export const ExperimentResults = z
         escalationRate: z.number().nullable(),
         weight: z.number().nullable(),
         guard: z.string().nullable(),
+        /** This variant's traffic weight after each change the pipelines recorded, oldest first. */
+        weightHistory: z.array(z.object({ at: Timestamp, weight: z.number().nullable() })),
       }),
     ),
+    decision: ExperimentDecision,
     history: z.array(
       z.object({
         at: Timestamp,

@@ -10,6 +10,9 @@ const NAV = [
   { href: '/overview', label: 'Overview' },
   { href: '/conversations', label: 'Conversations' },
   { href: '/gaps', label: 'Knowledge gaps' },
+  { href: '/signals', label: 'Signals' },
+  { href: '/experiments', label: 'Experiments' },
+  { href: '/explore', label: 'Explore' },
   { href: '/settings', label: 'Settings' },
   { href: '/onboarding', label: 'Setup' },
 ]

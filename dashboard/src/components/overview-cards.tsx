@@ -1,14 +1,39 @@
 'use client'
 // The executive overview's cards, from two GET /analytics/roi answers: the period and the one before.
+// Each number links to the conversations behind it, and each trend bucket to that bucket's.
+import { useRouter } from 'next/navigation'
 import { KpiCard, type TrendPoint } from '@/components/charts'
 import type { Schemas } from '@/lib/api'
+import { bucketPeriod, drillHref, type DrillFilters } from '@/lib/drill'
 import { changeOf, fmtCount, fmtHours, fmtMoney, fmtRatio, fmtRoi } from '@/lib/format'
+import type { Period } from '@/lib/period'
 
 type Roi = Schemas['Roi']
 type Measure = keyof Schemas['RoiTotals']
 
 function trendOf(roi: Roi, m: Measure): TrendPoint[] {
   return roi.series.map((p) => ({ bucket: p.day ?? p.week ?? p.month ?? '', value: p[m] }))
+}
+
+/** The period the API answered for (its instants are the starts of the URL's days). */
+const periodOfRoi = (roi: Roi): Period => ({
+  from: roi.range.from.slice(0, 10),
+  to: roi.range.to.slice(0, 10),
+})
+
+/** AI-resolved counts only resolved conversations; every other measure rests on all of them. */
+const filterOf = (m: Measure): DrillFilters => (m === 'ai_resolved' ? { resolved: 'true' } : {})
+
+/** The conversations of one trend bucket (its granularity is the key the point carries). */
+function bucketHref(roi: Roi, m: Measure, i: number): string | null {
+  const p = roi.series[i]
+  if (!p) return null
+  const [g, start] = p.day
+    ? (['day', p.day] as const)
+    : p.week
+      ? (['week', p.week] as const)
+      : (['month', p.month!] as const)
+  return drillHref(bucketPeriod(start, g, periodOfRoi(roi)), filterOf(m))
 }
 
 interface CardSpec {
@@ -20,6 +45,7 @@ interface CardSpec {
 }
 
 function Cards({ specs, roi, prev }: { specs: CardSpec[]; roi: Roi; prev: Roi }) {
+  const router = useRouter()
   return (
     <>
       {specs.map((s) => (
@@ -33,6 +59,11 @@ function Cards({ specs, roi, prev }: { specs: CardSpec[]; roi: Roi; prev: Roi })
           increaseIsGood={s.increaseIsGood ?? true}
           trend={trendOf(roi, s.m)}
           note={s.note}
+          href={drillHref(periodOfRoi(roi), filterOf(s.m))}
+          onPickTrend={(i) => {
+            const href = bucketHref(roi, s.m, i)
+            if (href) router.push(href)
+          }}
         />
       ))}
     </>

@@ -7,17 +7,23 @@ import { CHANNELS, STATUSES, type ReportFilters } from '@/lib/conversation-filte
 function Select(p: { name: string; label: string; options: { value: string; label: string }[] }) {
   const params = useSearchParams()
   const set = useSetParams()
+  const current = params.get(p.name) ?? ''
+  // A value the URL names but the list lacks (a link from another screen) still shows as chosen.
+  const options =
+    current && !p.options.some((o) => o.value === current)
+      ? [...p.options, { value: current, label: current }]
+      : p.options
   return (
     <label className="flex flex-col">
       {p.label}
       <select
         name={p.name}
-        value={params.get(p.name) ?? ''}
+        value={current}
         onChange={(e) => set({ [p.name]: e.target.value })}
         className="rounded border border-gray-300 px-2 py-1"
       >
         <option value="">all</option>
-        {p.options.map((o) => (
+        {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
@@ -29,7 +35,18 @@ function Select(p: { name: string; label: string; options: { value: string; labe
 
 const plain = (list: readonly string[]) => list.map((v) => ({ value: v, label: v.replace('_', ' ') }))
 
-export function ReportFilterBar({ filters, agents }: { filters: ReportFilters; agents: Schemas['Agent'][] }) {
+export function ReportFilterBar({
+  filters,
+  agents,
+  intents,
+  variants,
+}: {
+  filters: ReportFilters
+  agents: Schemas['Agent'][]
+  /** The intents with conversations in the period (the semantic layer's `intent` dimension). */
+  intents: string[]
+  variants: { value: string; label: string }[]
+}) {
   return (
     <form
       aria-label="Filters"
@@ -48,6 +65,8 @@ export function ReportFilterBar({ filters, agents }: { filters: ReportFilters; a
       />
       <Select name="agentId" label="Agent" options={agents.map((a) => ({ value: a.id, label: a.name }))} />
       <Select name="channel" label="Channel" options={plain(CHANNELS)} />
+      <Select name="intent" label="Intent" options={intents.map((i) => ({ value: i, label: i }))} />
+      <Select name="variantId" label="Prompt variant" options={variants} />
       <Select
         name="minCsat"
         label="CSAT at least"

@@ -6,7 +6,7 @@ describe('conversation report filters', () => {
     const agent = '01a229a6-0db6-716f-928f-ece5dffd0843'
     const f = reportFiltersOf(
       new URLSearchParams(
-        `from=2026-01-01&to=2026-02-01&status=handed_off&channel=widget&agentId=${agent}&minCsat=4&cursor=x`,
+        `from=2026-01-01&to=2026-02-01&status=handed_off&channel=widget&agentId=${agent}&intent=order_status&variantId=${agent}&minCsat=4&cursor=x`,
       ),
     )
     expect(f.query).toEqual({
@@ -15,6 +15,8 @@ describe('conversation report filters', () => {
       status: 'handed_off',
       channel: 'widget',
       agentId: agent,
+      intent: 'order_status',
+      variantId: agent,
       minCsat: 4,
     })
     const url = new URL(csvHref(f.query), 'http://x')
@@ -24,7 +26,9 @@ describe('conversation report filters', () => {
 
   it('drops values the API would refuse instead of sending them', () => {
     const f = reportFiltersOf(
-      new URLSearchParams('from=2026-01-01&to=2026-02-01&status=lost&channel=fax&agentId=1&minCsat=9'),
+      new URLSearchParams(
+        `from=2026-01-01&to=2026-02-01&status=lost&channel=fax&agentId=1&variantId=2&intent=${'x'.repeat(61)}&minCsat=9`,
+      ),
     )
     expect(f.query).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' })
   })

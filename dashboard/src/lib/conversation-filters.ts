@@ -8,6 +8,8 @@ export type ReportQuery = NonNullable<operations['exportResolvedConversationsCsv
 export const STATUSES = ['open', 'confirmed', 'assumed', 'handed_off', 'abandoned'] as const
 export const CHANNELS = ['api', 'widget', 'email'] as const
 
+const UUID = /^[0-9a-f-]{36}$/i
+
 const oneOf = <T extends string>(list: readonly T[], v: string | null): T | undefined =>
   list.find((x) => x === v)
 
@@ -27,7 +29,11 @@ export function reportFiltersOf(params: URLSearchParams): ReportFilters {
   const channel = oneOf(CHANNELS, params.get('channel'))
   if (channel) query.channel = channel
   const agentId = params.get('agentId')
-  if (agentId && /^[0-9a-f-]{36}$/i.test(agentId)) query.agentId = agentId
+  if (agentId && UUID.test(agentId)) query.agentId = agentId
+  const intent = params.get('intent')
+  if (intent && intent.length <= 60) query.intent = intent
+  const variantId = params.get('variantId')
+  if (variantId && UUID.test(variantId)) query.variantId = variantId
   const minCsat = Number(params.get('minCsat'))
   if (minCsat >= 1 && minCsat <= 5) query.minCsat = minCsat
   return { period, query }

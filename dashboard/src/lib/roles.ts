@@ -21,6 +21,10 @@ export const NEEDS = {
   readGaps: 'viewer',
   /** POST /analytics/knowledge-gaps/{id}/accept|reject: `write` in api/src/routes/gaps.ts. */
   reviewGaps: 'admin',
+  /** GET /experiments…, GET /analytics/experiments/{id}: `read` in api/src/routes/experiments.ts. */
+  readExperiments: 'viewer',
+  /** POST /experiments/{id}/stop: `write` in api/src/routes/experiments.ts. */
+  stopExperiment: 'admin',
   /** GET /organization: viewer in api/src/routes/organization.ts. */
   readOrganization: 'viewer',
   /** GET /agents, /knowledge-bases, /prompt-versions: `read` in routes/agents.ts, knowledge.ts, experiments.ts. */

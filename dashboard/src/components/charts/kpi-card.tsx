@@ -3,6 +3,8 @@
 // Card gives the frame; only this folder knows Tremor, so replacing it touches nothing else.
 import { Card } from '@tremor/react'
 import { fmtChange } from '@/lib/format'
+import Link from 'next/link'
+import type { PickHandler } from './pick'
 import { TrendChart, type TrendPoint } from './trend-chart'
 
 export interface KpiCardProps {
@@ -18,6 +20,10 @@ export interface KpiCardProps {
   increaseIsGood?: boolean
   trend?: TrendPoint[]
   note?: string
+  /** The conversations behind the number (the report with the same period and filters). */
+  href?: string
+  /** A click on a trend bucket (the screen links it to that bucket's conversations). */
+  onPickTrend?: PickHandler
 }
 
 function ChangeBadge({ change, increaseIsGood }: { change: number | null; increaseIsGood: boolean }) {
@@ -45,11 +51,19 @@ export function KpiCard(p: KpiCardProps) {
         className={`${p.value === null && p.display.length > 3 ? 'text-xl' : 'text-3xl'} font-semibold text-gray-900`}
         data-value={p.value === null ? 'null' : String(p.value)}
       >
-        {p.display}
+        {p.href ? (
+          <Link href={p.href} className="hover:underline" title="See the conversations behind this number">
+            {p.display}
+          </Link>
+        ) : (
+          p.display
+        )}
       </p>
       <ChangeBadge change={p.change} increaseIsGood={p.increaseIsGood ?? true} />
       {p.note ? <p className="text-xs text-gray-600">{p.note}</p> : null}
-      {p.trend && p.trend.length > 1 ? <TrendChart points={p.trend} label={p.title} /> : null}
+      {p.trend && p.trend.length > 1 ? (
+        <TrendChart points={p.trend} label={p.title} onPick={p.onPickTrend} testId={`trend-${p.id}`} />
+      ) : null}
     </Card>
   )
 }

@@ -87,6 +87,10 @@ export interface ResolvedConversationsQuery {
   resolved?: boolean | undefined
   agentId?: string | undefined
   channel?: string | undefined
+  /** The intent of the conversation's first reply (the semantic layer's `intent` dimension). */
+  intent?: string | undefined
+  /** The prompt variant that served the first reply (the `variant` dimension). */
+  variantId?: string | undefined
   minCsat?: number | undefined
   /** Rows at most; absent for all of them (the CSV export). */
   limit?: number | undefined
@@ -104,6 +108,8 @@ function resolvedSql(p: ResolvedConversationsQuery): Sql {
   if (p.resolved !== undefined) where.push('resolved = {resolved:UInt8}')
   if (p.agentId) where.push('agent_id = {agent:UUID}')
   if (p.channel) where.push('channel = {channel:String}')
+  if (p.intent) where.push('intent = {intent:String}')
+  if (p.variantId) where.push('variant_id = {variant:UUID}')
   if (p.minCsat !== undefined) where.push('csat >= {min_csat:Float32}')
   if (p.before) where.push('(started_at, o.conversation_id) < ({c_at:DateTime64(3)}, {c_id:UUID})')
   return {
@@ -128,6 +134,8 @@ function resolvedSql(p: ResolvedConversationsQuery): Sql {
       resolved: p.resolved === undefined ? undefined : Number(p.resolved),
       agent: p.agentId,
       channel: p.channel,
+      intent: p.intent,
+      variant: p.variantId,
       min_csat: p.minCsat,
       c_at: p.before?.startedAt,
       c_id: p.before?.id,

@@ -46,6 +46,25 @@ function Report() {
     unwrap(await api.GET('/api/v1/agents', { params: { query: { limit: 100 } } })),
   )
   const first = useApi(key, () => pageOf(filters.query))
+  const intents = useApi(`intents/${filters.query.from}/${filters.query.to}`, async () => {
+    const query = {
+      measures: 'conversations',
+      dimensions: 'intent',
+      from: filters.query.from,
+      to: filters.query.to,
+    }
+    const r = unwrap(await api.GET('/api/v1/analytics/query', { params: { query } }))
+    return r.rows.map((row) => String(row.intent ?? '')).filter(Boolean)
+  })
+  const experiments = useApi('experiments', async () =>
+    unwrap(await api.GET('/api/v1/experiments', { params: { query: { limit: 100 } } })),
+  )
+  const variants =
+    experiments.state === 'ok'
+      ? experiments.data.items.flatMap((e) =>
+          e.variants.map((v) => ({ value: v.id, label: `${e.name} · ${v.label}` })),
+        )
+      : []
   const { current, load } = useMore(filters.query)
   const agentList = agents.state === 'ok' ? agents.data.items : []
   const agentName = (id: string) => agentList.find((a) => a.id === id)?.name ?? id.slice(0, 8)
@@ -66,7 +85,12 @@ function Report() {
           Download CSV of these filters
         </a>
       </div>
-      <ReportFilterBar filters={filters} agents={agentList} />
+      <ReportFilterBar
+        filters={filters}
+        agents={agentList}
+        intents={intents.state === 'ok' ? intents.data : []}
+        variants={variants}
+      />
       {first.state === 'loading' ? <Loading what="conversations" /> : null}
       {first.state === 'error' ? <ErrorNote error={first.error} /> : null}
       {first.state === 'ok' && rows.length === 0 ? (
