@@ -55,6 +55,14 @@ const SIZES: Record<DatasetName, Sizes> = {
   clinc150: { gapTraffic: 12, known: 2, outOfScope: 100, fresh: 4 },
 }
 
+/**
+ * Out of scope falsely answered: issue 9's bar (0.1) where it is met, a regression floor where it
+ * is not. BANKING77 (asked CLINC150's questions) meets it: 0.060. CLINC150's own out-of-scope test
+ * queries do not: 0.210 (models/README.md § Grounding: no threshold with in-knowledge ≥ 0.9 on val
+ * reaches 0.1 on the larger out-of-scope check either), so 0.3 guards against a regression.
+ */
+const OUT_OF_SCOPE_BOUND: Record<DatasetName, number> = { banking77: 0.1, clinc150: 0.3 }
+
 const MODEL = hasMiniLmModel()
 if (!MODEL) console.warn('flywheel tests skipped: MiniLM model absent (make install fetches it)')
 
@@ -146,14 +154,11 @@ function flywheelOn(name: DatasetName) {
         console.log(`FLYWHEEL ${name} issue bars: ${bars.join('; ')}`)
 
         expect(answeredAny).toBeGreaterThanOrEqual(0.9)
-        // Floors, not the issue's bars: the rank model puts the own entry first for 0.82 / 0.83 of
+        // Floors, not the issue's bars: the rank model puts the own entry first for 0.82 / 0.84 of
         // val questions (models/README.md § Grounding), so 0.9 from the own entry is out of reach of
         // any threshold today; 0.7 catches a ranking regression.
         expect(answered).toBeGreaterThan(0.7)
-        // Issue 9's bar is <= 0.1 and is NOT met on clinc150 (val 0.093, test 0.22: its oos test
-        // queries score higher than the val ones). This guards against a regression until the
-        // ranking work that closes it; the line above prints the bar.
-        if (oos.length) expect(falselyAnswered).toBeLessThanOrEqual(0.3)
+        if (oos.length) expect(falselyAnswered).toBeLessThanOrEqual(OUT_OF_SCOPE_BOUND[name])
         expect(precision).toBeGreaterThanOrEqual(0.8)
         expect(recall).toBeGreaterThanOrEqual(0.8)
         expect(after - before).toBeGreaterThanOrEqual(0.4)
