@@ -140,7 +140,12 @@ function printCurve(title: string, points: CurvePoint[], chosen: number): void {
 
 async function calibrate(family: string, embedder: Embedder): Promise<GroundingCalibration> {
   const loaded = DATASETS.map((d) => loadDataset(d))
-  const scenarios = loaded.flatMap((ds) => scenariosOf(ds, loaded.find((o) => o !== ds)))
+  const scenarios = loaded.flatMap((ds) =>
+    scenariosOf(
+      ds,
+      loaded.find((o) => o !== ds),
+    ),
+  )
   const questionScale = embedder.grounding.questionScale
   const fit = await ask(embedder, scenarios, 'fit')
   const val = await ask(embedder, scenarios, 'val')
@@ -208,7 +213,10 @@ async function reportTest(
   const loaded = DATASETS.map((d) => loadDataset(d))
   for (const ds of loaded) {
     const d = ds.name
-    const scenario = testScenario(ds, loaded.find((o) => o !== ds))
+    const scenario = testScenario(
+      ds,
+      loaded.find((o) => o !== ds),
+    )
     const decided = decide(await ask(embedder, [scenario], 'val'), grounding)
     console.log(`  TEST ${family} ${d} (${scenario.name}): ${line(curvePoint(decided, grounding.threshold))}`)
   }

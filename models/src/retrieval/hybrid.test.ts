@@ -68,10 +68,21 @@ describe('hybrid retrieval', () => {
     expect(groundingFeatures(all[1]!, all, hits, 0.5).at(-1)).toBe(0)
   })
 
-  it('measures how alike a chunk\'s phrasings are: the mean cosine of every pair', () => {
+  it("measures how alike a chunk's phrasings are: the mean cosine of every pair", () => {
     // (1,0)·(0,1) = 0, (1,0)·(1,1)/√2 = 0.707, (0,1)·(1,1)/√2 = 0.707 → 1.414 / 3
-    expect(phrasingTightness([[1, 0], [0, 1], [1, 1]])).toBeCloseTo(Math.SQRT2 / 3, 9)
-    expect(phrasingTightness([[3, 4], [6, 8]])).toBeCloseTo(1, 9) // scale does not matter
+    expect(
+      phrasingTightness([
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]),
+    ).toBeCloseTo(Math.SQRT2 / 3, 9)
+    expect(
+      phrasingTightness([
+        [3, 4],
+        [6, 8],
+      ]),
+    ).toBeCloseTo(1, 9) // scale does not matter
     expect(phrasingTightness([[1, 0]])).toBeNull()
     expect(phrasingTightness([])).toBeNull()
   })
