@@ -32,16 +32,17 @@ import { createKey, signup, startTestApp } from './testing/harness.js'
 //
 // "Answered" = grounded (a reply, not "I don't know"), as the issue counts it; "own entry" =
 // grounded on the FAQ entry of the question's own intent, printed and held to a floor. Out of
-// scope: CLINC150's oos test queries, "falsely answered" = grounded at all. BANKING77 has no out-of-scope set (every
-// row is one of its 77 intents, and the calibration's BANKING77 scenarios have none either), so its
-// only unanswerable questions are the missing intents', which the gap and lift lines measure.
+// scope: CLINC150's oos test queries; BANKING77 has no out-of-scope set (every row is one of its 77
+// intents), so it is asked CLINC150's test questions instead (assistant queries about cooking,
+// travel, cars…: out of a bank's knowledge, as the calibration's "other data set" check asks them).
+// "Falsely answered" = grounded at all.
 
 interface Sizes {
   /** Failed questions per missing intent the gaps job sees (train rows after the FAQ's). */
   gapTraffic: number
   /** Test questions per known intent, before acceptance (the in-knowledge line). */
   known: number
-  /** Out-of-scope test queries (evenly spread over oos_test.csv). */
+  /** Out-of-scope test queries (evenly spread over oos_test.csv, or the other data set's test.csv). */
   outOfScope: number
   /** Fresh test questions per missing intent after acceptance (the lift line). */
   fresh: number
@@ -50,9 +51,17 @@ interface Sizes {
 // Sample sizes keep each data set near two minutes on 2 cores. gapTraffic is the shape
 // bench/src/tune-gaps.ts chose the clustering on (12 per missing intent).
 const SIZES: Record<DatasetName, Sizes> = {
-  banking77: { gapTraffic: 12, known: 3, outOfScope: 0, fresh: 5 },
+  banking77: { gapTraffic: 12, known: 3, outOfScope: 100, fresh: 5 },
   clinc150: { gapTraffic: 12, known: 2, outOfScope: 100, fresh: 4 },
 }
+
+/**
+ * Out of scope falsely answered: issue 9's bar (0.1) where it is met, a regression floor where it
+ * is not. BANKING77 (asked CLINC150's questions) meets it: 0.060. CLINC150's own out-of-scope test
+ * queries do not: 0.210 (models/README.md § Grounding: no threshold with in-knowledge ≥ 0.9 on val
+ * reaches 0.1 on the larger out-of-scope check either), so 0.3 guards against a regression.
+ */
+const OUT_OF_SCOPE_BOUND: Record<DatasetName, number> = { banking77: 0.1, clinc150: 0.3 }
 
 const MODEL = hasMiniLmModel()
 if (!MODEL) console.warn('flywheel tests skipped: MiniLM model absent (make install fetches it)')
@@ -64,6 +73,7 @@ function flywheelOn(name: DatasetName) {
   describe.skipIf(!present || !MODEL)(`the flywheel on ${name}`, () => {
     let f: Flywheel
     let data: LabelledDataset
+    let outOfScope: string[]
     let known: string[]
     let missing: string[]
     const size = SIZES[name]
@@ -72,6 +82,12 @@ function flywheelOn(name: DatasetName) {
       const t = await startTestApp()
       expect(t.deps.ai.embedder.id).toMatch(/^minilm/)
       data = loadDataset(name)
+      outOfScope =
+        name === 'clinc150'
+          ? data.outOfScope.test
+          : hasDataset('clinc150')
+            ? loadDataset('clinc150').test.map((r) => r.text)
+            : []
       ;({ known, missing } = splitIntents(data.intents, Math.round(data.intents.length / 3)))
       const owner = await signup(t.app, 'ecommerce')
       f = { t, key: await createKey(t.app, owner, ['admin', 'conversations:write']), orgId: '', agent: '' }
@@ -92,7 +108,7 @@ function flywheelOn(name: DatasetName) {
         const first = await askAll(f, [
           ...pick(data.train, missing, FAQ_PHRASINGS, size.gapTraffic),
           ...pick(data.test, known, 0, size.known),
-          ...spread(data.outOfScope.test, size.outOfScope),
+          ...spread(outOfScope, size.outOfScope),
         ])
         await f.t.drainer.drainAll()
         const refresh = await post(f, '/analytics/refresh')
@@ -119,8 +135,8 @@ function flywheelOn(name: DatasetName) {
           [
             `FLYWHEEL ${name} in_knowledge_answered=${answeredAny.toFixed(3)} own_entry=${answered.toFixed(3)} (n=${n(of(first, known))}, test)`,
             oos.length
-              ? `FLYWHEEL ${name} out_of_scope_falsely_answered=${falselyAnswered.toFixed(3)} (n=${n(oos)}, oos test)`
-              : `FLYWHEEL ${name} out_of_scope: none in this data set`,
+              ? `FLYWHEEL ${name} out_of_scope_falsely_answered=${falselyAnswered.toFixed(3)} (n=${n(oos)}, ${name === 'clinc150' ? 'oos test' : 'clinc150 test'})`
+              : `FLYWHEEL ${name} out_of_scope: none asked (clinc150 absent)`,
             `FLYWHEEL ${name} gaps top=${top.length} precision=${precision.toFixed(3)} (${hits.length}/${top.length}) recall=${recall.toFixed(3)} (${found.size}/${missing.length})`,
             `FLYWHEEL ${name} missing_intents_answered ${before.toFixed(3)} (n=${n(of(first, missing))}, train) -> ${after.toFixed(3)} (n=${n(fresh)}, fresh test): +${((after - before) * 100).toFixed(1)} points`,
             `FLYWHEEL ${name} top gaps: ${top.map((g) => `${g.intent}${missing.includes(g.intent) ? '' : '(!)'}:${g.volume}`).join(' ')}`,
@@ -138,14 +154,11 @@ function flywheelOn(name: DatasetName) {
         console.log(`FLYWHEEL ${name} issue bars: ${bars.join('; ')}`)
 
         expect(answeredAny).toBeGreaterThanOrEqual(0.9)
-        // Floors, not the issue's bars: the rank model puts the own entry first for 0.82 / 0.83 of
+        // Floors, not the issue's bars: the rank model puts the own entry first for 0.82 / 0.84 of
         // val questions (models/README.md § Grounding), so 0.9 from the own entry is out of reach of
         // any threshold today; 0.7 catches a ranking regression.
         expect(answered).toBeGreaterThan(0.7)
-        // Issue 9's bar is <= 0.1 and is NOT met on clinc150 (val 0.093, test 0.22: its oos test
-        // queries score higher than the val ones). This guards against a regression until the
-        // ranking work that closes it; the line above prints the bar.
-        if (oos.length) expect(falselyAnswered).toBeLessThanOrEqual(0.3)
+        if (oos.length) expect(falselyAnswered).toBeLessThanOrEqual(OUT_OF_SCOPE_BOUND[name])
         expect(precision).toBeGreaterThanOrEqual(0.8)
         expect(recall).toBeGreaterThanOrEqual(0.8)
         expect(after - before).toBeGreaterThanOrEqual(0.4)

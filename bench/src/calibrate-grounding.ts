@@ -72,7 +72,7 @@ async function ask(embedder: Embedder, scenarios: Scenario[], set: 'fit' | 'val'
 
 const rate = (x: number) => (Number.isNaN(x) ? '  —  ' : x.toFixed(3))
 const line = (p: CurvePoint) =>
-  `t=${p.threshold.toFixed(2)} in_answered=${rate(p.inAnswered)} in_right=${rate(p.inRight)} near_answered=${rate(p.nearAnswered)} far_answered=${rate(p.farAnswered)}`
+  `t=${p.threshold.toFixed(2)} in_answered=${rate(p.inAnswered)} in_right=${rate(p.inRight)} near_answered=${rate(p.nearAnswered)} far_answered=${rate(p.farAnswered)} other_answered=${rate(p.otherAnswered)}`
 const logit = (p: number) => Math.log(p / (1 - p))
 const weights = (model: HybridModel, m: 'ranker' | 'answer' | 'answerChunk') =>
   model.features.map((f, j) => `${f}=${model[m].weights[j]!.toFixed(2)}`).join(' ')
@@ -109,14 +109,24 @@ function printTable(curves: Map<DatasetName, CurvePoint[]>, chosen: number): voi
   const pct = (x: number) => (Number.isNaN(x) ? '—' : x.toFixed(2))
   const head = ['threshold']
   for (const d of curves.keys())
-    head.push(`${d} in: own entry (any)`, `${d} missing intent: unanswered`, `${d} out of scope: unanswered`)
+    head.push(
+      `${d} in: own entry (any)`,
+      `${d} missing intent: unanswered`,
+      `${d} out of scope: unanswered`,
+      `${d} other data set: unanswered`,
+    )
   console.log(`  TABLE\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`)
   const at = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, chosen].sort((a, b) => a - b)
   for (const t of [...new Set(at)]) {
     const row = [`${t.toFixed(2)}${t === chosen ? ' (chosen)' : ''}`]
     for (const points of curves.values()) {
       const p = points.find((q) => Math.abs(q.threshold - t) < 1e-9)!
-      row.push(`${pct(p.inRight)} (${pct(p.inAnswered)})`, pct(1 - p.nearAnswered), pct(1 - p.farAnswered))
+      row.push(
+        `${pct(p.inRight)} (${pct(p.inAnswered)})`,
+        pct(1 - p.nearAnswered),
+        pct(1 - p.farAnswered),
+        pct(1 - p.otherAnswered),
+      )
     }
     console.log(`| ${row.join(' | ')} |`)
   }
@@ -129,7 +139,13 @@ function printCurve(title: string, points: CurvePoint[], chosen: number): void {
 }
 
 async function calibrate(family: string, embedder: Embedder): Promise<GroundingCalibration> {
-  const scenarios = DATASETS.flatMap((d) => scenariosOf(loadDataset(d)))
+  const loaded = DATASETS.map((d) => loadDataset(d))
+  const scenarios = loaded.flatMap((ds) =>
+    scenariosOf(
+      ds,
+      loaded.find((o) => o !== ds),
+    ),
+  )
   const questionScale = embedder.grounding.questionScale
   const fit = await ask(embedder, scenarios, 'fit')
   const val = await ask(embedder, scenarios, 'val')
@@ -194,8 +210,13 @@ async function reportTest(
   embedder: Embedder,
   grounding: GroundingCalibration,
 ): Promise<void> {
-  for (const d of DATASETS) {
-    const scenario = testScenario(loadDataset(d))
+  const loaded = DATASETS.map((d) => loadDataset(d))
+  for (const ds of loaded) {
+    const d = ds.name
+    const scenario = testScenario(
+      ds,
+      loaded.find((o) => o !== ds),
+    )
     const decided = decide(await ask(embedder, [scenario], 'val'), grounding)
     console.log(`  TEST ${family} ${d} (${scenario.name}): ${line(curvePoint(decided, grounding.threshold))}`)
   }

@@ -33,6 +33,7 @@ export {
   GROUNDING_FEATURES,
   candidateChunks,
   groundingFeatures,
+  phrasingTightness,
   rankCandidates,
   semanticScore,
   type CandidateEvidence,

@@ -1,5 +1,6 @@
 import {
   candidateChunks,
+  phrasingTightness,
   rankCandidates,
   type CandidateEvidence,
   type Embedder,
@@ -75,13 +76,15 @@ export function createKnowledgeIndex(
       const exact = await exactVectors(store, organizationId, ids, about, vector)
       const evidence: CandidateEvidence[] = ids.map((chunkId) => {
         const own = exact.filter((h) => h.chunkId === chunkId)
-        const phrasings = own.filter((h) => h.phrasing).map((h) => h.cosine)
+        const phrasingHits = own.filter((h) => h.phrasing)
+        const phrasings = phrasingHits.map((h) => h.cosine)
         return {
           chunkId,
           documentId: about.get(chunkId)!.documentId,
           semantic: own.find((h) => !h.phrasing)?.cosine ?? 0,
           phrasing: phrasings.length > 0 ? Math.max(...phrasings) : null,
           lexical: words.find((w) => w.chunkId === chunkId)?.coverage ?? 0,
+          tightness: phrasingTightness(phrasingHits.flatMap((h) => (h.vector ? [h.vector] : []))),
         }
       })
       return rankCandidates(evidence, hits, embedder.grounding)

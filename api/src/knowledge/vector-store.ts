@@ -18,6 +18,8 @@ export interface VectorHit {
   text: string
   phrasing: boolean
   cosine: number
+  /** The vector itself: only `vectorsOf` returns it (phrasing tightness reads the phrasings'). */
+  vector?: number[]
 }
 
 /** The vector side of the knowledge base. Every call names the organization; queries filter on it. */
@@ -39,7 +41,7 @@ export interface VectorStore {
     vector: number[],
     n: number,
   ): Promise<VectorHit[]>
-  /** Every vector of these chunks (their text and phrasings) with its cosine to `vector`. */
+  /** Every vector of these chunks (their text and phrasings) with its cosine to `vector`, and itself. */
   vectorsOf(
     organizationId: string,
     knowledgeBaseId: string,
@@ -65,6 +67,7 @@ const VECTORS_PER_CHUNK = 51
 
 /** The hits of one query, as cosines (the collections use cosine distance: cosine = 1 − distance). */
 function hitsOf(r: QueryResult<Metadata>, knowledgeBaseId: string): VectorHit[] {
+  const vectors = r.embeddings?.[0]
   return (r.ids[0] ?? []).map((id, i) => {
     const meta = r.metadatas[0]?.[i] ?? {}
     const str = (v: unknown) => (typeof v === 'string' ? v : '')
@@ -76,6 +79,7 @@ function hitsOf(r: QueryResult<Metadata>, knowledgeBaseId: string): VectorHit[] 
       text: r.documents[0]?.[i] ?? '',
       phrasing: id.includes(':q'),
       cosine: 1 - (r.distances[0]?.[i] ?? 1),
+      ...(vectors?.[i] ? { vector: vectors[i] } : {}),
     }
   })
 }
@@ -174,6 +178,7 @@ export function createChromaStore(url: string, embedder: Embedder): VectorStore 
         queryEmbeddings: [vector],
         nResults: chunkIds.length * VECTORS_PER_CHUNK,
         where: { $and: [{ organization_id: organizationId }, { chunk_id: { $in: chunkIds } }] },
+        include: ['distances', 'documents', 'metadatas', 'embeddings'],
       })
       return hitsOf(r, knowledgeBaseId)
     },

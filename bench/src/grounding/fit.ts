@@ -58,7 +58,7 @@ function answerWeights(fit: Asked[]): number[] {
   const count = new Map<string, number>()
   const key = (a: Asked) => `${a.dataset}/${a.probe.kind}`
   for (const a of fit) count.set(key(a), (count.get(key(a)) ?? 0) + 1)
-  const total: Record<ProbeKind, number> = { in: 0.5, far: 0.5, near: NEAR_WEIGHT }
+  const total: Record<ProbeKind, number> = { in: 0.5, far: 0.5, near: NEAR_WEIGHT, other: 0 }
   return fit.map((a) => total[a.probe.kind] / count.get(key(a))!)
 }
 
@@ -146,7 +146,9 @@ export interface CurvePoint {
   /** Questions of a missing intent answered, out-of-scope ones answered (NaN when none). */
   nearAnswered: number
   farAnswered: number
-  n: { in: number; near: number; far: number }
+  /** The other data set's questions answered (NaN when none asked). */
+  otherAnswered: number
+  n: { in: number; near: number; far: number; other: number }
 }
 
 export function curvePoint(decided: ReturnType<typeof decide>, threshold: number): CurvePoint {
@@ -160,7 +162,8 @@ export function curvePoint(decided: ReturnType<typeof decide>, threshold: number
     inRight: rate(of('in'), (d) => answered(d) && d.right),
     nearAnswered: rate(of('near'), answered),
     farAnswered: rate(of('far'), answered),
-    n: { in: of('in').length, near: of('near').length, far: of('far').length },
+    otherAnswered: rate(of('other'), answered),
+    n: { in: of('in').length, near: of('near').length, far: of('far').length, other: of('other').length },
   }
 }
 

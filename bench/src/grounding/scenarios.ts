@@ -7,11 +7,13 @@
 //     when the knowledge is small).
 // Questions: "in" = an intent the knowledge has (other train rows to fit, val rows to choose);
 // "near" = an intent it lacks (same domain: what a knowledge gap looks like); "far" = CLINC150's
-// out-of-scope queries (BANKING77 has none).
+// out-of-scope queries (BANKING77 has none); "other" (val only, the flywheel's shape) = the other
+// data set's val questions, a second and larger out-of-scope check: CLINC150's 100 out-of-scope val
+// queries are easier than its 1,000 test ones (ADR 0015), and BANKING77 has none of its own.
 import { FAQ_PHRASINGS, faqDocument, type Labelled, type LabelledDataset } from '@luneo/models/testing'
 import type { KbDocument } from './simulate.js'
 
-export type ProbeKind = 'in' | 'near' | 'far'
+export type ProbeKind = 'in' | 'near' | 'far' | 'other'
 
 export interface Probe {
   text: string
@@ -33,6 +35,14 @@ export interface Scenario {
 /** Fit questions per intent (train rows after the ones the FAQ quotes). */
 const FIT_PER_INTENT = 40
 const SMALL_KB = 5
+/** The other data set's val questions asked of each flywheel-shaped knowledge base. */
+export const OTHER_PER_SCENARIO = 300
+
+/** `n` rows spread evenly over the list (file order: deterministic). */
+const spread = <T>(rows: readonly T[], n: number): T[] => {
+  const step = Math.max(1, Math.floor(rows.length / n))
+  return rows.filter((_, i) => i % step === 0).slice(0, n)
+}
 
 const rowsOf = (rows: readonly Labelled[], intent: string) => rows.filter((r) => r.intent === intent)
 
@@ -61,8 +71,11 @@ function probes(
 const docsOf = (ds: LabelledDataset, intents: string[], phrasings: number): KbDocument[] =>
   intents.map((intent) => ({ intent, ...faqDocument(intent, ds.train, phrasings) }))
 
-/** Every calibration scenario of one data set. */
-export function scenariosOf(ds: LabelledDataset): Scenario[] {
+/** Every calibration scenario of one data set; `other`, a data set from another domain. */
+export function scenariosOf(ds: LabelledDataset, other?: LabelledDataset): Scenario[] {
+  const others: Probe[] = other
+    ? spread(other.val, OTHER_PER_SCENARIO).map((r) => ({ text: r.text, intent: null, kind: 'other' }))
+    : []
   const sorted = [...ds.intents].sort()
   const out: Scenario[] = []
   for (const r of [0, 1, 2]) {
@@ -74,7 +87,8 @@ export function scenariosOf(ds: LabelledDataset): Scenario[] {
       name: `third-missing-${r}`,
       flywheelShape: true,
       docs: docsOf(ds, known, FAQ_PHRASINGS),
-      ...p,
+      fit: p.fit,
+      val: [...p.val, ...others],
     })
     if (r === 0)
       out.push({

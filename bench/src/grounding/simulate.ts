@@ -6,6 +6,7 @@ import {
   candidateChunks,
   chunkText,
   createBm25Index,
+  phrasingTightness,
   type Bm25Index,
   type CandidateEvidence,
   type SemanticHit,
@@ -34,6 +35,8 @@ export interface SimulatedKb {
   intentOf: Map<string, string>
   units: Unit[]
   lexical: Bm25Index
+  /** Each chunk's phrasing tightness, as the knowledge index computes it from the same vectors. */
+  tightness: Map<string, number | null>
 }
 
 const dot = (a: Float32Array, b: Float32Array) => {
@@ -75,7 +78,13 @@ export function buildKb(docs: readonly KbDocument[], vectors: Map<string, Float3
       lexicalUnits.push({ key: best.id, text: q })
     }
   })
-  return { intentOf, units, lexical: createBm25Index(lexicalUnits) }
+  const tightness = new Map(
+    [...intentOf.keys()].map((id) => [
+      id,
+      phrasingTightness(units.filter((u) => u.chunkId === id && u.phrasing).map((u) => u.vector)),
+    ]),
+  )
+  return { intentOf, units, lexical: createBm25Index(lexicalUnits), tightness }
 }
 
 /** What the knowledge index knows of a question: its semantic hits and the candidates' evidence. */
@@ -96,6 +105,7 @@ export function evidenceOf(kb: SimulatedKb, question: string, vector: Float32Arr
       semantic: own.find((s) => !s.u.phrasing)!.cosine,
       phrasing: phr.length ? Math.max(...phr) : null,
       lexical: coverage.get(chunkId) ?? 0,
+      tightness: kb.tightness.get(chunkId) ?? null,
     }
   })
   return { hits, candidates }

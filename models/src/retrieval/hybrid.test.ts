@@ -4,6 +4,7 @@ import {
   GROUNDING_FEATURES,
   candidateChunks,
   groundingFeatures,
+  phrasingTightness,
   rankCandidates,
   type CandidateEvidence,
 } from './hybrid.js'
@@ -21,12 +22,14 @@ const evidence = (
   semantic: number,
   phrasing: number | null,
   lexical: number,
+  tightness: number | null = null,
 ): CandidateEvidence => ({
   chunkId,
   documentId,
   semantic,
   phrasing,
   lexical,
+  tightness,
 })
 
 /** A model reading one feature: p = σ(w · (x − at)). */
@@ -48,7 +51,7 @@ describe('hybrid retrieval', () => {
   })
 
   it('computes each feature of a candidate among the others', () => {
-    const all = [evidence('a', 'A', 0.4, 0.8, 0.5), evidence('b', 'B', 0.5, null, 0.2)]
+    const all = [evidence('a', 'A', 0.4, 0.8, 0.5, 0.55), evidence('b', 'B', 0.5, null, 0.2)]
     const f = groundingFeatures(all[0]!, all, hits, 0.5)
     expect(Object.fromEntries(GROUNDING_FEATURES.map((n, i) => [n, Number(f[i]!.toFixed(3))]))).toEqual({
       semantic: 0.4,
@@ -59,7 +62,29 @@ describe('hybrid retrieval', () => {
       agreement: 0.3, // 3 of the first 10 hits (only 4 exist) are A's
       neighbours: 0.28, // (0.8 + 0.6) / 5
       lexical_lead: 0.3,
+      tightness: 0.55,
     })
+    // a chunk without two phrasings reads 0
+    expect(groundingFeatures(all[1]!, all, hits, 0.5).at(-1)).toBe(0)
+  })
+
+  it("measures how alike a chunk's phrasings are: the mean cosine of every pair", () => {
+    // (1,0)·(0,1) = 0, (1,0)·(1,1)/√2 = 0.707, (0,1)·(1,1)/√2 = 0.707 → 1.414 / 3
+    expect(
+      phrasingTightness([
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]),
+    ).toBeCloseTo(Math.SQRT2 / 3, 9)
+    expect(
+      phrasingTightness([
+        [3, 4],
+        [6, 8],
+      ]),
+    ).toBeCloseTo(1, 9) // scale does not matter
+    expect(phrasingTightness([[1, 0]])).toBeNull()
+    expect(phrasingTightness([])).toBeNull()
   })
 
   it('ranks by the rank model and scores the first by the answer model of its path', () => {

@@ -19,6 +19,13 @@ export interface CandidateEvidence {
   phrasing: number | null
   /** BM25 coverage of the question by the chunk or its phrasings, in [0, 1] (0: no shared term). */
   lexical: number
+  /**
+   * How alike the chunk's FAQ phrasings are to one another (`phrasingTightness`); null with fewer
+   * than two. The same best-phrasing cosine means more for an entry asked in one narrow way than
+   * for one asked in many: without it, an out-of-scope question that happens to share a few words
+   * with a loose entry's phrasing reads as a match (ADR 0015).
+   */
+  tightness: number | null
 }
 
 /** The features both models read, in this order (the calibration files name them too). */
@@ -31,6 +38,7 @@ export const GROUNDING_FEATURES = [
   'agreement',
   'neighbours',
   'lexical_lead',
+  'tightness',
 ] as const
 
 export interface RankedCandidate extends CandidateEvidence {
@@ -85,7 +93,35 @@ export function groundingFeatures(
     top.length === 0 ? 0 : top.filter((h) => h.documentId === c.documentId).length / AGREEMENT_HITS,
     phrasings.length === 0 ? 0 : phrasings.reduce((s, h) => s + h.cosine, 0) / NEIGHBOUR_HITS,
     c.lexical - bestOther((o) => o.lexical),
+    c.tightness ?? 0,
   ]
+}
+
+/**
+ * The mean cosine between every two of a chunk's phrasing vectors; null with fewer than two. One
+ * definition for the knowledge index and the calibration's simulation, so both read alike.
+ */
+export function phrasingTightness(vectors: readonly ArrayLike<number>[]): number | null {
+  if (vectors.length < 2) return null
+  const norm = (v: ArrayLike<number>) => {
+    let s = 0
+    for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!
+    return Math.sqrt(s)
+  }
+  const norms = vectors.map(norm)
+  let sum = 0
+  let pairs = 0
+  for (let a = 0; a < vectors.length; a++)
+    for (let b = a + 1; b < vectors.length; b++) {
+      const x = vectors[a]!
+      const y = vectors[b]!
+      let dot = 0
+      for (let i = 0; i < x.length; i++) dot += x[i]! * y[i]!
+      const n = norms[a]! * norms[b]!
+      sum += n === 0 ? 0 : dot / n
+      pairs++
+    }
+  return sum / pairs
 }
 
 /**
