@@ -6,6 +6,7 @@ import * as m0004 from './0004_document_questions.js'
 import * as m0005 from './0005_prompt_version_style.js'
 import * as m0006 from './0006_knowledge_versions.js'
 import * as m0007 from './0007_gap_embedder.js'
+import * as m0010 from './0010_api_key_expiry.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
 export const pgMigrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const pgMigrations: Record<string, Migration> = {
   '0005_prompt_version_style': m0005,
   '0006_knowledge_versions': m0006,
   '0007_gap_embedder': m0007,
+  '0010_api_key_expiry': m0010,
 }
