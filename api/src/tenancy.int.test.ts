@@ -74,6 +74,13 @@ async function make(
   return { agent, conversation: await post('/conversations', { agentId: agent, channel: 'api' }) }
 }
 
+/** A new viewer of the tenant (invited, accepted); returns the membership id the members API uses. */
+async function freshMember(t: Tenant): Promise<string> {
+  const m = await addMember(t.app, t.owner, 'viewer')
+  const list = await t.app.inject({ method: 'GET', url: '/api/v1/members?limit=200', headers: as(t.key) })
+  return (list.json().items as { id: string; userId: string }[]).find((x) => x.userId === m.userId)!.id
+}
+
 type Case =
   | { kind: 'public'; why: string }
   | { kind: 'self'; why: string } // acts only on the caller's own session or organization
@@ -223,6 +230,21 @@ const cases: Record<string, Case> = {
   'DELETE /api/v1/api-keys/:id': {
     kind: 'owned',
     make: async (a) => ({ url: `/api/v1/api-keys/${(await make(a, 'key')).key}` }),
+  },
+  'POST /api/v1/api-keys/:id/rotate': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: `/api/v1/api-keys/${(await make(a, 'key')).key}/rotate`,
+      payload: { graceHours: 0 },
+    }),
+  },
+  'PATCH /api/v1/members/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/members/${await freshMember(a)}`, payload: { role: 'analyst' } }),
+  },
+  'DELETE /api/v1/members/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/members/${await freshMember(a)}` }),
   },
   'GET /api/v1/agents/:id': {
     kind: 'owned',
@@ -464,13 +486,22 @@ describe('a second organization gets 404 on the first one’s resources', () => 
         expect(res.statusCode, `${route} → ${res.body}`).toBe(404)
         expect(res.json().code).toBe('not_found')
         // …and the resource is untouched for its owner (GET the same URL, or its parent).
-        if (route === 'DELETE /api/v1/api-keys/:id') {
+        if (route === 'DELETE /api/v1/api-keys/:id' || route === 'POST /api/v1/api-keys/:id/rotate') {
           const list = await t.app.inject({
             method: 'GET',
             url: '/api/v1/api-keys?limit=200',
             headers: as(a.key),
           })
-          expect(list.body).toContain(call.url.split('/').pop())
+          expect(list.body).toContain(call.url.split('/')[4])
+          expect(list.json().items.find((k: { id: string }) => call.url.includes(k.id)).endsAt).toBeNull()
+        } else if (route.includes('/members/:id')) {
+          const list = await t.app.inject({
+            method: 'GET',
+            url: '/api/v1/members?limit=200',
+            headers: as(a.key),
+          })
+          const m = list.json().items.find((x: { id: string }) => x.id === call.url.split('/').pop())
+          expect(m?.role, `${route}: the member is untouched`).toBe('viewer')
         } else if (
           ![
             'POST /api/v1/conversations',
@@ -617,14 +648,21 @@ describe('the organization switcher', () => {
   it('moves a member of two organizations to the other one, with that membership’s role', async () => {
     const both = await addMember(t.app, a.owner, 'viewer')
     const email = (await me(both)).json().user.email as string
-    // Tenant B's owner adds the same person: an existing user becomes a member at once.
+    // Tenant B's owner invites the same person; they accept with their own account's password.
     const added = await t.app.inject({
       method: 'POST',
       url: '/api/v1/members',
       headers: as(b.owner),
       payload: { email, role: 'analyst' },
     })
-    expect([added.statusCode, added.json().status]).toEqual([201, 'active'])
+    expect([added.statusCode, added.json().status]).toEqual([201, 'invited'])
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/accept-invite',
+      remoteAddress: '10.250.0.1',
+      payload: { token: added.json().inviteToken, password: 'correct horse battery' },
+    })
+    expect(accepted.statusCode, accepted.body).toBe(201)
 
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/auth/organizations', headers: as(both) })
     expect(list.json().items).toEqual([

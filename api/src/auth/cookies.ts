@@ -8,6 +8,11 @@ export const CSRF_HEADER = 'x-csrf-token'
 /** Access tokens live 15 minutes; the refresh token 30 days and rotates on every use. */
 export const ACCESS_TTL_MS = 15 * 60 * 1000
 export const REFRESH_TTL_MS = 30 * 24 * 60 * 60 * 1000
+/**
+ * However often it is refreshed, a session ends this long after sign-in (then sign in again):
+ * refreshing used to push the expiry 30 days on each time, so a session could live for ever.
+ */
+export const SESSION_MAX_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000
 
 export interface SessionCookies {
   access: string

@@ -25,7 +25,9 @@ export class KeyCache {
 
   set(secretHash: string, principal: KeyPrincipal, now = Date.now()): void {
     if (this.#entries.size >= this.maxEntries) this.#entries.clear() // bounded; rebuilt on demand
-    this.#entries.set(secretHash, { principal, until: now + this.ttlMs })
+    // An expiring key leaves the cache when it ends, not up to ttlMs later.
+    const until = Math.min(now + this.ttlMs, principal.ends_at?.getTime() ?? Infinity)
+    this.#entries.set(secretHash, { principal, until })
   }
 
   /** Forgets a revoked key (by id: the secret is not known when revoking). */

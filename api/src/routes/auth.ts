@@ -95,7 +95,11 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     '/auth/accept-invite',
     {
       schema: { operationId: 'acceptInvite', tags, body: AcceptInviteBody, response: { 201: Me } },
-      config: { access: 'public', problems: ['not_found', 'email_taken'], rateLimit: perIp },
+      config: {
+        access: 'public',
+        problems: ['not_found', 'invalid_credentials', 'conflict'],
+        rateLimit: perIp,
+      },
     },
     async (req, reply) =>
       reply.code(201).send(signIn(reply, await auth.acceptInvite(deps, req.id, req.body))),

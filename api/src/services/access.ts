@@ -1,14 +1,20 @@
 import {
+  countOwners,
+  deleteMembership,
   findUserByEmail,
+  getLiveApiKey,
   getMembership,
+  getMembershipById,
   insertApiKey,
   insertInvitation,
-  insertMembership,
   listApiKeys,
   listMembers,
   newId,
   revokeApiKey,
+  revokeUserSessions,
+  setMembershipRole,
   type ApiKey,
+  type MemberRow,
   type PageRequest,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
@@ -17,7 +23,15 @@ import type { AppDeps } from '../context.js'
 import { ROLE_RANK } from '../caller.js'
 import { AppError, notFound } from '../errors.js'
 import { randomToken, sha256 } from '../auth/crypto.js'
-import type { ApiKeyDto, CreatedApiKey, Member, NewApiKey, NewMember } from '../schemas/access.js'
+import type {
+  ApiKeyDto,
+  CreatedApiKey,
+  KeyRotation,
+  Member,
+  MemberPatch,
+  NewApiKey,
+  NewMember,
+} from '../schemas/access.js'
 import { iso, isoOrNull } from '../schemas/common.js'
 import { audit } from './audit.js'
 
@@ -28,19 +42,25 @@ export async function listOrgMembers(deps: AppDeps, auth: Auth, page: PageReques
   const p = await listMembers(deps.db, auth.organizationId, page)
   return {
     nextCursor: p.nextCursor,
-    items: p.items.map((m): MemberDto => ({
-      id: m.id,
-      userId: m.user_id,
-      email: m.email,
-      name: m.name,
-      role: m.role,
-      status: 'active',
-      createdAt: iso(m.created_at),
-    })),
+    items: p.items.map(toMemberDto),
   }
 }
 
-/** Adds an existing user at once, or creates an invitation whose token is shown once. */
+const toMemberDto = (m: MemberRow): MemberDto => ({
+  id: m.id,
+  userId: m.user_id,
+  email: m.email,
+  name: m.name,
+  role: m.role,
+  status: 'active',
+  createdAt: iso(m.created_at),
+})
+
+/**
+ * Invites someone by email: always an invitation whose token is shown once, whether or not the
+ * email has an account — adding an existing account at once told the inviter that the email was
+ * registered (and its owner's name). An existing account accepts with its own password.
+ */
 export async function addMember(
   deps: AppDeps,
   caller: Caller,
@@ -50,27 +70,10 @@ export async function addMember(
   const myRank = auth.actor.type === 'user' ? ROLE_RANK[auth.actor.role] : ROLE_RANK.admin
   if (ROLE_RANK[body.role] > myRank) throw new AppError('forbidden', `You cannot grant ${body.role}`)
   return deps.db.transaction().execute(async (trx) => {
+    // Only this organization's own members are told apart (its members list shows them anyway).
     const user = await findUserByEmail(trx, body.email)
-    if (user) {
-      if (await getMembership(trx, auth.organizationId, user.id))
-        throw new AppError('conflict', 'Already a member')
-      const m = await insertMembership(trx, {
-        id: newId(),
-        organization_id: auth.organizationId,
-        user_id: user.id,
-        role: body.role,
-      })
-      await audit(trx, caller, 'member.added', { type: 'membership', id: m.id }, { role: body.role })
-      return {
-        id: m.id,
-        userId: user.id,
-        email: user.email,
-        name: user.name,
-        role: m.role,
-        status: 'active',
-        createdAt: iso(m.created_at),
-      }
-    }
+    if (user && (await getMembership(trx, auth.organizationId, user.id)))
+      throw new AppError('conflict', 'Already a member')
     const token = randomToken()
     const inv = await insertInvitation(trx, {
       id: newId(),
@@ -102,7 +105,14 @@ const toKeyDto = (k: ApiKey): z.infer<typeof ApiKeyDto> => ({
   scopes: k.scopes,
   createdAt: iso(k.created_at),
   lastUsedAt: isoOrNull(k.last_used_at),
+  endsAt: isoOrNull(
+    [k.revoked_at, k.expires_at]
+      .filter((d): d is Date => d !== null)
+      .sort((a, b) => a.getTime() - b.getTime())[0] ?? null,
+  ),
 })
+
+const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Creates a key; the secret (`lk_…`) is returned now and never again — only its hash is stored. */
 export async function createApiKey(
@@ -121,9 +131,108 @@ export async function createApiKey(
       secret_hash: sha256(secret),
       scopes: [...new Set(body.scopes)],
       created_by: auth.actor.type === 'user' ? auth.actor.userId : null,
+      expires_at: body.expiresInDays ? new Date(Date.now() + body.expiresInDays * DAY_MS) : null,
     })
     await audit(trx, caller, 'api_key.created', { type: 'api_key', id: key.id }, { scopes: key.scopes })
     return { ...toKeyDto(key), secret }
+  })
+}
+
+/**
+ * Rotation: a new key with the same name, scopes and lifetime (a new secret, shown once), and the
+ * old one revoked now or after a grace period while clients move to the new secret.
+ */
+export async function rotateApiKey(
+  deps: AppDeps,
+  caller: Caller,
+  id: string,
+  body: z.infer<typeof KeyRotation>,
+): Promise<z.infer<typeof CreatedApiKey>> {
+  const { auth } = caller
+  const secret = `lk_${randomToken(24)}`
+  const created = await deps.db.transaction().execute(async (trx) => {
+    const old = await getLiveApiKey(trx, auth.organizationId, id)
+    if (!old) throw notFound('API key')
+    const lifetime = old.expires_at ? old.expires_at.getTime() - old.created_at.getTime() : null
+    const key = await insertApiKey(trx, {
+      id: newId(),
+      organization_id: auth.organizationId,
+      name: old.name,
+      prefix: secret.slice(0, 10),
+      secret_hash: sha256(secret),
+      scopes: old.scopes,
+      created_by: auth.actor.type === 'user' ? auth.actor.userId : null,
+      expires_at: lifetime ? new Date(Date.now() + lifetime) : null,
+    })
+    const until = new Date(Date.now() + body.graceHours * 3600 * 1000)
+    await revokeApiKey(trx, auth.organizationId, old.id, until)
+    await audit(
+      trx,
+      caller,
+      'api_key.rotated',
+      { type: 'api_key', id: old.id },
+      { newKeyId: key.id, oldKeyEndsAt: until.toISOString() },
+    )
+    return { ...toKeyDto(key), secret }
+  })
+  // The old key's cached principal would outlive a revocation that is immediate.
+  if (body.graceHours === 0) deps.keyCache?.evictKey(id)
+  return created
+}
+
+/**
+ * A member's role. Never above the caller's own, never an owner's unless the caller is one, and
+ * the organization keeps an owner. The member's sessions here end at once: they sign in again
+ * under the new role.
+ */
+export async function changeMemberRole(
+  deps: AppDeps,
+  caller: Caller,
+  id: string,
+  body: z.infer<typeof MemberPatch>,
+): Promise<MemberDto> {
+  const { auth } = caller
+  const myRank = auth.actor.type === 'user' ? ROLE_RANK[auth.actor.role] : ROLE_RANK.admin
+  if (ROLE_RANK[body.role] > myRank) throw new AppError('forbidden', `You cannot grant ${body.role}`)
+  return deps.db.transaction().execute(async (trx) => {
+    const m = await getMembershipById(trx, auth.organizationId, id)
+    if (!m) throw notFound('Member')
+    if (ROLE_RANK[m.role] > myRank) throw new AppError('forbidden', `You cannot change an ${m.role}`)
+    if (m.role === 'owner' && body.role !== 'owner' && (await countOwners(trx, auth.organizationId)) <= 1)
+      throw new AppError('conflict', 'The organization needs an owner: make someone else owner first')
+    await setMembershipRole(trx, auth.organizationId, id, body.role)
+    const ended = await revokeUserSessions(trx, auth.organizationId, m.user_id)
+    await audit(
+      trx,
+      caller,
+      'member.role_changed',
+      { type: 'membership', id },
+      { from: m.role, to: body.role, sessionsEnded: ended },
+    )
+    const row = (await listMembers(trx, auth.organizationId, { limit: 200 })).items.find((x) => x.id === id)!
+    return toMemberDto(row)
+  })
+}
+
+/** Removes a member: the membership, and their sessions here at once. The last owner stays. */
+export async function removeMember(deps: AppDeps, caller: Caller, id: string): Promise<void> {
+  const { auth } = caller
+  const myRank = auth.actor.type === 'user' ? ROLE_RANK[auth.actor.role] : ROLE_RANK.admin
+  await deps.db.transaction().execute(async (trx) => {
+    const m = await getMembershipById(trx, auth.organizationId, id)
+    if (!m) throw notFound('Member')
+    if (ROLE_RANK[m.role] > myRank) throw new AppError('forbidden', `You cannot remove an ${m.role}`)
+    if (m.role === 'owner' && (await countOwners(trx, auth.organizationId)) <= 1)
+      throw new AppError('conflict', 'The organization needs an owner: make someone else owner first')
+    await deleteMembership(trx, auth.organizationId, id)
+    const ended = await revokeUserSessions(trx, auth.organizationId, m.user_id)
+    await audit(
+      trx,
+      caller,
+      'member.removed',
+      { type: 'membership', id },
+      { role: m.role, sessionsEnded: ended },
+    )
   })
 }
 

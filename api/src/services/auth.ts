@@ -21,7 +21,7 @@ import type { Auth, Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import { AppError, notFound } from '../errors.js'
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
-import { REFRESH_TTL_MS, type SessionCookies } from '../auth/cookies.js'
+import { REFRESH_TTL_MS, SESSION_MAX_LIFETIME_MS, type SessionCookies } from '../auth/cookies.js'
 import type { AcceptInviteBody, LoginBody, Me, OrganizationMemberships, SignupBody } from '../schemas/auth.js'
 import { audit } from './audit.js'
 import { openSession, sessionCookies } from './sessions.js'
@@ -130,6 +130,7 @@ export async function refresh(deps: AppDeps, presented: string | undefined): Pro
     sha256(presented),
     sha256(next),
     new Date(Date.now() + REFRESH_TTL_MS),
+    SESSION_MAX_LIFETIME_MS,
   )
   if (!s) {
     // A refresh token that was already rotated is being replayed: someone holds a stolen copy.
@@ -211,14 +212,21 @@ export async function acceptInvite(
   return deps.db.transaction().execute(async (trx) => {
     const inv = await consumeInvitation(trx, sha256(body.token))
     if (!inv) throw new AppError('not_found', 'Invitation not found or expired')
-    if (await findUserByEmail(trx, inv.email))
-      throw new AppError('email_taken', 'Sign in and ask to be added instead')
-    const user = await insertUser(trx, {
-      id: newId(),
-      email: inv.email,
-      name: body.name ?? null,
-      password_hash: passwordHash,
-    })
+    // An email that already has an account joins with that account, proven by its password (the
+    // invitation alone never signs anyone into an existing account).
+    const existing = await findUserByEmail(trx, inv.email)
+    if (existing && !(await verifyPassword(body.password, existing.password_hash)))
+      throw new AppError('invalid_credentials', 'This email has an account: accept with its password')
+    if (existing && (await getMembership(trx, inv.organization_id, existing.id)))
+      throw new AppError('conflict', 'Already a member')
+    const user =
+      existing ??
+      (await insertUser(trx, {
+        id: newId(),
+        email: inv.email,
+        name: body.name ?? null,
+        password_hash: passwordHash,
+      }))
     await insertMembership(trx, {
       id: newId(),
       organization_id: inv.organization_id,

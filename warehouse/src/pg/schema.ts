@@ -88,7 +88,9 @@ export interface ApiKeysTable {
   scopes: ColumnType<Scope[], Scope[], Scope[]>
   created_by: string | null
   last_used_at: Date | null
+  /** Set when revoked, or in the future while a rotated key's grace period runs. */
   revoked_at: Date | null
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: CreatedAt
 }
 

@@ -127,3 +127,55 @@ export async function consumeInvitation(db: Kysely<Database>, tokenHash: string)
     .returningAll()
     .executeTakeFirst()
 }
+
+/** One membership of the organization, by its id (the members API's id). */
+export async function getMembershipById(
+  db: Kysely<Database>,
+  organizationId: string,
+  membershipId: string,
+): Promise<{ id: string; user_id: string; role: Role } | undefined> {
+  return db
+    .selectFrom('memberships')
+    .select(['id', 'user_id', 'role'])
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', membershipId)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+export async function setMembershipRole(
+  db: Kysely<Database>,
+  organizationId: string,
+  membershipId: string,
+  role: Role,
+): Promise<void> {
+  await db
+    .updateTable('memberships')
+    .set({ role })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', membershipId)
+    .execute()
+}
+
+export async function deleteMembership(
+  db: Kysely<Database>,
+  organizationId: string,
+  membershipId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('memberships')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', membershipId)
+    .execute()
+}
+
+/** How many owners the organization has (it must always keep one). */
+export async function countOwners(db: Kysely<Database>, organizationId: string): Promise<number> {
+  const r = await db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organization_id', '=', organizationId)
+    .where('role', '=', 'owner')
+    .executeTakeFirst()
+  return Number(r?.n ?? 0)
+}

@@ -19,9 +19,27 @@ const SCOPES: { value: Scope; label: string }[] = [
   { value: 'admin', label: 'admin — everything an admin may do' },
 ]
 
-function KeyRow({ k, onRevoked }: { k: ApiKey; onRevoked: () => void }) {
+function KeyRow({
+  k,
+  onRevoked,
+  onRotated,
+}: {
+  k: ApiKey
+  onRevoked: () => void
+  onRotated: (k: Schemas['CreatedApiKey']) => void
+}) {
   const [confirming, setConfirming] = useState(false)
   const revoke = useWrite()
+  const rotate = useWrite()
+  async function rotateIt() {
+    let created: Schemas['CreatedApiKey'] | undefined
+    const params = { path: { id: k.id } }
+    const ok = await rotate.run(async () => {
+      // The old secret keeps working 24 h while clients move to the new one.
+      created = unwrap(await api.POST('/api/v1/api-keys/{id}/rotate', { params, body: { graceHours: 24 } }))
+    })
+    if (ok && created) onRotated(created)
+  }
   async function go() {
     const params = { path: { id: k.id } }
     if (await revoke.run(async () => succeeded(await api.DELETE('/api/v1/api-keys/{id}', { params }))))
@@ -36,7 +54,18 @@ function KeyRow({ k, onRevoked }: { k: ApiKey; onRevoked: () => void }) {
       <td className="p-2">{k.scopes.join(', ')}</td>
       <td className="p-2">{fmtDateTime(k.createdAt)}</td>
       <td className="p-2">{k.lastUsedAt ? fmtDateTime(k.lastUsedAt) : 'never'}</td>
-      <td className="p-2">
+      <td className="p-2" data-testid="key-ends">
+        {k.endsAt ? fmtDateTime(k.endsAt) : 'never'}
+      </td>
+      <td className="flex flex-col gap-2 p-2">
+        <button
+          onClick={rotateIt}
+          disabled={rotate.busy}
+          className="rounded border border-gray-300 px-2 py-1 text-sm hover:bg-gray-100 disabled:opacity-60"
+        >
+          Rotate <span className="sr-only">{k.name}</span>
+        </button>
+        {rotate.error ? <ErrorNote error={rotate.error} /> : null}
         {confirming ? (
           <div className="flex flex-wrap gap-2">
             <button
@@ -70,12 +99,14 @@ function KeyRow({ k, onRevoked }: { k: ApiKey; onRevoked: () => void }) {
 function NewKey({ onCreated }: { onCreated: (k: Schemas['CreatedApiKey']) => void }) {
   const [name, setName] = useState('')
   const [scopes, setScopes] = useState<Scope[]>(['analytics:read'])
+  const [days, setDays] = useState('90')
   const create = useWrite()
   async function submit(e: FormEvent) {
     e.preventDefault()
     let created: Schemas['CreatedApiKey'] | undefined
     const ok = await create.run(async () => {
-      created = unwrap(await api.POST('/api/v1/api-keys', { body: { name, scopes } }))
+      const expiresInDays = days === 'never' ? undefined : Number(days)
+      created = unwrap(await api.POST('/api/v1/api-keys', { body: { name, scopes, expiresInDays } }))
     })
     if (ok && created) {
       setName('')
@@ -101,6 +132,19 @@ function NewKey({ onCreated }: { onCreated: (k: Schemas['CreatedApiKey']) => voi
           onChange={(e) => setName(e.target.value)}
           className="rounded border border-gray-300 px-2 py-1 font-normal"
         />
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        Expires
+        <select
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+          className="rounded border border-gray-300 px-2 py-1 font-normal"
+        >
+          <option value="30">in 30 days</option>
+          <option value="90">in 90 days</option>
+          <option value="365">in a year</option>
+          <option value="never">never (rotate it yourself)</option>
+        </select>
       </label>
       <fieldset className="flex flex-col gap-1 text-sm">
         <legend className="font-medium">Scopes (what the key may do)</legend>
@@ -170,13 +214,27 @@ function Keys() {
                   Last used
                 </th>
                 <th scope="col" className="p-2">
+                  Stops working
+                </th>
+                <th scope="col" className="p-2">
                   <span className="sr-only">Actions</span>
                 </th>
               </tr>
             </thead>
             <tbody>
               {loaded.data.map((k) => (
-                <KeyRow key={k.id} k={k} onRevoked={reload} />
+                <KeyRow
+                  key={k.id}
+                  k={k}
+                  onRevoked={reload}
+                  onRotated={(n) => {
+                    setSecret({
+                      name: `${n.name} (rotated: the old secret works 24 h more)`,
+                      secret: n.secret,
+                    })
+                    reload()
+                  }}
+                />
               ))}
             </tbody>
           </table>

@@ -1,5 +1,6 @@
 'use client'
 import { useState, type FormEvent } from 'react'
+import { MemberActions } from '@/components/settings/member-actions'
 import { ReadOnly } from '@/components/settings/read-only'
 import { ShownOnce } from '@/components/settings/shown-once'
 import { Empty, ErrorNote, Loading } from '@/components/states'
@@ -69,8 +70,10 @@ function Invite({ onInvited }: { onInvited: (m: Member) => void }) {
         </button>
       </div>
       <p className="text-sm text-gray-700">
-        Someone who already has a Luneo account joins at once; anyone else gets an invitation link to accept
-        within 7 days. You can grant up to your own role ({me.role}).
+        Everyone gets an invitation link to accept within 7 days — someone who already has a Luneo account
+        accepts it with their own password (the answer never says whether an email has an account). You can
+        grant up to your own role ({me.role}). Changing a role or removing a member ends their sessions at
+        once.
       </p>
       {invite.error ? <ErrorNote error={invite.error} /> : null}
     </form>
@@ -78,26 +81,17 @@ function Invite({ onInvited }: { onInvited: (m: Member) => void }) {
 }
 
 /**
- * What the last invitation did: joined at once, or a link to hand to the invitee (shown once). The
- * token rides in the fragment, which browsers never send to a server (app/accept-invite).
+ * The last invitation's link to hand to the invitee (shown once). The token rides in the
+ * fragment, which browsers never send to a server (app/accept-invite).
  */
 function Invited({ m, onDone }: { m: Member; onDone: () => void }) {
-  if (m.inviteToken)
-    return (
-      <ShownOnce
-        label={`The invitation link for ${m.email} (${m.role}), valid 7 days`}
-        secret={`${window.location.origin}/accept-invite#${encodeURIComponent(m.inviteToken)}`}
-        onDone={onDone}
-      />
-    )
+  if (!m.inviteToken) return null
   return (
-    <p
-      role="status"
-      data-testid="joined"
-      className="rounded border border-emerald-300 bg-emerald-50 p-3 text-emerald-950"
-    >
-      {m.email} already had an account and is now a member ({m.role}).
-    </p>
+    <ShownOnce
+      label={`The invitation link for ${m.email} (${m.role}), valid 7 days`}
+      secret={`${window.location.origin}/accept-invite#${encodeURIComponent(m.inviteToken)}`}
+      onDone={onDone}
+    />
   )
 }
 
@@ -138,6 +132,11 @@ export default function MembersSettings() {
                 <th scope="col" className="p-2">
                   Member since
                 </th>
+                {mayInvite ? (
+                  <th scope="col" className="p-2">
+                    Actions
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -152,6 +151,15 @@ export default function MembersSettings() {
                     {m.role}
                   </td>
                   <td className="p-2">{fmtDateTime(m.createdAt)}</td>
+                  {mayInvite ? (
+                    <td className="p-2">
+                      {m.userId === me.user.id ? (
+                        <span className="text-gray-700">—</span>
+                      ) : (
+                        <MemberActions m={m} myRole={me.role} onChanged={() => setVersion((v) => v + 1)} />
+                      )}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
