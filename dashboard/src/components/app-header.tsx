@@ -34,7 +34,7 @@ function Switcher() {
     const ok = await move.run(async () => {
       next = unwrap(await api.POST('/api/v1/auth/switch-organization', { body: { organizationId } }))
     })
-    if (ok && next) switched(next)
+    if (ok && next) await switched(next)
   }
   const mine = orgs.state === 'ok' ? orgs.data.items : []
   return (

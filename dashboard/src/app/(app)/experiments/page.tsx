@@ -1,4 +1,5 @@
 'use client'
+import { FreshnessMark } from '@/components/freshness'
 import { Suspense } from 'react'
 import { DataTable, type Column } from '@/components/data-table'
 import { Empty, ErrorNote, Loading } from '@/components/states'
@@ -37,6 +38,7 @@ function Experiments() {
     <div className="flex flex-col gap-6">
       <div>
         <h1 className="text-2xl font-semibold">Prompt experiments</h1>
+        <FreshnessMark />
         <p className="text-sm text-gray-700">
           Each experiment splits an agent&apos;s traffic between prompt variants; the pipelines move traffic
           to the better one (Thompson sampling) and declare a winner once the evidence is strong enough.

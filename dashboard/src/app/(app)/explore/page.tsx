@@ -1,4 +1,5 @@
 'use client'
+import { FreshnessMark } from '@/components/freshness'
 // Any measure of the semantic layer by any of its dimensions (GET /analytics/catalogue, then
 // GET /analytics/query): a chart and a table, each group linked to its conversations.
 import { useRouter, useSearchParams } from 'next/navigation'
@@ -125,7 +126,10 @@ function Explore() {
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <h1 className="text-2xl font-semibold">Explore</h1>
+        <div>
+          <h1 className="text-2xl font-semibold">Explore</h1>
+          <FreshnessMark />
+        </div>
         <div className="flex flex-wrap items-end gap-3">
           <PeriodPicker period={period} />
           {c ? (

@@ -1,4 +1,5 @@
 'use client'
+import { FreshnessMark } from '@/components/freshness'
 import Link from 'next/link'
 import { useSearchParams } from 'next/navigation'
 import { Suspense } from 'react'
@@ -127,6 +128,7 @@ function SignalsScreen() {
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Learning signals</h1>
+          <FreshnessMark />
           <p className="text-sm text-gray-700">
             What happened after each AI reply, as a share of replies. Click a bar or a number for the
             conversations behind it.

@@ -1,4 +1,5 @@
 'use client'
+import { FreshnessMark } from '@/components/freshness'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
@@ -45,6 +46,7 @@ function ExperimentScreen() {
           <div className="flex flex-wrap items-start justify-between gap-4">
             <div>
               <h1 className="text-2xl font-semibold">{result.data.r.name}</h1>
+              <FreshnessMark />
               <p className="text-sm text-gray-700">
                 Agent {agentName(result.data.e.agentId)} · started {fmtDateTime(result.data.e.createdAt)} ·
                 status{' '}
