@@ -23,15 +23,22 @@ export interface GapSummary {
   status: string
 }
 
+/** What the API answered to a message (the fields the tests read). */
+export interface AgentReply {
+  conversationId: string
+  reply: string
+  grounded: boolean
+  sources: { documentId: string; knowledgeBaseId: string; title: string }[]
+}
+
 export interface GapTenant {
   /** Headers of an admin API key of the tenant (the session's owner made it). */
   auth: Record<string, string>
-  /** Asks the agent one question in a new conversation; `handoff` then records a hand-off outcome. */
-  ask(text: string, handoff?: boolean): Promise<void>
+  /** Asks the agent one question in a new conversation (its reply); `handoff` then records a hand-off outcome. */
+  ask(text: string, handoff?: boolean): Promise<AgentReply>
   /**
    * Runs the pipelines until `done` holds for `read`'s answer. Each run waits for the outbox to be
-   * empty first: knowledge_gaps_v1 re-clusters only when a failed reply's `replied_at` is after its
-   * last run, so a run while questions are still in the outbox would never count them.
+   * empty first, so a run counts every question asked before it.
    */
   refreshUntil<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T>
   get<T>(path: string): Promise<T>
@@ -77,8 +84,9 @@ export async function openGapTenant(
     post,
     async ask(text, handoff = false) {
       const conv = await post('/conversations', { agentId: agent.id, channel: 'widget' })
-      await post(`/conversations/${String(conv.id)}/messages`, { text })
+      const reply = await post(`/conversations/${String(conv.id)}/messages`, { text })
       if (handoff) await post(`/conversations/${String(conv.id)}/outcome`, { type: 'handoff' })
+      return reply as unknown as AgentReply
     },
     async refreshUntil(what, read, done) {
       const deadline = Date.now() + 60_000
@@ -98,8 +106,8 @@ export async function openGapTenant(
 /**
  * Asks one answered question, the gift-card questions and the loyalty ones; waits until both gaps
  * are open at full volume. The first two gift-card conversations end in a hand-off outcome: that
- * closes them (the lift's resolved rate gets a denominator) but is no escalation of the reply (a
- * gap counts the agent's own `conversation.escalated`), so the escalation cost stays 0 here.
+ * closes them (the lift's resolved rate gets a denominator) and escalates the reply before it, so
+ * the gift-card gap carries an escalation cost.
  */
 export async function makeGaps(t: GapTenant): Promise<{ gift: GapSummary; loyalty: GapSummary }> {
   await t.ask('How long does shipping take?')

@@ -24,6 +24,7 @@ interface Window {
 interface Gap extends GapSummary {
   escalations: number
   escalationCost: number
+  trend: { day: string; questions: number }[]
   score: number
   examples: string[]
   acceptedAnswer: string | null
@@ -90,6 +91,11 @@ describe.skipIf(!hasChromium)('knowledge gaps in Chromium', () => {
       expect(await value('gap-volume', row)).toBe(String(g.volume))
       expect(await value('gap-escalations', row)).toBe(String(g.escalations))
       expect(await value('gap-cost', row)).toBe(String(g.escalationCost))
+      // the sparkline draws the API's questions per day
+      expect(await row.getByTestId('gap-trend').getAttribute('data-values')).toBe(
+        g.trend.map((p) => p.questions).join(','),
+      )
+      expect(g.trend.reduce((n, p) => n + p.questions, 0)).toBe(g.volume)
       expect(await value('gap-score', row)).toBe(String(g.score))
       expect(await row.locator('li').allTextContents()).toEqual(g.examples)
     }
@@ -136,8 +142,19 @@ describe.skipIf(!hasChromium)('knowledge gaps in Chromium', () => {
   })
 
   it('shows the accepted gap under accepted, with the API’s before and after numbers', async () => {
-    // One more such question after acceptance, then the pipelines measure the lift.
-    await t.ask(GIFT[0]!)
+    // One more such question after acceptance: the published answer is a knowledge document, and
+    // it answers — then the pipelines measure the lift.
+    const g = await t.get<Gap>(`/analytics/knowledge-gaps/${gift.id}`)
+    const next = await t.ask(GIFT[0]!)
+    expect(next.grounded).toBe(true)
+    expect(next.sources.map((x) => x.documentId)).toContain(g.documentId)
+    expect(next.reply).toMatch(/10 to 200 euros/)
+    await page.goto(`${dash!.url}/conversations/${next.conversationId}`)
+    await page
+      .getByText(next.sources.find((x) => x.documentId === g.documentId)!.title)
+      .first()
+      .waitFor()
+    await page.screenshot({ path: join(shots, 'gaps-answered-after.png'), fullPage: true })
     const lift = await t.refreshUntil(
       'the lift counts the question asked after acceptance',
       () => t.get<Lift>(`/analytics/knowledge-gaps/${gift.id}/lift`),

@@ -126,6 +126,7 @@ export {
 export {
   failedQuestions,
   hasFailedRepliesSince,
+  replyDays,
   questionsOfReplies,
   type FailedQuestionRow,
   type ReplyQuestionRow,

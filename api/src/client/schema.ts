@@ -1468,6 +1468,11 @@ export interface components {
             currency: string;
             /** Format: date-time */
             lastSeenAt: string;
+            trend: {
+                /** Format: date */
+                day: string;
+                questions: number;
+            }[];
             examples: string[];
             draftedAnswer: string | null;
             draftIsPlaceholder: boolean;

@@ -65,6 +65,8 @@ export const KnowledgeGap = z
     /** The currency of escalationCost (the organization's). */
     currency: z.string(),
     lastSeenAt: Timestamp,
+    /** Questions per UTC day over the last 14 days, today last (zero days included): the sparkline. */
+    trend: z.array(z.object({ day: z.iso.date(), questions: z.number().int() })),
     examples: z.array(z.string()),
     draftedAnswer: z.string().nullable(),
     /** True when nothing near in the knowledge base: a person must write the answer. */

@@ -1,8 +1,8 @@
 'use client'
-// One page of the ranked gap queue, as listKnowledgeGaps answers it (already ranked by score).
-// The API keeps no per-gap series yet, so "trend" is what it gives: the score (volume × recency ×
-// (1 + escalation cost)) and when the gap was last asked — no sparkline is drawn from nothing.
+// One page of the ranked gap queue, as listKnowledgeGaps answers it (already ranked by score),
+// each gap with its questions per day over the last 14 days (the API's `trend`) as a sparkline.
 import Link from 'next/link'
+import { Sparkline } from '@/components/charts'
 import type { Schemas } from '@/lib/api'
 import { fmtCount, fmtDateTime, fmtMoney, fmtRatio } from '@/lib/format'
 
@@ -32,6 +32,7 @@ export function GapTable({ gaps, accepted }: { gaps: Gap[]; accepted: boolean })
   const heads = [
     'Gap and example questions',
     'Questions',
+    'Last 14 days',
     'Escalations',
     'Escalation cost',
     'Last asked',
@@ -66,6 +67,13 @@ export function GapTable({ gaps, accepted }: { gaps: Gap[]; accepted: boolean })
               <Num id="gap-volume" value={g.volume}>
                 {fmtCount(g.volume)}
               </Num>
+              <td className="px-3 py-2">
+                <Sparkline
+                  testId="gap-trend"
+                  values={g.trend.map((p) => p.questions)}
+                  label={`${fmtCount(g.trend.reduce((n, p) => n + p.questions, 0))} questions in the last 14 days, ${fmtCount(g.trend.at(-1)?.questions ?? 0)} today`}
+                />
+              </td>
               <Num id="gap-escalations" value={g.escalations}>
                 {fmtCount(g.escalations)}
               </Num>

@@ -81,3 +81,25 @@ export async function questionsOfReplies(
     params: { org: p.organizationId, ids: p.replyIds },
   })
 }
+
+export const ReplyDayRow = z.object({ reply_id: chUuid, day: z.string() })
+export type ReplyDayRow = z.output<typeof ReplyDayRow>
+
+/** The UTC day (YYYY-MM-DD) each of these replies was sent, for those sent since `from` (a gap's trend). */
+export async function replyDays(
+  ch: Ch,
+  p: { organizationId: string; replyIds: string[]; from: Date },
+): Promise<ReplyDayRow[]> {
+  if (p.replyIds.length === 0) return []
+  return queryRows(ch, 'replyDays', ReplyDayRow, {
+    query: `
+      SELECT toString(reply_id) AS reply_id, toString(toDate(replied_at, 'UTC')) AS day
+      FROM (
+        SELECT reply_id, replied_at FROM reply_signals_v1 FINAL
+        WHERE organization_id = {org:UUID} AND reply_id IN {ids:Array(UUID)}
+          AND replied_at >= {from:DateTime64(3)}
+      )
+      ORDER BY day, reply_id`,
+    params: { org: p.organizationId, ids: p.replyIds, from: chDateTime(p.from) },
+  })
+}
