@@ -2,6 +2,7 @@
 // conversations over two channels and several intents with mixed outcomes, all through the real
 // API (engine, outbox, pipelines), so every number the screens show comes from real rows.
 import type { APIRequestContext } from 'playwright-core'
+import { confirmStarterKnowledge } from './traffic.js'
 
 async function post(req: APIRequestContext, url: string, body: unknown, headers: Record<string, string>) {
   const r = await req.post(url, { data: body, headers })
@@ -37,6 +38,7 @@ export async function sendInsightsTraffic(
   )
   const auth = { authorization: `Bearer ${String(key.secret)}` }
   const agent = String((await post(req, `${api}/agents`, { name: 'Shop assistant' }, auth)).id)
+  await confirmStarterKnowledge(req, api, auth, agent)
   const template = 'You are the assistant of {{business_name}}. Be {{tone_style}}.'
   const p1 = (await post(req, `${api}/prompt-versions`, { name: 'support', template }, auth)).id
   const p2 = (

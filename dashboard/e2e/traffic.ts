@@ -9,6 +9,30 @@ async function post(req: APIRequestContext, url: string, body: unknown, headers:
   return (await r.json()) as Record<string, unknown>
 }
 
+async function get(req: APIRequestContext, url: string, headers: Record<string, string>) {
+  const r = await req.get(url, { headers })
+  if (!r.ok()) throw new Error(`GET ${url}: ${r.status()} ${await r.text()}`)
+  return (await r.json()) as Record<string, unknown>
+}
+
+/**
+ * Confirms the agent's starter documents as an owner would: the template's examples answer only
+ * once confirmed (ADR 0019), and these tests want the starter knowledge answering.
+ */
+export async function confirmStarterKnowledge(
+  req: APIRequestContext,
+  api: string,
+  auth: Record<string, string>,
+  agentId: string,
+): Promise<void> {
+  const agent = await get(req, `${api}/agents/${agentId}`, auth)
+  for (const kb of agent.knowledgeBaseIds as string[]) {
+    const docs = await get(req, `${api}/knowledge-bases/${kb}/documents?limit=200`, auth)
+    for (const d of docs.items as { id: string; confirmedAt: string | null }[])
+      if (!d.confirmedAt) await post(req, `${api}/knowledge-bases/${kb}/documents/${d.id}/confirm`, {}, auth)
+  }
+}
+
 export interface Traffic {
   conversations: number
   widget: number
@@ -42,6 +66,7 @@ export async function sendTraffic(req: APIRequestContext, base: string, csrf: st
   )
   const auth = { authorization: `Bearer ${String(key.secret)}` }
   const agent = await post(req, `${api}/agents`, { name: 'Shop assistant' }, auth)
+  await confirmStarterKnowledge(req, api, auth, String(agent.id))
   let widget = 0
   let last: unknown
   for (let i = 0; i < 8; i++) {

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
+import {
+  as,
+  confirmStarterKnowledge,
+  createKey,
+  signup,
+  startTestApp,
+  type TestApp,
+} from '../testing/harness.js'
 
 // The transcript carries, per reply, what the engine answered at the time (POST …/messages):
 // its sources, intent, actions and escalation. Each reply of a real conversation through the
@@ -19,6 +26,8 @@ beforeAll(async () => {
     payload: { name: 'Shop bot' },
   })
   agentId = agent.json().id
+  // The template's starter documents answer only once the owner confirms them (ADR 0019).
+  await confirmStarterKnowledge(t.app, key, agentId)
 })
 afterAll(async () => t?.close())
 

@@ -40,7 +40,10 @@ export function WidgetSnippet({
         ))}
         :
       </p>
+      {/* Focusable: a narrow screen scrolls it sideways, and a keyboard must reach that too. */}
       <pre
+        tabIndex={0}
+        aria-label="Widget snippet"
         className="overflow-x-auto rounded bg-gray-900 p-3 text-sm text-gray-50"
         data-testid="snippet-code"
       >
