@@ -52,6 +52,8 @@ const Env = z.object({
     )
     .optional(),
   LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Per widget key and client address: one visitor (or one script) cannot use up a site's allowance. */
+  LUNEO_WIDGET_CLIENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Rate limits in Redis (shared by every replica); in memory, per process, when unset. */
   REDIS_URL: z.string().url().optional(),
   /**
@@ -118,6 +120,7 @@ export interface Config {
   prices: Record<string, { input: number; output: number }>
   /** Requests per minute per public widget key (all of a site's visitors share it). */
   widgetRateLimitPerMinute: number
+  widgetClientRateLimitPerMinute: number
   redisUrl: string | undefined
   trustProxy: boolean | number | string[]
 }
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: e.LUNEO_WEBHOOK_TIMEOUT_MS,
     prices: e.LUNEO_PRICES ?? {},
     widgetRateLimitPerMinute: e.LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE,
+    widgetClientRateLimitPerMinute: e.LUNEO_WIDGET_CLIENT_RATE_LIMIT_PER_MINUTE,
     redisUrl: e.REDIS_URL,
     trustProxy: e.LUNEO_TRUST_PROXY ?? false,
   }

@@ -354,6 +354,13 @@ const cases: Record<string, Case> = {
     kind: 'owned',
     make: async (a) => ({ url: `/api/v1/widget-keys/${await widgetKeyIn(a)}` }),
   },
+  'PATCH /api/v1/widget-keys/:id': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: `/api/v1/widget-keys/${await widgetKeyIn(a)}`,
+      payload: { dailySpendCapUsd: 2.5 },
+    }),
+  },
   // Knowledge gaps, experiment results, benchmarks (the flywheel's analytics).
   'GET /api/v1/analytics/knowledge-gaps': {
     kind: 'list',

@@ -230,6 +230,11 @@ describe.skipIf(!hasChromium)('onboarding in Chromium', () => {
     await page.getByRole('link', { name: 'Show snippet' }).click()
     await page.waitForURL(/\?key=[0-9a-f-]+$/)
     await page.getByTestId('snippet-code').waitFor()
+    // The key's daily model budget: 10 USD by default, the owner sets 2.50.
+    await page.getByTestId('widget-spend').filter({ hasText: '10.00' }).waitFor()
+    await page.getByLabel('Daily cap, USD (empty: none)').fill('2.5')
+    await page.getByRole('button', { name: 'Save cap' }).click()
+    await page.getByTestId('widget-spend').filter({ hasText: '2.50' }).waitFor()
     await page.getByLabel(/Allowed origins/).fill('not an origin')
     await page.getByRole('button', { name: 'Create widget key' }).click()
     await page.getByTestId('error').waitFor()

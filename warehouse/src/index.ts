@@ -196,6 +196,10 @@ export { recentMessages, recordTurn, type TurnWrite } from './pg/queries/turns.j
 export {
   insertWidgetKey,
   findWidgetKey,
+  setWidgetKeySpendCap,
+  widgetKeySpent,
+  widgetKeysSpent,
+  addWidgetKeySpend,
   getWidgetKey,
   listWidgetKeys,
   revokeWidgetKey,

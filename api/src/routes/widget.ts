@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../context.js'
@@ -13,6 +13,7 @@ import {
   WidgetConversation,
   WidgetKeyDto,
   WidgetKeyPage,
+  WidgetKeyPatch,
   WidgetMessage,
   WidgetReply,
 } from '../widget/schemas.js'
@@ -21,11 +22,13 @@ import {
   allowOrigin,
   answerPreflight,
   resolveWidgetCaller,
+  widgetClientRateKey,
   widgetRateKey,
   type WidgetCaller,
 } from '../widget/widget-access.js'
 import * as keys from '../widget/widget-keys.js'
 import { WIDGET_SCRIPT } from '../widget/widget-script.js'
+import { checkSpendCap, recordSpend, spendCapReached } from '../widget/widget-spend.js'
 import { signWidgetToken, verifyWidgetToken } from '../widget/widget-token.js'
 
 declare module 'fastify' {
@@ -55,6 +58,20 @@ export const widgetKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       config: { access: admin, problems: ['not_found'] },
     },
     async (req, reply) => reply.code(201).send(await keys.createWidgetKey(deps, callerOf(req), req.body)),
+  )
+  app.patch(
+    '/widget-keys/:id',
+    {
+      schema: {
+        operationId: 'updateWidgetKey',
+        tags: ['widget'],
+        params: IdParams,
+        body: WidgetKeyPatch,
+        response: { 200: WidgetKeyDto },
+      },
+      config: { access: admin, problems: ['not_found'] },
+    },
+    async (req) => keys.patchWidgetKey(deps, callerOf(req), req.params.id, req.body),
   )
   app.get(
     '/widget-keys',
@@ -129,6 +146,19 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
     allowOrigin(reply, req.widget.origin)
     return payload
   })
+  // The key's bucket (config.rateLimit, below) bounds a site; this one bounds one client in it.
+  const clientLimit = v1.createRateLimit({
+    max: deps.config.widgetClientRateLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: widgetClientRateKey,
+  })
+  const perClient = async (req: FastifyRequest, reply: FastifyReply) => {
+    const r = await clientLimit(req)
+    if (!r.isAllowed && r.isExceeded) {
+      void reply.header('retry-after', String(Math.ceil(r.ttl / 1000)))
+      throw new AppError('rate_limited', 'Too many messages from this visitor; wait a minute')
+    }
+  }
   const config = {
     access: 'public',
     cors: false,
@@ -149,6 +179,7 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
         response: { 201: WidgetConversation },
       },
       config: { ...config, problems: ['unauthenticated', 'not_found'] },
+      preHandler: perClient,
     },
     async (req, reply) => {
       const visitor = widgetOf(req)
@@ -169,6 +200,7 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
         response: { 201: WidgetReply },
       },
       config: { ...config, problems: ['unauthenticated', 'compliance_required'] },
+      preHandler: perClient,
     },
     async (req, reply) => {
       const visitor = widgetOf(req)
@@ -178,8 +210,15 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
           'unauthenticated',
           `${WIDGET_TOKEN_HEADER} is missing, expired or for another conversation`,
         )
+      // Before the model is called: a key past its daily cap costs nothing more.
+      const wait = await checkSpendCap(deps.db, visitor, Date.now())
+      if (wait !== null) {
+        void reply.header('retry-after', String(wait))
+        throw spendCapReached(visitor.dailySpendCapUsd!)
+      }
       const caller = { auth: visitor.auth, requestId: req.id, log: req.log }
       const r = await deps.ai.engine.respond(caller, req.params.id, fromApi(req.body, 'widget'))
+      if (r.usage.costUsd > 0) await recordSpend(deps.db, visitor, r.usage.costUsd, Date.now())
       return reply.code(201).send({
         conversationId: r.conversationId,
         replyId: r.replyId,

@@ -19,10 +19,20 @@ export const Origin = z
   .refine((s) => !s.includes('@'), 'an origin has no user or password')
   .transform((s) => new URL(s).origin)
 
+/** USD per UTC day a key's turns may cost; null = no cap. */
+const SpendCap = z.number().nonnegative().max(100_000).nullable()
+
 export const NewWidgetKey = z
-  .object({ agentId: Id, allowedOrigins: z.array(Origin).min(1).max(20) })
+  .object({
+    agentId: Id,
+    allowedOrigins: z.array(Origin).min(1).max(20),
+    /** Defaults to 10 USD a day: a public key is a way to spend the organization's LLM money. */
+    dailySpendCapUsd: SpendCap.optional(),
+  })
   .strict()
   .meta({ id: 'NewWidgetKey' })
+
+export const WidgetKeyPatch = z.object({ dailySpendCapUsd: SpendCap }).strict().meta({ id: 'WidgetKeyPatch' })
 
 export const WidgetKeyDto = z
   .object({
@@ -30,6 +40,9 @@ export const WidgetKeyDto = z
     agentId: Id,
     publicKey: z.string(),
     allowedOrigins: z.array(z.string()),
+    dailySpendCapUsd: z.number().nullable(),
+    /** What the key's turns cost today (UTC), in USD. */
+    spentTodayUsd: z.number(),
     createdAt: Timestamp,
   })
   .meta({ id: 'WidgetKey' })

@@ -14,6 +14,8 @@ export interface WidgetCaller {
   keyId: string
   agentId: string
   origin: string
+  /** USD per UTC day the key's turns may cost; null = no cap. */
+  dailySpendCapUsd: number | null
   auth: Auth
 }
 
@@ -35,6 +37,7 @@ export async function resolveWidgetCaller(db: Db, req: FastifyRequest): Promise<
     keyId: key.id,
     agentId: key.agent_id,
     origin,
+    dailySpendCapUsd: key.daily_spend_cap_usd,
     auth: {
       organizationId: key.organization_id,
       vertical: key.vertical,
@@ -65,6 +68,15 @@ export async function answerPreflight(db: Db, req: FastifyRequest, reply: Fastif
       .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_SECONDS))
   }
   await reply.code(204).send()
+}
+
+/**
+ * One visitor's bucket: the widget key and the client's address. The key's own bucket (below)
+ * still bounds the whole site; this one keeps a single client — a script with the page's public
+ * key and a forged Origin — from using up every real visitor's allowance.
+ */
+export function widgetClientRateKey(req: FastifyRequest): string {
+  return `${widgetRateKey(req)}:ip:${req.ip}`
 }
 
 /** Rate-limit bucket: one per widget key, so one site's flood spends only its own allowance. */

@@ -989,7 +989,7 @@ export interface paths {
         delete: operations["revokeWidgetKey"];
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["updateWidgetKey"];
         trace?: never;
     };
     "/widget/v1/conversations": {
@@ -1653,6 +1653,7 @@ export interface components {
             /** Format: uuid */
             agentId: string;
             allowedOrigins: string[];
+            dailySpendCapUsd?: number | null;
         };
         NewWidgetMessage: {
             text: string;
@@ -2088,12 +2089,17 @@ export interface components {
             agentId: string;
             publicKey: string;
             allowedOrigins: string[];
+            dailySpendCapUsd: number | null;
+            spentTodayUsd: number;
             /** Format: date-time */
             createdAt: string;
         };
         WidgetKeyPage: {
             items: components["schemas"]["WidgetKey"][];
             nextCursor: string | null;
+        };
+        WidgetKeyPatch: {
+            dailySpendCapUsd: number | null;
         };
         WidgetReply: {
             /** Format: uuid */
@@ -7700,6 +7706,95 @@ export interface operations {
             };
             /** @description `not_found`: Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWidgetKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WidgetKeyPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetKey"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid; `invalid_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: Sign in or send an API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf_failed`: Missing or wrong CSRF token; `origin_forbidden`: This origin may not call the API; `forbidden`: Your role or key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_too_large`: The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

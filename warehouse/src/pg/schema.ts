@@ -308,8 +308,19 @@ export interface WidgetKeysTable {
   agent_id: string
   public_key: string
   allowed_origins: string[]
+  /** USD per UTC day the key's turns may cost; null = no cap. */
+  daily_spend_cap_usd: ColumnType<number | null, number | null | undefined, number | null>
   created_at: CreatedAt
   revoked_at: Date | null
+}
+
+export interface WidgetKeySpendTable {
+  organization_id: string
+  widget_key_id: string
+  /** UTC day, YYYY-MM-DD. */
+  day: ColumnType<string, string, string>
+  spent_usd: ColumnType<number, number | undefined, number>
+  turns: ColumnType<number, number | undefined, number>
 }
 
 export interface WebhookDeliveriesTable {
@@ -419,6 +430,7 @@ export interface Database {
   experiment_variants: ExperimentVariantsTable
   tuning_state: TuningStateTable
   widget_keys: WidgetKeysTable
+  widget_key_spend: WidgetKeySpendTable
   webhook_deliveries: WebhookDeliveriesTable
   tasks: TasksTable
   intent_corrections: IntentCorrectionsTable

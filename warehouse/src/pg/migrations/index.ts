@@ -9,6 +9,7 @@ import * as m0007 from './0007_gap_embedder.js'
 import * as m0008 from './0008_onboarding.js'
 import * as m0009 from './0009_organization_locale.js'
 import * as m0010 from './0010_api_key_expiry.js'
+import * as m0011 from './0011_widget_spend.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
 export const pgMigrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const pgMigrations: Record<string, Migration> = {
   '0008_onboarding': m0008,
   '0009_organization_locale': m0009,
   '0010_api_key_expiry': m0010,
+  '0011_widget_spend': m0011,
 }

@@ -8,6 +8,7 @@ import { Suspense, useState } from 'react'
 import { Empty, ErrorNote, Loading } from '@/components/states'
 import { WidgetKeyForm } from '@/components/widget-key-form'
 import { WidgetSnippet } from '@/components/widget-snippet'
+import { WidgetSpendCap } from '@/components/widget-spend-cap'
 import { api, ApiError, unwrap, type Schemas } from '@/lib/api'
 import { fmtDateTime } from '@/lib/format'
 import { NEEDS } from '@/lib/roles'
@@ -23,11 +24,13 @@ function KeyRow({
   agent,
   open,
   onRevoked,
+  onChanged,
 }: {
   k: WidgetKey
   agent: string
   open: boolean
   onRevoked: () => void
+  onChanged: () => void
 }) {
   const [armed, setArmed] = useState(false)
   const [error, setError] = useState<ApiError>()
@@ -48,6 +51,7 @@ function KeyRow({
         <span className="text-xs text-gray-700">created {fmtDateTime(k.createdAt)}</span>
       </div>
       <p className="text-sm text-gray-800">Allowed origins: {k.allowedOrigins.join(', ')}</p>
+      <WidgetSpendCap k={k} onSaved={onChanged} />
       <div className="flex flex-wrap gap-3 text-sm">
         <Link className="text-blue-800 underline" href={keyHref(open ? null : k.id)} aria-expanded={open}>
           {open ? 'Hide snippet' : 'Show snippet'}
@@ -95,6 +99,7 @@ function Widget() {
                   router.replace(keyHref(null))
                   setVersion((v) => v + 1)
                 }}
+                onChanged={() => setVersion((v) => v + 1)}
               />
             ))}
           </ul>
