@@ -77,7 +77,15 @@ describe('widget keys (admin)', () => {
     })
     expect(created.statusCode, created.body).toBe(201)
     const k = created.json()
-    expect(Object.keys(k).sort()).toEqual(['agentId', 'allowedOrigins', 'createdAt', 'id', 'publicKey'])
+    expect(Object.keys(k).sort()).toEqual([
+      'agentId',
+      'allowedOrigins',
+      'createdAt',
+      'dailySpendCapUsd',
+      'id',
+      'publicKey',
+      'spentTodayUsd',
+    ])
     expect(k.publicKey).toMatch(/^pk_[A-Za-z0-9_-]{32}$/)
     expect(k.allowedOrigins).toEqual([SHOP, 'http://localhost:8080'])
 

@@ -321,6 +321,7 @@ export interface WidgetKeySpendTable {
   day: ColumnType<string, string, string>
   spent_usd: ColumnType<number, number | undefined, number>
   turns: ColumnType<number, number | undefined, number>
+  created_at: CreatedAt
 }
 
 export interface WebhookDeliveriesTable {

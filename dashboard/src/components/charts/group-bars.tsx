@@ -35,7 +35,13 @@ export function GroupBars(p: {
         <BarChart data={p.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
-          <YAxis tickFormatter={(v: number) => p.format(v)} width={64} tick={{ fontSize: 12 }} />
+          {/* all zero: 0 to 1, not the 0–4 Recharts picks (a rate axis up to 400 %) */}
+          <YAxis
+            domain={[0, (max: number) => (max > 0 ? max : 1)]}
+            tickFormatter={(v: number) => p.format(v)}
+            width={64}
+            tick={{ fontSize: 12 }}
+          />
           <Tooltip formatter={(v) => [p.format(typeof v === 'number' ? v : null), p.label]} />
           <Bar
             dataKey="value"
