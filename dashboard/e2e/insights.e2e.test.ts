@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launch, seriousViolations } from './browser.js'
+import { hasChromium, launch, seriousViolations, signUpOwner } from './browser.js'
 import { sendInsightsTraffic, type InsightsTraffic } from './insights-traffic.js'
 import { freePort, repoRoot, startApi, startDashboard, type Proc } from './servers.js'
 
@@ -93,14 +93,8 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
     page = await (
       await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } })
     ).newPage()
-    await page.goto(`${dash.url}/sign-up`)
-    await page.getByLabel('Organization name').fill(OWNER.organization)
-    await page.getByLabel('Email').fill(OWNER.email)
-    await page.getByLabel(/^Password/).fill(OWNER.password)
-    await page.getByRole('button', { name: 'Create organization' }).click()
-    // sign-up leads to the onboarding wizard (ADR 0019); this test sets its tenant up through the API
-    await page.waitForURL(/\/onboarding$/)
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'luneo_csrf')?.value ?? ''
+    // sign-up leads to the onboarding wizard; this test sets its tenant up through the API
+    const csrf = await signUpOwner(page, dash.url, OWNER)
     traffic = await sendInsightsTraffic(page.request, dash.url, csrf)
   })
 
