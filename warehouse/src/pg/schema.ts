@@ -45,6 +45,8 @@ export interface UsersTable {
   email: string
   name: string | null
   password_hash: string
+  /** Set when the address was proven (emailed link or an identity provider's email_verified). */
+  email_verified_at: Date | null
   created_at: CreatedAt
 }
 

@@ -10,6 +10,7 @@ import * as m0008 from './0008_onboarding.js'
 import * as m0009 from './0009_organization_locale.js'
 import * as m0010 from './0010_api_key_expiry.js'
 import * as m0011 from './0011_widget_spend.js'
+import * as m0012 from './0012_email_verified.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
 export const pgMigrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const pgMigrations: Record<string, Migration> = {
   '0009_organization_locale': m0009,
   '0010_api_key_expiry': m0010,
   '0011_widget_spend': m0011,
+  '0012_email_verified': m0012,
 }
