@@ -1473,6 +1473,8 @@ export interface components {
                 day: string;
                 questions: number;
             }[];
+            conversations: number;
+            firstConversationAt: string | null;
             examples: string[];
             draftedAnswer: string | null;
             draftIsPlaceholder: boolean;
@@ -6749,6 +6751,7 @@ export interface operations {
                 channel?: "api" | "widget" | "email";
                 intent?: string;
                 variantId?: string;
+                gapId?: string;
                 minCsat?: number;
                 limit?: number;
                 cursor?: string;
@@ -6817,6 +6820,7 @@ export interface operations {
                 channel?: "api" | "widget" | "email";
                 intent?: string;
                 variantId?: string;
+                gapId?: string;
                 minCsat?: number;
             };
             header?: never;
