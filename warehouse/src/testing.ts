@@ -19,6 +19,16 @@ export async function openTestPostgres(): Promise<PostgresHandle & { label: stri
     await migratePostgres(handle.db)
     return { ...handle, label: 'pglite' }
   }
+  return openServerTestPostgres(serverUrl)
+}
+
+/**
+ * A throwaway, migrated database on a PostgreSQL server, with its URL: for tests whose other
+ * processes (a relay child, …) must reach the same database. Dropped by `close`.
+ */
+export async function openServerTestPostgres(
+  serverUrl: string,
+): Promise<PostgresHandle & { label: string; url: string }> {
   const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const admin = new pg.Client({ connectionString: serverUrl })
   await admin.connect()
@@ -31,6 +41,7 @@ export async function openTestPostgres(): Promise<PostgresHandle & { label: stri
   return {
     ...handle,
     label: 'postgres',
+    url: url.toString(),
     close: async () => {
       await handle.close()
       await dropDatabase(serverUrl, name)
