@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { migratePostgres, openPostgres, type PostgresHandle } from './pg/db.js'
 import { openClickHouse, type ClickHouseHandle } from './ch/client.js'
@@ -98,5 +100,59 @@ export async function openTestClickHouse(): Promise<ClickHouseHandle> {
       await handle.close()
       dir.remove()
     },
+  }
+}
+
+export interface ClickHouseProcess {
+  /** CLICKHOUSE_URL of the process (the same port across restarts). */
+  url: string
+  /** SIGKILL: ClickHouse is gone (connection refused) until `start`. */
+  kill(): Promise<void>
+  /** Starts it again on the same data dir and port; resolves once it answers. */
+  start(): Promise<void>
+}
+
+/**
+ * ClickHouse in a process of its own (chDB behind ClickHouse's HTTP interface, see
+ * ch/server-process.ts), for tests that take ClickHouse away from a running sink. Resolves once
+ * it listens; call `kill` when done.
+ */
+export async function startClickHouseProcess(dataDir: string): Promise<ClickHouseProcess> {
+  const script = fileURLToPath(new URL('./ch/server-process.ts', import.meta.url))
+  let child: ChildProcess | null = null
+  let port = 0
+  const spawnIt = () =>
+    new Promise<void>((resolve, reject) => {
+      const proc = spawn(process.execPath, ['--import', 'tsx', script, dataDir, String(port)], {
+        cwd: fileURLToPath(new URL('../', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      child = proc
+      let out = ''
+      let err = ''
+      proc.stderr.on('data', (c: Buffer) => void (err = (err + c.toString()).slice(-4000)))
+      proc.stdout.on('data', (c: Buffer) => {
+        out += c.toString()
+        const m = /clickhouse-listening (\d+)/.exec(out)
+        if (m) {
+          port = Number(m[1])
+          resolve()
+        }
+      })
+      proc.on('exit', (code) =>
+        reject(new Error(`ClickHouse process exited ${code} before listening:\n${err}`)),
+      )
+    })
+  await spawnIt()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async kill() {
+      const proc = child
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
+      const gone = new Promise((r) => proc.once('exit', r))
+      proc.kill('SIGKILL')
+      await gone
+    },
+    start: spawnIt,
   }
 }

@@ -30,7 +30,7 @@ export function spawnLuneo(args: string[], env: Record<string, string>, label = 
   const seen = new EventEmitter()
   const lines: string[] = []
   let buffered = ''
-  proc.stdout!.on('data', (chunk: Buffer) => {
+  proc.stdout.on('data', (chunk: Buffer) => {
     buffered += chunk.toString()
     const parts = buffered.split('\n')
     buffered = parts.pop()!
@@ -38,7 +38,7 @@ export function spawnLuneo(args: string[], env: Record<string, string>, label = 
     if (parts.length) seen.emit('line')
   })
   let stderr = ''
-  proc.stderr!.on('data', (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4000)))
+  proc.stderr.on('data', (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4000)))
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.on('exit', (code, signal) => {
       if (code !== 0 && signal !== 'SIGKILL') console.error(`${label} exited ${code ?? signal}:\n${stderr}`)
@@ -59,13 +59,17 @@ export function spawnLuneo(args: string[], env: Record<string, string>, label = 
           else resolve(hit!)
         }
         const check = () => {
-          for (let i = from; i < lines.length; i++) if (re.test(lines[i]!)) return settle(null, { line: lines[i]!, index: i })
+          for (let i = from; i < lines.length; i++)
+            if (re.test(lines[i]!)) return settle(null, { line: lines[i]!, index: i })
         }
         const onExit = () => {
           check()
           settle(new Error(`${label} exited before printing ${re}:\n${stderr}`))
         }
-        const timer = setTimeout(() => settle(new Error(`${label}: no ${re} within ${ms} ms:\n${stderr}`)), ms)
+        const timer = setTimeout(
+          () => settle(new Error(`${label}: no ${re} within ${ms} ms:\n${stderr}`)),
+          ms,
+        )
         seen.on('line', check)
         proc.on('exit', onExit)
         check()
