@@ -59,12 +59,13 @@ export function spawnLuneo(args: string[], env: Record<string, string>, label = 
           else resolve(hit!)
         }
         const check = () => {
-          for (let i = from; i < lines.length; i++)
-            if (re.test(lines[i]!)) return settle(null, { line: lines[i]!, index: i })
+          const i = lines.findIndex((l, at) => at >= from && re.test(l))
+          if (i < 0) return false
+          settle(null, { line: lines[i]!, index: i })
+          return true
         }
         const onExit = () => {
-          check()
-          settle(new Error(`${label} exited before printing ${re}:\n${stderr}`))
+          if (!check()) settle(new Error(`${label} exited before printing ${re}:\n${stderr}`))
         }
         const timer = setTimeout(
           () => settle(new Error(`${label}: no ${re} within ${ms} ms:\n${stderr}`)),
