@@ -63,7 +63,8 @@ async function runRelay(config: IngestConfig, kafka: KafkaHandle): Promise<numbe
   const pg = await openPostgres({ url: config.DATABASE_URL, maxConnections: 4 })
   const producer = await kafka.producer({ idempotent: true })
   const trace = config.LUNEO_RELAY_TRACE === '1'
-  const pause = config.LUNEO_FAULT_PAUSE_AFTER_PUBLISH_MS
+  const holdAt = config.LUNEO_FAULT_HOLD_AFTER_PUBLISH
+  let batches = 0
   const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, config.LUNEO_EVENTS_TOPIC), {
     batchSize: config.LUNEO_RELAY_BATCH,
     onError: (err) => console.error('relay: publish failed, retrying', err),
@@ -71,7 +72,7 @@ async function runRelay(config: IngestConfig, kafka: KafkaHandle): Promise<numbe
     afterPublish: async (events) => {
       if (trace)
         console.log(`relay-published n=${events.length} first=${events[0]!.id} last=${events.at(-1)!.id}`)
-      if (pause > 0) await new Promise((r) => setTimeout(r, pause))
+      if (++batches === holdAt) await new Promise(() => {})
     },
   })
   const metrics = serveMetrics(config.LUNEO_METRICS_PORT, () => relaySamples(relay))

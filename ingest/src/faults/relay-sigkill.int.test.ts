@@ -1,8 +1,8 @@
 // The relay process SIGKILLed between publish and mark, ten times during one run. The relay runs
 // as `luneo ingest relay` (a child, on a PostgreSQL server database: the relay needs one) and
 // announces each batch once Kafka acknowledged it and before it marks the rows
-// (LUNEO_RELAY_TRACE), then pauses there (LUNEO_FAULT_PAUSE_AFTER_PUBLISH_MS): the test kills it
-// on that line and checks the batch really is on Kafka and still unmarked. The sink runs in this
+// (LUNEO_RELAY_TRACE); at the batch the test picked it then stays in that window
+// (LUNEO_FAULT_HOLD_AFTER_PUBLISH): the test kills it on that line and checks the batch really is on Kafka and still unmarked. The sink runs in this
 // process on chDB. The next relay re-sends the batch; ClickHouse must still count each event once.
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -75,10 +75,9 @@ describe.skipIf(!brokers || !serverUrl)('relay SIGKILLed between publish and mar
     const lives: number[] = []
     for (let kill = 0; kill < 10; kill++) {
       const born = Date.now()
-      // The pause keeps every batch in the window long enough for the kill to land there; the
-      // check after the kill proves it did. Lives die at their 1st to 3rd batch, so the run moves.
-      const relay = spawnLuneo(['ingest', 'relay'], { ...env, LUNEO_FAULT_PAUSE_AFTER_PUBLISH_MS: '300' })
+      // Lives die at their 1st to 3rd batch, so the run moves; the earlier batches are marked.
       const nth = 1 + (kill % 3)
+      const relay = spawnLuneo(['ingest', 'relay'], { ...env, LUNEO_FAULT_HOLD_AFTER_PUBLISH: String(nth) })
       let from = 0
       let hit: { line: string; index: number } | null = null
       for (let b = 0; b < nth; b++) {
