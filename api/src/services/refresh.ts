@@ -1,4 +1,4 @@
-import { outboxMark, waitForCoverage } from '@luneo/ingest'
+import { outboxMark, waitForCoverage, type Coverage } from '@luneo/ingest'
 import type { RunReport } from '@luneo/pipelines'
 import type { Auth } from '../caller.js'
 import type { AppDeps } from '../context.js'
@@ -13,12 +13,18 @@ import { iso } from '../schemas/common.js'
  */
 export async function refreshAnalytics(deps: AppDeps, auth: Auth) {
   const mark = await outboxMark(deps.db)
-  const coverage = await waitForCoverage(deps.db, auth.organizationId, mark, {
-    deadline: mark.at.getTime() + deps.config.refreshWaitMs,
-    nudge: deps.onEventsCommitted,
-    stream: deps.streamProgress,
+  let coverage: Coverage | undefined
+  // Inside the runner's admission: a full queue answers 429 at once, not after the wait.
+  const reports: RunReport[] = await deps.pipelines.refresh(auth.organizationId, {
+    before: async () => {
+      coverage = await waitForCoverage(deps.db, auth.organizationId, mark, {
+        deadline: mark.at.getTime() + deps.config.refreshWaitMs,
+        nudge: deps.onEventsCommitted,
+        stream: deps.streamProgress,
+      })
+    },
   })
-  const reports: RunReport[] = await deps.pipelines.refresh(auth.organizationId)
+  if (!coverage) throw new Error('the pipeline runner ran a refresh without its wait')
   return {
     coverage: { ...coverage, committedBefore: iso(mark.at) },
     jobs: reports.map((r) => ({ job: r.job, rowsIn: r.rowsIn, rowsOut: r.rowsOut, ms: r.ms })),

@@ -78,7 +78,7 @@ export async function generateDataSet(
   const end = until.getTime()
   const rng = prng(o.seed)
   const tenants = planTenants(rng, o.organizations, until)
-  await seedTenants(stores.db, tenants, o.passwordHash)
+  await seedTenants(stores.db, tenants, o.passwordHash, until)
   log(`[generate] ${tenants.length} organizations in Postgres (seed ${o.seed}, until ${until.toISOString()})`)
 
   const batchSize = o.batchSize ?? 50_000

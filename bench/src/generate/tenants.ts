@@ -11,6 +11,7 @@ import {
   type Db,
   type Vertical,
 } from '@luneo/warehouse'
+import { sql } from 'kysely'
 import { seededUuid, type Rng } from '../rng.js'
 
 const DAY = 24 * 3600 * 1000
@@ -86,10 +87,19 @@ export function planTenants(rng: Rng, count: number, until: Date): Tenant[] {
  * and for tenants with an experiment its prompt versions and variants. `passwordHash` is the API's
  * hash of the owners' common password (bench only: one hash for every owner).
  */
-export async function seedTenants(db: Db, tenants: Tenant[], passwordHash: string): Promise<void> {
+export async function seedTenants(
+  db: Db,
+  tenants: Tenant[],
+  passwordHash: string,
+  until: Date,
+): Promise<void> {
   for (const t of tenants) {
     await db.transaction().execute(async (trx) => {
       await insertOrganization(trx, { id: t.id, name: t.name, vertical: t.vertical })
+      // Signed up when its history starts: vertical benchmarks count only organizations a month old.
+      await sql`UPDATE organizations SET created_at = ${new Date(until.getTime() - t.historyDays * DAY)} WHERE id = ${t.id}`.execute(
+        trx,
+      )
       const user = await insertUser(trx, {
         id: seededUuidFrom(t.id, 1),
         email: t.email,
