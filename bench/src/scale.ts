@@ -141,6 +141,8 @@ async function measureSize(n: number): Promise<void> {
         worst = Math.max(worst, p95)
         out.emit(`${name}_${who}_${endpoint}_p50`, quantile(sorted, 0.5), 'ms')
         out.emit(`${name}_${who}_${endpoint}_p95`, p95, 'ms')
+        // The API's own CPU per request (chDB runs in it, embedded): what a busy machine disturbs least.
+        out.emit(`${name}_${who}_${endpoint}_api_cpu_per_req`, cpuMs, 'ms')
         console.error(
           `[bench-scale] ${name} ${who} ${endpoint}: ${shape}; ${m.result['2xx']} × 200 in ${m.result.duration.toFixed(1)} s, ` +
             `p99 ${quantile(sorted, 0.99).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms, API CPU ${cpuMs.toFixed(1)} ms/req`,
