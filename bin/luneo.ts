@@ -7,7 +7,8 @@
 import { runIngestCli } from '@luneo/ingest'
 import { runPipelinesCli } from '@luneo/pipelines'
 import { openRunnerHere } from '@luneo/api'
-import { runBenchCli } from '@luneo/bench'
+// The CLI entry only: the bench's front door also exports its load tools (autocannon).
+import { runBenchCli } from '@luneo/bench/cli'
 
 const [area, ...rest] = process.argv.slice(2)
 const usage = `usage: luneo ingest relay | sink | replay --from <ISO time>
