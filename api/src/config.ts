@@ -18,6 +18,12 @@ const Env = z.object({
   LUNEO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LUNEO_DRAINER: bool.default(true),
   LUNEO_DRAIN_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** How long POST /analytics/refresh waits for the events committed before it to reach ClickHouse. */
+  LUNEO_REFRESH_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Set when events go outbox → Kafka → sink (`luneo ingest relay|sink`): refresh then waits on the sink too. */
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  LUNEO_EVENTS_TOPIC: z.string().min(1).default('luneo.events'),
+  LUNEO_SINK_GROUP: z.string().min(1).default('luneo-sink'),
   LUNEO_SECURE_COOKIES: bool.optional(),
   CHROMA_URL: z.string().url().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
@@ -90,6 +96,10 @@ export interface Config {
   logLevel: string
   drainer: boolean
   drainBatchSize: number
+  /** Bound on a refresh's wait for the events committed before it (then it runs and says so). */
+  refreshWaitMs: number
+  /** The event stream when the Kafka relay and sink move events (server mode); absent: a drainer does. */
+  stream: { brokers: string[]; topic: string; sinkGroup: string } | undefined
   secureCookies: boolean
   chromaUrl: string | undefined
   /** OpenAI-compatible endpoint; when absent the local deterministic provider answers. */
@@ -146,6 +156,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LUNEO_LOG_LEVEL,
     drainer: e.LUNEO_DRAINER,
     drainBatchSize: e.LUNEO_DRAIN_BATCH_SIZE,
+    refreshWaitMs: e.LUNEO_REFRESH_WAIT_MS,
+    stream: e.KAFKA_BROKERS
+      ? {
+          brokers: e.KAFKA_BROKERS.split(',')
+            .map((b) => b.trim())
+            .filter(Boolean),
+          topic: e.LUNEO_EVENTS_TOPIC,
+          sinkGroup: e.LUNEO_SINK_GROUP,
+        }
+      : undefined,
     // Secure cookies outside dev: browsers drop Secure cookies on plain-http localhost.
     secureCookies: e.LUNEO_SECURE_COOKIES ?? e.NODE_ENV === 'production',
     chromaUrl: e.CHROMA_URL,

@@ -1,4 +1,5 @@
 import type { Embedder, LlmProvider } from '@luneo/models'
+import type { StreamProgress } from '@luneo/ingest'
 import type { PipelineRunner } from '@luneo/pipelines'
 import type { Ch, Db } from '@luneo/warehouse'
 import type { Config } from './config.js'
@@ -33,6 +34,11 @@ export interface AppDeps {
   ai: AiParts
   /** Runs the organization-scoped pipeline jobs now (analytics refresh) or all of them. */
   pipelines: PipelineRunner
+  /**
+   * The Kafka sink's progress, when events go outbox → Kafka → sink (KAFKA_BROKERS): a refresh
+   * waits for it too. Absent: a drainer writes straight to ClickHouse and marks rows after.
+   */
+  streamProgress?: StreamProgress
   /** Called after a request committed events, so the drainer moves them without waiting for its poll. */
   onEventsCommitted?: () => void
   /**

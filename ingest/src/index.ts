@@ -22,6 +22,16 @@ export { eventJsonSchemas, jsonSchemaDir } from './events/json-schema.js'
 export { buildEvent, appendToOutbox, type EventContext } from './outbox/writer.js'
 export { PollLoop, type OutboxMover, type PollLoopOptions } from './outbox/poll-loop.js'
 export {
+  outboxMark,
+  pendingUpTo,
+  waitForCoverage,
+  kafkaStreamProgress,
+  type Coverage,
+  type CoverageMark,
+  type StreamProgress,
+  type WaitOptions,
+} from './outbox/coverage.js'
+export {
   createClickHouseSink,
   eventRow,
   type EventPublisher,

@@ -7,6 +7,7 @@ export {
   createPipelineRunner,
   RefreshBusyError,
   type PipelineRunner,
+  type RefreshOptions,
   type RunAllOptions,
 } from './runner/pipeline-runner.js'
 export { PipelineScheduler, type SchedulerOptions } from './runner/scheduler.js'

@@ -841,6 +841,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Runs the organization's pipeline jobs now, over every event it committed before the call: it first waits (up to LUNEO_REFRESH_WAIT_MS, 30 s by default) for those events to reach ClickHouse; past that it runs on what arrived and `coverage.complete` is false. */
         post: operations["refreshAnalytics"];
         delete?: never;
         options?: never;
@@ -1123,12 +1124,28 @@ export interface components {
             }[];
         };
         AnalyticsRefresh: {
+            coverage: components["schemas"]["AnalyticsRefreshCoverage"];
             jobs: {
                 job: string;
                 rowsIn: number;
                 rowsOut: number;
                 ms: number;
             }[];
+        };
+        AnalyticsRefreshCoverage: {
+            /** @description Every event the organization committed before the call was in ClickHouse when the jobs ran. False: the wait bound (LUNEO_REFRESH_WAIT_MS) passed first and the jobs ran on what had arrived; refresh again later */
+            complete: boolean;
+            /**
+             * Format: date-time
+             * @description The call: the events committed before it are the ones owed
+             */
+            committedBefore: string;
+            /** @description What had not caught up at the bound: `outbox` = rows the drainer or relay had not moved yet, `stream` = published to Kafka, not yet written by the sink; null when complete */
+            waitingOn: ("outbox" | "stream") | null;
+            /** @description The organization's events committed before the call still in the outbox at the bound (0 when complete or waiting on the stream) */
+            pendingEvents: number;
+            /** @description Time spent waiting before the jobs started */
+            waitedMs: number;
         };
         AnalyticsResult: {
             columns: string[];

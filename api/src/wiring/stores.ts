@@ -16,6 +16,8 @@ import {
   OutboxDrainer,
   createClickHouseSink,
   createOutboxDeadLetterWriter,
+  kafkaStreamProgress,
+  openKafka,
   outboxBacklog,
 } from '@luneo/ingest'
 import { PipelineScheduler, createPipelineRunner } from '@luneo/pipelines'
@@ -101,8 +103,16 @@ export async function openStores(config: Config): Promise<Stores> {
     drainer?.nudge()
     webhooks?.nudge()
   }
+  // Server mode with the Kafka relay and sink: a refresh waits for the sink group too. The admin
+  // connects on the first refresh, so an unreachable broker never blocks the API's start.
+  const kafka = config.stream
+    ? openKafka({ brokers: config.stream.brokers, clientId: 'luneo-api', logLevel: 'error' })
+    : null
   const base = {
     config,
+    ...(kafka && config.stream
+      ? { streamProgress: kafkaStreamProgress(kafka.admin, config.stream.topic, config.stream.sinkGroup) }
+      : {}),
     db: pg.db,
     ch: chHandle.ch,
     secret: resolveSecret(config),
@@ -142,6 +152,7 @@ export async function openStores(config: Config): Promise<Stores> {
       await scheduler?.stop()
       await webhooks?.stop()
       await drainer?.stop()
+      await kafka?.close()
       await chHandle.close()
       await pg.close()
       await chroma?.stop()

@@ -21,6 +21,8 @@ export interface KafkaAdmin {
   consumerLagByPartition(groupId: string, topic: string): Promise<PartitionOffset[]>
   /** Each partition's next offset to be written (the high watermark). */
   endOffsets(topic: string): Promise<PartitionOffset[]>
+  /** Each partition's offset `groupId` committed ('-1' when none yet). */
+  committedOffsets(groupId: string, topic: string): Promise<PartitionOffset[]>
   /**
    * Per partition, the earliest offset whose timestamp is at or after `at` (the high watermark
    * when nothing is that recent), as `kafka-consumer-groups --reset-offsets --to-datetime` does.
@@ -64,6 +66,12 @@ export function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
       const ends = await (await connected()).fetchTopicOffsets(topic)
       return ends
         .map((e) => ({ partition: e.partition, offset: e.high }))
+        .sort((a, b) => a.partition - b.partition)
+    },
+    async committedOffsets(groupId, topic) {
+      const committed = await (await connected()).fetchOffsets({ groupId, topics: [topic] })
+      return (committed[0]?.partitions ?? [])
+        .map((p) => ({ partition: p.partition, offset: p.offset }))
         .sort((a, b) => a.partition - b.partition)
     },
     async offsetsForTime(topic, at) {

@@ -14,10 +14,22 @@ export class RefreshBusyError extends Error {
   }
 }
 
+export interface RefreshOptions {
+  /**
+   * Awaited before the run is queued, outside the serialized section (so it holds up no one
+   * else's run); while it is pending the call counts toward `maxQueuedRefreshes`, so a full queue
+   * refuses a caller at once instead of after its wait.
+   */
+  before?: () => Promise<unknown>
+}
+
 /** What the api, the CLI and the scheduler ask of the pipelines. */
 export interface PipelineRunner {
-  /** One organization's jobs now (POST /analytics/refresh). */
-  refresh(organizationId: string): Promise<RunReport[]>
+  /**
+   * One organization's jobs now (POST /analytics/refresh). `before` (the API's wait for the events
+   * committed before the call) runs once the call is admitted and before the run is queued.
+   */
+  refresh(organizationId: string, options?: RefreshOptions): Promise<RunReport[]>
   /** Every organization's jobs, then the global ones (scheduler, CLI, operator route). */
   runAll(options?: RunAllOptions): Promise<RunReport[]>
 }
@@ -44,17 +56,30 @@ export function createPipelineRunner(
     tail = run.catch(() => undefined)
     return run
   }
+  // Admitted refreshes still in their `before` (not yet queued, so not joinable).
+  let preparing = 0
+  const enqueue = (organizationId: string): Promise<RunReport[]> => {
+    const queued = waiting.get(organizationId)
+    if (queued) return queued
+    if (waiting.size + preparing >= maxQueued)
+      return Promise.reject(new RefreshBusyError(waiting.size + preparing))
+    const run = serial(() => {
+      waiting.delete(organizationId) // started: a later call needs a run of its own
+      return runJobs(deps, organizationJobs, { organizationId })
+    })
+    waiting.set(organizationId, run)
+    return run
+  }
   return {
-    refresh: (organizationId) => {
-      const queued = waiting.get(organizationId)
-      if (queued) return queued
-      if (waiting.size >= maxQueued) return Promise.reject(new RefreshBusyError(waiting.size))
-      const run = serial(() => {
-        waiting.delete(organizationId) // started: a later call needs a run of its own
-        return runJobs(deps, organizationJobs, { organizationId })
-      })
-      waiting.set(organizationId, run)
-      return run
+    refresh: (organizationId, { before } = {}) => {
+      if (!before) return enqueue(organizationId)
+      if (!waiting.has(organizationId) && waiting.size + preparing >= maxQueued)
+        return Promise.reject(new RefreshBusyError(waiting.size + preparing))
+      preparing += 1
+      // Joining a run queued meanwhile is right: it has not started, so it reads after `before`.
+      return before()
+        .finally(() => (preparing -= 1))
+        .then(() => enqueue(organizationId))
     },
     runAll: (options = {}) =>
       serial(async () => {
