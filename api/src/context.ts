@@ -33,6 +33,8 @@ export interface AppDeps {
   ai: AiParts
   /** Runs the organization-scoped pipeline jobs now (analytics refresh) or all of them. */
   pipelines: PipelineRunner
+  /** Called after a request committed a queued email, so the email dispatcher sends it at once. */
+  onEmailQueued?: () => void
   /** Called after a request committed events, so the drainer moves them without waiting for its poll. */
   onEventsCommitted?: () => void
   /**
