@@ -5,7 +5,8 @@ import type { MailMessage } from './mailer.js'
 export const VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000
 
 // A header is one line: an organization name with a line break must not add headers or a body.
-const oneLine = (s: string) => s.replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ').trim()
+// \p{Cc}: every control character (CR, LF, tab, NUL…).
+const oneLine = (s: string) => s.replace(/\p{Cc}+/gu, ' ').trim()
 
 /**
  * Links carry the token in the fragment: the browser never sends it to a server, so it stays out

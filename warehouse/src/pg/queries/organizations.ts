@@ -83,7 +83,7 @@ export async function updateOrganizationPrivacy(
 }
 
 /**
- * Ids of the organizations established enough to count in benchmarks: created before `before`
+ * Ids of the organizations established enough to count in benchmarks: created before `createdBefore`
  * and, with `verifiedOwner`, with at least one owner whose email address is proven. A fake
  * organization then costs its age and a mailbox someone can read, not only a sign-up form.
  */
@@ -93,9 +93,10 @@ export async function establishedOrganizations(
 ): Promise<Set<string>> {
   let q = db.selectFrom('organizations as o').select('o.id').where('o.created_at', '<', opts.createdBefore)
   if (opts.verifiedOwner)
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('memberships as m')
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('memberships as m')
           .innerJoin('users as u', 'u.id', 'm.user_id')
           .select('m.id')
           .whereRef('m.organization_id', '=', 'o.id')
