@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     const first = linkIn(await inbox.next(OWNER.email), 'verify-email')
     expect(first.url.startsWith(`${dash!.url}/verify-email#`)).toBe(true)
 
-    await banner.getByRole('button', { name: 'Send the link again' }).click()
+    await banner.getByRole('button', { name: 'Email me a new link' }).click()
     await expect
       .poll(() => owner.getByTestId('verification-sent').textContent())
       .toBe(`A new link is on its way to ${OWNER.email}.`)

@@ -21,7 +21,8 @@ export function VerifyEmailBanner() {
   }
   return (
     <section
-      aria-label="Verify your email"
+      // Named without the word "email": the sign-up and invite forms' "Email" field keeps its label alone.
+      aria-label="Unverified address"
       data-testid="verify-email-banner"
       className="border-b border-amber-200 bg-amber-50"
     >
@@ -37,7 +38,7 @@ export function VerifyEmailBanner() {
           disabled={resend.busy}
           className="rounded border border-amber-400 bg-white px-3 py-1 font-medium hover:bg-amber-100 disabled:opacity-60"
         >
-          {resend.busy ? 'Sending…' : 'Send the link again'}
+          {resend.busy ? 'Sending…' : 'Email me a new link'}
         </button>
         {sent ? (
           <p role="status" data-testid="verification-sent" className="w-full">

@@ -60,7 +60,7 @@ export default function VerifyEmail() {
         <>
           <ErrorNote error={s.error} />
           <p className="text-sm text-gray-700">
-            Links work once, for 24 hours. Sign in and choose “Send the link again” on the banner.
+            Links work once, for 24 hours. Sign in and choose “Email me a new link” on the banner.
           </p>
         </>
       ) : null}
