@@ -148,4 +148,19 @@ describe('invitations by email', () => {
     expect((await accept(link.token)).statusCode).toBe(404)
     expect((await del()).statusCode).toBe(404)
   })
+
+  it('resending one invitation is limited per hour (it mails the invitee each time)', async () => {
+    const email = `spam-target-${Date.now()}@example.com`
+    const id = (await invite(email)).json().id as string
+    await inbox.next(email)
+    const resend = () =>
+      t.app.inject({ method: 'POST', url: `/api/v1/invitations/${id}/resend`, headers: as(owner) })
+    const limit = t.deps.config.email.resendLimitPerHour
+    for (let i = 0; i < limit; i++) expect((await resend()).statusCode).toBe(200)
+    const refused = await resend()
+    expect(refused.statusCode).toBe(429)
+    expect(refused.json().code).toBe('rate_limited')
+    for (let i = 0; i < limit; i++) await inbox.next(email) // exactly `limit` more emails, no more
+    expect(inbox.messages.filter((m) => m.to.includes(email))).toHaveLength(1 + limit)
+  })
 })
