@@ -120,6 +120,9 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     await invitee.getByLabel(/^Password/).fill('analyst horse battery')
     await invitee.getByRole('button', { name: 'Accept invitation' }).click()
     await invitee.waitForURL(/\/overview$/)
+    // The link travelled only by email: accepting it proved the address, so no banner asks again.
+    await invitee.getByRole('heading', { level: 1 }).first().waitFor()
+    expect(await invitee.getByTestId('verify-email-banner').count()).toBe(0)
 
     await owner.reload()
     await owner.locator(`[data-testid=members] tr[data-email="${INVITEE}"]`).waitFor()

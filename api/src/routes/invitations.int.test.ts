@@ -81,6 +81,8 @@ describe('invitations by email', () => {
     const joined = await accept(link.token)
     expect(joined.statusCode, joined.body).toBe(201)
     expect(joined.json()).toMatchObject({ organization: { id: owner.organizationId }, role: 'analyst' })
+    // The link only ever travelled to this address: accepting it proved the address.
+    expect(joined.json().user.emailVerified).toBe(true)
     expect((await pending()).map((i) => i.email)).not.toContain(email) // accepted: no longer pending
     expect((await accept(link.token)).statusCode).toBe(404) // single use
   })

@@ -34,6 +34,7 @@ import type {
 } from '../schemas/access.js'
 import { iso, isoOrNull } from '../schemas/common.js'
 import { audit } from './audit.js'
+import { deliveryOf } from './email.js'
 import { INVITE_TTL_MS, sendInvitation } from './invitations.js'
 
 type MemberDto = z.infer<typeof Member>
@@ -83,6 +84,7 @@ export async function addMember(
       token_hash: sha256(token),
       invited_by: auth.actor.type === 'user' ? auth.actor.userId : null,
       expires_at: new Date(Date.now() + INVITE_TTL_MS),
+      emailed_only: deliveryOf(deps) === 'smtp',
     })
     await audit(trx, caller, 'member.invited', { type: 'invitation', id: inv.id }, { role: body.role })
     const sent = await sendInvitation(deps, trx, auth, inv, token)

@@ -10,6 +10,7 @@ import {
   insertUser,
   isUuid,
   listMembershipsOfUser,
+  markEmailVerified,
   newId,
   revokeSession,
   rotateRefresh,
@@ -242,6 +243,9 @@ export async function acceptInvite(
       user_id: user.id,
       role: inv.role,
     })
+    // A token that only ever travelled in the email to this address proves the address, as a
+    // verification link does (never when it was shown to the inviter: no mail server).
+    if (inv.emailed_only) await markEmailVerified(trx, user.id, inv.email)
     const org = await getOrganization(trx, inv.organization_id)
     const { sessionId, cookies } = await openSession(deps, trx, user.id, inv.organization_id)
     const auth: Auth = {

@@ -76,6 +76,7 @@ export async function resendInvitation(
     const inv = await renewInvitation(trx, caller.auth.organizationId, id, {
       token_hash: sha256(token),
       expires_at: new Date(Date.now() + INVITE_TTL_MS),
+      emailed_only: deliveryOf(deps) === 'smtp',
     })
     if (!inv) throw notFound('Invitation')
     await audit(trx, caller, 'invitation.resent', { type: 'invitation', id })

@@ -67,6 +67,8 @@ export interface InvitationsTable {
   invited_by: string | null
   expires_at: Date
   accepted_at: Date | null
+  /** The token went only into the email: accepting it proves the address. */
+  emailed_only: ColumnType<boolean, boolean | undefined, boolean>
   created_at: CreatedAt
 }
 

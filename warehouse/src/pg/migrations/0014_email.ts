@@ -7,6 +7,8 @@ import { sql } from 'kysely'
 // a one-time link) is cleared once the mail has left. `email_verifications` holds the hashed,
 // single-use links that prove an address; like sessions, each row belongs to the organization
 // it was asked from (its tenant index), though what it proves is the user's.
+// `invitations.emailed_only`: the token went only into the email (never shown to the inviter), so
+// accepting the invitation proves the address as a verification link does.
 // Frozen in time: Kysely<any> only.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -48,9 +50,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   )
   await sql`CREATE INDEX email_verifications_user ON email_verifications (user_id, created_at)`.execute(db)
+  await db.schema
+    .alterTable('invitations')
+    .addColumn('emailed_only', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('invitations').dropColumn('emailed_only').execute()
   await db.schema.dropTable('email_verifications').execute()
   await db.schema.dropTable('email_outbox').execute()
 }

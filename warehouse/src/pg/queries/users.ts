@@ -111,6 +111,7 @@ export async function insertInvitation(
     token_hash: string
     invited_by: string | null
     expires_at: Date
+    emailed_only: boolean
   },
 ) {
   return db.insertInto('invitations').values(inv).returningAll().executeTakeFirstOrThrow()
@@ -159,7 +160,7 @@ export async function renewInvitation(
   db: Kysely<Database>,
   organizationId: string,
   id: string,
-  next: { token_hash: string; expires_at: Date },
+  next: { token_hash: string; expires_at: Date; emailed_only: boolean },
 ): Promise<PendingInvitationRow | undefined> {
   return db
     .updateTable('invitations')
