@@ -63,7 +63,9 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     expect(second.token).not.toBe(first.token)
 
     await owner.goto(second.url)
-    await expect.poll(() => owner.getByTestId('email-verified').textContent()).toBe(`${OWNER.email} is verified. Thank you.`)
+    await expect
+      .poll(() => owner.getByTestId('email-verified').textContent())
+      .toBe(`${OWNER.email} is verified. Thank you.`)
     await check(owner, 'verified')
     // The same link again: used up, and the page says what to do.
     await owner.goto(`${dash!.url}/sign-in`)

@@ -26,9 +26,7 @@ function Actions({
   async function resend() {
     let sent: InvitationSent | undefined
     const ok = await write.run(async () => {
-      sent = unwrap(
-        await api.POST('/api/v1/invitations/{id}/resend', { params: { path: { id: inv.id } } }),
-      )
+      sent = unwrap(await api.POST('/api/v1/invitations/{id}/resend', { params: { path: { id: inv.id } } }))
     })
     if (ok && sent) onSent(sent)
   }
