@@ -60,6 +60,19 @@ const Env = z.object({
   LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Per widget key and client address: one visitor (or one script) cannot use up a site's allowance. */
   LUNEO_WIDGET_CLIENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Outgoing mail (`smtp://user:pass@host:587`, `smtps://…:465`); unset = written to <data dir>/emails.log. */
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((u) => /^smtps?:\/\//.test(u), 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  LUNEO_MAIL_FROM: z.string().min(3).default('Luneo <no-reply@luneo.localhost>'),
+  /** Where the dashboard is, for the links in emails (verification, invitations). */
+  LUNEO_DASHBOARD_URL: z.string().url().default('http://127.0.0.1:3001'),
+  /** Run the email dispatcher in this process (off for one-shot commands such as `luneo pipelines run`). */
+  LUNEO_EMAIL_DISPATCHER: bool.default(true),
+  /** Verification emails one user may ask to be sent again per hour. */
+  LUNEO_EMAIL_RESEND_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
   /** Rate limits in Redis (shared by every replica); in memory, per process, when unset. */
   REDIS_URL: z.string().url().optional(),
   /**
@@ -131,6 +144,17 @@ export interface Config {
   /** Requests per minute per public widget key (all of a site's visitors share it). */
   widgetRateLimitPerMinute: number
   widgetClientRateLimitPerMinute: number
+  /**
+   * Outgoing email: SMTP when `smtpUrl` is set; otherwise each message is appended to
+   * `<dataDir>/emails.log` (dev), and invitations also return their link once.
+   */
+  email: {
+    smtpUrl: string | undefined
+    from: string
+    dashboardUrl: string
+    resendLimitPerHour: number
+    dispatcher: boolean
+  }
   redisUrl: string | undefined
   trustProxy: boolean | number | string[]
 }
@@ -191,6 +215,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     prices: e.LUNEO_PRICES ?? {},
     widgetRateLimitPerMinute: e.LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE,
     widgetClientRateLimitPerMinute: e.LUNEO_WIDGET_CLIENT_RATE_LIMIT_PER_MINUTE,
+    email: {
+      smtpUrl: e.SMTP_URL,
+      from: e.LUNEO_MAIL_FROM,
+      dashboardUrl: e.LUNEO_DASHBOARD_URL.replace(/\/+$/, ''),
+      resendLimitPerHour: e.LUNEO_EMAIL_RESEND_LIMIT_PER_HOUR,
+      dispatcher: e.LUNEO_EMAIL_DISPATCHER,
+    },
     redisUrl: e.REDIS_URL,
     trustProxy: e.LUNEO_TRUST_PROXY ?? false,
   }

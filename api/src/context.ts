@@ -39,6 +39,8 @@ export interface AppDeps {
    * waits for it too. Absent: a drainer writes straight to ClickHouse and marks rows after.
    */
   streamProgress?: StreamProgress
+  /** Called after a request committed a queued email, so the email dispatcher sends it at once. */
+  onEmailQueued?: () => void
   /** Called after a request committed events, so the drainer moves them without waiting for its poll. */
   onEventsCommitted?: () => void
   /**

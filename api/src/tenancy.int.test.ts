@@ -81,6 +81,18 @@ async function freshMember(t: Tenant): Promise<string> {
   return (list.json().items as { id: string; userId: string }[]).find((x) => x.userId === m.userId)!.id
 }
 
+/** A pending invitation of the tenant (not accepted); returns its id. */
+async function freshInvitation(t: Tenant): Promise<string> {
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/members',
+    headers: as(t.key),
+    payload: { email: `invitee-${newId()}@example.com`, role: 'viewer' },
+  })
+  if (r.statusCode !== 201) throw new Error(`invite: ${r.statusCode} ${r.body}`)
+  return r.json().id as string
+}
+
 type Case =
   | { kind: 'public'; why: string }
   | { kind: 'self'; why: string } // acts only on the caller's own session or organization
@@ -97,6 +109,17 @@ const cases: Record<string, Case> = {
   'POST /api/v1/auth/login': { kind: 'public', why: 'opens a session' },
   'POST /api/v1/auth/accept-invite': { kind: 'public', why: 'token-bound' },
   'POST /api/v1/auth/refresh': { kind: 'public', why: 'cookie-bound' },
+  'POST /api/v1/auth/verify-email': { kind: 'public', why: 'token-bound (the emailed link)' },
+  'POST /api/v1/auth/verification-email': { kind: 'self', why: 'mails the caller’s own address' },
+  'GET /api/v1/invitations': { kind: 'list', url: '/api/v1/invitations', seed: (a) => freshInvitation(a) },
+  'POST /api/v1/invitations/:id/resend': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/invitations/${await freshInvitation(a)}/resend` }),
+  },
+  'DELETE /api/v1/invitations/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/invitations/${await freshInvitation(a)}` }),
+  },
   'POST /api/v1/auth/logout': { kind: 'self', why: 'ends the caller’s session' },
   'GET /api/v1/auth/me': { kind: 'self', why: 'the caller' },
   'GET /api/v1/auth/organizations': {
@@ -501,6 +524,25 @@ describe('a second organization gets 404 on the first one’s resources', () => 
           })
           expect(list.body).toContain(call.url.split('/')[4])
           expect(list.json().items.find((k: { id: string }) => call.url.includes(k.id)).endsAt).toBeNull()
+        } else if (route.includes('/invitations/:id')) {
+          const id = call.url.split('/')[4]
+          const list = await t.app.inject({
+            method: 'GET',
+            url: '/api/v1/invitations?limit=200',
+            headers: as(a.key),
+          })
+          const inv = list.json().items.find((x: { id: string }) => x.id === id)
+          expect(inv, `${route}: the invitation is still pending`).toMatchObject({ status: 'pending' })
+          // Not sent again either: the organization's audit log has no resend of it.
+          const audit = await t.app.inject({
+            method: 'GET',
+            url: '/api/v1/audit-log?limit=200',
+            headers: as(a.key),
+          })
+          const acts = (audit.json().items as { action: string; resourceId: string | null }[])
+            .filter((e) => e.resourceId === id)
+            .map((e) => e.action)
+          expect(acts).toEqual(['member.invited'])
         } else if (route.includes('/members/:id')) {
           const list = await t.app.inject({
             method: 'GET',

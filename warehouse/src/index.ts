@@ -17,7 +17,7 @@ export {
   updateOrganizationRoi,
   updateOrganizationPrivacy,
   organizationPrivacy,
-  organizationsCreatedBefore,
+  establishedOrganizations,
   hasOrganizations,
   type NewOrganization,
   type OrganizationPrivacy,
@@ -39,6 +39,10 @@ export {
   countOwners,
   insertInvitation,
   consumeInvitation,
+  deletePendingInvitation,
+  listPendingInvitations,
+  renewInvitation,
+  type PendingInvitationRow,
   type MemberRow,
 } from './pg/queries/users.js'
 export {
@@ -216,6 +220,12 @@ export {
   claimWebhookAttempt,
   listWebhookDeliveries,
 } from './pg/queries/webhooks.js'
+export { claimEmail, dueEmails, enqueueEmail, listEmails, recordEmailAttempt } from './pg/queries/emails.js'
+export {
+  consumeEmailVerification,
+  insertEmailVerification,
+  markEmailVerified,
+} from './pg/queries/email-verifications.js'
 export { insertTask, listTasks } from './pg/queries/tasks.js'
 export {
   insertIntentCorrection,

@@ -10,6 +10,7 @@ import {
   insertUser,
   isUuid,
   listMembershipsOfUser,
+  markEmailVerified,
   newId,
   revokeSession,
   rotateRefresh,
@@ -24,6 +25,7 @@ import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } 
 import { REFRESH_TTL_MS, SESSION_MAX_LIFETIME_MS, type SessionCookies } from '../auth/cookies.js'
 import type { AcceptInviteBody, LoginBody, Me, OrganizationMemberships, SignupBody } from '../schemas/auth.js'
 import { audit } from './audit.js'
+import { queueVerification } from './email.js'
 import { openSession, sessionCookies } from './sessions.js'
 
 /** A signed-in user, and the session cookies the route sets. */
@@ -40,7 +42,7 @@ async function meOf(db: Db, userId: string, organizationId: string): Promise<Me>
   ])
   if (!user || !org || !membership) throw new AppError('unauthenticated')
   return {
-    user: { id: user.id, email: user.email, name: user.name },
+    user: { id: user.id, email: user.email, name: user.name, emailVerified: user.email_verified_at !== null },
     organization: { id: org.id, name: org.name, vertical: org.vertical },
     role: membership.role,
   }
@@ -91,12 +93,20 @@ export async function signup(
   body: z.infer<typeof SignupBody>,
 ): Promise<SignedIn> {
   const passwordHash = await hashPassword(body.password)
-  return deps.db.transaction().execute(async (trx) => {
+  const signedIn = await deps.db.transaction().execute(async (trx) => {
     const auth = await createOrganizationWithOwner(trx, requestId, body, passwordHash)
     const userId = auth.actor.type === 'user' ? auth.actor.userId : ''
+    // The address is unproven until its link is followed (benchmarks count verified owners only).
+    await queueVerification(deps, trx, {
+      organizationId: auth.organizationId,
+      userId,
+      email: body.email.toLowerCase(),
+    })
     const { cookies } = await openSession(deps, trx, userId, auth.organizationId)
     return { me: await meOf(trx, userId, auth.organizationId), cookies }
   })
+  deps.onEmailQueued?.()
+  return signedIn
 }
 
 /** Checks the password in constant time whether or not the email exists, then opens a session. */
@@ -233,6 +243,9 @@ export async function acceptInvite(
       user_id: user.id,
       role: inv.role,
     })
+    // A token that only ever travelled in the email to this address proves the address, as a
+    // verification link does (never when it was shown to the inviter: no mail server).
+    if (inv.emailed_only) await markEmailVerified(trx, user.id, inv.email)
     const org = await getOrganization(trx, inv.organization_id)
     const { sessionId, cookies } = await openSession(deps, trx, user.id, inv.organization_id)
     const auth: Auth = {

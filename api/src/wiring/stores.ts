@@ -26,6 +26,8 @@ import type { AppDeps } from '../context.js'
 import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 import { reindexPending } from '../services/knowledge.js'
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
+import { EmailDispatcher } from '../email/email-dispatcher.js'
+import { createLogMailer, createSmtpMailer, type Mailer } from '../email/mailer.js'
 import { createAiParts } from './ai.js'
 import { pipelineDeps } from './pipelines.js'
 
@@ -52,6 +54,18 @@ function resolveSecret(config: Config): string {
   const secret = randomBytes(32).toString('base64url')
   writeFileSync(file, secret, { mode: 0o600 })
   return secret
+}
+
+/**
+ * Outgoing mail: the SMTP server of SMTP_URL, or without one (dev) the log file
+ * <data dir>/emails.log, announced once at start so nobody waits for mail that never leaves.
+ */
+function createMailer(config: Config): Mailer {
+  if (config.email.smtpUrl) return createSmtpMailer(config.email.smtpUrl, config.email.from)
+  const file = join(config.dataDir, 'emails.log')
+  const say = (line: string) => console.error(line)
+  say(`email: no SMTP_URL set; verification and invitation emails are written to ${file}`)
+  return createLogMailer(file, config.email.from, say)
 }
 
 /**
@@ -98,6 +112,11 @@ export async function openStores(config: Config): Promise<Stores> {
         onError: (err) => console.error('webhook dispatcher: polling failed, retrying', err),
       })
     : null
+  const emails = config.email.dispatcher
+    ? new EmailDispatcher(pg.db, createMailer(config), {
+        onError: (err) => console.error('email dispatcher: polling failed, retrying', err),
+      })
+    : null
   // A turn that escalated wakes the dispatcher, so the webhook leaves without waiting for a poll.
   const onCommitted = () => {
     drainer?.nudge()
@@ -118,6 +137,7 @@ export async function openStores(config: Config): Promise<Stores> {
     secret: resolveSecret(config),
     stores: { postgres: pg.kind, clickhouse: chHandle.kind },
     onEventsCommitted: onCommitted,
+    onEmailQueued: () => emails?.nudge(),
     outboxBacklog: () => outboxBacklog(pg.db),
     ai: await createAiParts(config, pg.db, chromaUrl, onCommitted).catch(async (err: unknown) => {
       await Promise.allSettled([pg.close(), chHandle.close(), chroma?.stop()])
@@ -141,6 +161,7 @@ export async function openStores(config: Config): Promise<Stores> {
     console.error('re-indexing pending documents failed', err),
   )
   webhooks?.start()
+  emails?.start()
   scheduler?.start()
   return {
     db: pg.db,
@@ -151,6 +172,7 @@ export async function openStores(config: Config): Promise<Stores> {
     async close() {
       await scheduler?.stop()
       await webhooks?.stop()
+      await emails?.stop()
       await drainer?.stop()
       await kafka?.close()
       await chHandle.close()

@@ -67,6 +67,8 @@ export interface InvitationsTable {
   invited_by: string | null
   expires_at: Date
   accepted_at: Date | null
+  /** The token went only into the email: accepting it proves the address. */
+  emailed_only: ColumnType<boolean, boolean | undefined, boolean>
   created_at: CreatedAt
 }
 
@@ -343,6 +345,36 @@ export interface WebhookDeliveriesTable {
   created_at: CreatedAt
 }
 
+export type EmailStatus = 'pending' | 'sent' | 'logged' | 'failed'
+
+/** Outgoing email, queued in its cause's transaction; the body is cleared once the mail has left. */
+export interface EmailOutboxTable {
+  id: string
+  organization_id: string
+  kind: string
+  to_address: string
+  subject: string
+  text_body: string | null
+  status: ColumnType<EmailStatus, EmailStatus | undefined, EmailStatus>
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>
+  last_error: string | null
+  sent_at: Date | null
+  created_at: CreatedAt
+}
+
+/** A hashed, single-use link that proves `email` is the user's (24 h). */
+export interface EmailVerificationsTable {
+  id: string
+  organization_id: string
+  user_id: string
+  email: string
+  token_hash: string
+  expires_at: Date
+  used_at: Date | null
+  created_at: CreatedAt
+}
+
 export interface TasksTable {
   id: string
   organization_id: string
@@ -435,6 +467,8 @@ export interface Database {
   widget_keys: WidgetKeysTable
   widget_key_spend: WidgetKeySpendTable
   webhook_deliveries: WebhookDeliveriesTable
+  email_outbox: EmailOutboxTable
+  email_verifications: EmailVerificationsTable
   tasks: TasksTable
   intent_corrections: IntentCorrectionsTable
   pipeline_watermarks: PipelineWatermarksTable
@@ -466,6 +500,7 @@ export type ExperimentVariant = Selectable<ExperimentVariantsTable>
 export type TuningStateRow = Selectable<TuningStateTable>
 export type WidgetKey = Selectable<WidgetKeysTable>
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>
+export type OutgoingEmail = Selectable<EmailOutboxTable>
 export type Task = Selectable<TasksTable>
 export type KnowledgeGap = Selectable<KnowledgeGapsTable>
 export type TuningHistoryRow = Selectable<TuningHistoryTable>
