@@ -153,6 +153,9 @@ describe('SSO settings', () => {
     })
     expect(r.statusCode, r.body).toBe(409)
     expect(r.json().code).toBe('conflict')
+    // …and that organization's own settings show nothing of the first one's.
+    const theirs = await inject({ method: 'GET', url: '/api/v1/organization/sso', headers: as(other) })
+    expect(theirs.json()).toMatchObject({ configured: false, issuer: null, domain: null })
   })
 
   it('refuses enforcement before anyone signed in through the provider (no lock-out by a wrong setting)', async () => {

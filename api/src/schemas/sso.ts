@@ -23,7 +23,7 @@ export const SsoSettingsBody = z
     enforced: z.boolean(),
   })
   .strict()
-  .meta({ id: 'SsoSettingsInput' })
+  .meta({ id: 'SsoSettingsUpdate' })
 
 /** The organization's SSO as the API shows it: the client secret never leaves, only whether one is set. */
 export const SsoSettings = z
