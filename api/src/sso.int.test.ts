@@ -322,6 +322,8 @@ describe('tampering', () => {
       expect(r.statusCode, `${cookie}: ${r.body}`).toBe(401)
       expect(r.json().code).toBe('sso_failed')
     }
+    // Providers add parameters of their own (Google: scope, authuser, prompt): they are no reason to refuse.
+    back.searchParams.set('authuser', '0')
     const ok = await callback(back, first.cookie)
     expect(ok.statusCode, ok.body).toBe(303)
     const replay = await callback(back, first.cookie)

@@ -43,14 +43,16 @@ export const SsoSettings = z
 export const SsoStartBody = z.object({ email: Email }).strict().meta({ id: 'SsoStart' })
 export const SsoStartOut = z.object({ authorizationUrl: z.string() }).meta({ id: 'SsoAuthorization' })
 
-/** The provider's redirect back: `code` + `state` (+ `iss`), or `error`. Checked by the OIDC client. */
+/**
+ * The provider's redirect back: `code` + `state` (+ `iss`), or `error`; checked by the OIDC client.
+ * Loose: providers add their own parameters (`scope`, `authuser`, `session_state`, `hd`…).
+ */
 export const SsoCallbackQuery = z
   .object({
     code: z.string().max(2000).optional(),
     state: z.string().max(2000).optional(),
     iss: z.string().max(2000).optional(),
-    session_state: z.string().max(2000).optional(),
     error: z.string().max(200).optional(),
     error_description: z.string().max(2000).optional(),
   })
-  .strict()
+  .loose()

@@ -4071,7 +4071,6 @@ export interface operations {
                 code?: string;
                 state?: string;
                 iss?: string;
-                session_state?: string;
                 error?: string;
                 error_description?: string;
             };
