@@ -24,6 +24,7 @@ export const errorCatalogue = {
   sso_failed: { status: 401, title: 'Sign-in with the identity provider did not complete' },
   sso_email_unverified: { status: 403, title: 'The identity provider has not verified this email' },
   sso_no_access: { status: 403, title: 'This sign-in gives no access to the organization' },
+  sso_issuer_invalid: { status: 422, title: 'The issuer does not answer OpenID Connect discovery' },
   sso_provider_unreachable: { status: 502, title: 'The identity provider did not answer as expected' },
   internal: { status: 500, title: 'Something went wrong on our side' },
   unavailable: { status: 503, title: 'A store is not reachable' },

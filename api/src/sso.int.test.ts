@@ -101,8 +101,8 @@ afterAll(async () => {
 describe('SSO settings', () => {
   it('refuses an issuer that does not answer discovery, and saves one that does', async () => {
     const bad = await configure(false, { issuer: 'http://127.0.0.1:9/' })
-    expect(bad.statusCode, bad.body).toBe(502)
-    expect(bad.json().code).toBe('sso_provider_unreachable')
+    expect(bad.statusCode, bad.body).toBe(422)
+    expect(bad.json().code).toBe('sso_issuer_invalid')
     const before = await inject({ method: 'GET', url: '/api/v1/organization/sso', headers: as(owner) })
     expect(before.json()).toMatchObject({ configured: false, redirectUri: CALLBACK })
 

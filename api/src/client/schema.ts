@@ -1802,7 +1802,7 @@ export interface components {
             title: string;
             status: number;
             /** @enum {string} */
-            code: "validation_failed" | "invalid_json" | "unsupported_media_type" | "body_too_large" | "unauthenticated" | "invalid_credentials" | "csrf_failed" | "origin_forbidden" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "email_taken" | "rate_limited" | "compliance_required" | "sso_required" | "sso_not_configured" | "sso_failed" | "sso_email_unverified" | "sso_no_access" | "sso_provider_unreachable" | "internal" | "unavailable";
+            code: "validation_failed" | "invalid_json" | "unsupported_media_type" | "body_too_large" | "unauthenticated" | "invalid_credentials" | "csrf_failed" | "origin_forbidden" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "email_taken" | "rate_limited" | "compliance_required" | "sso_required" | "sso_not_configured" | "sso_failed" | "sso_email_unverified" | "sso_no_access" | "sso_issuer_invalid" | "sso_provider_unreachable" | "internal" | "unavailable";
             detail: string;
             instance?: string;
             requestId?: string;
@@ -3913,8 +3913,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`: Too many requests */
-            429: {
+            /** @description `sso_issuer_invalid`: The issuer does not answer OpenID Connect discovery */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3922,8 +3922,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `sso_provider_unreachable`: The identity provider did not answer as expected */
-            502: {
+            /** @description `rate_limited`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

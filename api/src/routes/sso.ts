@@ -37,7 +37,7 @@ export const ssoRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
       config: {
         access: { role: 'admin', scopes: ['admin'] },
-        problems: ['conflict', 'sso_provider_unreachable'],
+        problems: ['conflict', 'sso_issuer_invalid'],
       },
     },
     async (req) => sso.saveSso(deps, callerOf(req), req.body),

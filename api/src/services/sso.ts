@@ -99,7 +99,8 @@ export async function saveSso(
   try {
     await providerConfig({ issuer, clientId: body.clientId, clientSecret: secret }, net(deps))
   } catch (err) {
-    throw new AppError('sso_provider_unreachable', (err as Error).message)
+    // The admin's input (a typo, the wrong URL): 422, not the 502 of a provider failing later.
+    throw new AppError('sso_issuer_invalid', (err as Error).message)
   }
   return deps.db.transaction().execute(async (trx) => {
     if (await ssoDomainTakenElsewhere(trx, orgId, body.domain))
