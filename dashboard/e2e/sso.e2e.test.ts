@@ -40,11 +40,11 @@ async function startIdp(redirectUri: string): Promise<Idp> {
     env: { ...process.env, OIDC_REDIRECT_URIS: redirectUri, OIDC_ACCOUNTS: JSON.stringify(ACCOUNTS) },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const [line] = await new Promise<string[]>((resolve, reject) => {
+  const line = await new Promise<string>((resolve, reject) => {
     p.once('exit', (code) => reject(new Error(`the provider exited (${code}) before listening`)))
-    createInterface({ input: p.stdout! }).once('line', (l) => resolve([l]))
+    createInterface({ input: p.stdout }).once('line', resolve)
   })
-  return { ...(JSON.parse(line!) as Omit<Idp, 'process'>), process: p }
+  return { ...(JSON.parse(line) as Omit<Idp, 'process'>), process: p }
 }
 
 let api: Proc | undefined

@@ -46,7 +46,7 @@ async function discover(p: ProviderSettings, net: OidcNet): Promise<client.Confi
   const auth = p.clientSecret ? client.ClientSecretPost(p.clientSecret) : client.None()
   try {
     return await client.discovery(new URL(p.issuer), p.clientId, undefined, auth, {
-      [client.customFetch]: fetch as client.CustomFetch,
+      [client.customFetch]: fetch,
       ...(net.allowInternal ? { execute: [client.allowInsecureRequests] } : {}),
       timeout: Math.ceil(net.timeoutMs / 1000),
     })

@@ -22,11 +22,12 @@ export function SsoSignIn({ refusal }: { refusal: string | null }) {
   const [busy, setBusy] = useState(false)
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault()
-    const email = new FormData(e.currentTarget).get('sso-email')
+    const value = new FormData(e.currentTarget).get('sso-email')
+    const email = typeof value === 'string' ? value.trim() : ''
     setBusy(true)
     setError(null)
     try {
-      const out = unwrap(await api.POST('/api/v1/auth/sso/start', { body: { email: String(email ?? '') } }))
+      const out = unwrap(await api.POST('/api/v1/auth/sso/start', { body: { email } }))
       window.location.assign(out.authorizationUrl)
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'The dashboard could not reach the API')

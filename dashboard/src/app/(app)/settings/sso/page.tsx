@@ -18,7 +18,10 @@ function SsoForm({ sso, onSaved }: { sso: Sso; onSaved: () => void }) {
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault()
     const f = new FormData(e.currentTarget)
-    const v = (k: string) => String(f.get(k) ?? '').trim()
+    const v = (k: string) => {
+      const x = f.get(k)
+      return typeof x === 'string' ? x.trim() : ''
+    }
     const secret = v('clientSecret')
     const ok = await save.run(async () =>
       unwrap(
