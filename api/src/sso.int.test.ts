@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LightMyRequestResponse } from 'fastify'
+import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { as, sessionFrom, signup, startTestApp, type Session, type TestApp } from './testing/harness.js'
 import { authorizeAtProvider, startOidcProvider, type TestProvider } from './testing/oidc-provider.js'
 
@@ -28,7 +28,7 @@ const accounts = {
   boss: { email: `boss@${DOMAIN}`, emailVerified: true },
 }
 
-const inject = (opts: Parameters<TestApp['app']['inject']>[0] & object) =>
+const inject = (opts: InjectOptions) =>
   t.app.inject({ remoteAddress: `10.77.${(ip >> 8) & 255}.${++ip & 255}`, ...opts })
 
 /** Invites an email into the owner's organization; returns the invitation token. */
