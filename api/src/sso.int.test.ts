@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { as, sessionFrom, signup, startTestApp, type Session, type TestApp } from './testing/harness.js'
 import { authorizeAtProvider, startOidcProvider, type TestProvider } from './testing/oidc-provider.js'
+import { ProviderError, providerConfig } from './auth/oidc.js'
 
 // Sign-in through an organization's OpenID Connect provider against a real one (oidc-provider on a
 // loopback port): the authorization code flow with PKCE, state and nonce, walked through the
@@ -119,6 +120,22 @@ describe('SSO settings', () => {
     })
     // Discovery was fetched from the provider, through the outbound layer.
     expect(idp.requests).toContain('GET /.well-known/openid-configuration')
+  })
+
+  it('in production refuses plain http and judges the provider’s address: no byte reaches a loopback issuer', async () => {
+    const before = idp.requests.length
+    const settings = { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }
+    const production = { allowInternal: false, timeoutMs: 2_000 }
+    await expect(providerConfig(settings, production)).rejects.toThrow(/HTTPS/)
+    // The same provider named over https (a name and an IP literal): refused at the outbound guard,
+    // on the address, before any TLS handshake.
+    const port = new URL(idp.issuer).port
+    for (const issuer of [`https://localhost:${port}`, `https://127.0.0.1:${port}`]) {
+      const err = await providerConfig({ ...settings, issuer }, production).catch((e: unknown) => e)
+      expect(err, issuer).toBeInstanceOf(ProviderError)
+      expect(String(err), issuer).toMatch(/internal address/)
+    }
+    expect(idp.requests.length).toBe(before)
   })
 
   it('never returns the client secret, and stores it encrypted', async () => {

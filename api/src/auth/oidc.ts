@@ -51,8 +51,15 @@ async function discover(p: ProviderSettings, net: OidcNet): Promise<client.Confi
       timeout: Math.ceil(net.timeoutMs / 1000),
     })
   } catch (err) {
-    throw new ProviderError(`discovery at ${p.issuer} failed: ${(err as Error).message}`, { cause: err })
+    throw new ProviderError(`discovery at ${p.issuer} failed: ${reasons(err)}`, { cause: err })
   }
+}
+
+/** The error and its causes, outermost first: openid-client wraps a refused request in a vague one. */
+function reasons(err: unknown): string {
+  const out: string[] = []
+  for (let e: unknown = err; e instanceof Error && out.length < 4; e = e.cause) out.push(e.message)
+  return out.join(': ')
 }
 
 /** What the callback needs to finish a sign-in the start began (kept in the sealed flow cookie). */
