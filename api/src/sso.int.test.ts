@@ -107,7 +107,8 @@ describe('SSO settings', () => {
     const before = await inject({ method: 'GET', url: '/api/v1/organization/sso', headers: as(owner) })
     expect(before.json()).toMatchObject({ configured: false, redirectUri: CALLBACK })
 
-    const r = await configure()
+    // Typed with a trailing slash: saved as the provider names itself (what its ID tokens carry).
+    const r = await configure(false, { issuer: `${idp.issuer}/` })
     expect(r.statusCode, r.body).toBe(200)
     expect(r.json()).toMatchObject({
       configured: true,

@@ -91,13 +91,19 @@ export async function saveSso(
   body: z.infer<typeof SsoSettingsBody>,
 ): Promise<z.infer<typeof SsoSettings>> {
   const orgId = caller.auth.organizationId
-  const issuer = body.issuer.replace(/\/+$/, '')
   const before = await getSsoConfig(deps.db, orgId)
   const secret =
     body.clientSecret ??
     (before?.client_secret_enc ? openSealed(deps.secret, SECRET_PURPOSE, before.client_secret_enc) : null)
+  // Stored as the provider names itself in its discovery document (what its ID tokens carry as
+  // `iss`), whatever spelling was typed: identities are keyed by it.
+  let issuer: string
   try {
-    await providerConfig({ issuer, clientId: body.clientId, clientSecret: secret }, net(deps))
+    const discovered = await providerConfig(
+      { issuer: body.issuer, clientId: body.clientId, clientSecret: secret },
+      net(deps),
+    )
+    issuer = discovered.serverMetadata().issuer
   } catch (err) {
     // The admin's input (a typo, the wrong URL): 422, not the 502 of a provider failing later.
     throw new AppError('sso_issuer_invalid', (err as Error).message)
