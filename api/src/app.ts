@@ -30,6 +30,7 @@ import { knowledgeRoutes } from './routes/knowledge.js'
 import { onboardingRoutes } from './routes/onboarding.js'
 import { operatorRoutes } from './routes/operator.js'
 import { organizationRoutes } from './routes/organization.js'
+import { ssoRoutes } from './routes/sso.js'
 import { widgetKeyRoutes, widgetRoutes } from './routes/widget.js'
 
 /** Builds the API: external plugins, then our plugins, then route plugins. Listening is the caller's job. */
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(accessRoutes, deps)
       await v1.register(invitationRoutes, deps)
       await v1.register(organizationRoutes, deps)
+      await v1.register(ssoRoutes, deps)
       await v1.register(onboardingRoutes, deps)
       await v1.register(agentRoutes, deps)
       await v1.register(knowledgeRoutes, deps)

@@ -12,6 +12,9 @@ const Env = z.object({
   CLICKHOUSE_URL: z.string().url().optional(),
   LUNEO_SECRET: z.string().min(16).optional(),
   LUNEO_CORS_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001'),
+  /** Where browsers reach the product (the dashboard's origin): SSO's redirect URI is built on it. */
+  LUNEO_PUBLIC_URL: z.string().url().optional(),
+  LUNEO_SSO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LUNEO_BODY_LIMIT: z.coerce.number().int().positive().default(1_048_576),
   LUNEO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6_000),
   LUNEO_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
@@ -103,6 +106,10 @@ export interface Config {
   /** HMAC key for access tokens. Generated per data dir in dev when unset (see wiring/stores.ts). */
   secret: string | undefined
   corsOrigins: string[]
+  /** The browser-facing origin (LUNEO_PUBLIC_URL, else the first CORS origin), no trailing slash. */
+  publicUrl: string
+  /** Each call to an organization's identity provider (discovery, keys, token, userinfo). */
+  ssoTimeoutMs: number
   bodyLimit: number
   rateLimitPerMinute: number
   loginLimitPerMinute: number
@@ -174,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.LUNEO_CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    publicUrl: '',
+    ssoTimeoutMs: e.LUNEO_SSO_TIMEOUT_MS,
     bodyLimit: e.LUNEO_BODY_LIMIT,
     rateLimitPerMinute: e.LUNEO_RATE_LIMIT_PER_MINUTE,
     loginLimitPerMinute: e.LUNEO_LOGIN_LIMIT_PER_MINUTE,
@@ -225,6 +234,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     trustProxy: e.LUNEO_TRUST_PROXY ?? false,
   }
+  config.publicUrl = (e.LUNEO_PUBLIC_URL ?? config.corsOrigins[0] ?? 'http://localhost:3001').replace(
+    /\/+$/,
+    '',
+  )
   checkPriced(config)
   return config
 }

@@ -12,6 +12,7 @@ import {
   type Session,
   type TestApp,
 } from './testing/harness.js'
+import { startOidcProvider, type TestProvider } from './testing/oidc-provider.js'
 
 // Generated from the app's own route table: every route must have a case below, so a new route
 // without a tenancy and role check fails this file.
@@ -133,6 +134,16 @@ const cases: Record<string, Case> = {
   'GET /api/v1/organization': { kind: 'self', why: 'the caller’s organization' },
   'PATCH /api/v1/organization/roi-assumptions': { kind: 'self', why: 'the caller’s organization' },
   'PUT /api/v1/organization/privacy': { kind: 'self', why: 'the caller’s organization' },
+  // SSO settings are one row per organization, keyed by the caller's (sso.int.test.ts shows
+  // another organization sees `configured: false` and cannot claim the same domain).
+  'GET /api/v1/organization/sso': { kind: 'self', why: 'the caller’s organization’s provider' },
+  'PUT /api/v1/organization/sso': { kind: 'self', why: 'the caller’s organization’s provider' },
+  'DELETE /api/v1/organization/sso': { kind: 'self', why: 'the caller’s organization’s provider' },
+  'POST /api/v1/auth/sso/start': { kind: 'public', why: 'begins a sign-in (sso.int.test.ts)' },
+  'GET /api/v1/auth/sso/callback': {
+    kind: 'public',
+    why: 'bound to the sealed flow cookie and the provider’s code (sso.int.test.ts)',
+  },
   'POST /api/v1/members': { kind: 'self', why: 'adds to the caller’s organization' },
   'GET /api/v1/onboarding': { kind: 'self', why: 'the caller’s organization’s questions and answers' },
   'PUT /api/v1/onboarding/answers': { kind: 'self', why: 'answers for the caller’s organization' },
@@ -468,6 +479,12 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
     'POST /api/v1/prompt-versions': { name: 'p', template: 'You help customers of {{business_name}}.' },
     'POST /api/v1/intent-corrections': { text: 'parcel never came', intent: 'order_status' },
     'PUT /api/v1/organization/webhook': { url: 'https://hooks.example.com/luneo' },
+    'PUT /api/v1/organization/sso': {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      domain: 'tenancy.example.com',
+      enforced: false,
+    },
     'PUT /api/v1/onboarding/answers': { answers: { return_window_days: 14 } },
   }
   const urls: Record<string, string> = {
@@ -478,18 +495,27 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
 }
 
 let t: TestApp
+let idp: TestProvider
 let a: Tenant
 let b: Tenant
 let bAdminSession: Session
 beforeAll(async () => {
   t = await startTestApp()
+  // A real provider for the SSO settings route, which discovers the issuer before saving it.
+  idp = await startOidcProvider({
+    redirectUris: ['http://localhost:3001/api/v1/auth/sso/callback'],
+    accounts: {},
+  })
   const ownerA = await signup(t.app, 'ecommerce', 'Tenant A')
   const ownerB = await signup(t.app, 'real_estate', 'Tenant B')
   a = { owner: ownerA, key: await createKey(t.app, ownerA, ['admin']), app: t.app }
   b = { owner: ownerB, key: await createKey(t.app, ownerB, ['admin']), app: t.app }
   bAdminSession = ownerB
 })
-afterAll(async () => t?.close())
+afterAll(async () => {
+  await idp?.stop()
+  await t?.close()
+})
 
 const routeKey = (r: { method: string; url: string }) => `${r.method} ${r.url}`
 

@@ -62,6 +62,20 @@ export {
   type KeyPrincipal,
 } from './pg/queries/sessions.js'
 export {
+  getSsoConfig,
+  findSsoConfigByDomain,
+  ssoDomainTakenElsewhere,
+  upsertSsoConfig,
+  deleteSsoConfig,
+  ssoEnforced,
+  findSsoIdentity,
+  hasSsoIdentityFor,
+  insertSsoIdentity,
+  consumeInvitationForEmail,
+  markEmailVerified,
+  revokePasswordSessions,
+} from './pg/queries/sso.js'
+export {
   insertAgent,
   getAgent,
   listAgents,

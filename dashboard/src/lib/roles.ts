@@ -39,6 +39,8 @@ export const NEEDS = {
   inviteMembers: 'admin',
   /** GET and PUT /organization/webhook: `admin` in api/src/routes/engine-settings.ts (reading too). */
   manageWebhook: 'admin',
+  /** GET, PUT, DELETE /organization/sso: `admin` in api/src/routes/sso.ts (reading too). */
+  manageSso: 'admin',
   /** PUT /organization/privacy: `admin` in api/src/routes/organization.ts. */
   managePrivacy: 'admin',
   /** GET /knowledge-bases…, GET …/chunks: `read` in api/src/routes/knowledge.ts. */

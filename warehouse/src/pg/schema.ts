@@ -81,6 +81,36 @@ export interface SessionsTable {
   revoked_at: Date | null
   created_at: CreatedAt
   last_used_at: UpdatedAt
+  /** How the session was opened (migration 0013): enforcing SSO ends the `password` ones. */
+  auth_method: ColumnType<SessionAuthMethod, SessionAuthMethod | undefined, SessionAuthMethod>
+}
+
+export const SESSION_AUTH_METHODS = ['password', 'sso'] as const
+export type SessionAuthMethod = (typeof SESSION_AUTH_METHODS)[number]
+
+/** An organization's OpenID Connect provider (migration 0013, ADR 0020). */
+export interface SsoConfigsTable {
+  id: string
+  organization_id: string
+  issuer: string
+  client_id: string
+  /** AES-GCM under a key derived from LUNEO_SECRET; null for a public client (PKCE only). */
+  client_secret_enc: string | null
+  /** The email domain whose sign-ins this provider handles. */
+  domain: string
+  enforced: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+/** Which provider subject is which user, per organization and issuer. */
+export interface SsoIdentitiesTable {
+  id: string
+  organization_id: string
+  user_id: string
+  issuer: string
+  subject: string
+  created_at: CreatedAt
 }
 
 export interface ApiKeysTable {
@@ -474,12 +504,16 @@ export interface Database {
   pipeline_watermarks: PipelineWatermarksTable
   knowledge_gaps: KnowledgeGapsTable
   tuning_history: TuningHistoryTable
+  sso_configs: SsoConfigsTable
+  sso_identities: SsoIdentitiesTable
 }
 
 export type Organization = Selectable<OrganizationsTable>
 export type User = Selectable<UsersTable>
 export type Membership = Selectable<MembershipsTable>
+export type Invitation = Selectable<InvitationsTable>
 export type Session = Selectable<SessionsTable>
+export type SsoConfig = Selectable<SsoConfigsTable>
 export type ApiKey = Selectable<ApiKeysTable>
 export type Agent = Selectable<AgentsTable>
 export type NewAgent = Insertable<AgentsTable>
