@@ -72,7 +72,6 @@ export {
   hasSsoIdentityFor,
   insertSsoIdentity,
   consumeInvitationForEmail,
-  markEmailVerified,
   revokePasswordSessions,
 } from './pg/queries/sso.js'
 export {

@@ -292,7 +292,8 @@ async function resolveUser(
     invitationAccepted = true
   }
   const userId = membership.user_id
-  await markEmailVerified(trx, userId)
+  // The provider vouched for this address (email_verified), the account's own: proven.
+  await markEmailVerified(trx, userId, who.email)
   await insertSsoIdentity(trx, {
     id: newId(),
     organization_id: orgId,

@@ -151,16 +151,6 @@ export async function consumeInvitationForEmail(
     .executeTakeFirst()
 }
 
-/** Records that the user's address was proven, once (the first proof's time is kept). */
-export async function markEmailVerified(db: Db, userId: string, at = new Date()): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ email_verified_at: at })
-    .where('id', '=', userId)
-    .where('email_verified_at', 'is', null)
-    .execute()
-}
-
 /**
  * Ends the live password sessions of the organization's members below owner: what turning
  * "members must use SSO" on does at once (owners keep theirs: the break-glass, ADR 0020).
