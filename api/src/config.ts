@@ -18,6 +18,7 @@ const Env = z.object({
   LUNEO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LUNEO_DRAINER: bool.default(true),
   LUNEO_DRAIN_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  LUNEO_OUTBOX_KEEP_HOURS: z.coerce.number().int().positive().default(168),
   LUNEO_SECURE_COOKIES: bool.optional(),
   CHROMA_URL: z.string().url().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
@@ -90,6 +91,8 @@ export interface Config {
   logLevel: string
   drainer: boolean
   drainBatchSize: number
+  /** Published outbox rows are deleted past this age (hours; docs/adr/0020). */
+  outboxKeepHours: number
   secureCookies: boolean
   chromaUrl: string | undefined
   /** OpenAI-compatible endpoint; when absent the local deterministic provider answers. */
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LUNEO_LOG_LEVEL,
     drainer: e.LUNEO_DRAINER,
     drainBatchSize: e.LUNEO_DRAIN_BATCH_SIZE,
+    outboxKeepHours: e.LUNEO_OUTBOX_KEEP_HOURS,
     // Secure cookies outside dev: browsers drop Secure cookies on plain-http localhost.
     secureCookies: e.LUNEO_SECURE_COOKIES ?? e.NODE_ENV === 'production',
     chromaUrl: e.CHROMA_URL,

@@ -23,6 +23,7 @@ import type { Config } from '../config.js'
 import type { AppDeps } from '../context.js'
 import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 import { reindexPending } from '../services/knowledge.js'
+import { PrivacyWorker } from '../privacy/privacy-worker.js'
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
 import { createAiParts } from './ai.js'
 import { pipelineDeps } from './pipelines.js'
@@ -81,6 +82,7 @@ export async function openStores(config: Config): Promise<Stores> {
   const drainer = config.drainer
     ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
         batchSize: config.drainBatchSize,
+        prune: { keepMs: config.outboxKeepHours * 3_600_000 },
         deadLetters: createOutboxDeadLetterWriter(chHandle.ch),
         onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
         // Schema missing (ADR 0014): nothing a retry fixes. The server watches `drainer.crashed`
@@ -118,6 +120,10 @@ export async function openStores(config: Config): Promise<Stores> {
     ...base,
     pipelines: createPipelineRunner(pipelineDeps(base, (line) => console.error(line))),
   }
+  const privacy = new PrivacyWorker(deps, {
+    onError: (err) => console.error('privacy worker: pass failed, retrying', err),
+  })
+  deps.privacy = privacy
   const scheduler =
     config.pipelinesIntervalMs > 0
       ? new PipelineScheduler(deps.pipelines, {
@@ -132,6 +138,7 @@ export async function openStores(config: Config): Promise<Stores> {
   )
   webhooks?.start()
   scheduler?.start()
+  privacy.start()
   return {
     db: pg.db,
     ch: chHandle.ch,
@@ -140,6 +147,7 @@ export async function openStores(config: Config): Promise<Stores> {
     webhooks,
     async close() {
       await scheduler?.stop()
+      await privacy.stop()
       await webhooks?.stop()
       await drainer?.stop()
       await chHandle.close()

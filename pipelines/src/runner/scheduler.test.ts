@@ -22,7 +22,11 @@ function tickCounter() {
 describe('the in-process pipeline scheduler', () => {
   it('runs when the newest-event mark changes, and skips ticks when nothing is new', async () => {
     let runs = 0
-    const runner: PipelineRunner = { runAll: async () => (runs++, []), refresh: async () => [] }
+    const runner: PipelineRunner = {
+      runAll: async () => (runs++, []),
+      refresh: async () => [],
+      runMaintenance: async () => [],
+    }
     let mark = 'part-1'
     const counter = tickCounter()
     const s = new PipelineScheduler(runner, {
@@ -46,7 +50,11 @@ describe('the in-process pipeline scheduler', () => {
 
   it('recomputes after idleRecomputeMs even with nothing new (windows close with time)', async () => {
     let runs = 0
-    const runner: PipelineRunner = { runAll: async () => (runs++, []), refresh: async () => [] }
+    const runner: PipelineRunner = {
+      runAll: async () => (runs++, []),
+      refresh: async () => [],
+      runMaintenance: async () => [],
+    }
     const counter = tickCounter()
     const s = new PipelineScheduler(runner, {
       intervalMs: 5,

@@ -11,6 +11,7 @@ import * as m0009 from './0009_organization_locale.js'
 import * as m0010 from './0010_api_key_expiry.js'
 import * as m0011 from './0011_widget_spend.js'
 import * as m0012 from './0012_email_verified.js'
+import * as m0015 from './0015_retention.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
 export const pgMigrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const pgMigrations: Record<string, Migration> = {
   '0010_api_key_expiry': m0010,
   '0011_widget_spend': m0011,
   '0012_email_verified': m0012,
+  '0015_retention': m0015,
 }
