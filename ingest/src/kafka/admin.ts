@@ -1,6 +1,10 @@
 // The admin half of our kafkajs seam (kafka.ts): topics, offsets, consumer groups.
-import { ConfigResourceTypes, type Admin } from 'kafkajs'
+import type { Admin, ConfigResourceTypes } from 'kafkajs'
 import { classifyKnownError, describeError } from '../errors/classify.js'
+
+// kafkajs' ConfigResourceTypes.TOPIC: its enum is not a named export Node's ESM loader sees in
+// the CommonJS build, so the value is written here (Kafka protocol resource type 2 = topic).
+const TOPIC = 2 as ConfigResourceTypes
 
 export interface KafkaAdmin {
   /**
@@ -72,7 +76,7 @@ export function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
           validateOnly: false,
           resources: [
             {
-              type: ConfigResourceTypes.TOPIC,
+              type: TOPIC,
               name,
               configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
             },
@@ -144,7 +148,7 @@ async function createIfMissing(
 async function retentionOf(a: Admin, name: string): Promise<number> {
   const d = await a.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] }],
+    resources: [{ type: TOPIC, name, configNames: ['retention.ms'] }],
   })
   const value = d.resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue
   if (value === undefined) throw new Error(`the broker did not describe retention.ms of ${name}`)
