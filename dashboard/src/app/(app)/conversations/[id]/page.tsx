@@ -1,16 +1,19 @@
 'use client'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
+import { EraseContact } from '@/components/erase-contact'
 import { ReplyDetail } from '@/components/reply-detail'
 import { Empty, ErrorNote, Loading } from '@/components/states'
 import { api, unwrap } from '@/lib/api'
 import { fmtDateTime } from '@/lib/format'
-import { RoleGate } from '@/lib/session'
+import { NEEDS, atLeast } from '@/lib/roles'
+import { RoleGate, useMe } from '@/lib/session'
 import { useApi } from '@/lib/use-api'
 
 const WHO = { customer: 'Customer', agent: 'AI agent', human: 'Human agent', system: 'System' } as const
 
 function Transcript({ id }: { id: string }) {
+  const me = useMe()
   const conv = useApi(id, async () =>
     unwrap(await api.GET('/api/v1/conversations/{id}', { params: { path: { id } } })),
   )
@@ -39,6 +42,7 @@ function Transcript({ id }: { id: string }) {
           </li>
         ))}
       </ol>
+      {c.contact && atLeast(me.role, NEEDS.eraseContacts) ? <EraseContact contact={c.contact} /> : null}
     </article>
   )
 }
