@@ -181,6 +181,33 @@ describe('erasing a contact', () => {
     expect((await searchChroma(t.chromaUrl, ['UB5512'])).length).toBeGreaterThan(0)
   })
 
+  it('shows its progress, and waits for the outbox before deleting in ClickHouse', async () => {
+    const third = await converse({ name: 'Third Person', email: 'third@example.com' }, 'a question of mine', 'ok')
+    await t.drainer.drainAll()
+    // Another contact's event, not yet moved by the drainer: the ClickHouse step must wait for it.
+    await post(`/conversations/${kept.conversationId}/messages`, { text: 'and one more thing' })
+    const r = await post(`/contacts/${third.contactId}/erasure`)
+    expect(await runPendingErasures(t.deps)).toBe(0)
+    const read = async () =>
+      (await t.app.inject({ method: 'GET', url: `/api/v1/erasure-requests/${r.id}`, headers: as(key) })).json()
+    expect(await read()).toMatchObject({
+      status: 'running',
+      progress: 1 / 3,
+      steps: [
+        { step: 'postgres', done: true },
+        { step: 'clickhouse', done: false },
+        { step: 'vectors', done: false },
+      ],
+      attempts: 0, // waiting is not a failure
+    })
+    const rows = () => clickHouseRowsOf(t.deps.ch, ['events'], 'conversation_id', [third.conversationId])
+    expect((await rows()).events).toBeGreaterThan(0)
+    await t.drainer.drainAll()
+    expect(await runPendingErasures(t.deps)).toBe(1)
+    expect(await read()).toMatchObject({ status: 'done', progress: 1 })
+    expect((await rows()).events).toBe(0)
+  })
+
   it('answers 404 for a contact that is gone (nothing is written)', async () => {
     const res = await t.app.inject({
       method: 'POST',
