@@ -196,12 +196,16 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await section.getByLabel(/Analytics, days/).fill('400')
     await section.getByRole('button', { name: 'Save retention' }).click()
     await section.getByTestId('retention-explained').filter({ hasText: '90 days after' }).waitFor()
-    expect(await get(owner, '/organization/retention')).toMatchObject({ conversationDays: 90, analyticsDays: 400 })
+    expect(await get(owner, '/organization/retention')).toMatchObject({
+      conversationDays: 90,
+      analyticsDays: 400,
+    })
     await check(owner, 'retention')
   })
 
   it('as owner: erases a contact from their transcript and sees the erasure finish', async () => {
-    const agent = (await call(owner, 'POST', '/agents', { name: 'Erase test', knowledgeBaseIds: [] })).json as {
+    const agent = (await call(owner, 'POST', '/agents', { name: 'Erase test', knowledgeBaseIds: [] }))
+      .json as {
       id: string
     }
     const conv = (

@@ -49,7 +49,12 @@ export {
 export { replayEvents, type ReplayOptions, type ReplayResult } from './sink/replay.js'
 export { LatencyWindow, renderPrometheus, type Sample } from './metrics.js'
 export { ensureEventTopics, EVENTS_RETENTION_MS, DLQ_RETENTION_MS } from './kafka/topics.js'
-export { createOutboxPruner, pruneOutbox, type OutboxPruneOptions, type OutboxPruner } from './outbox/prune.js'
+export {
+  createOutboxPruner,
+  pruneOutbox,
+  type OutboxPruneOptions,
+  type OutboxPruner,
+} from './outbox/prune.js'
 export {
   openKafka,
   parseBrokers,

@@ -19,7 +19,10 @@ let key: string
 const chromaIds = async (kb: string) => {
   const u = new URL(chroma!.url)
   const client = new ChromaClient({ host: u.hostname, port: Number(u.port), ssl: false })
-  const col = await client.getCollection({ name: `kb_${kb.replaceAll('-', '')}`, embeddingFunction: null } as never)
+  const col = await client.getCollection({
+    name: `kb_${kb.replaceAll('-', '')}`,
+    embeddingFunction: null,
+  } as never)
   const got = await col.get({ include: ['metadatas'] as never })
   return got.metadatas.map((m) => String(m?.document_id))
 }
@@ -52,8 +55,14 @@ async function post(url: string, payload: object) {
 describe('deleting a document while Chroma is down', () => {
   it('records the deletion and removes the vectors once Chroma is back', async () => {
     const kb = await post('/knowledge-bases', { name: 'Policies' })
-    const gone = await post(`/knowledge-bases/${kb}/documents`, { title: 'Returns', text: 'Returns within 30 days.' })
-    const stays = await post(`/knowledge-bases/${kb}/documents`, { title: 'Shipping', text: 'We ship in 2 days.' })
+    const gone = await post(`/knowledge-bases/${kb}/documents`, {
+      title: 'Returns',
+      text: 'Returns within 30 days.',
+    })
+    const stays = await post(`/knowledge-bases/${kb}/documents`, {
+      title: 'Shipping',
+      text: 'We ship in 2 days.',
+    })
     expect(new Set(await chromaIds(kb))).toEqual(new Set([gone, stays]))
 
     await chroma!.stop()
@@ -69,7 +78,9 @@ describe('deleting a document while Chroma is down', () => {
     // Still down: a pass fails, the record stays, one more attempt counted.
     const worker = new PrivacyWorker(t.deps)
     expect(await worker.runOnce()).toEqual({ erasures: 0, vectorDeletions: 0 })
-    expect(await t.deps.db.selectFrom('vector_deletions').select('attempts').execute()).toEqual([{ attempts: 2 }])
+    expect(await t.deps.db.selectFrom('vector_deletions').select('attempts').execute()).toEqual([
+      { attempts: 2 },
+    ])
 
     chroma = await startChroma(`${dir.path}/chroma`, 30_000, port)
     // The vectors survived the restart (same data directory): the deleted document's are still there.

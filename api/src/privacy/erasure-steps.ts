@@ -66,8 +66,13 @@ async function scrubGaps(trx: Db, org: string, n: Needles): Promise<number> {
 async function scrubDocuments(trx: Db, org: string, n: Needles): Promise<string[]> {
   const ids: string[] = []
   for (const d of await gapDocuments(trx, org)) {
-    const next = { title: scrubText(d.title, n), text: scrubText(d.text, n), questions: scrubList(d.questions, n) }
-    if (next.title === d.title && next.text === d.text && next.questions.length === d.questions.length) continue
+    const next = {
+      title: scrubText(d.title, n),
+      text: scrubText(d.text, n),
+      questions: scrubList(d.questions, n),
+    }
+    if (next.title === d.title && next.text === d.text && next.questions.length === d.questions.length)
+      continue
     await rewriteDocumentTx(trx, d, next)
     ids.push(d.id)
   }
@@ -157,7 +162,11 @@ async function vectorsStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
     await appendToOutbox(trx, [
       buildEvent(
         'contact.erased',
-        { organizationId: r.organization_id, vertical: await verticalOf(trx, r.organization_id), correlationId: r.id },
+        {
+          organizationId: r.organization_id,
+          vertical: await verticalOf(trx, r.organization_id),
+          correlationId: r.id,
+        },
         { erasureRequestId: r.id, conversations, messages },
       ),
     ])

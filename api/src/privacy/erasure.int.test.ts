@@ -17,7 +17,11 @@ const ERASED = {
   words: 'my zeppelin order QX7781 never reached the lighthouse',
   comment: 'the courier was rude at the lighthouse gate',
 }
-const KEPT = { name: 'Ottilie Brandvold', email: 'ottilie@example.net', words: 'where is my umbrella order UB5512' }
+const KEPT = {
+  name: 'Ottilie Brandvold',
+  email: 'ottilie@example.net',
+  words: 'where is my umbrella order UB5512',
+}
 
 let t: TestApp
 let owner: Session
@@ -134,14 +138,26 @@ describe('erasing a contact', () => {
     expect(status.json()).toMatchObject({
       status: 'done',
       progress: 1,
-      counts: { contacts: 1, conversations: 1, messages: 4, intentCorrections: 1, knowledgeGaps: 1, documents: 1 },
+      counts: {
+        contacts: 1,
+        conversations: 1,
+        messages: 4,
+        intentCorrections: 1,
+        knowledgeGaps: 1,
+        documents: 1,
+      },
     })
 
     expect(await searchPostgres(t.deps.db, needles)).toEqual([])
     expect(await searchClickHouse(t.deps.ch, needles)).toEqual([])
     expect(await searchChroma(t.chromaUrl, needles)).toEqual([])
-    const rows = await clickHouseRowsOf(t.deps.ch, CONVERSATION_TABLES, 'conversation_id', [erased.conversationId])
-    expect(Object.values(rows).every((n) => n === 0), JSON.stringify(rows)).toBe(true)
+    const rows = await clickHouseRowsOf(t.deps.ch, CONVERSATION_TABLES, 'conversation_id', [
+      erased.conversationId,
+    ])
+    expect(
+      Object.values(rows).every((n) => n === 0),
+      JSON.stringify(rows),
+    ).toBe(true)
 
     // Audited: the request and the completion, and a contact.erased event in ClickHouse (counts only).
     const audit = await t.app.inject({ method: 'GET', url: '/api/v1/audit-log?limit=200', headers: as(key) })
@@ -152,7 +168,11 @@ describe('erasing a contact', () => {
       format: 'JSONEachRow',
     })
     const [event] = await ev.json<{ payload: string }>()
-    expect(JSON.parse(event!.payload)).toEqual({ erasureRequestId: request.id, conversations: 1, messages: 4 })
+    expect(JSON.parse(event!.payload)).toEqual({
+      erasureRequestId: request.id,
+      conversations: 1,
+      messages: 4,
+    })
   })
 
   it('leaves the other contact’s data where it was', async () => {
@@ -182,14 +202,20 @@ describe('erasing a contact', () => {
   })
 
   it('shows its progress, and waits for the outbox before deleting in ClickHouse', async () => {
-    const third = await converse({ name: 'Third Person', email: 'third@example.com' }, 'a question of mine', 'ok')
+    const third = await converse(
+      { name: 'Third Person', email: 'third@example.com' },
+      'a question of mine',
+      'ok',
+    )
     await t.drainer.drainAll()
     // Another contact's event, not yet moved by the drainer: the ClickHouse step must wait for it.
     await post(`/conversations/${kept.conversationId}/messages`, { text: 'and one more thing' })
     const r = await post(`/contacts/${third.contactId}/erasure`)
     expect(await runPendingErasures(t.deps)).toBe(0)
     const read = async () =>
-      (await t.app.inject({ method: 'GET', url: `/api/v1/erasure-requests/${r.id}`, headers: as(key) })).json()
+      (
+        await t.app.inject({ method: 'GET', url: `/api/v1/erasure-requests/${r.id}`, headers: as(key) })
+      ).json()
     expect(await read()).toMatchObject({
       status: 'running',
       progress: 1 / 3,

@@ -47,9 +47,15 @@ export async function requestErasure(deps: AppDeps, caller: Caller, contactId: s
       requested_by: actorId(auth.actor),
     })
     // The contact's id only: the audit log must not keep what the erasure removes.
-    await audit(trx, caller, 'contact.erasure_requested', { type: 'contact', id: contactId }, {
-      erasureRequestId: created.id,
-    })
+    await audit(
+      trx,
+      caller,
+      'contact.erasure_requested',
+      { type: 'contact', id: contactId },
+      {
+        erasureRequestId: created.id,
+      },
+    )
     return created
   })
   deps.privacy?.nudge()

@@ -55,7 +55,9 @@ describe('the retention policy', () => {
     expect(r.statusCode).toBe(200)
     expect(r.json()).toMatchObject({ conversationDays: 30, analyticsDays: 90 })
     const audit = await t.app.inject({ method: 'GET', url: '/api/v1/audit-log', headers: as(owner) })
-    const entry = audit.json().items.find((a: { action: string }) => a.action === 'organization.retention_updated')
+    const entry = audit
+      .json()
+      .items.find((a: { action: string }) => a.action === 'organization.retention_updated')
     expect(entry.details).toEqual({
       before: { conversationDays: 365, analyticsDays: 730 },
       after: { conversationDays: 30, analyticsDays: 90 },

@@ -1,5 +1,10 @@
 import { DLQ_RETENTION_MS, EVENTS_RETENTION_MS } from '@luneo/ingest'
-import { getRetentionPolicy, RETENTION_LIMITS, setRetentionPolicy, type RetentionPolicy } from '@luneo/warehouse'
+import {
+  getRetentionPolicy,
+  RETENTION_LIMITS,
+  setRetentionPolicy,
+  type RetentionPolicy,
+} from '@luneo/warehouse'
 import type { Auth, Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'

@@ -35,7 +35,8 @@ export function scrubText(text: string, n: Needles): string {
   // Longest first: a message that contains another is replaced whole.
   for (const m of [...n.messages].sort((a, b) => b.length - a.length))
     if (m.length >= MIN_QUOTE_CHARS) out = out.split(m).join(ERASED)
-  for (const id of n.identifiers) out = out.replace(new RegExp(`(?<![\\w@.])${escape(id)}(?![\\w@]|\\.\\w)`, 'gi'), ERASED)
+  for (const id of n.identifiers)
+    out = out.replace(new RegExp(`(?<![\\w@.])${escape(id)}(?![\\w@]|\\.\\w)`, 'gi'), ERASED)
   return out
 }
 

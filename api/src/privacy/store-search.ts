@@ -22,7 +22,8 @@ export async function searchPostgres(db: Db, needles: string[]): Promise<Hit[]> 
       const r = await sql<{ n: number }>`
         SELECT count(*)::int AS n FROM ${sql.table(c.table_name)}
         WHERE ${sql.ref(c.column_name)}::text ILIKE ${`%${needle}%`}`.execute(db)
-      if (Number(r.rows[0]!.n) > 0) hits.push({ store: 'postgres', where: `${c.table_name}.${c.column_name}`, needle })
+      if (Number(r.rows[0]!.n) > 0)
+        hits.push({ store: 'postgres', where: `${c.table_name}.${c.column_name}`, needle })
     }
   return hits
 }
@@ -44,7 +45,8 @@ export async function searchClickHouse(ch: Ch, needles: string[]): Promise<Hit[]
         query_params: { needle },
         format: 'JSONEachRow',
       })
-      if (Number((await q.json<{ n: number }>())[0]!.n) > 0) hits.push({ store: 'clickhouse', where: `${t}.${col}`, needle })
+      if (Number((await q.json<{ n: number }>())[0]!.n) > 0)
+        hits.push({ store: 'clickhouse', where: `${t}.${col}`, needle })
     }
   return hits
 }
@@ -71,7 +73,9 @@ export async function searchChroma(url: string, needles: string[]): Promise<Hit[
   for (const c of await client.listCollections({ limit: 1000 })) {
     const col = await client.getCollection({ name: c.name, embeddingFunction: null } as never)
     const all = await col.get({ include: ['documents', 'metadatas'] as never })
-    const texts = all.ids.map((id, i) => `${id} ${all.documents[i] ?? ''} ${JSON.stringify(all.metadatas[i] ?? {})}`)
+    const texts = all.ids.map(
+      (id, i) => `${id} ${all.documents[i] ?? ''} ${JSON.stringify(all.metadatas[i] ?? {})}`,
+    )
     for (const needle of needles)
       if (texts.some((t) => t.toLowerCase().includes(needle.toLowerCase())))
         hits.push({ store: 'chroma', where: c.name, needle })

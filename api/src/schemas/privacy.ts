@@ -37,7 +37,9 @@ export const ErasureRequest = z
     status: z.enum(['pending', 'running', 'done']),
     steps: z.array(z.object({ step: z.enum(ERASURE_STEPS), done: z.boolean() })),
     progress: z.number().min(0).max(1),
-    counts: z.record(z.string(), z.number()).meta({ description: 'Rows removed, by kind; never what they held' }),
+    counts: z
+      .record(z.string(), z.number())
+      .meta({ description: 'Rows removed, by kind; never what they held' }),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
     createdAt: Timestamp,

@@ -150,7 +150,8 @@ export async function reindexPending(
   log: (line: string) => void = console.error,
 ): Promise<number> {
   const deletions = await retryVectorDeletions(deps)
-  if (deletions.done > 0) log(`knowledge: ${deletions.done} deleted document(s) removed from the vector store`)
+  if (deletions.done > 0)
+    log(`knowledge: ${deletions.done} deleted document(s) removed from the vector store`)
   await withdrawUnconfirmed(deps, log)
   const stale = await deps.ai.index.staleKnowledgeBases(await indexedKnowledgeBaseIds(deps.db))
   if (stale.length > 0) {

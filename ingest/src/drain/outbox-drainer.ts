@@ -61,18 +61,21 @@ export class OutboxDrainer implements OutboxMover {
     this.#registry = options.registry ?? eventRegistry
     this.#deadLetters = options.deadLetters
     const pruner = options.prune ? createOutboxPruner(db, options.prune) : null
-    this.#loop = new PollLoop(async () => {
-      const moved = await this.drainOnce()
-      if (moved === 0) await pruner?.maybePrune()
-      return moved >= this.#batchSize
-    }, {
-      idleMs: options.idleMs ?? 250,
-      backoffMs: options.backoffMs ?? 200,
-      maxBackoffMs: options.maxBackoffMs ?? 5_000,
-      onError: options.onError,
-      classify: classifyError,
-      onFatal: options.onFatal,
-    })
+    this.#loop = new PollLoop(
+      async () => {
+        const moved = await this.drainOnce()
+        if (moved === 0) await pruner?.maybePrune()
+        return moved >= this.#batchSize
+      },
+      {
+        idleMs: options.idleMs ?? 250,
+        backoffMs: options.backoffMs ?? 200,
+        maxBackoffMs: options.maxBackoffMs ?? 5_000,
+        onError: options.onError,
+        classify: classifyError,
+        onFatal: options.onFatal,
+      },
+    )
   }
 
   /** Events published since start. */

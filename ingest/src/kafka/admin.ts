@@ -135,7 +135,8 @@ async function createIfMissing(
 ): Promise<boolean> {
   // Look first: kafkajs logs TOPIC_ALREADY_EXISTS at ERROR level even though it handles it.
   if ((await a.listTopics()).includes(name)) return false
-  const configEntries = retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }]
+  const configEntries =
+    retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }]
   // Not waitForLeaders: kafkajs then retries only LEADER_NOT_AVAILABLE and gives up on the
   // UNKNOWN_TOPIC_OR_PARTITION a broker answers until its metadata cache has the new topic.
   return a.createTopics({

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newId, openClickHouse, migrateClickHouse, type ClickHouseHandle, type PostgresHandle } from '@luneo/warehouse'
+import {
+  newId,
+  openClickHouse,
+  migrateClickHouse,
+  type ClickHouseHandle,
+  type PostgresHandle,
+} from '@luneo/warehouse'
 import { openTestPostgres, tempDir } from '@luneo/warehouse/testing'
 import { OutboxDrainer } from '../drain/outbox-drainer.js'
 import { waitFor } from '../faults/harness.js'
@@ -34,7 +40,8 @@ async function row(published: string | null, created = '2026-01-01T00:00:00Z') {
   return id
 }
 
-const left = async () => (await pg.db.selectFrom('outbox').select('id').orderBy('seq').execute()).map((r) => r.id)
+const left = async () =>
+  (await pg.db.selectFrom('outbox').select('id').orderBy('seq').execute()).map((r) => r.id)
 
 beforeAll(async () => {
   pg = await openTestPostgres()

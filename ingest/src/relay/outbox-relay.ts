@@ -77,20 +77,23 @@ export class OutboxRelay implements OutboxMover {
       slotsPerClaim: options.slotsPerClaim ?? slots,
     }
     const pruner = options.prune ? createOutboxPruner(db, options.prune) : null
-    this.#loop = new PollLoop(async () => {
-      const moved = await this.drainOnce()
-      if (moved === 0) await pruner?.maybePrune()
-      return moved > 0
-    }, {
-      idleMs: this.#opts.idleMs,
-      backoffMs: this.#opts.backoffMs,
-      maxBackoffMs: this.#opts.maxBackoffMs,
-      onError: options.onError,
-      // It has no dead-letter path of its own: an outbox envelope that does not parse (written
-      // around appendToOutbox, which validates) stops it loudly rather than stalling it (ADR 0014).
-      classify: classifyError,
-      onFatal: options.onFatal,
-    })
+    this.#loop = new PollLoop(
+      async () => {
+        const moved = await this.drainOnce()
+        if (moved === 0) await pruner?.maybePrune()
+        return moved > 0
+      },
+      {
+        idleMs: this.#opts.idleMs,
+        backoffMs: this.#opts.backoffMs,
+        maxBackoffMs: this.#opts.maxBackoffMs,
+        onError: options.onError,
+        // It has no dead-letter path of its own: an outbox envelope that does not parse (written
+        // around appendToOutbox, which validates) stops it loudly rather than stalling it (ADR 0014).
+        classify: classifyError,
+        onFatal: options.onFatal,
+      },
+    )
   }
 
   get published(): number {

@@ -56,7 +56,14 @@ async function conversation(
   for (const text of p.messages ?? [])
     await db
       .insertInto('messages')
-      .values({ id: newId(), organization_id: o, conversation_id: id, role: 'customer', text, metadata: '{}' })
+      .values({
+        id: newId(),
+        organization_id: o,
+        conversation_id: id,
+        role: 'customer',
+        text,
+        metadata: '{}',
+      })
       .execute()
   return id
 }
@@ -149,10 +156,18 @@ beforeAll(async () => {
       contact: x,
       messages: ['where is my parcel', 'thanks'],
     }),
-    atCutoff: await conversation(org, { created: '2026-02-01T00:00:00Z', last: '2026-02-13T00:00:00Z', contact: y }),
+    atCutoff: await conversation(org, {
+      created: '2026-02-01T00:00:00Z',
+      last: '2026-02-13T00:00:00Z',
+      contact: y,
+    }),
     silentOld: await conversation(org, { created: '2026-01-01T00:00:00Z', last: null }), // never a message: by creation
     activeOld: await conversation(org, { created: '2026-01-01T00:00:00Z', last: '2026-03-01T00:00:00Z' }),
-    yOld: await conversation(org, { created: '2026-01-01T00:00:00Z', last: '2026-01-02T00:00:00Z', contact: y }),
+    yOld: await conversation(org, {
+      created: '2026-01-01T00:00:00Z',
+      last: '2026-01-02T00:00:00Z',
+      contact: y,
+    }),
     otherOld: await conversation(other, { created: '2026-01-01T00:00:00Z', last: '2026-01-02T00:00:00Z' }),
     gapStale: await gap(org, 'open', '2026-02-01T00:00:00Z'),
     gapFresh: await gap(org, 'open', '2026-03-01T00:00:00Z'),
@@ -162,15 +177,17 @@ beforeAll(async () => {
   // The expired conversation's outbox row (published) and webhook delivery go with it.
   await db
     .insertInto('outbox')
-    .values([f.expired!, f.activeOld!].map((c) => ({
-      id: newId(),
-      organization_id: org,
-      partition_key: `${org}:${c}`,
-      type: 'message.received',
-      version: 1,
-      envelope: '{}',
-      published_at: at('2026-02-12T23:59:59Z'),
-    })))
+    .values(
+      [f.expired!, f.activeOld!].map((c) => ({
+        id: newId(),
+        organization_id: org,
+        partition_key: `${org}:${c}`,
+        type: 'message.received',
+        version: 1,
+        envelope: '{}',
+        published_at: at('2026-02-12T23:59:59Z'),
+      })),
+    )
     .execute()
   // ClickHouse. Text (events, messages_v1): before 2026-02-13 goes. Aggregates (replies_v1,
   // conversation_outcomes_v1): before 2025-12-15 goes.

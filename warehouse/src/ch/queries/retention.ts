@@ -49,7 +49,11 @@ export const CONVERSATION_TABLES: readonly string[] = [
 const SYNC = { mutations_sync: '2' } as const
 
 async function count(ch: Ch, query: string, params: Record<string, unknown>): Promise<number> {
-  const rs = await ch.query({ query: `SELECT count() AS n ${query}`, query_params: params, format: 'JSONEachRow' })
+  const rs = await ch.query({
+    query: `SELECT count() AS n ${query}`,
+    query_params: params,
+    format: 'JSONEachRow',
+  })
   const rows = await rs.json<{ n: number | string }>()
   return Number(rows[0]?.n ?? 0)
 }
@@ -83,13 +87,21 @@ export async function deleteExpiredRows(
   const run = async (tables: readonly TimedTable[], before: Date) => {
     let n = 0
     for (const t of tables)
-      n += await deleteWhere(ch, t.table, `organization_id = {org:UUID} AND ${t.time} < {before:DateTime64(3)}`, {
-        org: p.organizationId,
-        before: chDateTime(before),
-      })
+      n += await deleteWhere(
+        ch,
+        t.table,
+        `organization_id = {org:UUID} AND ${t.time} < {before:DateTime64(3)}`,
+        {
+          org: p.organizationId,
+          before: chDateTime(before),
+        },
+      )
     return n
   }
-  return { text: await run(TEXT_TABLES, p.textBefore), aggregates: await run(AGGREGATE_TABLES, p.aggregatesBefore) }
+  return {
+    text: await run(TEXT_TABLES, p.textBefore),
+    aggregates: await run(AGGREGATE_TABLES, p.aggregatesBefore),
+  }
 }
 
 /**

@@ -61,7 +61,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   )
 
-  await sql`CREATE INDEX outbox_published_idx ON outbox (published_at) WHERE published_at IS NOT NULL`.execute(db)
+  await sql`CREATE INDEX outbox_published_idx ON outbox (published_at) WHERE published_at IS NOT NULL`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

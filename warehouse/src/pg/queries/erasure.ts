@@ -86,7 +86,11 @@ export async function markErasureStep(
     .execute()
 }
 
-export async function markErasureFailedAttempt(db: Kysely<Database>, id: string, error: string): Promise<void> {
+export async function markErasureFailedAttempt(
+  db: Kysely<Database>,
+  id: string,
+  error: string,
+): Promise<void> {
   await db
     .updateTable('erasure_requests')
     .set((eb) => ({
@@ -130,7 +134,11 @@ export async function customerTextsOf(
   return rows.map((r) => r.text)
 }
 
-export async function deleteContact(db: Kysely<Database>, organizationId: string, id: string): Promise<number> {
+export async function deleteContact(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<number> {
   const r = await db
     .deleteFrom('contacts')
     .where('organization_id', '=', organizationId)

@@ -183,7 +183,11 @@ export async function deleteOldWebhookDeliveries(
  * Deletes published outbox rows published before `before`, at most `limit` per call (a short
  * transaction each: the relay and the API keep writing). Returns how many went.
  */
-export async function prunePublishedOutbox(db: Kysely<Database>, before: Date, limit: number): Promise<number> {
+export async function prunePublishedOutbox(
+  db: Kysely<Database>,
+  before: Date,
+  limit: number,
+): Promise<number> {
   const r = await db
     .deleteFrom('outbox')
     .where(
