@@ -24,7 +24,7 @@ const chromaIds = async (kb: string) => {
     embeddingFunction: null,
   } as never)
   const got = await col.get({ include: ['metadatas'] as never })
-  return got.metadatas.map((m) => String(m?.document_id))
+  return got.metadatas.map((m) => (typeof m?.document_id === 'string' ? m.document_id : ''))
 }
 
 beforeAll(async () => {

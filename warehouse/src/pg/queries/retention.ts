@@ -132,10 +132,11 @@ export async function deleteIdleContacts(
     .deleteFrom('contacts')
     .where('organization_id', '=', organizationId)
     .where('updated_at', '<', cutoff)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('conversations')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('conversations')
             .select(sql`1`.as('one'))
             .whereRef('conversations.contact_id', '=', 'contacts.id'),
         ),
