@@ -47,13 +47,13 @@ async function call(page: Page, method: string, path: string, body?: unknown) {
       const csrf = document.cookie.match(/(?:^|; )luneo_csrf=([^;]*)/)?.[1] ?? ''
       const res = await fetch(url, {
         method,
-        headers:
-          body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },
+        headers: {
+          ...(method === 'GET' ? {} : { 'x-csrf-token': decodeURIComponent(csrf) }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       })
-      return { status: res.status, json: (await res.json()) as unknown }
+      return { status: res.status, json: (res.status === 204 ? null : await res.json()) as unknown }
     },
     { method, url: `/api/v1${path}`, body },
   )
@@ -228,8 +228,14 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await expect(owner.getByTestId('erasure-done').textContent()).resolves.toMatch(
       /1 conversation\(s\) and 2 message\(s\) removed/,
     )
+    // What was on screen no longer exists: the transcript goes with it.
+    expect(await owner.getByTestId('transcript').count()).toBe(0)
     await check(owner, 'erase-done')
     expect((await call(owner, 'GET', `/conversations/${conv.id}`)).status).toBe(404)
+    // Its only conversation gone, the agent can go too: the later tests count the owner's agents.
+    expect((await call(owner, 'DELETE', `/agents/${agent.id}`)).status).toBe(204)
+    await open(owner, '/settings')
+    await owner.getByTestId('organization-facts').waitFor()
   })
 
   it('as owner: creates an API key whose secret, shown once, calls the API; revokes another', async () => {

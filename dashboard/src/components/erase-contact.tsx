@@ -14,11 +14,11 @@ const STEP_NAMES: Record<Erasure['steps'][number]['step'], string> = {
 }
 
 /** How far an erasure is; polls the request until it is done (1 s apart: it is a background job). */
-function Progress({ first }: { first: Erasure }) {
+function Progress({ first, onDone }: { first: Erasure; onDone: () => void }) {
   const [r, setR] = useState(first)
   const [error, setError] = useState<Error>()
   useEffect(() => {
-    if (r.status === 'done') return
+    if (r.status === 'done') return onDone()
     const timer = setTimeout(() => {
       api
         .GET('/api/v1/erasure-requests/{id}', { params: { path: { id: r.id } } })
@@ -65,8 +65,11 @@ function Progress({ first }: { first: Erasure }) {
  */
 export function EraseContact({
   contact,
+  onDone,
 }: {
   contact: { id: string; email: string | null; name: string | null }
+  /** The erasure finished: the transcript on screen no longer exists. */
+  onDone: () => void
 }) {
   const write = useWrite()
   const [confirming, setConfirming] = useState(false)
@@ -79,7 +82,7 @@ export function EraseContact({
       ),
     )
   }
-  if (request) return <Progress first={request} />
+  if (request) return <Progress first={request} onDone={onDone} />
   return (
     <section aria-labelledby="erase-title" className="rounded border border-rose-200 bg-white p-3 text-sm">
       <h2 id="erase-title" className="font-semibold">
