@@ -38,7 +38,14 @@ async function conversation(
   const agent = newId()
   await db
     .insertInto('agents')
-    .values({ id: agent, organization_id: o, name: 'a', vertical: 'ecommerce', template_version: '1' })
+    .values({
+      id: agent,
+      organization_id: o,
+      name: 'a',
+      vertical: 'ecommerce',
+      template_version: '1',
+      settings: '{}',
+    })
     .execute()
   const id = newId()
   await db
@@ -87,8 +94,12 @@ async function gap(o: string, status: 'open' | 'accepted', lastSeen: string) {
       status,
       label: 'l',
       last_seen_at: at(lastSeen),
+      score: 1,
+      volume: 1,
+      escalations: 0,
       centroid: '[1,0]',
       examples: '["where is my parcel"]',
+      member_ids: '[]',
     })
     .execute()
   return id
