@@ -49,6 +49,7 @@ step "all tests (PGlite + chDB)" \
 step "Postgres-facing tests on PostgreSQL server" \
   env LUNEO_TEST_DATABASE_URL="$DATABASE_URL" \
   npx vitest run "${PG_FACING[@]}" --exclude '**/restart.int.test.ts' --exclude '**/node_modules/**' \
+  --exclude '**/broker-restart-load.int.test.ts' \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/postgres.json"
 [ -x infra/schemathesis/run.sh ] && step "schemathesis" infra/schemathesis/run.sh
 step "dashboard: next build + browser test" \

@@ -173,11 +173,13 @@ export {
   type ConversationEventRow,
 } from './ch/queries/events.js'
 export {
+  conversationsOfReplies,
   failedQuestions,
   hasFailedRepliesSince,
   replyDays,
   questionsOfReplies,
   type FailedQuestionRow,
+  type ReplyConversationRow,
   type ReplyQuestionRow,
 } from './ch/queries/replies.js'
 export {

@@ -168,7 +168,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     async (req, reply) => {
       const rows = await streamResolvedConversations(
         deps.ch,
-        resolvedFilter(authOf(req), rangeOf(req.query), req.query),
+        await resolvedFilter(deps, authOf(req), rangeOf(req.query), req.query),
       )
       async function* lines() {
         yield `${CSV_COLUMNS.join(',')}\r\n`

@@ -164,6 +164,8 @@ export const ResolvedQuery = z
     /** The same values as the semantic layer's `intent` dimension (the first reply's intent). */
     intent: z.string().min(1).max(60).optional(),
     variantId: Id.optional(),
+    /** A knowledge gap: the conversations its questions were asked in (the gap's numbers drill here). */
+    gapId: Id.optional(),
     minCsat: z.coerce.number().min(1).max(5).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z

@@ -1544,6 +1544,8 @@ export interface components {
                 day: string;
                 questions: number;
             }[];
+            conversations: number;
+            firstConversationAt: string | null;
             examples: string[];
             draftedAnswer: string | null;
             draftIsPlaceholder: boolean;
@@ -7126,6 +7128,7 @@ export interface operations {
                 channel?: "api" | "widget" | "email";
                 intent?: string;
                 variantId?: string;
+                gapId?: string;
                 minCsat?: number;
                 limit?: number;
                 cursor?: string;
@@ -7194,6 +7197,7 @@ export interface operations {
                 channel?: "api" | "widget" | "email";
                 intent?: string;
                 variantId?: string;
+                gapId?: string;
                 minCsat?: number;
             };
             header?: never;

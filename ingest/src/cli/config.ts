@@ -23,6 +23,13 @@ export const IngestConfig = z.object({
   LUNEO_SINK_TRACE: z.enum(['0', '1']).default('0'),
   /** Fault tests only: pause after a batch is in ClickHouse, before its offsets are committed. */
   LUNEO_FAULT_PAUSE_AFTER_WRITE_MS: z.coerce.number().int().nonnegative().default(0),
+  /** `1`: print one line per relay batch on stdout once Kafka has it, before it is marked. */
+  LUNEO_RELAY_TRACE: z.enum(['0', '1']).default('0'),
+  /**
+   * Fault tests only: after its Nth batch is on Kafka, and before marking it, the relay stops
+   * there (for good: a kill is expected). 0: never.
+   */
+  LUNEO_FAULT_HOLD_AFTER_PUBLISH: z.coerce.number().int().nonnegative().default(0),
 })
 export type IngestConfig = z.infer<typeof IngestConfig>
 
