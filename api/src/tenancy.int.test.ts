@@ -75,7 +75,7 @@ async function make(
       url: `/api/v1/conversations/${conversation}`,
       headers: as(t.key),
     })
-    return { agent, conversation, contact: c.json().contactId as string }
+    return { agent, conversation, contact: c.json().contactId as string, email: contact.email }
   }
   const kb = await post('/knowledge-bases', { name: 'kb' })
   if (kind === 'kb') return { kb }
@@ -126,6 +126,13 @@ const cases: Record<string, Case> = {
   'POST /api/v1/contacts/:id/erasure': {
     kind: 'owned',
     make: async (a) => ({ url: `/api/v1/contacts/${(await make(a, 'contact')).contact}/erasure` }),
+  },
+  'POST /api/v1/contacts/erasure': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: '/api/v1/contacts/erasure',
+      payload: { email: (await make(a, 'contact')).email },
+    }),
   },
   'GET /api/v1/erasure-requests/:id': {
     kind: 'owned',
@@ -535,8 +542,20 @@ describe('a second organization gets 404 on the first one’s resources', () => 
           })
           expect(list.body).toContain(call.url.split('/')[4])
           expect(list.json().items.find((k: { id: string }) => call.url.includes(k.id)).endsAt).toBeNull()
-        } else if (route === 'POST /api/v1/contacts/:id/erasure') {
-          const contactId = call.url.split('/')[4]!
+        } else if (
+          route === 'POST /api/v1/contacts/:id/erasure' ||
+          route === 'POST /api/v1/contacts/erasure'
+        ) {
+          const contactId =
+            route === 'POST /api/v1/contacts/erasure'
+              ? (
+                  await t.deps.db
+                    .selectFrom('contacts')
+                    .select('id')
+                    .where('email', '=', (call.payload as { email: string }).email)
+                    .executeTakeFirstOrThrow()
+                ).id
+              : call.url.split('/')[4]!
           const requests = await t.deps.db
             .selectFrom('erasure_requests')
             .select('id')

@@ -92,7 +92,7 @@ export {
   upsertOnboardingAnswer,
   type OnboardingAnswer,
 } from './pg/queries/onboarding.js'
-export { upsertContact, getContact, type ContactInput } from './pg/queries/contacts.js'
+export { upsertContact, getContact, findContactByEmail, type ContactInput } from './pg/queries/contacts.js'
 export {
   insertConversation,
   getConversation,

@@ -234,6 +234,28 @@ describe('erasing a contact', () => {
     expect((await rows()).events).toBe(0)
   })
 
+  it('takes a request by email, any case, for the contact it names', async () => {
+    const fourth = await converse(
+      { name: 'Fourth Person', email: 'fourth@example.com' },
+      'my fourth question',
+      'ok',
+    )
+    const r = await post('/contacts/erasure', { email: 'FOURTH@Example.com' })
+    expect(r).toMatchObject({ contactId: fourth.contactId, status: 'pending' })
+    await t.drainer.drainAll()
+    expect(await runPendingErasures(t.deps)).toBe(1)
+    expect(
+      await searchPostgres(t.deps.db, ['Fourth Person', 'fourth@example.com', 'my fourth question']),
+    ).toEqual([])
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/contacts/erasure',
+      headers: as(key),
+      payload: { email: 'nobody@example.com' },
+    })
+    expect(unknown.statusCode).toBe(404)
+  })
+
   it('answers 404 for a contact that is gone (nothing is written)', async () => {
     const res = await t.app.inject({
       method: 'POST',

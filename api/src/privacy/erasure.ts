@@ -1,5 +1,6 @@
 import {
   ERASURE_STEPS,
+  findContactByEmail,
   getContact,
   getErasureRequest,
   insertErasureRequest,
@@ -60,6 +61,13 @@ export async function requestErasure(deps: AppDeps, caller: Caller, contactId: s
   })
   deps.privacy?.nudge()
   return toErasureDto(r)
+}
+
+/** The same, for the contact known by this email (how a person's request usually arrives). */
+export async function requestErasureByEmail(deps: AppDeps, caller: Caller, email: string) {
+  const contact = await findContactByEmail(deps.db, caller.auth.organizationId, email)
+  if (!contact) throw notFound('Contact')
+  return requestErasure(deps, caller, contact.id)
 }
 
 export async function readErasure(deps: AppDeps, auth: Auth, id: string) {

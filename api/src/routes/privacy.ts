@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
 import { authOf, callerOf } from '../plugins/auth.js'
 import { IdParams } from '../schemas/common.js'
-import { ErasureRequest, RetentionPolicy, RetentionSettings } from '../schemas/privacy.js'
-import { readErasure, requestErasure } from '../privacy/erasure.js'
+import { ErasureByEmail, ErasureRequest, RetentionPolicy, RetentionSettings } from '../schemas/privacy.js'
+import { readErasure, requestErasure, requestErasureByEmail } from '../privacy/erasure.js'
 import { readRetention, updateRetention } from '../privacy/retention.js'
 
 /** Retention policy and erasure requests (docs/adr/0020). */
@@ -41,6 +41,20 @@ export const privacyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       config: { access: { role: 'admin', scopes: ['admin'] } },
     },
     async (req, reply) => reply.code(202).send(await requestErasure(deps, callerOf(req), req.params.id)),
+  )
+  app.post(
+    '/contacts/erasure',
+    {
+      schema: {
+        operationId: 'requestErasureByEmail',
+        tags: ['privacy'],
+        body: ErasureByEmail,
+        response: { 202: ErasureRequest },
+      },
+      config: { access: { role: 'admin', scopes: ['admin'] } },
+    },
+    async (req, reply) =>
+      reply.code(202).send(await requestErasureByEmail(deps, callerOf(req), req.body.email)),
   )
   app.get(
     '/erasure-requests/:id',

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ERASURE_STEPS, RETENTION_LIMITS } from '@luneo/warehouse'
-import { Id, Timestamp } from './common.js'
+import { Email, Id, Timestamp } from './common.js'
 
 const days = (l: { min: number; max: number }) => z.number().int().min(l.min).max(l.max)
 
@@ -46,3 +46,8 @@ export const ErasureRequest = z
     completedAt: Timestamp.nullable(),
   })
   .meta({ id: 'ErasureRequest' })
+
+export const ErasureByEmail = z
+  .object({ email: Email.meta({ description: 'The contact’s email, any case' }) })
+  .strict()
+  .meta({ id: 'ErasureByEmail' })
