@@ -41,7 +41,7 @@ step() {
 }
 
 # Suites that talk to Postgres through openTestPostgres()/startTestApp(): run twice.
-PG_FACING=(warehouse/src/pg ingest/src/drain ingest/src/relay api/src)
+PG_FACING=(warehouse/src/pg ingest/src/drain ingest/src/relay ingest/src/outbox pipelines/src/jobs/retention.int.test.ts api/src)
 
 step "all tests (PGlite + chDB)" \
   env KAFKA_BROKERS="${KAFKA_BROKERS:-}" CHROMA_URL="${CHROMA_URL:-}" LUNEO_TEST_REDIS_URL="${REDIS_URL:-}" \

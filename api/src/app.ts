@@ -31,6 +31,7 @@ import { onboardingRoutes } from './routes/onboarding.js'
 import { operatorRoutes } from './routes/operator.js'
 import { organizationRoutes } from './routes/organization.js'
 import { ssoRoutes } from './routes/sso.js'
+import { privacyRoutes } from './routes/privacy.js'
 import { widgetKeyRoutes, widgetRoutes } from './routes/widget.js'
 
 /** Builds the API: external plugins, then our plugins, then route plugins. Listening is the caller's job. */
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(invitationRoutes, deps)
       await v1.register(organizationRoutes, deps)
       await v1.register(ssoRoutes, deps)
+      await v1.register(privacyRoutes, deps)
       await v1.register(onboardingRoutes, deps)
       await v1.register(agentRoutes, deps)
       await v1.register(knowledgeRoutes, deps)

@@ -27,6 +27,7 @@ const Env = z.object({
   KAFKA_BROKERS: z.string().min(1).optional(),
   LUNEO_EVENTS_TOPIC: z.string().min(1).default('luneo.events'),
   LUNEO_SINK_GROUP: z.string().min(1).default('luneo-sink'),
+  LUNEO_OUTBOX_KEEP_HOURS: z.coerce.number().int().positive().default(168),
   LUNEO_SECURE_COOKIES: bool.optional(),
   CHROMA_URL: z.string().url().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
@@ -120,6 +121,8 @@ export interface Config {
   refreshWaitMs: number
   /** The event stream when the Kafka relay and sink move events (server mode); absent: a drainer does. */
   stream: { brokers: string[]; topic: string; sinkGroup: string } | undefined
+  /** Published outbox rows are deleted past this age (hours; docs/adr/0020). */
+  outboxKeepHours: number
   secureCookies: boolean
   chromaUrl: string | undefined
   /** OpenAI-compatible endpoint; when absent the local deterministic provider answers. */
@@ -199,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           sinkGroup: e.LUNEO_SINK_GROUP,
         }
       : undefined,
+    outboxKeepHours: e.LUNEO_OUTBOX_KEEP_HOURS,
     // Secure cookies outside dev: browsers drop Secure cookies on plain-http localhost.
     secureCookies: e.LUNEO_SECURE_COOKIES ?? e.NODE_ENV === 'production',
     chromaUrl: e.CHROMA_URL,

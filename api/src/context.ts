@@ -50,6 +50,8 @@ export interface AppDeps {
   faultPoint?: (point: string) => void
   /** API-key principals for a few seconds (one lookup fewer per machine request). */
   keyCache?: KeyCache
+  /** The privacy worker (erasures, vector deletions): woken when a request is made. Unset in tests that run it by hand. */
+  privacy?: { nudge(): void }
   /** Rows waiting in the outbox (for /metrics). */
   outboxBacklog?: () => Promise<number>
 }

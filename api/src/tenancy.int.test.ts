@@ -34,7 +34,7 @@ type Tenant = { owner: Session; key: string; app: FastifyInstance }
 /** Makes fresh resources in a tenant, so destructive calls never share state. */
 async function make(
   t: Tenant,
-  kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key' | 'prompt' | 'experiment' | 'task',
+  kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key' | 'prompt' | 'experiment' | 'task' | 'contact',
 ): Promise<Record<string, string>> {
   const post = async (url: string, payload: unknown) => {
     const r = await t.app.inject({
@@ -67,6 +67,17 @@ async function make(
     return { agent, conversation }
   }
   if (kind === 'key') return { key: await post('/api-keys', { name: 'k', scopes: ['analytics:read'] }) }
+  if (kind === 'contact') {
+    const agent = await post('/agents', { name: 'a', knowledgeBaseIds: [] })
+    const contact = { email: `c${Math.random().toString(36).slice(2)}@example.com`, name: 'Casey' }
+    const conversation = await post('/conversations', { agentId: agent, channel: 'api', contact })
+    const c = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/conversations/${conversation}`,
+      headers: as(t.key),
+    })
+    return { agent, conversation, contact: c.json().contactId as string, email: contact.email }
+  }
   const kb = await post('/knowledge-bases', { name: 'kb' })
   if (kind === 'kb') return { kb }
   if (kind === 'doc')
@@ -143,6 +154,23 @@ const cases: Record<string, Case> = {
   'GET /api/v1/auth/sso/callback': {
     kind: 'public',
     why: 'bound to the sealed flow cookie and the provider’s code (sso.int.test.ts)',
+  },
+  'GET /api/v1/organization/retention': { kind: 'self', why: 'the caller’s organization’s policy' },
+  'PUT /api/v1/organization/retention': { kind: 'self', why: 'the caller’s organization’s policy' },
+  'POST /api/v1/contacts/:id/erasure': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/contacts/${(await make(a, 'contact')).contact}/erasure` }),
+  },
+  'POST /api/v1/contacts/erasure': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: '/api/v1/contacts/erasure',
+      payload: { email: (await make(a, 'contact')).email },
+    }),
+  },
+  'GET /api/v1/erasure-requests/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/erasure-requests/${await erasureIn(a)}` }),
   },
   'POST /api/v1/members': { kind: 'self', why: 'adds to the caller’s organization' },
   'GET /api/v1/onboarding': { kind: 'self', why: 'the caller’s organization’s questions and answers' },
@@ -450,6 +478,18 @@ async function gapIn(tenant: Tenant): Promise<string> {
   return id
 }
 
+/** An erasure request (pending: no worker runs in this file) for a fresh contact; returns its id. */
+async function erasureIn(tenant: Tenant): Promise<string> {
+  const { contact } = await make(tenant, 'contact')
+  const r = await tenant.app.inject({
+    method: 'POST',
+    url: `/api/v1/contacts/${contact}/erasure`,
+    headers: as(tenant.key),
+  })
+  if (r.statusCode !== 202) throw new Error(`erasure: ${r.statusCode} ${r.body}`)
+  return r.json().id as string
+}
+
 /** A widget key for a fresh agent in the tenant; returns its id. */
 async function widgetKeyIn(t: Tenant): Promise<string> {
   const agentId = (await make(t, 'agent')).agent
@@ -472,6 +512,7 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
   const bodies: Record<string, unknown> = {
     'PATCH /api/v1/organization/roi-assumptions': { hourlyCost: 40 },
     'PUT /api/v1/organization/privacy': { namesToRemoteModels: true },
+    'PUT /api/v1/organization/retention': { conversationDays: 200, analyticsDays: 400 },
     'POST /api/v1/members': { email: `m${Math.random()}@example.com`, role: 'viewer' },
     'POST /api/v1/api-keys': { name: 'k', scopes: ['analytics:read'] },
     'POST /api/v1/agents': { name: 'a', knowledgeBaseIds: [] },
@@ -569,6 +610,32 @@ describe('a second organization gets 404 on the first one’s resources', () => 
             .filter((e) => e.resourceId === id)
             .map((e) => e.action)
           expect(acts).toEqual(['member.invited'])
+        } else if (
+          route === 'POST /api/v1/contacts/:id/erasure' ||
+          route === 'POST /api/v1/contacts/erasure'
+        ) {
+          const contactId =
+            route === 'POST /api/v1/contacts/erasure'
+              ? (
+                  await t.deps.db
+                    .selectFrom('contacts')
+                    .select('id')
+                    .where('email', '=', (call.payload as { email: string }).email)
+                    .executeTakeFirstOrThrow()
+                ).id
+              : call.url.split('/')[4]!
+          const requests = await t.deps.db
+            .selectFrom('erasure_requests')
+            .select('id')
+            .where('contact_id', '=', contactId)
+            .execute()
+          expect(requests, `${route}: no request was written`).toEqual([])
+          const contact = await t.deps.db
+            .selectFrom('contacts')
+            .select('organization_id')
+            .where('id', '=', contactId)
+            .executeTakeFirst()
+          expect(contact?.organization_id, `${route}: the contact is untouched`).toBe(a.owner.organizationId)
         } else if (route.includes('/members/:id')) {
           const list = await t.app.inject({
             method: 'GET',

@@ -58,7 +58,13 @@ export {
 } from './sink/dead-letters.js'
 export { replayEvents, type ReplayOptions, type ReplayResult } from './sink/replay.js'
 export { LatencyWindow, renderPrometheus, type Sample } from './metrics.js'
-export { ensureEventTopics } from './kafka/topics.js'
+export { ensureEventTopics, EVENTS_RETENTION_MS, DLQ_RETENTION_MS } from './kafka/topics.js'
+export {
+  createOutboxPruner,
+  pruneOutbox,
+  type OutboxPruneOptions,
+  type OutboxPruner,
+} from './outbox/prune.js'
 export {
   openKafka,
   parseBrokers,

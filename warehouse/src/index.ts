@@ -109,7 +109,7 @@ export {
   upsertOnboardingAnswer,
   type OnboardingAnswer,
 } from './pg/queries/onboarding.js'
-export { upsertContact, getContact, type ContactInput } from './pg/queries/contacts.js'
+export { upsertContact, getContact, findContactByEmail, type ContactInput } from './pg/queries/contacts.js'
 export {
   insertConversation,
   getConversation,
@@ -128,9 +128,58 @@ export {
   markKnowledgeBaseUnindexed,
   markDocumentUnindexed,
 } from './pg/queries/knowledge-index.js'
+export {
+  getRetentionPolicy,
+  setRetentionPolicy,
+  expiredConversationIds,
+  deleteConversations,
+  deleteIdleContacts,
+  deleteStaleOpenGaps,
+  deleteOldWebhookDeliveries,
+  prunePublishedOutbox,
+  RETENTION_LIMITS,
+  type RetentionPolicy,
+  type DeletedConversations,
+} from './pg/queries/retention.js'
+export {
+  insertErasureRequest,
+  getErasureRequest,
+  openErasureOfContact,
+  openErasureRequests,
+  markErasureStep,
+  markErasureFailedAttempt,
+  conversationIdsOfContact,
+  customerTextsOf,
+  deleteContact,
+  deleteIntentCorrectionsWithText,
+  gapsForScrub,
+  setGapTexts,
+  insertVectorDeletion,
+  pendingVectorDeletions,
+  clearVectorDeletion,
+  failVectorDeletion,
+  outboxHighSeq,
+  outboxPublishedThrough,
+  gapDocuments,
+} from './pg/queries/erasure.js'
+export {
+  deleteExpiredRows,
+  eraseFromClickHouse,
+  customerTextsInClickHouse,
+  TEXT_TABLES,
+  AGGREGATE_TABLES,
+  CONVERSATION_TABLES,
+  type ExpiredRowCounts,
+} from './ch/queries/retention.js'
 export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOptions } from './ch/client.js'
 export { migrateClickHouse } from './ch/migrate.js'
-export { chMigrations, type ChMigration } from './ch/migrations/index.js'
+export {
+  chMigrations,
+  TEXT_TTL_DAYS,
+  AGGREGATE_TTL_DAYS,
+  DLQ_TTL_DAYS,
+  type ChMigration,
+} from './ch/migrations/index.js'
 export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'
 export { ClickHouseRowError } from './ch/queries/rows.js'

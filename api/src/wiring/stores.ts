@@ -25,6 +25,7 @@ import type { Config } from '../config.js'
 import type { AppDeps } from '../context.js'
 import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 import { reindexPending } from '../services/knowledge.js'
+import { PrivacyWorker } from '../privacy/privacy-worker.js'
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
 import { EmailDispatcher } from '../email/email-dispatcher.js'
 import { createLogMailer, createSmtpMailer, type Mailer } from '../email/mailer.js'
@@ -97,6 +98,7 @@ export async function openStores(config: Config): Promise<Stores> {
   const drainer = config.drainer
     ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
         batchSize: config.drainBatchSize,
+        prune: { keepMs: config.outboxKeepHours * 3_600_000 },
         deadLetters: createOutboxDeadLetterWriter(chHandle.ch),
         onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
         // Schema missing (ADR 0014): nothing a retry fixes. The server watches `drainer.crashed`
@@ -148,6 +150,10 @@ export async function openStores(config: Config): Promise<Stores> {
     ...base,
     pipelines: createPipelineRunner(pipelineDeps(base, (line) => console.error(line))),
   }
+  const privacy = new PrivacyWorker(deps, {
+    onError: (err) => console.error('privacy worker: pass failed, retrying', err),
+  })
+  deps.privacy = privacy
   const scheduler =
     config.pipelinesIntervalMs > 0
       ? new PipelineScheduler(deps.pipelines, {
@@ -163,6 +169,7 @@ export async function openStores(config: Config): Promise<Stores> {
   webhooks?.start()
   emails?.start()
   scheduler?.start()
+  privacy.start()
   return {
     db: pg.db,
     ch: chHandle.ch,
@@ -171,6 +178,7 @@ export async function openStores(config: Config): Promise<Stores> {
     webhooks,
     async close() {
       await scheduler?.stop()
+      await privacy.stop()
       await webhooks?.stop()
       await emails?.stop()
       await drainer?.stop()

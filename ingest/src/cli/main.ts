@@ -29,7 +29,10 @@ export async function runIngestCli(args: string[], env: NodeJS.ProcessEnv): Prom
   const config = parseIngestConfig(env)
   const kafka = openKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `luneo-${command}` })
   try {
-    await ensureEventTopics(kafka, config.LUNEO_EVENTS_TOPIC, config.LUNEO_EVENTS_PARTITIONS)
+    const kept = await ensureEventTopics(kafka, config.LUNEO_EVENTS_TOPIC, config.LUNEO_EVENTS_PARTITIONS)
+    console.error(
+      `${config.LUNEO_EVENTS_TOPIC}: retention ${kept.eventsRetentionMs} ms, dlq ${kept.dlqRetentionMs} ms`,
+    )
     if (command === 'relay') return await runRelay(config, kafka)
     if (command === 'sink') return await runSink(config, kafka)
     return await runReplay(config, kafka, rest)
@@ -67,6 +70,7 @@ async function runRelay(config: IngestConfig, kafka: KafkaHandle): Promise<numbe
   let batches = 0
   const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, config.LUNEO_EVENTS_TOPIC), {
     batchSize: config.LUNEO_RELAY_BATCH,
+    prune: { keepMs: config.LUNEO_OUTBOX_KEEP_HOURS * 3_600_000 },
     onError: (err) => console.error('relay: publish failed, retrying', err),
     // The window a crash leaves re-sent rows in: on Kafka, not yet marked in the outbox.
     afterPublish: async (events) => {

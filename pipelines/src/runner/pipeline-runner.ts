@@ -1,5 +1,5 @@
 import type { PipelineDeps } from './job.js'
-import { globalJobs, organizationJobs, pickJobs } from './jobs.js'
+import { globalJobs, maintenanceJobs, organizationJobs, pickJobs } from './jobs.js'
 import { runJobs, type RunOptions, type RunReport } from './run.js'
 
 export interface RunAllOptions extends RunOptions {
@@ -30,8 +30,13 @@ export interface PipelineRunner {
    * committed before the call) runs once the call is admitted and before the run is queued.
    */
   refresh(organizationId: string, options?: RefreshOptions): Promise<RunReport[]>
-  /** Every organization's jobs, then the global ones (scheduler, CLI, operator route). */
+  /**
+   * Every organization's jobs, then the global ones (scheduler, CLI, operator route). A
+   * maintenance job (retention) runs only when `only` names it.
+   */
   runAll(options?: RunAllOptions): Promise<RunReport[]>
+  /** The maintenance jobs (retention) for every organization (the scheduler's maintenance tick). */
+  runMaintenance(options?: RunOptions): Promise<RunReport[]>
 }
 
 /**
@@ -86,8 +91,10 @@ export function createPipelineRunner(
         const { only, ...opts } = options
         return [
           ...(await runJobs(deps, pickJobs(organizationJobs, only), opts)),
+          ...(only ? await runJobs(deps, pickJobs(maintenanceJobs, only), opts) : []),
           ...(await runJobs(deps, pickJobs(globalJobs, only), { ...opts, organizationId: undefined })),
         ]
       }),
+    runMaintenance: (options = {}) => serial(() => runJobs(deps, maintenanceJobs, options)),
   }
 }

@@ -36,6 +36,10 @@ export interface OrganizationsTable {
   subscription_monthly: ColumnType<number, number | undefined, number>
   resolution_window_hours: ColumnType<number, number | undefined, number>
   durable_days: ColumnType<number, number | undefined, number>
+  /** Days a conversation's text is kept after its last activity (migration 0015). */
+  conversation_retention_days: ColumnType<number, number | undefined, number>
+  /** Days analytics aggregates (no customer text) are kept. */
+  analytics_retention_days: ColumnType<number, number | undefined, number>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -259,6 +263,38 @@ export interface OutboxTable {
   envelope: Json
   created_at: CreatedAt
   published_at: Date | null
+}
+
+export const ERASURE_STEPS = ['postgres', 'clickhouse', 'vectors'] as const
+export type ErasureStep = (typeof ERASURE_STEPS)[number]
+export type ErasureStatus = 'pending' | 'running' | 'done'
+
+export interface ErasureRequestsTable {
+  id: string
+  organization_id: string
+  contact_id: string
+  status: ColumnType<ErasureStatus, ErasureStatus | undefined, ErasureStatus>
+  steps_done: ColumnType<ErasureStep[], ErasureStep[] | undefined, ErasureStep[]>
+  conversation_ids: ColumnType<string[], string | undefined, string>
+  document_ids: ColumnType<string[], string | undefined, string>
+  counts: ColumnType<Record<string, number>, string | undefined, string>
+  outbox_seq: ColumnType<string | null, number | string | null | undefined, number | string | null>
+  attempts: ColumnType<number, number | undefined, number>
+  last_error: ColumnType<string | null, string | null | undefined, string | null>
+  requested_by: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+}
+
+export interface VectorDeletionsTable {
+  id: string
+  organization_id: string
+  knowledge_base_id: string
+  document_id: string | null
+  attempts: ColumnType<number, number | undefined, number>
+  last_error: ColumnType<string | null, string | null | undefined, string | null>
+  created_at: CreatedAt
 }
 
 /** What the engine remembers between turns of a conversation. */
@@ -506,6 +542,8 @@ export interface Database {
   tuning_history: TuningHistoryTable
   sso_configs: SsoConfigsTable
   sso_identities: SsoIdentitiesTable
+  erasure_requests: ErasureRequestsTable
+  vector_deletions: VectorDeletionsTable
 }
 
 export type Organization = Selectable<OrganizationsTable>
@@ -538,3 +576,5 @@ export type OutgoingEmail = Selectable<EmailOutboxTable>
 export type Task = Selectable<TasksTable>
 export type KnowledgeGap = Selectable<KnowledgeGapsTable>
 export type TuningHistoryRow = Selectable<TuningHistoryTable>
+export type ErasureRequest = Selectable<ErasureRequestsTable>
+export type VectorDeletion = Selectable<VectorDeletionsTable>

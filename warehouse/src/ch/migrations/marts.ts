@@ -1,4 +1,4 @@
-import type { ChMigration } from './index.js'
+import { AGGREGATE_TTL_DAYS, TEXT_TTL_DAYS, type ChMigration } from './index.js'
 
 // ClickHouse marts written by the pipelines (@luneo/pipelines jobs). Versions 100+ so they never
 // collide with the events tables (./index.ts). ReplacingMergeTree keyed by the thing computed,
@@ -146,6 +146,20 @@ CREATE TABLE IF NOT EXISTS gap_lift_v1 (
 ) ENGINE = ReplacingMergeTree(computed_at)
 ORDER BY (organization_id, gap_id)`
 
+// The marts' longest retention (docs/adr/0020): reply signals carry the customer's question and
+// verdicts the judge's reason (which may quote it), so they follow the text TTL; the rest are
+// aggregates. The retention job deletes each organization's rows earlier, by its own policy.
+const ttl = (table: string, column: string, days: number) =>
+  `ALTER TABLE ${table} MODIFY TTL toDateTime(${column}) + toIntervalDay(${days})`
+const martTtls = [
+  ttl('reply_signals_v1', 'replied_at', TEXT_TTL_DAYS),
+  ttl('conversation_verdicts_v1', 'judged_at', TEXT_TTL_DAYS),
+  ttl('conversation_outcomes_v1', 'started_at', AGGREGATE_TTL_DAYS),
+  ttl('gap_questions_v1', 'replied_at', AGGREGATE_TTL_DAYS),
+  ttl('vertical_org_metrics_v1', 'period_day', AGGREGATE_TTL_DAYS),
+  ttl('vertical_benchmarks_v1', 'period_day', AGGREGATE_TTL_DAYS),
+]
+
 /** The pipelines' marts, applied after `chMigrations`: `migrateClickHouse(ch, martMigrations)`. */
 export const martMigrations: ChMigration[] = [
   { version: 100, name: 'reply_signals_v1', statements: [replySignals] },
@@ -155,4 +169,5 @@ export const martMigrations: ChMigration[] = [
   { version: 104, name: 'conversation_verdicts_v1', statements: [conversationVerdicts] },
   { version: 105, name: 'gap_questions_v1', statements: [gapQuestions] },
   { version: 106, name: 'gap_lift_v1', statements: [gapLift] },
+  { version: 107, name: 'retention_ttl', statements: martTtls },
 ]
