@@ -121,7 +121,7 @@ export interface Config {
   refreshWaitMs: number
   /** The event stream when the Kafka relay and sink move events (server mode); absent: a drainer does. */
   stream: { brokers: string[]; topic: string; sinkGroup: string } | undefined
-  /** Published outbox rows are deleted past this age (hours; docs/adr/0020). */
+  /** Published outbox rows are deleted past this age (hours; docs/adr/0022). */
   outboxKeepHours: number
   secureCookies: boolean
   chromaUrl: string | undefined

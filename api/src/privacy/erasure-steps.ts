@@ -27,7 +27,7 @@ import { indexDocument, rewriteDocumentTx } from '../services/knowledge.js'
 import { needlesOf, scrubList, scrubText, type Needles } from './scrub.js'
 
 // An erasure in three steps, each idempotent and recorded when done, so a crash or an outage
-// (ClickHouse, Chroma) resumes at the step that did not finish (docs/adr/0020):
+// (ClickHouse, Chroma) resumes at the step that did not finish (docs/adr/0022):
 //  1. postgres — one transaction: the contact, their conversations with everything hanging off
 //     them (messages, feedback, outcomes, tasks, webhook deliveries, outbox rows), intent
 //     corrections made of their words, and their words scrubbed out of knowledge gaps and of the

@@ -6,7 +6,7 @@ import { ErasureByEmail, ErasureRequest, RetentionPolicy, RetentionSettings } fr
 import { readErasure, requestErasure, requestErasureByEmail } from '../privacy/erasure.js'
 import { readRetention, updateRetention } from '../privacy/retention.js'
 
-/** Retention policy and erasure requests (docs/adr/0020). */
+/** Retention policy and erasure requests (docs/adr/0022). */
 export const privacyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/organization/retention',

@@ -28,7 +28,7 @@ export interface DrainerOptions {
   onError?: (err: unknown) => void
   /** The drainer stopped for good (schema missing, …): exit loudly. */
   onFatal?: (err: unknown) => void
-  /** Delete published rows past this age when idle (docs/adr/0020); kept for ever without it. */
+  /** Delete published rows past this age when idle (docs/adr/0022); kept for ever without it. */
   prune?: OutboxPruneOptions
 }
 

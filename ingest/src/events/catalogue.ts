@@ -89,7 +89,7 @@ export const eventCatalogue = {
       .strict(),
   },
   // An erasure request finished: one contact's data is gone from every store. Counts only: the
-  // event (like the audit row) says that a person was erased, never who (docs/adr/0020).
+  // event (like the audit row) says that a person was erased, never who (docs/adr/0022).
   'contact.erased': {
     version: 1,
     payload: z

@@ -5,7 +5,7 @@ import type { KafkaHandle } from './kafka.js'
  * stock broker, but whatever an operator changed it to). The topic is a transport, not a store:
  * ClickHouse is where events live, and a sink that is down longer than this loses what it did not
  * read. 7 days covers a long weekend of a stopped sink with room; the DLQ keeps 30 days, the time
- * to look at a poison message and replay it (docs/adr/0020).
+ * to look at a poison message and replay it (docs/adr/0022).
  */
 export const EVENTS_RETENTION_MS = 7 * 24 * 3_600_000
 export const DLQ_RETENTION_MS = 30 * 24 * 3_600_000

@@ -25,7 +25,7 @@ export interface RelayOptions {
   onError?: (err: unknown) => void
   /** The relay stopped for good (refused credentials, a row Kafka refuses, …): exit loudly. */
   onFatal?: (err: unknown) => void
-  /** Delete published rows past this age when idle (docs/adr/0020); kept for ever without it. */
+  /** Delete published rows past this age when idle (docs/adr/0022); kept for ever without it. */
   prune?: OutboxPruneOptions
   /** Fault injection for tests: runs after the publish resolved, before the rows are marked. */
   afterPublish?: (events: EventEnvelope[]) => Promise<void>

@@ -14,7 +14,7 @@ import { ranToday, retentionCutoffs } from './retention.js'
 const BATCH = 500
 
 /**
- * Enforces the organization's retention policy (docs/adr/0020): in Postgres, conversations whose
+ * Enforces the organization's retention policy (docs/adr/0022): in Postgres, conversations whose
  * last activity is past the policy (messages, feedback, outcomes, tasks, webhook deliveries and
  * outbox rows with them), contacts left with no conversation, open knowledge gaps not seen since;
  * in ClickHouse, the organization's text rows and aggregates past their cutoffs. Idempotent and

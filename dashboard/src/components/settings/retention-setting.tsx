@@ -9,7 +9,7 @@ import { ReadOnly } from './read-only'
 
 type Retention = Schemas['RetentionSettings']
 
-/** What goes when, in the words of the API's retention job (docs/adr/0020). */
+/** What goes when, in the words of the API's retention job (docs/adr/0022). */
 function Explanation({ r }: { r: Retention }) {
   return (
     <ul className="list-disc pl-5 text-sm text-gray-800" data-testid="retention-explained">

@@ -132,7 +132,7 @@ const typedStatements = typedTables.flatMap((t) => {
 // v5. The longest any organization may keep customer text (RETENTION_LIMITS: 1,095 days) and
 // dead letters (30 days: time to look at and replay a poison message, not an archive), as TTLs:
 // past them ClickHouse drops rows at merge time whatever a job does. Each organization's shorter
-// policy is the retention job's per-organization delete (docs/adr/0020).
+// policy is the retention job's per-organization delete (docs/adr/0022).
 export const TEXT_TTL_DAYS = 1095
 export const AGGREGATE_TTL_DAYS = 1825
 export const DLQ_TTL_DAYS = 30

@@ -146,7 +146,7 @@ CREATE TABLE IF NOT EXISTS gap_lift_v1 (
 ) ENGINE = ReplacingMergeTree(computed_at)
 ORDER BY (organization_id, gap_id)`
 
-// The marts' longest retention (docs/adr/0020): reply signals carry the customer's question and
+// The marts' longest retention (docs/adr/0022): reply signals carry the customer's question and
 // verdicts the judge's reason (which may quote it), so they follow the text TTL; the rest are
 // aggregates. The retention job deletes each organization's rows earlier, by its own policy.
 const ttl = (table: string, column: string, days: number) =>

@@ -8,7 +8,7 @@ import { AGGREGATE_TABLES, CONVERSATION_TABLES, TEXT_TABLES } from './retention.
 
 // Every ClickHouse table with data has a TTL (the longest any policy may keep), and the retention
 // job and the erasure know every table that holds an organization's rows: a new table fails here
-// until it is placed (docs/adr/0020).
+// until it is placed (docs/adr/0022).
 
 let ch: ClickHouseHandle
 beforeAll(async () => {

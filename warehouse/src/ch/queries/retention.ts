@@ -5,7 +5,7 @@ import { chDateTime } from '../time.js'
 // the parts holding the rows are rewritten without them, so the text is gone from disk when the
 // call returns (a lightweight DELETE only masks rows until a merge). A mutation rewrites every
 // part it touches, so each is issued only when a count says there is something to delete
-// (docs/adr/0020).
+// (docs/adr/0022).
 
 interface TimedTable {
   table: string

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 
-// Data kept only as long as allowed (docs/adr/0020). Each organization's retention policy: how
+// Data kept only as long as allowed (docs/adr/0022). Each organization's retention policy: how
 // many days a conversation's text (conversations, messages, contacts, feedback comments) and its
 // analytics aggregates are kept. Erasure requests: one contact's data removed everywhere, with
 // the progress of each store. Vector deletions: a document removed while Chroma was unreachable
