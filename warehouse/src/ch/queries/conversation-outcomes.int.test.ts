@@ -54,8 +54,23 @@ beforeAll(async () => {
   await h.ch.insert({
     table: 'conversation_verdicts_v1',
     values: [
-      { organization_id: org, conversation_id: ids[0], verified: 1, reason: 'answered', model: 'm' },
-      { organization_id: org, conversation_id: ids[2], verified: 0, reason: 'gave up', model: 'm' },
+      // judged_at as the judge writes it: a row left at the epoch default is past the table's TTL.
+      {
+        organization_id: org,
+        conversation_id: ids[0],
+        verified: 1,
+        reason: 'answered',
+        model: 'm',
+        judged_at: chDateTime(T),
+      },
+      {
+        organization_id: org,
+        conversation_id: ids[2],
+        verified: 0,
+        reason: 'gave up',
+        model: 'm',
+        judged_at: chDateTime(T),
+      },
     ],
     format: 'JSONEachRow',
   })
