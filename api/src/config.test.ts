@@ -59,10 +59,15 @@ describe('the refresh wait (issue 12)', () => {
     expect(config.stream).toBeUndefined()
   })
 
-  it('also waits on the Kafka sink group when KAFKA_BROKERS is set', () => {
-    const config = loadConfig(
-      env({ KAFKA_BROKERS: 'k1:9092, k2:9092', LUNEO_SINK_GROUP: 'sink-eu', LUNEO_REFRESH_WAIT_MS: '5000' }),
-    )
+  it('also waits on the Kafka sink group when KAFKA_BROKERS is set and no drainer runs', () => {
+    const named = {
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+      LUNEO_SINK_GROUP: 'sink-eu',
+      LUNEO_REFRESH_WAIT_MS: '5000',
+    }
+    // The embedded drainer writes to ClickHouse itself: a broker in the environment is not the path.
+    expect(loadConfig(env(named)).stream).toBeUndefined()
+    const config = loadConfig(env({ ...named, LUNEO_DRAINER: 'false' }))
     expect(config.refreshWaitMs).toBe(5_000)
     expect(config.stream).toEqual({
       brokers: ['k1:9092', 'k2:9092'],

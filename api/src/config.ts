@@ -193,15 +193,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainer: e.LUNEO_DRAINER,
     drainBatchSize: e.LUNEO_DRAIN_BATCH_SIZE,
     refreshWaitMs: e.LUNEO_REFRESH_WAIT_MS,
-    stream: e.KAFKA_BROKERS
-      ? {
-          brokers: e.KAFKA_BROKERS.split(',')
-            .map((b) => b.trim())
-            .filter(Boolean),
-          topic: e.LUNEO_EVENTS_TOPIC,
-          sinkGroup: e.LUNEO_SINK_GROUP,
-        }
-      : undefined,
+    // The stream is the events' path only when no embedded drainer writes them to ClickHouse
+    // directly: a KAFKA_BROKERS that merely exists in the environment (a test run's shared broker)
+    // must not make every refresh wait on a sink group nobody runs.
+    stream:
+      e.KAFKA_BROKERS && !e.LUNEO_DRAINER
+        ? {
+            brokers: e.KAFKA_BROKERS.split(',')
+              .map((b) => b.trim())
+              .filter(Boolean),
+            topic: e.LUNEO_EVENTS_TOPIC,
+            sinkGroup: e.LUNEO_SINK_GROUP,
+          }
+        : undefined,
     outboxKeepHours: e.LUNEO_OUTBOX_KEEP_HOURS,
     // Secure cookies outside dev: browsers drop Secure cookies on plain-http localhost.
     secureCookies: e.LUNEO_SECURE_COOKIES ?? e.NODE_ENV === 'production',
