@@ -112,7 +112,7 @@ export {
   markDocumentUnindexed,
 } from './pg/queries/knowledge-index.js'
 export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOptions } from './ch/client.js'
-export { migrateClickHouse } from './ch/migrate.js'
+export { migrateClickHouse, rollbackClickHouse } from './ch/migrate.js'
 export { chMigrations, type ChMigration } from './ch/migrations/index.js'
 export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'

@@ -147,12 +147,22 @@ CREATE TABLE IF NOT EXISTS gap_lift_v1 (
 ORDER BY (organization_id, gap_id)`
 
 /** The pipelines' marts, applied after `chMigrations`: `migrateClickHouse(ch, martMigrations)`. */
+// A mart is computed from events by the pipelines: its down drops it, and the next pipeline run
+// after the up computes it again.
+const mart = (version: number, name: string, create: string): ChMigration => ({
+  version,
+  name,
+  statements: [create],
+  down: [`DROP TABLE IF EXISTS ${name}`],
+})
+
+/** The pipelines' marts, applied after `chMigrations`: `migrateClickHouse(ch, martMigrations)`. */
 export const martMigrations: ChMigration[] = [
-  { version: 100, name: 'reply_signals_v1', statements: [replySignals] },
-  { version: 101, name: 'conversation_outcomes_v1', statements: [conversationOutcomes] },
-  { version: 102, name: 'vertical_benchmarks_v1', statements: [verticalBenchmarks] },
-  { version: 103, name: 'vertical_org_metrics_v1', statements: [verticalOrgMetrics] },
-  { version: 104, name: 'conversation_verdicts_v1', statements: [conversationVerdicts] },
-  { version: 105, name: 'gap_questions_v1', statements: [gapQuestions] },
-  { version: 106, name: 'gap_lift_v1', statements: [gapLift] },
+  mart(100, 'reply_signals_v1', replySignals),
+  mart(101, 'conversation_outcomes_v1', conversationOutcomes),
+  mart(102, 'vertical_benchmarks_v1', verticalBenchmarks),
+  mart(103, 'vertical_org_metrics_v1', verticalOrgMetrics),
+  mart(104, 'conversation_verdicts_v1', conversationVerdicts),
+  mart(105, 'gap_questions_v1', gapQuestions),
+  mart(106, 'gap_lift_v1', gapLift),
 ]
