@@ -22,9 +22,10 @@ beforeAll(async () => {
 })
 afterAll(async () => pg?.close())
 
-async function to(target: string) {
+/** Migrates up or down until `target` is the last applied (NO_MIGRATIONS: none). */
+async function to(target: string | typeof NO_MIGRATIONS) {
   const r = await migrator.migrateTo(target)
-  if (r.error) throw r.error
+  if (r.error) throw r.error instanceof Error ? r.error : new Error(JSON.stringify(r.error))
 }
 
 interface Column {
@@ -153,9 +154,7 @@ async function seed(db: Kysely<any>, step: number): Promise<void> {
 
 describe('postgres migrations step by step, down and up, on a database holding data', () => {
   it('each step restores the schema exactly and keeps every row of the columns it did not add', async () => {
-    await migrator.migrateTo(NO_MIGRATIONS).then((r) => {
-      if (r.error) throw r.error
-    })
+    await to(NO_MIGRATIONS)
     let before: string[] = await schema(pg.db)
     expect(before).toEqual([])
     for (const [i, name] of names.entries()) {
@@ -167,8 +166,7 @@ describe('postgres migrations step by step, down and up, on a database holding d
       const kept = cols.filter((c) => before.some((l) => l.startsWith(`column ${c.table}.${c.column} `)))
       const data = await fingerprints(pg.db, kept)
 
-      if (i === 0) await migrator.migrateTo(NO_MIGRATIONS)
-      else await to(names[i - 1]!)
+      await to(i === 0 ? NO_MIGRATIONS : names[i - 1]!)
       expect(await schema(pg.db), `${name} down`).toEqual(before)
       await to(name)
       expect(await schema(pg.db), `${name} down then up`).toEqual(after)
