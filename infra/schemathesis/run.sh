@@ -104,16 +104,28 @@ SESSION_COOKIE=""
 CSRF_TOKEN=""
 KEY=""
 WIDGET_KEY=""
+EMAIL="schemathesis-$(date +%s)@example.com"
 cookie_value() { sed -n "s/^set-cookie: $1=\([^;]*\).*/\1/Ip" "$2" | tr -d '\r' | tail -n 1; }
+# session_from HEADERS-FILE: the session cookies a signup or sign-in set.
+session_from() {
+  grep -qi '^set-cookie: luneo_at=.*; Secure' "$1" || die "the session cookie is not Secure: not production settings"
+  SESSION_COOKIE="$(cookie_value luneo_at "$1")"
+  CSRF_TOKEN="$(cookie_value luneo_csrf "$1")"
+  [ -n "$SESSION_COOKIE" ] && [ -n "$CSRF_TOKEN" ] || die "no luneo_at/luneo_csrf cookie in $1"
+}
+# A fresh session just before the session pass: an access token lives 15 minutes.
+sign_in() {
+  curl -sf -D "$DATA_DIR/login.headers" -o /dev/null -H 'content-type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\"}" "$BASE/api/v1/auth/login" ||
+    die "sign-in failed"
+  session_from "$DATA_DIR/login.headers"
+}
 sign_up() {
-  local headers="$DATA_DIR/signup.headers" body
-  curl -sf -D "$headers" -o /dev/null -H 'content-type: application/json' \
-    -d "{\"email\":\"schemathesis-$(date +%s)@example.com\",\"password\":\"correct horse battery\",\"organizationName\":\"Schemathesis\",\"vertical\":\"ecommerce\"}" \
+  local body
+  curl -sf -D "$DATA_DIR/signup.headers" -o /dev/null -H 'content-type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\",\"organizationName\":\"Schemathesis\",\"vertical\":\"ecommerce\"}" \
     "$BASE/api/v1/auth/signup" || die "signup failed"
-  grep -qi '^set-cookie: luneo_at=.*; Secure' "$headers" || die "the session cookie is not Secure: not production settings"
-  SESSION_COOKIE="$(cookie_value luneo_at "$headers")"
-  CSRF_TOKEN="$(cookie_value luneo_csrf "$headers")"
-  [ -n "$SESSION_COOKIE" ] && [ -n "$CSRF_TOKEN" ] || die "no luneo_at/luneo_csrf cookie after signup"
+  session_from "$DATA_DIR/signup.headers"
   body="$(curl -sf -H "cookie: luneo_at=$SESSION_COOKIE; luneo_csrf=$CSRF_TOKEN" \
     -H 'content-type: application/json' -H "x-csrf-token: $CSRF_TOKEN" \
     -d '{"name":"schemathesis","scopes":["admin","conversations:write","analytics:read"]}' \
@@ -212,6 +224,7 @@ main() {
     run_st methods "$MAX_EXAMPLES" "${key[@]}" -- --exclude-operation-id uploadDocument || rc=$?
   # Last: with the owner's session. The operations that end the session under test are left out
   # (floor.py says why for each); they ran with the key above.
+  sign_in
   write_configs
   SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$REPO_ROOT/infra/schemathesis${PYTHONPATH:+:$PYTHONPATH}" ST_CSRF_TOKEN="$CSRF_TOKEN" \
     run_st session "$SESSION_MAX_EXAMPLES" -H "x-csrf-token: $CSRF_TOKEN" -- \
