@@ -43,8 +43,6 @@ UNREACHED: dict[str, dict[str, str]] = {
         "401 is what is checked (operator.int.test.ts runs it with the token)",
         "POST /api/v1/auth/refresh": "needs the refresh-token cookie (path /api/v1/auth), which rotates "
         "on every use; api/src auth tests replay and rotate it",
-        "POST /widget/v1/conversations/{id}/messages": "needs the x-luneo-widget-token that starting the "
-        "conversation returns, and the document has no link to carry it (widget.int.test.ts)",
     },
     "key": {
         "GET /api/v1/auth/me": "an API key has no user: 403 by design (the session pass reaches it)",
