@@ -8,6 +8,8 @@ dash_port=${DASHBOARD_PORT:-3001}
 export LUNEO_DEMO=${LUNEO_DEMO:-true}
 # The dashboard's writes carry its Origin; the API refuses origins it does not list (ADR 0004).
 export LUNEO_CORS_ORIGINS=${LUNEO_CORS_ORIGINS:-http://localhost:$dash_port,http://127.0.0.1:$dash_port}
+# Links in emails open this dashboard; without SMTP_URL the emails go to $LUNEO_DATA_DIR/emails.log.
+export LUNEO_DASHBOARD_URL=${LUNEO_DASHBOARD_URL:-http://127.0.0.1:$dash_port}
 export NEXT_TELEMETRY_DISABLED=1
 
 # `node --import tsx` (not npx) so the pid we hold is the server's own and a signal reaches it.

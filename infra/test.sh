@@ -41,7 +41,7 @@ step() {
 }
 
 # Suites that talk to Postgres through openTestPostgres()/startTestApp(): run twice.
-PG_FACING=(warehouse/src/pg ingest/src/drain ingest/src/relay api/src)
+PG_FACING=(warehouse/src/pg ingest/src/drain ingest/src/relay ingest/src/outbox pipelines/src/jobs/retention.int.test.ts api/src)
 
 step "all tests (PGlite + chDB)" \
   env KAFKA_BROKERS="${KAFKA_BROKERS:-}" CHROMA_URL="${CHROMA_URL:-}" LUNEO_TEST_REDIS_URL="${REDIS_URL:-}" \
@@ -49,6 +49,7 @@ step "all tests (PGlite + chDB)" \
 step "Postgres-facing tests on PostgreSQL server" \
   env LUNEO_TEST_DATABASE_URL="$DATABASE_URL" \
   npx vitest run "${PG_FACING[@]}" --exclude '**/restart.int.test.ts' --exclude '**/node_modules/**' \
+  --exclude '**/broker-restart-load.int.test.ts' \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/postgres.json"
 [ -x infra/schemathesis/run.sh ] && step "schemathesis" infra/schemathesis/run.sh
 step "dashboard: next build + browser test" \

@@ -19,15 +19,19 @@ import { analyticsRoutes } from './routes/analytics.js'
 import { authRoutes } from './routes/auth.js'
 import { benchmarkRoutes } from './routes/benchmarks.js'
 import { conversationRoutes } from './routes/conversations.js'
+import { emailVerificationRoutes } from './routes/email-verification.js'
 import { engineSettingsRoutes } from './routes/engine-settings.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { gapRoutes } from './routes/gaps.js'
 import { messageRoutes } from './routes/messages.js'
 import { healthRoutes } from './routes/health.js'
+import { invitationRoutes } from './routes/invitations.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
 import { onboardingRoutes } from './routes/onboarding.js'
 import { operatorRoutes } from './routes/operator.js'
 import { organizationRoutes } from './routes/organization.js'
+import { ssoRoutes } from './routes/sso.js'
+import { privacyRoutes } from './routes/privacy.js'
 import { widgetKeyRoutes, widgetRoutes } from './routes/widget.js'
 
 /** Builds the API: external plugins, then our plugins, then route plugins. Listening is the caller's job. */
@@ -89,8 +93,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         app.swagger(),
       )
       await v1.register(authRoutes, deps)
+      await v1.register(emailVerificationRoutes, deps)
       await v1.register(accessRoutes, deps)
+      await v1.register(invitationRoutes, deps)
       await v1.register(organizationRoutes, deps)
+      await v1.register(ssoRoutes, deps)
+      await v1.register(privacyRoutes, deps)
       await v1.register(onboardingRoutes, deps)
       await v1.register(agentRoutes, deps)
       await v1.register(knowledgeRoutes, deps)

@@ -51,3 +51,23 @@ describe('LUNEO_PRICES', () => {
     expect(() => loadConfig(env({ LUNEO_OPENAI_MODEL: 'my-fine-tune' }))).not.toThrow() // local provider: unused
   })
 })
+
+describe('the refresh wait (issue 12)', () => {
+  it('waits 30 s by default, on the outbox only when no broker is named', () => {
+    const config = loadConfig(env())
+    expect(config.refreshWaitMs).toBe(30_000)
+    expect(config.stream).toBeUndefined()
+  })
+
+  it('also waits on the Kafka sink group when KAFKA_BROKERS is set', () => {
+    const config = loadConfig(
+      env({ KAFKA_BROKERS: 'k1:9092, k2:9092', LUNEO_SINK_GROUP: 'sink-eu', LUNEO_REFRESH_WAIT_MS: '5000' }),
+    )
+    expect(config.refreshWaitMs).toBe(5_000)
+    expect(config.stream).toEqual({
+      brokers: ['k1:9092', 'k2:9092'],
+      topic: 'luneo.events',
+      sinkGroup: 'sink-eu',
+    })
+  })
+})

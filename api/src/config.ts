@@ -12,12 +12,22 @@ const Env = z.object({
   CLICKHOUSE_URL: z.string().url().optional(),
   LUNEO_SECRET: z.string().min(16).optional(),
   LUNEO_CORS_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001'),
+  /** Where browsers reach the product (the dashboard's origin): SSO's redirect URI is built on it. */
+  LUNEO_PUBLIC_URL: z.string().url().optional(),
+  LUNEO_SSO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LUNEO_BODY_LIMIT: z.coerce.number().int().positive().default(1_048_576),
   LUNEO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6_000),
   LUNEO_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
   LUNEO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LUNEO_DRAINER: bool.default(true),
   LUNEO_DRAIN_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** How long POST /analytics/refresh waits for the events committed before it to reach ClickHouse. */
+  LUNEO_REFRESH_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Set when events go outbox → Kafka → sink (`luneo ingest relay|sink`): refresh then waits on the sink too. */
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  LUNEO_EVENTS_TOPIC: z.string().min(1).default('luneo.events'),
+  LUNEO_SINK_GROUP: z.string().min(1).default('luneo-sink'),
+  LUNEO_OUTBOX_KEEP_HOURS: z.coerce.number().int().positive().default(168),
   LUNEO_SECURE_COOKIES: bool.optional(),
   CHROMA_URL: z.string().url().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
@@ -54,6 +64,19 @@ const Env = z.object({
   LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Per widget key and client address: one visitor (or one script) cannot use up a site's allowance. */
   LUNEO_WIDGET_CLIENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Outgoing mail (`smtp://user:pass@host:587`, `smtps://…:465`); unset = written to <data dir>/emails.log. */
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((u) => /^smtps?:\/\//.test(u), 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  LUNEO_MAIL_FROM: z.string().min(3).default('Luneo <no-reply@luneo.localhost>'),
+  /** Where the dashboard is, for the links in emails (verification, invitations). */
+  LUNEO_DASHBOARD_URL: z.string().url().default('http://127.0.0.1:3001'),
+  /** Run the email dispatcher in this process (off for one-shot commands such as `luneo pipelines run`). */
+  LUNEO_EMAIL_DISPATCHER: bool.default(true),
+  /** Verification emails one user may ask to be sent again per hour. */
+  LUNEO_EMAIL_RESEND_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
   /** Rate limits in Redis (shared by every replica); in memory, per process, when unset. */
   REDIS_URL: z.string().url().optional(),
   /**
@@ -84,12 +107,22 @@ export interface Config {
   /** HMAC key for access tokens. Generated per data dir in dev when unset (see wiring/stores.ts). */
   secret: string | undefined
   corsOrigins: string[]
+  /** The browser-facing origin (LUNEO_PUBLIC_URL, else the first CORS origin), no trailing slash. */
+  publicUrl: string
+  /** Each call to an organization's identity provider (discovery, keys, token, userinfo). */
+  ssoTimeoutMs: number
   bodyLimit: number
   rateLimitPerMinute: number
   loginLimitPerMinute: number
   logLevel: string
   drainer: boolean
   drainBatchSize: number
+  /** Bound on a refresh's wait for the events committed before it (then it runs and says so). */
+  refreshWaitMs: number
+  /** The event stream when the Kafka relay and sink move events (server mode); absent: a drainer does. */
+  stream: { brokers: string[]; topic: string; sinkGroup: string } | undefined
+  /** Published outbox rows are deleted past this age (hours; docs/adr/0022). */
+  outboxKeepHours: number
   secureCookies: boolean
   chromaUrl: string | undefined
   /** OpenAI-compatible endpoint; when absent the local deterministic provider answers. */
@@ -121,6 +154,17 @@ export interface Config {
   /** Requests per minute per public widget key (all of a site's visitors share it). */
   widgetRateLimitPerMinute: number
   widgetClientRateLimitPerMinute: number
+  /**
+   * Outgoing email: SMTP when `smtpUrl` is set; otherwise each message is appended to
+   * `<dataDir>/emails.log` (dev), and invitations also return their link once.
+   */
+  email: {
+    smtpUrl: string | undefined
+    from: string
+    dashboardUrl: string
+    resendLimitPerHour: number
+    dispatcher: boolean
+  }
   redisUrl: string | undefined
   trustProxy: boolean | number | string[]
 }
@@ -140,12 +184,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.LUNEO_CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    publicUrl: '',
+    ssoTimeoutMs: e.LUNEO_SSO_TIMEOUT_MS,
     bodyLimit: e.LUNEO_BODY_LIMIT,
     rateLimitPerMinute: e.LUNEO_RATE_LIMIT_PER_MINUTE,
     loginLimitPerMinute: e.LUNEO_LOGIN_LIMIT_PER_MINUTE,
     logLevel: e.LUNEO_LOG_LEVEL,
     drainer: e.LUNEO_DRAINER,
     drainBatchSize: e.LUNEO_DRAIN_BATCH_SIZE,
+    refreshWaitMs: e.LUNEO_REFRESH_WAIT_MS,
+    stream: e.KAFKA_BROKERS
+      ? {
+          brokers: e.KAFKA_BROKERS.split(',')
+            .map((b) => b.trim())
+            .filter(Boolean),
+          topic: e.LUNEO_EVENTS_TOPIC,
+          sinkGroup: e.LUNEO_SINK_GROUP,
+        }
+      : undefined,
+    outboxKeepHours: e.LUNEO_OUTBOX_KEEP_HOURS,
     // Secure cookies outside dev: browsers drop Secure cookies on plain-http localhost.
     secureCookies: e.LUNEO_SECURE_COOKIES ?? e.NODE_ENV === 'production',
     chromaUrl: e.CHROMA_URL,
@@ -171,9 +228,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     prices: e.LUNEO_PRICES ?? {},
     widgetRateLimitPerMinute: e.LUNEO_WIDGET_RATE_LIMIT_PER_MINUTE,
     widgetClientRateLimitPerMinute: e.LUNEO_WIDGET_CLIENT_RATE_LIMIT_PER_MINUTE,
+    email: {
+      smtpUrl: e.SMTP_URL,
+      from: e.LUNEO_MAIL_FROM,
+      dashboardUrl: e.LUNEO_DASHBOARD_URL.replace(/\/+$/, ''),
+      resendLimitPerHour: e.LUNEO_EMAIL_RESEND_LIMIT_PER_HOUR,
+      dispatcher: e.LUNEO_EMAIL_DISPATCHER,
+    },
     redisUrl: e.REDIS_URL,
     trustProxy: e.LUNEO_TRUST_PROXY ?? false,
   }
+  config.publicUrl = (e.LUNEO_PUBLIC_URL ?? config.corsOrigins[0] ?? 'http://localhost:3001').replace(
+    /\/+$/,
+    '',
+  )
   checkPriced(config)
   return config
 }

@@ -1,4 +1,5 @@
 import type { Embedder, LlmProvider } from '@luneo/models'
+import type { StreamProgress } from '@luneo/ingest'
 import type { PipelineRunner } from '@luneo/pipelines'
 import type { Ch, Db } from '@luneo/warehouse'
 import type { Config } from './config.js'
@@ -36,6 +37,13 @@ export interface AppDeps {
   ai: AiParts
   /** Runs the organization-scoped pipeline jobs now (analytics refresh) or all of them. */
   pipelines: PipelineRunner
+  /**
+   * The Kafka sink's progress, when events go outbox → Kafka → sink (KAFKA_BROKERS): a refresh
+   * waits for it too. Absent: a drainer writes straight to ClickHouse and marks rows after.
+   */
+  streamProgress?: StreamProgress
+  /** Called after a request committed a queued email, so the email dispatcher sends it at once. */
+  onEmailQueued?: () => void
   /** Called after a request committed events, so the drainer moves them without waiting for its poll. */
   onEventsCommitted?: () => void
   /**
@@ -45,6 +53,8 @@ export interface AppDeps {
   faultPoint?: FaultPoint
   /** API-key principals for a few seconds (one lookup fewer per machine request). */
   keyCache?: KeyCache
+  /** The privacy worker (erasures, vector deletions): woken when a request is made. Unset in tests that run it by hand. */
+  privacy?: { nudge(): void }
   /** Rows waiting in the outbox (for /metrics). */
   outboxBacklog?: () => Promise<number>
 }

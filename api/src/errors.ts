@@ -19,6 +19,13 @@ export const errorCatalogue = {
   email_taken: { status: 409, title: 'An account with this email exists' },
   rate_limited: { status: 429, title: 'Too many requests' },
   compliance_required: { status: 403, title: 'This vertical needs the compliance flag' },
+  sso_required: { status: 403, title: 'This organization requires sign-in through its identity provider' },
+  sso_not_configured: { status: 404, title: 'No single sign-on is set up for this email domain' },
+  sso_failed: { status: 401, title: 'Sign-in with the identity provider did not complete' },
+  sso_email_unverified: { status: 403, title: 'The identity provider has not verified this email' },
+  sso_no_access: { status: 403, title: 'This sign-in gives no access to the organization' },
+  sso_issuer_invalid: { status: 422, title: 'The issuer does not answer OpenID Connect discovery' },
+  sso_provider_unreachable: { status: 502, title: 'The identity provider did not answer as expected' },
   internal: { status: 500, title: 'Something went wrong on our side' },
   unavailable: { status: 503, title: 'A store is not reachable' },
 } as const

@@ -21,6 +21,8 @@ const TABLES = [
   'feedback',
   'outcomes',
   'audit_log',
+  'email_outbox',
+  'email_verifications',
   'outbox',
 ] as const
 type Table = (typeof TABLES)[number]
@@ -121,7 +123,16 @@ describe('with the default limits', () => {
         organizationName: 'Mass',
         vertical: 'ecommerce',
       }),
-      writes: ['organizations', 'users', 'memberships', 'sessions', 'audit_log', 'outbox'],
+      writes: [
+        'organizations',
+        'users',
+        'memberships',
+        'sessions',
+        'audit_log',
+        'outbox',
+        'email_outbox',
+        'email_verifications',
+      ],
       extra: { complianceApproved: true, userId: SMUGGLED.id },
       publicRoute: true,
     },
@@ -130,7 +141,7 @@ describe('with the default limits', () => {
       method: 'POST',
       url: () => '/api/v1/members',
       body: () => ({ email: `invitee${++n}@example.com`, role: 'viewer' }),
-      writes: ['invitations', 'audit_log'],
+      writes: ['invitations', 'audit_log', 'email_outbox'],
       extra: { status: 'active', userId: SMUGGLED.id, inviteToken: 'chosen-by-me-123' },
       legitimate: ['role'],
     },
@@ -446,7 +457,7 @@ describe('with the default limits', () => {
         expect(keysOf(m)).toEqual(['createdAt', 'email', 'id', 'name', 'role', 'status', 'userId'])
       const me = await get('/api/v1/auth/me')
       expect(keysOf(me)).toEqual(['organization', 'role', 'user'])
-      expect(keysOf(me.user)).toEqual(['email', 'id', 'name'])
+      expect(keysOf(me.user)).toEqual(['email', 'emailVerified', 'id', 'name'])
       await get('/api/v1/audit-log')
     })
 

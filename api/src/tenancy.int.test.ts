@@ -12,6 +12,7 @@ import {
   type Session,
   type TestApp,
 } from './testing/harness.js'
+import { startOidcProvider, type TestProvider } from './testing/oidc-provider.js'
 
 // Generated from the app's own route table: every route must have a case below, so a new route
 // without a tenancy and role check fails this file.
@@ -33,7 +34,7 @@ type Tenant = { owner: Session; key: string; app: FastifyInstance }
 /** Makes fresh resources in a tenant, so destructive calls never share state. */
 async function make(
   t: Tenant,
-  kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key' | 'prompt' | 'experiment' | 'task',
+  kind: 'agent' | 'kb' | 'doc' | 'conversation' | 'key' | 'prompt' | 'experiment' | 'task' | 'contact',
 ): Promise<Record<string, string>> {
   const post = async (url: string, payload: unknown) => {
     const r = await t.app.inject({
@@ -66,6 +67,17 @@ async function make(
     return { agent, conversation }
   }
   if (kind === 'key') return { key: await post('/api-keys', { name: 'k', scopes: ['analytics:read'] }) }
+  if (kind === 'contact') {
+    const agent = await post('/agents', { name: 'a', knowledgeBaseIds: [] })
+    const contact = { email: `c${Math.random().toString(36).slice(2)}@example.com`, name: 'Casey' }
+    const conversation = await post('/conversations', { agentId: agent, channel: 'api', contact })
+    const c = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/conversations/${conversation}`,
+      headers: as(t.key),
+    })
+    return { agent, conversation, contact: c.json().contactId as string, email: contact.email }
+  }
   const kb = await post('/knowledge-bases', { name: 'kb' })
   if (kind === 'kb') return { kb }
   if (kind === 'doc')
@@ -79,6 +91,18 @@ async function freshMember(t: Tenant): Promise<string> {
   const m = await addMember(t.app, t.owner, 'viewer')
   const list = await t.app.inject({ method: 'GET', url: '/api/v1/members?limit=200', headers: as(t.key) })
   return (list.json().items as { id: string; userId: string }[]).find((x) => x.userId === m.userId)!.id
+}
+
+/** A pending invitation of the tenant (not accepted); returns its id. */
+async function freshInvitation(t: Tenant): Promise<string> {
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/members',
+    headers: as(t.key),
+    payload: { email: `invitee-${newId()}@example.com`, role: 'viewer' },
+  })
+  if (r.statusCode !== 201) throw new Error(`invite: ${r.statusCode} ${r.body}`)
+  return r.json().id as string
 }
 
 type Case =
@@ -97,6 +121,17 @@ const cases: Record<string, Case> = {
   'POST /api/v1/auth/login': { kind: 'public', why: 'opens a session' },
   'POST /api/v1/auth/accept-invite': { kind: 'public', why: 'token-bound' },
   'POST /api/v1/auth/refresh': { kind: 'public', why: 'cookie-bound' },
+  'POST /api/v1/auth/verify-email': { kind: 'public', why: 'token-bound (the emailed link)' },
+  'POST /api/v1/auth/verification-email': { kind: 'self', why: 'mails the caller’s own address' },
+  'GET /api/v1/invitations': { kind: 'list', url: '/api/v1/invitations', seed: (a) => freshInvitation(a) },
+  'POST /api/v1/invitations/:id/resend': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/invitations/${await freshInvitation(a)}/resend` }),
+  },
+  'DELETE /api/v1/invitations/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/invitations/${await freshInvitation(a)}` }),
+  },
   'POST /api/v1/auth/logout': { kind: 'self', why: 'ends the caller’s session' },
   'GET /api/v1/auth/me': { kind: 'self', why: 'the caller' },
   'GET /api/v1/auth/organizations': {
@@ -110,6 +145,33 @@ const cases: Record<string, Case> = {
   'GET /api/v1/organization': { kind: 'self', why: 'the caller’s organization' },
   'PATCH /api/v1/organization/roi-assumptions': { kind: 'self', why: 'the caller’s organization' },
   'PUT /api/v1/organization/privacy': { kind: 'self', why: 'the caller’s organization' },
+  // SSO settings are one row per organization, keyed by the caller's (sso.int.test.ts shows
+  // another organization sees `configured: false` and cannot claim the same domain).
+  'GET /api/v1/organization/sso': { kind: 'self', why: 'the caller’s organization’s provider' },
+  'PUT /api/v1/organization/sso': { kind: 'self', why: 'the caller’s organization’s provider' },
+  'DELETE /api/v1/organization/sso': { kind: 'self', why: 'the caller’s organization’s provider' },
+  'POST /api/v1/auth/sso/start': { kind: 'public', why: 'begins a sign-in (sso.int.test.ts)' },
+  'GET /api/v1/auth/sso/callback': {
+    kind: 'public',
+    why: 'bound to the sealed flow cookie and the provider’s code (sso.int.test.ts)',
+  },
+  'GET /api/v1/organization/retention': { kind: 'self', why: 'the caller’s organization’s policy' },
+  'PUT /api/v1/organization/retention': { kind: 'self', why: 'the caller’s organization’s policy' },
+  'POST /api/v1/contacts/:id/erasure': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/contacts/${(await make(a, 'contact')).contact}/erasure` }),
+  },
+  'POST /api/v1/contacts/erasure': {
+    kind: 'owned',
+    make: async (a) => ({
+      url: '/api/v1/contacts/erasure',
+      payload: { email: (await make(a, 'contact')).email },
+    }),
+  },
+  'GET /api/v1/erasure-requests/:id': {
+    kind: 'owned',
+    make: async (a) => ({ url: `/api/v1/erasure-requests/${await erasureIn(a)}` }),
+  },
   'POST /api/v1/members': { kind: 'self', why: 'adds to the caller’s organization' },
   'GET /api/v1/onboarding': { kind: 'self', why: 'the caller’s organization’s questions and answers' },
   'PUT /api/v1/onboarding/answers': { kind: 'self', why: 'answers for the caller’s organization' },
@@ -416,6 +478,18 @@ async function gapIn(tenant: Tenant): Promise<string> {
   return id
 }
 
+/** An erasure request (pending: no worker runs in this file) for a fresh contact; returns its id. */
+async function erasureIn(tenant: Tenant): Promise<string> {
+  const { contact } = await make(tenant, 'contact')
+  const r = await tenant.app.inject({
+    method: 'POST',
+    url: `/api/v1/contacts/${contact}/erasure`,
+    headers: as(tenant.key),
+  })
+  if (r.statusCode !== 202) throw new Error(`erasure: ${r.statusCode} ${r.body}`)
+  return r.json().id as string
+}
+
 /** A widget key for a fresh agent in the tenant; returns its id. */
 async function widgetKeyIn(t: Tenant): Promise<string> {
   const agentId = (await make(t, 'agent')).agent
@@ -438,6 +512,7 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
   const bodies: Record<string, unknown> = {
     'PATCH /api/v1/organization/roi-assumptions': { hourlyCost: 40 },
     'PUT /api/v1/organization/privacy': { namesToRemoteModels: true },
+    'PUT /api/v1/organization/retention': { conversationDays: 200, analyticsDays: 400 },
     'POST /api/v1/members': { email: `m${Math.random()}@example.com`, role: 'viewer' },
     'POST /api/v1/api-keys': { name: 'k', scopes: ['analytics:read'] },
     'POST /api/v1/agents': { name: 'a', knowledgeBaseIds: [] },
@@ -445,6 +520,12 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
     'POST /api/v1/prompt-versions': { name: 'p', template: 'You help customers of {{business_name}}.' },
     'POST /api/v1/intent-corrections': { text: 'parcel never came', intent: 'order_status' },
     'PUT /api/v1/organization/webhook': { url: 'https://hooks.example.com/luneo' },
+    'PUT /api/v1/organization/sso': {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      domain: 'tenancy.example.com',
+      enforced: false,
+    },
     'PUT /api/v1/onboarding/answers': { answers: { return_window_days: 14 } },
   }
   const urls: Record<string, string> = {
@@ -455,18 +536,27 @@ async function validCall(route: string, t: Tenant): Promise<Call> {
 }
 
 let t: TestApp
+let idp: TestProvider
 let a: Tenant
 let b: Tenant
 let bAdminSession: Session
 beforeAll(async () => {
   t = await startTestApp()
+  // A real provider for the SSO settings route, which discovers the issuer before saving it.
+  idp = await startOidcProvider({
+    redirectUris: ['http://localhost:3001/api/v1/auth/sso/callback'],
+    accounts: {},
+  })
   const ownerA = await signup(t.app, 'ecommerce', 'Tenant A')
   const ownerB = await signup(t.app, 'real_estate', 'Tenant B')
   a = { owner: ownerA, key: await createKey(t.app, ownerA, ['admin']), app: t.app }
   b = { owner: ownerB, key: await createKey(t.app, ownerB, ['admin']), app: t.app }
   bAdminSession = ownerB
 })
-afterAll(async () => t?.close())
+afterAll(async () => {
+  await idp?.stop()
+  await t?.close()
+})
 
 const routeKey = (r: { method: string; url: string }) => `${r.method} ${r.url}`
 
@@ -501,6 +591,51 @@ describe('a second organization gets 404 on the first one’s resources', () => 
           })
           expect(list.body).toContain(call.url.split('/')[4])
           expect(list.json().items.find((k: { id: string }) => call.url.includes(k.id)).endsAt).toBeNull()
+        } else if (route.includes('/invitations/:id')) {
+          const id = call.url.split('/')[4]
+          const list = await t.app.inject({
+            method: 'GET',
+            url: '/api/v1/invitations?limit=200',
+            headers: as(a.key),
+          })
+          const inv = list.json().items.find((x: { id: string }) => x.id === id)
+          expect(inv, `${route}: the invitation is still pending`).toMatchObject({ status: 'pending' })
+          // Not sent again either: the organization's audit log has no resend of it.
+          const audit = await t.app.inject({
+            method: 'GET',
+            url: '/api/v1/audit-log?limit=200',
+            headers: as(a.key),
+          })
+          const acts = (audit.json().items as { action: string; resourceId: string | null }[])
+            .filter((e) => e.resourceId === id)
+            .map((e) => e.action)
+          expect(acts).toEqual(['member.invited'])
+        } else if (
+          route === 'POST /api/v1/contacts/:id/erasure' ||
+          route === 'POST /api/v1/contacts/erasure'
+        ) {
+          const contactId =
+            route === 'POST /api/v1/contacts/erasure'
+              ? (
+                  await t.deps.db
+                    .selectFrom('contacts')
+                    .select('id')
+                    .where('email', '=', (call.payload as { email: string }).email)
+                    .executeTakeFirstOrThrow()
+                ).id
+              : call.url.split('/')[4]!
+          const requests = await t.deps.db
+            .selectFrom('erasure_requests')
+            .select('id')
+            .where('contact_id', '=', contactId)
+            .execute()
+          expect(requests, `${route}: no request was written`).toEqual([])
+          const contact = await t.deps.db
+            .selectFrom('contacts')
+            .select('organization_id')
+            .where('id', '=', contactId)
+            .executeTakeFirst()
+          expect(contact?.organization_id, `${route}: the contact is untouched`).toBe(a.owner.organizationId)
         } else if (route.includes('/members/:id')) {
           const list = await t.app.inject({
             method: 'GET',

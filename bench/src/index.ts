@@ -9,3 +9,10 @@ export {
 } from './spawn-server.js'
 export { seedTenant, type ApiTenant } from './api-seed.js'
 export { openFigures, type Figure } from './results.js'
+export {
+  generateDataSet,
+  type GenerateOptions,
+  type DataSetSummary,
+  type TenantSummary,
+} from './generate/generate.js'
+export { runBenchCli, BENCH_OWNER_PASSWORD } from './generate/cli.js'

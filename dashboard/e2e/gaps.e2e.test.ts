@@ -3,7 +3,7 @@
 // an admin edits a drafted answer and accepts it; the gap then shows under accepted with its lift
 // panel holding the API's numbers; a viewer reads a gap but gets no review buttons; an admin
 // rejects one; axe-core finds no serious or critical violation. Screenshots: artifacts/screenshots/gaps-*.png.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -47,6 +47,34 @@ let t: GapTenant
 let gift: GapSummary
 let loyalty: GapSummary
 
+/** RFC 4180 fields of a CSV file (quoted fields may hold commas and doubled quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"'
+      i++
+    } else if (c === '"') {
+      quoted = !quoted
+    } else if (!quoted && c === ',') {
+      row.push(field)
+      field = ''
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, field])
+      row = []
+      field = ''
+      i++
+    } else {
+      field += c
+    }
+  }
+  return rows
+}
+
 const value = (testId: string, within = page.locator('body')) =>
   within.getByTestId(testId).first().getAttribute('data-value')
 
@@ -58,7 +86,9 @@ describe.skipIf(!hasChromium)('knowledge gaps in Chromium', () => {
     api = await startApi(`http://127.0.0.1:${port}`, logDir)
     dash = await startDashboard(port, api.url, logDir)
     browser = await launch()
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
+    page = await (
+      await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } })
+    ).newPage()
     // sign-up leads to the onboarding wizard; this test sets its tenant up through the API
     const csrf = await signUpOwner(page, dash.url, OWNER)
     t = await openGapTenant(page.request, dash.url, csrf, api.url)
@@ -101,7 +131,62 @@ describe.skipIf(!hasChromium)('knowledge gaps in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([])
   })
 
+  it('downloads the gaps shown as CSV, with the API’s numbers', async () => {
+    await page.goto(`${dash!.url}/gaps?status=open`)
+    await page.getByTestId('gaps').waitFor()
+    const listed = await t.get<{ items: (Gap & { conversations: number })[] }>(
+      '/analytics/knowledge-gaps?status=open',
+    )
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV of these gaps' }).click(),
+    ])
+    const [header, ...rows] = parseCsv(readFileSync(await file.path(), 'utf8'))
+    const col = (name: string) => header!.indexOf(name)
+    expect(rows.map((r) => r[col('id')])).toEqual(listed.items.map((g) => g.id))
+    for (const [i, g] of listed.items.entries()) {
+      const r = rows[i]!
+      expect(r[col('label')]).toBe(g.label)
+      expect(r[col('questions')]).toBe(String(g.volume))
+      expect(r[col('conversations')]).toBe(String(g.conversations))
+      expect(r[col('escalationCost')]).toBe(String(g.escalationCost))
+      expect(r[col('score')]).toBe(String(g.score))
+    }
+  })
+
+  it('clicks a gap’s conversations through to the report of exactly those conversations', async () => {
+    const g = await t.get<Gap & { conversations: number; firstConversationAt: string }>(
+      `/analytics/knowledge-gaps/${gift.id}`,
+    )
+    expect(g.conversations).toBeGreaterThan(0)
+    await page.goto(`${dash!.url}/gaps?status=open`)
+    const cell = page.locator(`tr[data-id="${gift.id}"]`).getByTestId('gap-conversations')
+    expect(await cell.getAttribute('data-value')).toBe(String(g.conversations))
+    await cell.getByRole('link').click()
+    await page.waitForURL(/\/conversations\?/)
+    const url = new URL(page.url()).searchParams
+    expect(url.get('gapId')).toBe(gift.id)
+    expect(url.get('from')).toBe(g.firstConversationAt.slice(0, 10))
+    await page.getByTestId('gap-filter').getByText(gift.label).waitFor()
+    // The API's list for the same filters (the URL's period as instants): the rows the report shows.
+    const day = (d: string) => `${d}T00:00:00.000Z`
+    const listed = await t.get<{ items: { conversationId: string }[] }>(
+      `/analytics/conversations/resolved?from=${day(url.get('from')!)}&to=${day(url.get('to')!)}&gapId=${gift.id}&limit=500`,
+    )
+    expect(listed.items.length).toBe(g.conversations)
+    await expect
+      .poll(() =>
+        page
+          .locator('[data-testid=report] tbody tr')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id'))),
+      )
+      .toEqual(listed.items.map((c) => c.conversationId))
+    await page.screenshot({ path: join(shots, 'gaps-conversations.png'), fullPage: true })
+    expect(await seriousViolations(page)).toEqual([])
+  })
+
   it('keeps the status and the page in the URL, with empty states', async () => {
+    await page.goto(`${dash!.url}/gaps?status=open`)
     await page.getByRole('link', { name: 'accepted' }).click()
     await page.waitForURL(/\/gaps\?status=accepted$/)
     await expect(page.getByTestId('empty').textContent()).resolves.toMatch(/No accepted gap/)

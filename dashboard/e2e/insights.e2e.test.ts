@@ -320,4 +320,39 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
     expect(resolved.length).toBe(roi.totals.ai_resolved)
     await expect.poll(reportIds).toEqual(resolved)
   })
+
+  it('a point of the overview’s AI-resolved trend clicks through to that day’s conversations', async () => {
+    await page.goto(`${dash!.url}/overview?${inPeriod}&granularity=day`)
+    const chart = page.getByTestId('trend-ai_resolved')
+    await chart.waitFor()
+    const roi = await apiJson<{ series: { day: string; ai_resolved: number }[] }>('/analytics/roi', {
+      ...instants,
+      granularity: 'day',
+    })
+    const last = roi.series.findLast((p) => p.ai_resolved > 0)!
+    expect(last).toBeDefined()
+    const day = last.day
+    // The chart draws every day of the period (quiet days as gaps), edge to edge with no axis:
+    // day i of n sits at i/(n−1) of its width.
+    const n = (Date.parse(period.to) - Date.parse(period.from)) / DAY
+    const i = (Date.parse(day) - Date.parse(period.from)) / DAY
+    const box = (await chart.boundingBox())!
+    const x = Math.min(Math.max((i / (n - 1)) * box.width, 2), box.width - 2)
+    await chart.hover({ position: { x, y: box.height / 2 } })
+    await chart.click({ position: { x, y: box.height / 2 } })
+    await page.waitForURL(/\/conversations\?/)
+    const next = new Date(Date.parse(day) + DAY).toISOString().slice(0, 10)
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      from: day,
+      to: next < period.to ? next : period.to,
+      resolved: 'true',
+    })
+    const want = await apiList({
+      from: `${day}T00:00:00.000Z`,
+      to: `${next < period.to ? next : period.to}T00:00:00.000Z`,
+      resolved: 'true',
+    })
+    expect(want.length).toBe(last.ai_resolved)
+    await expect.poll(reportIds).toEqual(want)
+  })
 })

@@ -66,8 +66,12 @@ function stopper(p: ChildProcess) {
   }
 }
 
-/** The API on a fresh data dir; resolves when /readyz answers. */
-export async function startApi(dashboardOrigin: string, logDir: string): Promise<Proc> {
+/** The API on a fresh data dir; resolves when /readyz answers. `extra`: more of its environment. */
+export async function startApi(
+  dashboardOrigin: string,
+  logDir: string,
+  extra: Record<string, string> = {},
+): Promise<Proc> {
   const port = await freePort()
   const log = join(logDir, 'api.log')
   const dataDir = mkdtempSync(join(tmpdir(), 'luneo-dashboard-e2e-'))
@@ -88,6 +92,10 @@ export async function startApi(dashboardOrigin: string, logDir: string): Promise
     CLICKHOUSE_URL: '',
     KAFKA_BROKERS: '',
     CHROMA_URL: '',
+    // Links in emails point at this dashboard; without SMTP_URL (in `extra`) emails go to the log.
+    LUNEO_DASHBOARD_URL: dashboardOrigin,
+    SMTP_URL: '',
+    ...extra,
   }
   const p = start(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], repoRoot, env, log)
   const url = `http://127.0.0.1:${port}`

@@ -47,13 +47,13 @@ async function call(page: Page, method: string, path: string, body?: unknown) {
       const csrf = document.cookie.match(/(?:^|; )luneo_csrf=([^;]*)/)?.[1] ?? ''
       const res = await fetch(url, {
         method,
-        headers:
-          body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },
+        headers: {
+          ...(method === 'GET' ? {} : { 'x-csrf-token': decodeURIComponent(csrf) }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       })
-      return { status: res.status, json: (await res.json()) as unknown }
+      return { status: res.status, json: (res.status === 204 ? null : await res.json()) as unknown }
     },
     { method, url: `/api/v1${path}`, body },
   )
@@ -178,6 +178,64 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await check(owner, 'organization')
     await owner.getByRole('button', { name: 'Keep names out of remote prompts' }).click()
     await owner.getByTestId('privacy-names').filter({ hasText: 'kept out' }).waitFor()
+  })
+
+  it('as owner: reads what is removed when, and sets the retention policy the API then holds', async () => {
+    const section = owner.getByTestId('retention')
+    await section.getByTestId('retention-explained').waitFor()
+    await expect(section.getByTestId('retention-explained').textContent()).resolves.toMatch(
+      /365 days after a conversation’s last message.*730 days/,
+    )
+    await section.getByLabel(/Conversations, days/).fill('0')
+    await section.getByRole('button', { name: 'Save retention' }).click()
+    // the browser's own bound (min 1) stops it before the API: nothing changes
+    expect(await get<{ conversationDays: number }>(owner, '/organization/retention')).toMatchObject({
+      conversationDays: 365,
+    })
+    await section.getByLabel(/Conversations, days/).fill('90')
+    await section.getByLabel(/Analytics, days/).fill('400')
+    await section.getByRole('button', { name: 'Save retention' }).click()
+    await section.getByTestId('retention-explained').filter({ hasText: '90 days after' }).waitFor()
+    expect(await get(owner, '/organization/retention')).toMatchObject({
+      conversationDays: 90,
+      analyticsDays: 400,
+    })
+    await check(owner, 'retention')
+  })
+
+  it('as owner: erases a contact from their transcript and sees the erasure finish', async () => {
+    const agent = (await call(owner, 'POST', '/agents', { name: 'Erase test', knowledgeBaseIds: [] }))
+      .json as {
+      id: string
+    }
+    const conv = (
+      await call(owner, 'POST', '/conversations', {
+        agentId: agent.id,
+        channel: 'api',
+        contact: { name: 'Wilhelmina Erased', email: 'wilhelmina@erase.example' },
+      })
+    ).json as { id: string }
+    await call(owner, 'POST', `/conversations/${conv.id}/messages`, { text: 'Where is my parcel 9911?' })
+    await open(owner, `/conversations/${conv.id}`)
+    await owner.getByTestId('transcript').waitFor()
+    await owner.getByRole('button', { name: 'Erase this contact…' }).click()
+    await expect(owner.getByTestId('erase-confirm').textContent()).resolves.toMatch(
+      /removes Wilhelmina Erased and every conversation of theirs.*cannot be undone/,
+    )
+    await check(owner, 'erase-confirm')
+    await owner.getByRole('button', { name: 'Erase for good' }).click()
+    await owner.getByTestId('erasure-done').waitFor({ timeout: 60_000 })
+    await expect(owner.getByTestId('erasure-done').textContent()).resolves.toMatch(
+      /1 conversation\(s\) and 2 message\(s\) removed/,
+    )
+    // What was on screen no longer exists: the transcript goes with it.
+    expect(await owner.getByTestId('transcript').count()).toBe(0)
+    await check(owner, 'erase-done')
+    expect((await call(owner, 'GET', `/conversations/${conv.id}`)).status).toBe(404)
+    // Its only conversation gone, the agent can go too: the later tests count the owner's agents.
+    expect((await call(owner, 'DELETE', `/agents/${agent.id}`)).status).toBe(204)
+    await open(owner, '/settings')
+    await owner.getByTestId('organization-facts').waitFor()
   })
 
   it('as owner: creates an API key whose secret, shown once, calls the API; revokes another', async () => {
@@ -334,7 +392,11 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     }
     await open(viewer, '/settings')
     await viewer.getByTestId('organization-facts').waitFor()
-    await expect(viewer.getByTestId('read-only').textContent()).resolves.toMatch(/needs the admin role/)
+    await viewer.getByTestId('retention-explained').waitFor()
+    await expect(viewer.getByTestId('read-only').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/changing what remote models read needs the admin role/),
+      expect.stringMatching(/changing how long data is kept needs the admin role/),
+    ])
     await check(viewer, 'viewer-organization')
   })
 

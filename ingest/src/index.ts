@@ -22,6 +22,16 @@ export { eventJsonSchemas, jsonSchemaDir } from './events/json-schema.js'
 export { buildEvent, appendToOutbox, type EventContext } from './outbox/writer.js'
 export { PollLoop, type OutboxMover, type PollLoopOptions } from './outbox/poll-loop.js'
 export {
+  outboxMark,
+  pendingUpTo,
+  waitForCoverage,
+  kafkaStreamProgress,
+  type Coverage,
+  type CoverageMark,
+  type StreamProgress,
+  type WaitOptions,
+} from './outbox/coverage.js'
+export {
   createClickHouseSink,
   eventRow,
   type EventPublisher,
@@ -48,7 +58,13 @@ export {
 } from './sink/dead-letters.js'
 export { replayEvents, type ReplayOptions, type ReplayResult } from './sink/replay.js'
 export { LatencyWindow, renderPrometheus, type Sample } from './metrics.js'
-export { ensureEventTopics } from './kafka/topics.js'
+export { ensureEventTopics, EVENTS_RETENTION_MS, DLQ_RETENTION_MS } from './kafka/topics.js'
+export {
+  createOutboxPruner,
+  pruneOutbox,
+  type OutboxPruneOptions,
+  type OutboxPruner,
+} from './outbox/prune.js'
 export {
   openKafka,
   parseBrokers,

@@ -63,3 +63,5 @@ export function generateEvents(options: {
   }
   return { organizations: orgs, events }
 }
+
+export { spawnLuneo, repoRoot, type LuneoChild } from './faults/child.js'

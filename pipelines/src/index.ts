@@ -2,11 +2,14 @@
 // benchmarks and tuning state.
 export { defineJob, type Job, type JobContext, type JobResult, type PipelineDeps } from './runner/job.js'
 export { runJob, runJobs, GLOBAL_SCOPE, type RunOptions, type RunReport } from './runner/run.js'
-export { organizationJobs, globalJobs, pickJobs } from './runner/jobs.js'
+export { organizationJobs, globalJobs, maintenanceJobs, pickJobs } from './runner/jobs.js'
+export { retention } from './jobs/retention.job.js'
+export { retentionCutoffs, ranToday, type RetentionCutoffs } from './jobs/retention.js'
 export {
   createPipelineRunner,
   RefreshBusyError,
   type PipelineRunner,
+  type RefreshOptions,
   type RunAllOptions,
 } from './runner/pipeline-runner.js'
 export { PipelineScheduler, type SchedulerOptions } from './runner/scheduler.js'

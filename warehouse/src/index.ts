@@ -17,7 +17,7 @@ export {
   updateOrganizationRoi,
   updateOrganizationPrivacy,
   organizationPrivacy,
-  organizationsCreatedBefore,
+  establishedOrganizations,
   hasOrganizations,
   type NewOrganization,
   type OrganizationPrivacy,
@@ -39,6 +39,10 @@ export {
   countOwners,
   insertInvitation,
   consumeInvitation,
+  deletePendingInvitation,
+  listPendingInvitations,
+  renewInvitation,
+  type PendingInvitationRow,
   type MemberRow,
 } from './pg/queries/users.js'
 export {
@@ -57,6 +61,19 @@ export {
   type SessionPrincipal,
   type KeyPrincipal,
 } from './pg/queries/sessions.js'
+export {
+  getSsoConfig,
+  findSsoConfigByDomain,
+  ssoDomainTakenElsewhere,
+  upsertSsoConfig,
+  deleteSsoConfig,
+  ssoEnforced,
+  findSsoIdentity,
+  hasSsoIdentityFor,
+  insertSsoIdentity,
+  consumeInvitationForEmail,
+  revokePasswordSessions,
+} from './pg/queries/sso.js'
 export {
   insertAgent,
   getAgent,
@@ -92,7 +109,7 @@ export {
   upsertOnboardingAnswer,
   type OnboardingAnswer,
 } from './pg/queries/onboarding.js'
-export { upsertContact, getContact, type ContactInput } from './pg/queries/contacts.js'
+export { upsertContact, getContact, findContactByEmail, type ContactInput } from './pg/queries/contacts.js'
 export {
   insertConversation,
   getConversation,
@@ -111,9 +128,58 @@ export {
   markKnowledgeBaseUnindexed,
   markDocumentUnindexed,
 } from './pg/queries/knowledge-index.js'
+export {
+  getRetentionPolicy,
+  setRetentionPolicy,
+  expiredConversationIds,
+  deleteConversations,
+  deleteIdleContacts,
+  deleteStaleOpenGaps,
+  deleteOldWebhookDeliveries,
+  prunePublishedOutbox,
+  RETENTION_LIMITS,
+  type RetentionPolicy,
+  type DeletedConversations,
+} from './pg/queries/retention.js'
+export {
+  insertErasureRequest,
+  getErasureRequest,
+  openErasureOfContact,
+  openErasureRequests,
+  markErasureStep,
+  markErasureFailedAttempt,
+  conversationIdsOfContact,
+  customerTextsOf,
+  deleteContact,
+  deleteIntentCorrectionsWithText,
+  gapsForScrub,
+  setGapTexts,
+  insertVectorDeletion,
+  pendingVectorDeletions,
+  clearVectorDeletion,
+  failVectorDeletion,
+  outboxHighSeq,
+  outboxPublishedThrough,
+  gapDocuments,
+} from './pg/queries/erasure.js'
+export {
+  deleteExpiredRows,
+  eraseFromClickHouse,
+  customerTextsInClickHouse,
+  TEXT_TABLES,
+  AGGREGATE_TABLES,
+  CONVERSATION_TABLES,
+  type ExpiredRowCounts,
+} from './ch/queries/retention.js'
 export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOptions } from './ch/client.js'
 export { migrateClickHouse, rollbackClickHouse } from './ch/migrate.js'
-export { chMigrations, type ChMigration } from './ch/migrations/index.js'
+export {
+  chMigrations,
+  TEXT_TTL_DAYS,
+  AGGREGATE_TTL_DAYS,
+  DLQ_TTL_DAYS,
+  type ChMigration,
+} from './ch/migrations/index.js'
 export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'
 export { ClickHouseRowError } from './ch/queries/rows.js'
@@ -124,11 +190,13 @@ export {
   type ConversationEventRow,
 } from './ch/queries/events.js'
 export {
+  conversationsOfReplies,
   failedQuestions,
   hasFailedRepliesSince,
   replyDays,
   questionsOfReplies,
   type FailedQuestionRow,
+  type ReplyConversationRow,
   type ReplyQuestionRow,
 } from './ch/queries/replies.js'
 export {
@@ -214,6 +282,12 @@ export {
   claimWebhookAttempt,
   listWebhookDeliveries,
 } from './pg/queries/webhooks.js'
+export { claimEmail, dueEmails, enqueueEmail, listEmails, recordEmailAttempt } from './pg/queries/emails.js'
+export {
+  consumeEmailVerification,
+  insertEmailVerification,
+  markEmailVerified,
+} from './pg/queries/email-verifications.js'
 export { insertTask, listTasks } from './pg/queries/tasks.js'
 export {
   insertIntentCorrection,

@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { migratePostgres, openPostgres, type PostgresHandle } from './pg/db.js'
 import { openClickHouse, type ClickHouseHandle } from './ch/client.js'
@@ -19,6 +21,16 @@ export async function openTestPostgres(): Promise<PostgresHandle & { label: stri
     await migratePostgres(handle.db)
     return { ...handle, label: 'pglite' }
   }
+  return openServerTestPostgres(serverUrl)
+}
+
+/**
+ * A throwaway, migrated database on a PostgreSQL server, with its URL: for tests whose other
+ * processes (a relay child, …) must reach the same database. Dropped by `close`.
+ */
+export async function openServerTestPostgres(
+  serverUrl: string,
+): Promise<PostgresHandle & { label: string; url: string }> {
   const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const admin = new pg.Client({ connectionString: serverUrl })
   await admin.connect()
@@ -31,6 +43,7 @@ export async function openTestPostgres(): Promise<PostgresHandle & { label: stri
   return {
     ...handle,
     label: 'postgres',
+    url: url.toString(),
     close: async () => {
       await handle.close()
       await dropDatabase(serverUrl, name)
@@ -87,5 +100,59 @@ export async function openTestClickHouse(): Promise<ClickHouseHandle> {
       await handle.close()
       dir.remove()
     },
+  }
+}
+
+export interface ClickHouseProcess {
+  /** CLICKHOUSE_URL of the process (the same port across restarts). */
+  url: string
+  /** SIGKILL: ClickHouse is gone (connection refused) until `start`. */
+  kill(): Promise<void>
+  /** Starts it again on the same data dir and port; resolves once it answers. */
+  start(): Promise<void>
+}
+
+/**
+ * ClickHouse in a process of its own (chDB behind ClickHouse's HTTP interface, see
+ * ch/server-process.ts), for tests that take ClickHouse away from a running sink. Resolves once
+ * it listens; call `kill` when done.
+ */
+export async function startClickHouseProcess(dataDir: string): Promise<ClickHouseProcess> {
+  const script = fileURLToPath(new URL('./ch/server-process.ts', import.meta.url))
+  let child: ChildProcess | null = null
+  let port = 0
+  const spawnIt = () =>
+    new Promise<void>((resolve, reject) => {
+      const proc = spawn(process.execPath, ['--import', 'tsx', script, dataDir, String(port)], {
+        cwd: fileURLToPath(new URL('../', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      child = proc
+      let out = ''
+      let err = ''
+      proc.stderr.on('data', (c: Buffer) => void (err = (err + c.toString()).slice(-4000)))
+      proc.stdout.on('data', (c: Buffer) => {
+        out += c.toString()
+        const m = /clickhouse-listening (\d+)/.exec(out)
+        if (m) {
+          port = Number(m[1])
+          resolve()
+        }
+      })
+      proc.on('exit', (code) =>
+        reject(new Error(`ClickHouse process exited ${code} before listening:\n${err}`)),
+      )
+    })
+  await spawnIt()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async kill() {
+      const proc = child
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
+      const gone = new Promise((r) => proc.once('exit', r))
+      proc.kill('SIGKILL')
+      await gone
+    },
+    start: spawnIt,
   }
 }

@@ -8,8 +8,9 @@ import { pipelineDeps } from '../wiring/pipelines.js'
 // Vertical benchmarks on a hand-made fixture written straight into the marts the job reads
 // (conversation_outcomes_v1, reply_signals_v1): five ecommerce organizations publish, four real
 // estate ones do not (k-anonymity), and every number below is computed by hand. Contributors must
-// be established (≥ 30 days old, ≥ 30 closed conversations in the period): each fixture
-// organization is 40 days old and has its six conversations six times over (same rates).
+// be established (≥ 30 days old, ≥ 30 closed conversations in the period, an owner with a verified
+// email): each fixture organization is 40 days old, its owner verified, and has its six
+// conversations six times over (same rates).
 
 const DAY = 24 * 3600 * 1000
 const T = Date.now()
@@ -86,6 +87,14 @@ async function age(organizationId: string, days: number) {
   )
 }
 
+/**
+ * Marks the owner's address proven, as following the emailed link does (the link itself is played
+ * through a real SMTP server in api/src/routes/email-verification.int.test.ts).
+ */
+async function verifyOwner(userId: string) {
+  await sql`UPDATE users SET email_verified_at = now() WHERE id = ${userId}`.execute(t.deps.db)
+}
+
 beforeAll(async () => {
   t = await startTestApp()
   const outcomes = []
@@ -95,6 +104,7 @@ beforeAll(async () => {
     keys.push(await createKey(t.app, owner, ['analytics:read']))
     orgIds.push(owner.organizationId)
     await age(owner.organizationId, 40)
+    await verifyOwner(owner.userId)
     outcomes.push(...outcomeRows(owner.organizationId, 'ecommerce', f))
     replies.push(...replyRows(owner.organizationId, 'ecommerce', f))
   }
@@ -102,6 +112,7 @@ beforeAll(async () => {
     const owner = await signup(t.app, 'real_estate', `R${i + 1}`)
     if (i === 0) realEstateKey = await createKey(t.app, owner, ['analytics:read'])
     await age(owner.organizationId, 40)
+    await verifyOwner(owner.userId)
     outcomes.push(...outcomeRows(owner.organizationId, 'real_estate', ECOMMERCE[i]!))
     replies.push(...replyRows(owner.organizationId, 'real_estate', ECOMMERCE[i]!))
   }
@@ -187,6 +198,7 @@ describe('vertical benchmarks against fake organizations (sybils)', () => {
   beforeAll(async () => {
     const target = await signup(t.app, 'accounting', 'Real Firm')
     await age(target.organizationId, 400)
+    await verifyOwner(target.userId)
     const rows = [...outcomeRows(target.organizationId, 'accounting', TARGET)]
     for (const [i, f] of [LOW, LOW, HIGH, HIGH].entries()) {
       const sybil = await signup(t.app, 'accounting', `Sybil ${i}`)
@@ -197,7 +209,7 @@ describe('vertical benchmarks against fake organizations (sybils)', () => {
   })
 
   it('under the old rule (any signup, five conversations) the median is the real firm’s figure', async () => {
-    const anyone = createVerticalInsights({ minClosed: 5, minAgeDays: 0 })
+    const anyone = createVerticalInsights({ minClosed: 5, minAgeDays: 0, verifiedOwner: false })
     await runJob(pipelineDeps(t.deps), anyone, {})
     const r = (await benchmarks(attackerKey)).json()
     expect(r.published).toBe(true)
@@ -222,5 +234,33 @@ describe('vertical benchmarks against fake organizations (sybils)', () => {
     await t.deps.ch.insert({ table: 'conversation_outcomes_v1', values: old.flat(), format: 'JSONEachRow' })
     await t.deps.pipelines.runAll({ only: 'vertical_insights' })
     expect((await benchmarks(attackerKey)).json().published).toBe(false)
+  })
+
+  it('counts only organizations with a verified owner: patient sybils with volume publish nothing', async () => {
+    // Sybils that waited a month AND made 30 closed conversations each: age and volume no longer
+    // stop them — without the verified-owner rule they reveal the real firm's figure again.
+    const patient = await Promise.all(
+      [LOW, LOW, HIGH, HIGH].map(async (f, i) => {
+        const s = await signup(t.app, 'accounting', `Busy sybil ${i}`)
+        await age(s.organizationId, 40)
+        return outcomeRows(s.organizationId, 'accounting', f) // 6 × 5 = 30 closed conversations
+      }),
+    )
+    await t.deps.ch.insert({
+      table: 'conversation_outcomes_v1',
+      values: patient.flat(),
+      format: 'JSONEachRow',
+    })
+    await runJob(pipelineDeps(t.deps), createVerticalInsights({ verifiedOwner: false }), {})
+    const without = (await benchmarks(attackerKey)).json()
+    expect(without.published).toBe(true)
+    expect(median(without)).toBeCloseTo(0.6, 12) // revealed
+    // With the rule (the default): only the real firm's owner is verified, one organization of five.
+    await t.deps.pipelines.runAll({ only: 'vertical_insights' })
+    expect((await benchmarks(attackerKey)).json()).toEqual({
+      published: false,
+      vertical: 'accounting',
+      reason: 'fewer than 5 organizations',
+    })
   })
 })

@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import {
+  getGap,
   resolvedConversations,
   type ResolvedConversationRow,
   type ResolvedConversationsQuery,
 } from '@luneo/warehouse'
-import { AppError } from '../errors.js'
+import { AppError, notFound } from '../errors.js'
 import type { Auth } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import type { Range } from './analytics.js'
@@ -17,6 +18,8 @@ export interface ResolvedFilters {
   intent?: string | undefined
   variantId?: string | undefined
   minCsat?: number | undefined
+  /** A knowledge gap: only the conversations its questions were asked in. */
+  gapId?: string | undefined
 }
 
 export interface ResolvedRow {
@@ -44,9 +47,25 @@ export interface ResolvedRow {
   transcriptUrl: string
 }
 
-/** The warehouse query of the caller's report: their organization, the range, the filters. */
-export function resolvedFilter(auth: Auth, range: Range, f: ResolvedFilters): ResolvedConversationsQuery {
+/**
+ * The warehouse query of the caller's report: their organization, the range, the filters. A gap
+ * filter becomes the gap's member replies, read from the caller's organization only (another
+ * organization's gap id is the same 404 as a missing one).
+ */
+export async function resolvedFilter(
+  deps: AppDeps,
+  auth: Auth,
+  range: Range,
+  f: ResolvedFilters,
+): Promise<ResolvedConversationsQuery> {
+  let replyIds: string[] | undefined
+  if (f.gapId) {
+    const gap = await getGap(deps.db, auth.organizationId, f.gapId)
+    if (!gap) throw notFound('Knowledge gap')
+    replyIds = gap.member_ids
+  }
   return {
+    replyIds,
     organizationId: auth.organizationId,
     from: range.from,
     to: range.to,
@@ -114,7 +133,7 @@ export async function resolvedPage(
 ) {
   const decoded = cursor ? decodeCursor(cursor) : null
   const rows = await resolvedConversations(deps.ch, {
-    ...resolvedFilter(auth, range, f),
+    ...(await resolvedFilter(deps, auth, range, f)),
     limit: limit + 1,
     before: decoded,
   })

@@ -1,4 +1,13 @@
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto'
 
 // scrypt parameters: N=2^15, r=8, p=1 (~32 MiB, ~50 ms) — OWASP's minimum for scrypt.
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
@@ -73,4 +82,34 @@ export function safeEqual(a: string, b: string): boolean {
 /** The device cookie's value for an account (auth/cookies.ts DEVICE_COOKIE). */
 export function deviceToken(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`device:${email.trim().toLowerCase()}`).digest('base64url')
+}
+
+/** A key for one purpose, derived from LUNEO_SECRET (one secret, a key per use). */
+const purposeKey = (secret: string, purpose: string): Buffer =>
+  createHmac('sha256', secret).update(`luneo:${purpose}`).digest()
+
+/**
+ * AES-256-GCM of `plaintext` under the purpose's key: `v1.iv.tag.ciphertext` (base64url). For what
+ * must be read back (an identity provider's client secret, the SSO flow cookie): tampering or
+ * another purpose's key makes `openSealed` return null.
+ */
+export function seal(secret: string, purpose: string, plaintext: string): string {
+  const iv = randomBytes(12)
+  const c = createCipheriv('aes-256-gcm', purposeKey(secret, purpose), iv)
+  const ct = Buffer.concat([c.update(plaintext, 'utf8'), c.final()])
+  return ['v1', iv, c.getAuthTag(), ct]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.')
+}
+
+export function openSealed(secret: string, purpose: string, sealed: string): string | null {
+  const [v, iv, tag, ct] = sealed.split('.')
+  if (v !== 'v1' || !iv || !tag || ct === undefined) return null
+  try {
+    const d = createDecipheriv('aes-256-gcm', purposeKey(secret, purpose), Buffer.from(iv, 'base64url'))
+    d.setAuthTag(Buffer.from(tag, 'base64url'))
+    return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8')
+  } catch {
+    return null
+  }
 }

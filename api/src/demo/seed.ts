@@ -80,6 +80,8 @@ export async function seedDemo(
       await sql`UPDATE organizations SET created_at = ${new Date(now - days * DAY)} WHERE id = ${auth.organizationId}`.execute(
         deps.db,
       )
+      // …and a verified owner: the demo's owners stand for businesses whose people read their mail.
+      await sql`UPDATE users SET email_verified_at = now() WHERE email = ${email}`.execute(deps.db)
       await updateOrganizationRoi(deps.db, auth.organizationId, {
         minutes_per_conversation: 4 + Math.round(rnd() * 10),
         hourly_cost: 25 + Math.round(rnd() * 30),

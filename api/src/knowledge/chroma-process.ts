@@ -33,8 +33,14 @@ function chromaCli(): string {
  * Embedded mode: runs `chroma run` as a child process on a free loopback port, data under
  * `dataDir`, and waits for its heartbeat. One child per API process; stopped with the app.
  */
-export async function startChroma(dataDir: string, timeoutMs = 30_000): Promise<ChromaProcess> {
+export async function startChroma(
+  dataDir: string,
+  timeoutMs = 30_000,
+  /** A fixed port (a test restarting the same server where its clients point); a free one by default. */
+  port?: number,
+): Promise<ChromaProcess> {
   mkdirSync(dataDir, { recursive: true })
+  if (port !== undefined) return startOn(port, dataDir, timeoutMs)
   // The free port is free when asked, not when chroma binds it: another process may take it in
   // between. Chroma then exits at once; a fresh port is the fix, not a longer wait.
   for (let attempt = 1; ; attempt++) {

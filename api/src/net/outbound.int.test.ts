@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isInternalAddress } from './internal-address.js'
-import { DestinationRefused, createOutboundPost } from './outbound.js'
+import { DestinationRefused, createOutboundFetch, createOutboundPost } from './outbound.js'
 
 // The connect-time guard against a real receiver on this machine: with internal destinations
 // refused (production), no spelling of a loopback destination gets a byte through — names are
@@ -45,6 +45,23 @@ describe('outgoing calls to tenant-configured URLs', () => {
     const post = createOutboundPost({ allowInternal: true })
     expect(await post(`http://localhost:${port}/`, req)).toEqual({ status: 204 })
     expect(received).toHaveLength(1)
+  })
+
+  it('guards the identity-provider calls (SSO discovery, keys, token) the same way', async () => {
+    const before = received.length
+    const refused = createOutboundFetch({ allowInternal: false, timeoutMs: 2_000 })
+    const get = { method: 'GET', headers: {} }
+    for (const url of [`http://localhost:${port}/.well-known/openid-configuration`, `http://[::1]:${port}/`])
+      await expect(refused(url, get), url).rejects.toBeInstanceOf(DestinationRefused)
+    expect(received).toHaveLength(before)
+    const allowed = createOutboundFetch({ allowInternal: true, timeoutMs: 2_000 })
+    const res = await allowed(`http://localhost:${port}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code' }),
+    })
+    expect(res.status).toBe(204)
+    expect(received.slice(before)).toEqual([`POST localhost:${port}`])
   })
 
   it('judges IPv4 and IPv6 ranges, and IPv6 that carries an IPv4 address', () => {

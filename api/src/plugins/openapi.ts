@@ -36,6 +36,7 @@ const TAGS = [
   ['members', 'People of the organization and their roles'],
   ['api-keys', 'Machine credentials with scopes'],
   ['organization', 'The organization, its ROI assumptions, webhook and audit log'],
+  ['privacy', 'Retention policy and erasure of a contact’s data everywhere'],
   ['onboarding', "The vertical template's onboarding questions and the organization's answers"],
   ['agents', 'Conversation agents'],
   ['knowledge', 'Knowledge bases and their documents'],

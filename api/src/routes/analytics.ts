@@ -7,6 +7,7 @@ import { AppError } from '../errors.js'
 import { authOf } from '../plugins/auth.js'
 import { query, assumptionsFor, type Range } from '../analytics/analytics.js'
 import { freshnessOf } from '../services/freshness.js'
+import { refreshAnalytics } from '../services/refresh.js'
 import { signalsReport } from '../analytics/signals.js'
 import { dimensions, measures } from '../analytics/semantic.js'
 import { CSV_COLUMNS, csvField, resolvedFilter, resolvedPage, toResolvedRow } from '../analytics/resolved.js'
@@ -168,7 +169,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     async (req, reply) => {
       const rows = await streamResolvedConversations(
         deps.ch,
-        resolvedFilter(authOf(req), rangeOf(req.query), req.query),
+        await resolvedFilter(deps, authOf(req), rangeOf(req.query), req.query),
       )
       async function* lines() {
         yield `${CSV_COLUMNS.join(',')}\r\n`
@@ -187,16 +188,20 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.post(
     '/analytics/refresh',
     {
-      schema: { operationId: 'refreshAnalytics', tags, response: { 200: RefreshResult } },
+      schema: {
+        operationId: 'refreshAnalytics',
+        tags,
+        description:
+          "Runs the organization's pipeline jobs now, over every event it committed before the call: it first waits (up to LUNEO_REFRESH_WAIT_MS, 30 s by default) for those events to reach ClickHouse; past that it runs on what arrived and `coverage.complete` is false.",
+        response: { 200: RefreshResult },
+      },
       config: { access: { role: 'admin', scopes: ['admin'] } },
     },
-    async (req, reply) => {
-      const reports = await deps.pipelines.refresh(authOf(req).organizationId).catch((err: unknown) => {
+    async (req, reply) =>
+      refreshAnalytics(deps, authOf(req)).catch((err: unknown) => {
         if (!(err instanceof RefreshBusyError)) throw err
         void reply.header('retry-after', '10')
         throw new AppError('rate_limited', `${err.message}: try again in a few seconds`)
-      })
-      return { jobs: reports.map((r) => ({ job: r.job, rowsIn: r.rowsIn, rowsOut: r.rowsOut, ms: r.ms })) }
-    },
+      }),
   )
 }

@@ -82,11 +82,11 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     '/auth/login',
     {
       schema: { operationId: 'signIn', tags, body: LoginBody, response: { 200: Me } },
-      config: { access: 'public', problems: ['invalid_credentials'], rateLimit: perIp },
+      config: { access: 'public', problems: ['invalid_credentials', 'sso_required'], rateLimit: perIp },
       preHandler: perAccount,
     },
     async (req, reply) => {
-      const me = signIn(reply, await auth.login(deps, req.body))
+      const me = signIn(reply, await auth.login(deps, req.id, req.body))
       rememberDevice(reply, req.body.email)
       return me
     },
@@ -97,7 +97,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       schema: { operationId: 'acceptInvite', tags, body: AcceptInviteBody, response: { 201: Me } },
       config: {
         access: 'public',
-        problems: ['not_found', 'invalid_credentials', 'conflict'],
+        problems: ['not_found', 'invalid_credentials', 'conflict', 'sso_required'],
         rateLimit: perIp,
       },
     },
@@ -161,7 +161,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         body: SwitchOrganizationBody,
         response: { 200: Me },
       },
-      config: { access: 'authenticated', problems: ['forbidden', 'not_found'] },
+      config: { access: 'authenticated', problems: ['forbidden', 'not_found', 'sso_required'] },
     },
     async (req, reply) =>
       signIn(reply, await auth.switchOrganization(deps, callerOf(req), req.body.organizationId)),

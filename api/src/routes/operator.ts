@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
-import { globalJobs, organizationJobs } from '@luneo/pipelines'
+import { globalJobs, maintenanceJobs, organizationJobs } from '@luneo/pipelines'
 import { PipelineRuns, RunPipelines } from '../schemas/operator.js'
 
 /**
@@ -21,7 +21,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       config: { access: 'operator' },
     },
     async (req) => {
-      const names = [...organizationJobs, ...globalJobs].map((j) => j.name)
+      const names = [...organizationJobs, ...maintenanceJobs, ...globalJobs].map((j) => j.name)
       const { job } = req.body
       if (job && !names.some((n) => n === job || n.startsWith(`${job}_`))) {
         throw new AppError('validation_failed', `Unknown job ${job}`, [

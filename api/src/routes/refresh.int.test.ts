@@ -11,6 +11,7 @@ const full: PipelineRunner = {
     throw new RefreshBusyError(16)
   },
   runAll: async () => [],
+  runMaintenance: async () => [],
 }
 let t: TestApp
 beforeAll(async () => {

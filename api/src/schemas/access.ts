@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Email, Id, Role, Scope, Timestamp, pageOf } from './common.js'
+import { EmailDelivery } from './email.js'
 
 export const Member = z
   .object({
@@ -10,7 +11,12 @@ export const Member = z
     role: Role,
     status: z.enum(['active', 'invited']),
     createdAt: Timestamp,
-    /** Shown once, when an invitation is created: the invitee accepts with it. */
+    /** How the invitation's email left (on the answer to an invitation only). */
+    emailDelivery: EmailDelivery.optional(),
+    /**
+     * Only when `emailDelivery` is `log` (no mail server configured): shown once, when the
+     * invitation is created, for the inviter to pass on. With a mail server only the email has it.
+     */
     inviteToken: z.string().optional(),
   })
   .meta({ id: 'Member' })

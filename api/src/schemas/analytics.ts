@@ -164,6 +164,8 @@ export const ResolvedQuery = z
     /** The same values as the semantic layer's `intent` dimension (the first reply's intent). */
     intent: z.string().min(1).max(60).optional(),
     variantId: Id.optional(),
+    /** A knowledge gap: the conversations its questions were asked in (the gap's numbers drill here). */
+    gapId: Id.optional(),
     minCsat: z.coerce.number().min(1).max(5).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z
@@ -232,8 +234,30 @@ export const Signals = z
   })
   .meta({ id: 'Signals' })
 
+export const RefreshCoverage = z
+  .object({
+    complete: z.boolean().meta({
+      description:
+        'Every event the organization committed before the call was in ClickHouse when the jobs ran. False: the wait bound (LUNEO_REFRESH_WAIT_MS) passed first and the jobs ran on what had arrived; refresh again later',
+    }),
+    committedBefore: Timestamp.meta({
+      description: 'The call: the events committed before it are the ones owed',
+    }),
+    waitingOn: z.enum(['outbox', 'stream']).nullable().meta({
+      description:
+        'What had not caught up at the bound: `outbox` = rows the drainer or relay had not moved yet, `stream` = published to Kafka, not yet written by the sink; null when complete',
+    }),
+    pendingEvents: z.number().int().meta({
+      description:
+        "The organization's events committed before the call still in the outbox at the bound (0 when complete or waiting on the stream)",
+    }),
+    waitedMs: z.number().int().meta({ description: 'Time spent waiting before the jobs started' }),
+  })
+  .meta({ id: 'AnalyticsRefreshCoverage' })
+
 export const RefreshResult = z
   .object({
+    coverage: RefreshCoverage,
     jobs: z.array(z.object({ job: z.string(), rowsIn: z.number(), rowsOut: z.number(), ms: z.number() })),
   })
   .meta({ id: 'AnalyticsRefresh' })

@@ -31,7 +31,13 @@ export const AcceptInviteBody = z
 
 export const Me = z
   .object({
-    user: z.object({ id: Id, email: z.string(), name: z.string().nullable() }),
+    user: z.object({
+      id: Id,
+      email: z.string(),
+      name: z.string().nullable(),
+      /** The address was proven (its emailed link followed); the dashboard asks until it is. */
+      emailVerified: z.boolean(),
+    }),
     organization: z.object({ id: Id, name: z.string(), vertical: Vertical }),
     role: Role,
   })

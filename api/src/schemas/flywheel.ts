@@ -67,6 +67,10 @@ export const KnowledgeGap = z
     lastSeenAt: Timestamp,
     /** Questions per UTC day over the last 14 days, today last (zero days included): the sparkline. */
     trend: z.array(z.object({ day: z.iso.date(), questions: z.number().int() })),
+    /** Distinct conversations its questions were asked in: the report filtered by `gapId` lists them. */
+    conversations: z.number().int(),
+    /** When the first of those conversations started; null when none is in the outcome mart yet. */
+    firstConversationAt: Timestamp.nullable(),
     examples: z.array(z.string()),
     draftedAnswer: z.string().nullable(),
     /** True when nothing near in the knowledge base: a person must write the answer. */

@@ -34,9 +34,10 @@ import type {
 } from '../schemas/access.js'
 import { iso, isoOrNull } from '../schemas/common.js'
 import { audit } from './audit.js'
+import { deliveryOf } from './email.js'
+import { INVITE_TTL_MS, sendInvitation } from './invitations.js'
 
 type MemberDto = z.infer<typeof Member>
-const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
 export async function listOrgMembers(deps: AppDeps, auth: Auth, page: PageRequest) {
   const p = await listMembers(deps.db, auth.organizationId, page)
@@ -57,8 +58,8 @@ const toMemberDto = (m: MemberRow): MemberDto => ({
 })
 
 /**
- * Invites someone by email: always an invitation whose token is shown once, whether or not the
- * email has an account — adding an existing account at once told the inviter that the email was
+ * Invites someone by email: always an invitation whose link is emailed, whether or not the email
+ * has an account — adding an existing account at once told the inviter that the email was
  * registered (and its owner's name). An existing account accepts with its own password.
  */
 export async function addMember(
@@ -69,7 +70,7 @@ export async function addMember(
   const { auth } = caller
   const myRank = auth.actor.type === 'user' ? ROLE_RANK[auth.actor.role] : ROLE_RANK.admin
   if (ROLE_RANK[body.role] > myRank) throw new AppError('forbidden', `You cannot grant ${body.role}`)
-  return deps.db.transaction().execute(async (trx) => {
+  const member = await deps.db.transaction().execute(async (trx) => {
     // Only this organization's own members are told apart (its members list shows them anyway).
     const user = await findUserByEmail(trx, body.email)
     if (user && (await getMembership(trx, auth.organizationId, user.id)))
@@ -83,19 +84,24 @@ export async function addMember(
       token_hash: sha256(token),
       invited_by: auth.actor.type === 'user' ? auth.actor.userId : null,
       expires_at: new Date(Date.now() + INVITE_TTL_MS),
+      emailed_only: deliveryOf(deps) === 'smtp',
     })
     await audit(trx, caller, 'member.invited', { type: 'invitation', id: inv.id }, { role: body.role })
+    const sent = await sendInvitation(deps, trx, auth, inv, token)
     return {
       id: inv.id,
       userId: null,
       email: inv.email,
       name: null,
       role: inv.role,
-      status: 'invited',
+      status: 'invited' as const,
       createdAt: iso(inv.created_at),
-      inviteToken: token,
+      emailDelivery: sent.emailDelivery,
+      ...(sent.inviteToken ? { inviteToken: sent.inviteToken } : {}),
     }
   })
+  deps.onEmailQueued?.()
+  return member
 }
 
 const toKeyDto = (k: ApiKey): z.infer<typeof ApiKeyDto> => ({

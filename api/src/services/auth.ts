@@ -1,7 +1,6 @@
 import {
   consumeInvitation,
   findUserByEmail,
-  firstMembershipOfUser,
   getMembership,
   getOrganization,
   getUser,
@@ -10,9 +9,11 @@ import {
   insertUser,
   isUuid,
   listMembershipsOfUser,
+  markEmailVerified,
   newId,
   revokeSession,
   rotateRefresh,
+  ssoEnforced,
   type Db,
 } from '@luneo/warehouse'
 import { appendToOutbox, buildEvent } from '@luneo/ingest'
@@ -24,6 +25,7 @@ import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } 
 import { REFRESH_TTL_MS, SESSION_MAX_LIFETIME_MS, type SessionCookies } from '../auth/cookies.js'
 import type { AcceptInviteBody, LoginBody, Me, OrganizationMemberships, SignupBody } from '../schemas/auth.js'
 import { audit } from './audit.js'
+import { queueVerification } from './email.js'
 import { openSession, sessionCookies } from './sessions.js'
 
 /** A signed-in user, and the session cookies the route sets. */
@@ -32,7 +34,7 @@ export interface SignedIn {
   cookies: SessionCookies
 }
 
-async function meOf(db: Db, userId: string, organizationId: string): Promise<Me> {
+export async function meOf(db: Db, userId: string, organizationId: string): Promise<Me> {
   const [user, org, membership] = await Promise.all([
     getUser(db, userId),
     getOrganization(db, organizationId),
@@ -40,7 +42,7 @@ async function meOf(db: Db, userId: string, organizationId: string): Promise<Me>
   ])
   if (!user || !org || !membership) throw new AppError('unauthenticated')
   return {
-    user: { id: user.id, email: user.email, name: user.name },
+    user: { id: user.id, email: user.email, name: user.name, emailVerified: user.email_verified_at !== null },
     organization: { id: org.id, name: org.name, vertical: org.vertical },
     role: membership.role,
   }
@@ -94,25 +96,62 @@ export async function signup(
   body: z.infer<typeof SignupBody>,
 ): Promise<SignedIn> {
   const passwordHash = await hashPassword(body.password)
-  return deps.db.transaction().execute(async (trx) => {
+  const signedIn = await deps.db.transaction().execute(async (trx) => {
     const auth = await createOrganizationWithOwner(trx, requestId, body, passwordHash, '', deps.faultPoint)
     const userId = auth.actor.type === 'user' ? auth.actor.userId : ''
+    // The address is unproven until its link is followed (benchmarks count verified owners only).
+    await queueVerification(deps, trx, {
+      organizationId: auth.organizationId,
+      userId,
+      email: body.email.toLowerCase(),
+    })
     deps.faultPoint?.('signup.before_session')
     const { cookies } = await openSession(deps, trx, userId, auth.organizationId)
     deps.faultPoint?.('signup.before_commit')
     return { me: await meOf(trx, userId, auth.organizationId), cookies }
   })
+  deps.onEmailQueued?.()
+  return signedIn
 }
 
-/** Checks the password in constant time whether or not the email exists, then opens a session. */
-export async function login(deps: AppDeps, body: z.infer<typeof LoginBody>): Promise<SignedIn> {
+/**
+ * Checks the password in constant time whether or not the email exists, then opens a session in
+ * the user's oldest organization that admits a password: one that enforces SSO admits only its
+ * owners (the break-glass, ADR 0020, audited there). The SSO refusal comes only after a correct
+ * password, so it tells nothing to someone guessing.
+ */
+export async function login(
+  deps: AppDeps,
+  requestId: string,
+  body: z.infer<typeof LoginBody>,
+): Promise<SignedIn> {
   const user = await findUserByEmail(deps.db, body.email)
   const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()))
   if (!user || !ok) throw new AppError('invalid_credentials')
-  const membership = await firstMembershipOfUser(deps.db, user.id)
-  if (!membership) throw new AppError('invalid_credentials', 'This account belongs to no organization')
-  const { cookies } = await openSession(deps, deps.db, user.id, membership.organization_id)
-  return { me: await meOf(deps.db, user.id, membership.organization_id), cookies }
+  const memberships = await listMembershipsOfUser(deps.db, user.id)
+  if (memberships.length === 0)
+    throw new AppError('invalid_credentials', 'This account belongs to no organization')
+  for (const m of memberships) {
+    const enforced = await ssoEnforced(deps.db, m.organization_id)
+    if (enforced && m.role !== 'owner') continue
+    return deps.db.transaction().execute(async (trx) => {
+      const { sessionId, cookies } = await openSession(deps, trx, user.id, m.organization_id)
+      if (enforced) {
+        const auth: Auth = {
+          organizationId: m.organization_id,
+          vertical: m.vertical,
+          actor: { type: 'user', userId: user.id, email: user.email, role: m.role, sessionId },
+          viaCookie: true,
+        }
+        await audit(trx, { auth, requestId }, 'sso.break_glass_sign_in', { type: 'user', id: user.id })
+      }
+      return { me: await meOf(trx, user.id, m.organization_id), cookies }
+    })
+  }
+  throw new AppError(
+    'sso_required',
+    'Your organization requires sign-in through its identity provider: use “Sign in with SSO”',
+  )
 }
 
 /** Ends the caller's session (the route clears the cookies). */
@@ -188,6 +227,9 @@ export async function switchOrganization(
   return deps.db.transaction().execute(async (trx) => {
     const membership = await getMembership(trx, organizationId, user.userId)
     if (!membership) throw notFound('Organization')
+    // A password-era session does not carry into an organization that requires its provider.
+    if (membership.role !== 'owner' && (await ssoEnforced(trx, organizationId)))
+      throw new AppError('sso_required', 'This organization requires sign-in through its identity provider')
     const { sessionId, cookies } = await openSession(deps, trx, user.userId, organizationId)
     await revokeSession(trx, user.sessionId)
     const org = await getOrganization(trx, organizationId)
@@ -217,6 +259,12 @@ export async function acceptInvite(
   return deps.db.transaction().execute(async (trx) => {
     const inv = await consumeInvitation(trx, sha256(body.token))
     if (!inv) throw new AppError('not_found', 'Invitation not found or expired')
+    // The invitation stays open (the transaction rolls back): the first SSO sign-in accepts it.
+    if (inv.role !== 'owner' && (await ssoEnforced(trx, inv.organization_id)))
+      throw new AppError(
+        'sso_required',
+        'This organization requires sign-in through its identity provider: use “Sign in with SSO”',
+      )
     // An email that already has an account joins with that account, proven by its password (the
     // invitation alone never signs anyone into an existing account).
     const existing = await findUserByEmail(trx, inv.email)
@@ -238,6 +286,9 @@ export async function acceptInvite(
       user_id: user.id,
       role: inv.role,
     })
+    // A token that only ever travelled in the email to this address proves the address, as a
+    // verification link does (never when it was shown to the inviter: no mail server).
+    if (inv.emailed_only) await markEmailVerified(trx, user.id, inv.email)
     const org = await getOrganization(trx, inv.organization_id)
     const { sessionId, cookies } = await openSession(deps, trx, user.id, inv.organization_id)
     const auth: Auth = {

@@ -19,6 +19,7 @@ import { iso, isoOrNull } from '../schemas/common.js'
 import type { AcceptGap } from '../schemas/flywheel.js'
 import { audit } from './audit.js'
 import { liftOf, liftRows, wasAccepted } from './gap-lift.js'
+import { gapConversations, type GapConversations } from './gap-conversations.js'
 import { gapTrends, type TrendPoint } from './gap-trend.js'
 import { addDocument, createKnowledgeBase } from './knowledge.js'
 
@@ -40,7 +41,13 @@ async function pricingOf(deps: AppDeps, auth: Auth): Promise<Pricing> {
   }
 }
 
-const toGapDto = (g: KnowledgeGap, pricing: Pricing, lift: GapLiftRow | undefined, trend: TrendPoint[]) => ({
+const toGapDto = (
+  g: KnowledgeGap,
+  pricing: Pricing,
+  lift: GapLiftRow | undefined,
+  trend: TrendPoint[],
+  behind: GapConversations,
+) => ({
   id: g.id,
   status: g.status,
   label: g.label,
@@ -51,6 +58,7 @@ const toGapDto = (g: KnowledgeGap, pricing: Pricing, lift: GapLiftRow | undefine
   currency: pricing.currency,
   lastSeenAt: iso(g.last_seen_at),
   trend,
+  ...behind,
   examples: g.examples,
   draftedAnswer: g.drafted_answer,
   draftIsPlaceholder: (g.drafted_answer ?? PLACEHOLDER_MARK).startsWith(PLACEHOLDER_MARK),
@@ -77,25 +85,27 @@ export async function listGaps(
   q: { status: GapStatus; limit: number; cursor?: string | undefined },
 ) {
   const page = await listRankedGaps(deps.db, auth.organizationId, q.status, q)
-  const [pricing, lifts, trends] = await Promise.all([
+  const [pricing, lifts, trends, behind] = await Promise.all([
     pricingOf(deps, auth),
     liftRows(deps, auth, page.items),
     gapTrends(deps, auth, page.items),
+    gapConversations(deps, auth, page.items),
   ])
   return {
-    items: page.items.map((g) => toGapDto(g, pricing, lifts.get(g.id), trends.get(g.id)!)),
+    items: page.items.map((g) => toGapDto(g, pricing, lifts.get(g.id), trends.get(g.id)!, behind.get(g.id)!)),
     nextCursor: page.nextCursor,
   }
 }
 
 export async function readGap(deps: AppDeps, auth: Auth, id: string) {
   const gap = await requireGap(deps, auth, id)
-  const [pricing, lifts, trends] = await Promise.all([
+  const [pricing, lifts, trends, behind] = await Promise.all([
     pricingOf(deps, auth),
     liftRows(deps, auth, [gap]),
     gapTrends(deps, auth, [gap]),
+    gapConversations(deps, auth, [gap]),
   ])
-  return toGapDto(gap, pricing, lifts.get(gap.id), trends.get(gap.id)!)
+  return toGapDto(gap, pricing, lifts.get(gap.id), trends.get(gap.id)!, behind.get(gap.id)!)
 }
 
 /** Before vs after acceptance: answered and resolved rates of the questions that fall in the gap. */

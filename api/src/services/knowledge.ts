@@ -31,6 +31,11 @@ import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import { iso } from '../schemas/common.js'
 import type { NewDocument, NewKnowledgeBase } from '../schemas/resources.js'
+import {
+  deleteVectorsNow,
+  recordVectorDeletion,
+  retryVectorDeletions,
+} from '../knowledge/vector-deletions.js'
 import { audit } from './audit.js'
 
 const toKbDto = (kb: KnowledgeBase) => ({
@@ -66,6 +71,23 @@ async function writeChunks(trx: Db, doc: KnowledgeDocument): Promise<{ id: strin
     chunks,
   )
   return chunks
+}
+
+/**
+ * Rewrites a document's text in the caller's transaction (erasure scrubs quotes out of it): new
+ * chunks, pending for the index until `indexDocument` runs after the commit.
+ */
+export async function rewriteDocumentTx(
+  trx: Db,
+  doc: KnowledgeDocument,
+  patch: { title: string; text: string; questions: string[] },
+): Promise<KnowledgeDocument> {
+  const hash = createHash('sha256').update(patch.text).digest('hex')
+  const updated = await updateDocument(trx, doc.organization_id, doc.id, { ...patch, content_hash: hash })
+  if (!updated) throw notFound('Document')
+  await markDocumentUnindexed(trx, doc.organization_id, doc.id)
+  await writeChunks(trx, updated)
+  return { ...updated, indexed_at: null }
 }
 
 /**
@@ -127,6 +149,9 @@ export async function reindexPending(
   deps: AppDeps,
   log: (line: string) => void = console.error,
 ): Promise<number> {
+  const deletions = await retryVectorDeletions(deps)
+  if (deletions.done > 0)
+    log(`knowledge: ${deletions.done} deleted document(s) removed from the vector store`)
   await withdrawUnconfirmed(deps, log)
   const stale = await deps.ai.index.staleKnowledgeBases(await indexedKnowledgeBaseIds(deps.db))
   if (stale.length > 0) {
@@ -187,13 +212,15 @@ export async function listOrgKnowledgeBases(deps: AppDeps, auth: Auth, page: Pag
 
 export async function removeKnowledgeBase(deps: AppDeps, caller: Caller, id: string): Promise<void> {
   const { auth } = caller
-  await deps.db.transaction().execute(async (trx) => {
+  const target = { organizationId: auth.organizationId, knowledgeBaseId: id, documentId: null }
+  const record = await deps.db.transaction().execute(async (trx) => {
     if (!(await deleteKnowledgeBase(trx, auth.organizationId, id))) throw notFound('Knowledge base')
     await audit(trx, caller, 'knowledge_base.deleted', { type: 'knowledge_base', id })
+    return recordVectorDeletion(trx, target)
   })
-  await deps.ai.index
-    .deleteKnowledgeBase(auth.organizationId, id)
-    .catch((err: unknown) => caller.log.warn({ err }, 'vector cleanup failed'))
+  // The vector store may be down: the recorded deletion is retried until it is done.
+  if (!(await deleteVectorsNow(deps, record, target)))
+    caller.log.warn({ knowledgeBaseId: id }, 'vector cleanup failed; retried later')
 }
 
 export async function addDocument(
@@ -354,12 +381,14 @@ export async function readDocument(deps: AppDeps, auth: Auth, kbId: string, docI
 
 export async function removeDocument(deps: AppDeps, caller: Caller, kbId: string, docId: string) {
   const { auth } = caller
-  await deps.db.transaction().execute(async (trx) => {
+  const target = { organizationId: auth.organizationId, knowledgeBaseId: kbId, documentId: docId }
+  const record = await deps.db.transaction().execute(async (trx) => {
     if (!(await deleteDocument(trx, auth.organizationId, kbId, docId))) throw notFound('Document')
     const details = { knowledgeBaseId: kbId }
     await audit(trx, caller, 'document.deleted', { type: 'knowledge_document', id: docId }, details)
+    return recordVectorDeletion(trx, target)
   })
-  await deps.ai.index
-    .deleteDocument(auth.organizationId, kbId, docId)
-    .catch((err: unknown) => caller.log.warn({ err }, 'vector cleanup failed'))
+  // The vector store may be down: the recorded deletion is retried until it is done.
+  if (!(await deleteVectorsNow(deps, record, target)))
+    caller.log.warn({ documentId: docId }, 'vector cleanup failed; retried later')
 }

@@ -1,4 +1,4 @@
-import { insertSession, newId, type Db } from '@luneo/warehouse'
+import { insertSession, newId, type Db, type SessionAuthMethod } from '@luneo/warehouse'
 import type { AppDeps } from '../context.js'
 import { randomToken, sha256, signAccessToken } from '../auth/crypto.js'
 import { ACCESS_TTL_MS, REFRESH_TTL_MS, type SessionCookies } from '../auth/cookies.js'
@@ -9,6 +9,7 @@ export async function openSession(
   db: Db,
   userId: string,
   organizationId: string,
+  authMethod: SessionAuthMethod = 'password',
 ): Promise<{ sessionId: string; cookies: SessionCookies }> {
   const id = newId()
   const refresh = `${id}.${randomToken()}`
@@ -18,6 +19,7 @@ export async function openSession(
     user_id: userId,
     refresh_hash: sha256(refresh),
     expires_at: new Date(Date.now() + REFRESH_TTL_MS),
+    auth_method: authMethod,
   })
   return { sessionId: id, cookies: sessionCookies(deps, id, refresh) }
 }

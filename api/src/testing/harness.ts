@@ -14,6 +14,8 @@ export interface TestApp {
   app: FastifyInstance
   deps: AppDeps
   drainer: OutboxDrainer
+  /** The Chroma server the app's knowledge index uses (the suite's or this file's child). */
+  chromaUrl: string
   close(): Promise<void>
 }
 
@@ -65,6 +67,7 @@ export async function startTestApp(
     app,
     deps,
     drainer,
+    chromaUrl,
     async close() {
       await app.close()
       await ch.close()

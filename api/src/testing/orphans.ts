@@ -42,6 +42,19 @@ const orphans: Check[] = [
       WHERE m.user_id = s.user_id AND m.organization_id = s.organization_id)`,
   },
   {
+    // Signup queues the owner's verification link with it: both, or neither.
+    name: 'user whose signup left no email verification',
+    ids: sql`SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id AND m.role = 'owner'
+      WHERE NOT EXISTS (SELECT 1 FROM email_verifications v WHERE v.user_id = u.id)`,
+  },
+  {
+    name: 'email verification without its user or its queued email',
+    ids: sql`SELECT v.id FROM email_verifications v
+      WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = v.user_id)
+        OR NOT EXISTS (SELECT 1 FROM email_outbox q WHERE q.kind = 'email_verification'
+          AND q.organization_id = v.organization_id AND lower(q.to_address) = lower(v.email))`,
+  },
+  {
     name: 'agent without exactly one agent.created event',
     ids: sql`SELECT ag.id FROM agents ag WHERE ${oneEvent('agent.created', sql`e.envelope->>'agentId'`, sql`ag.id`)}`,
   },

@@ -16,6 +16,8 @@ import {
   OutboxDrainer,
   createClickHouseSink,
   createOutboxDeadLetterWriter,
+  kafkaStreamProgress,
+  openKafka,
   outboxBacklog,
 } from '@luneo/ingest'
 import { PipelineScheduler, createPipelineRunner } from '@luneo/pipelines'
@@ -23,7 +25,10 @@ import type { Config } from '../config.js'
 import type { AppDeps } from '../context.js'
 import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 import { reindexPending } from '../services/knowledge.js'
+import { PrivacyWorker } from '../privacy/privacy-worker.js'
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
+import { EmailDispatcher } from '../email/email-dispatcher.js'
+import { createLogMailer, createSmtpMailer, type Mailer } from '../email/mailer.js'
 import { createAiParts } from './ai.js'
 import { pipelineDeps } from './pipelines.js'
 
@@ -50,6 +55,18 @@ function resolveSecret(config: Config): string {
   const secret = randomBytes(32).toString('base64url')
   writeFileSync(file, secret, { mode: 0o600 })
   return secret
+}
+
+/**
+ * Outgoing mail: the SMTP server of SMTP_URL, or without one (dev) the log file
+ * <data dir>/emails.log, announced once at start so nobody waits for mail that never leaves.
+ */
+function createMailer(config: Config): Mailer {
+  if (config.email.smtpUrl) return createSmtpMailer(config.email.smtpUrl, config.email.from)
+  const file = join(config.dataDir, 'emails.log')
+  const say = (line: string) => console.error(line)
+  say(`email: no SMTP_URL set; verification and invitation emails are written to ${file}`)
+  return createLogMailer(file, config.email.from, say)
 }
 
 /**
@@ -81,6 +98,7 @@ export async function openStores(config: Config): Promise<Stores> {
   const drainer = config.drainer
     ? new OutboxDrainer(pg.db, createClickHouseSink(chHandle.ch), {
         batchSize: config.drainBatchSize,
+        prune: { keepMs: config.outboxKeepHours * 3_600_000 },
         deadLetters: createOutboxDeadLetterWriter(chHandle.ch),
         onError: (err) => console.error('outbox drainer: publish failed, retrying', err),
         // Schema missing (ADR 0014): nothing a retry fixes. The server watches `drainer.crashed`
@@ -96,18 +114,32 @@ export async function openStores(config: Config): Promise<Stores> {
         onError: (err) => console.error('webhook dispatcher: polling failed, retrying', err),
       })
     : null
+  const emails = config.email.dispatcher
+    ? new EmailDispatcher(pg.db, createMailer(config), {
+        onError: (err) => console.error('email dispatcher: polling failed, retrying', err),
+      })
+    : null
   // A turn that escalated wakes the dispatcher, so the webhook leaves without waiting for a poll.
   const onCommitted = () => {
     drainer?.nudge()
     webhooks?.nudge()
   }
+  // Server mode with the Kafka relay and sink: a refresh waits for the sink group too. The admin
+  // connects on the first refresh, so an unreachable broker never blocks the API's start.
+  const kafka = config.stream
+    ? openKafka({ brokers: config.stream.brokers, clientId: 'luneo-api', logLevel: 'error' })
+    : null
   const base = {
     config,
+    ...(kafka && config.stream
+      ? { streamProgress: kafkaStreamProgress(kafka.admin, config.stream.topic, config.stream.sinkGroup) }
+      : {}),
     db: pg.db,
     ch: chHandle.ch,
     secret: resolveSecret(config),
     stores: { postgres: pg.kind, clickhouse: chHandle.kind },
     onEventsCommitted: onCommitted,
+    onEmailQueued: () => emails?.nudge(),
     outboxBacklog: () => outboxBacklog(pg.db),
     ai: await createAiParts(config, pg.db, chromaUrl, onCommitted).catch(async (err: unknown) => {
       await Promise.allSettled([pg.close(), chHandle.close(), chroma?.stop()])
@@ -118,6 +150,10 @@ export async function openStores(config: Config): Promise<Stores> {
     ...base,
     pipelines: createPipelineRunner(pipelineDeps(base, (line) => console.error(line))),
   }
+  const privacy = new PrivacyWorker(deps, {
+    onError: (err) => console.error('privacy worker: pass failed, retrying', err),
+  })
+  deps.privacy = privacy
   const scheduler =
     config.pipelinesIntervalMs > 0
       ? new PipelineScheduler(deps.pipelines, {
@@ -131,7 +167,9 @@ export async function openStores(config: Config): Promise<Stores> {
     console.error('re-indexing pending documents failed', err),
   )
   webhooks?.start()
+  emails?.start()
   scheduler?.start()
+  privacy.start()
   return {
     db: pg.db,
     ch: chHandle.ch,
@@ -140,8 +178,11 @@ export async function openStores(config: Config): Promise<Stores> {
     webhooks,
     async close() {
       await scheduler?.stop()
+      await privacy.stop()
       await webhooks?.stop()
+      await emails?.stop()
       await drainer?.stop()
+      await kafka?.close()
       await chHandle.close()
       await pg.close()
       await chroma?.stop()

@@ -125,7 +125,7 @@ async function login(base: string): Promise<string> {
 }
 
 /** One GET per endpoint before any load: each must answer 200 with something in it. */
-async function probe(base: string, cookie: string, name: string, path: string): Promise<string> {
+export async function probe(base: string, cookie: string, name: string, path: string): Promise<string> {
   const r = await fetch(base + path, { headers: { cookie } })
   const text = await r.text()
   if (r.status !== 200) throw new Error(`analytics bench: GET ${path}: ${r.status} ${text.slice(0, 300)}`)
@@ -135,12 +135,13 @@ async function probe(base: string, cookie: string, name: string, path: string): 
   return rows ? `${(body[rows] as unknown[]).length} ${rows}` : `${text.length} bytes`
 }
 
-interface Phase {
+export interface Phase {
   result: Result
   latencies: number[]
 }
 
-async function fire(
+/** Closed-loop GETs of one path for `sec` seconds; any non-2xx or socket error fails the run. */
+export async function fire(
   base: string,
   cookie: string,
   path: string,

@@ -24,31 +24,13 @@ import { buildEvent, createClickHouseSink, type EventContext, type EventEnvelope
 import * as pipelines from '@luneo/pipelines'
 import type { Job, PipelineDeps } from '@luneo/pipelines'
 import { createLocalEmbedder, createLocalProvider } from '@luneo/models'
+import { prng, type Rng } from '../rng.js'
 
 type Emit = (name: string, value: number, unit: string) => void
 
 const MIN = 60_000
 const HOUR = 60 * MIN
 const DAY = 24 * HOUR
-
-/** Deterministic PRNG (mulberry32): the same run generates the same conversations. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return {
-    next,
-    chance: (p: number) => next() < p,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-  }
-}
-type Rng = ReturnType<typeof prng>
 
 interface Question {
   intent: string

@@ -92,7 +92,8 @@ export function AppHeader() {
   return (
     <header className="border-b border-gray-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 p-4">
-        <nav aria-label="Main" className="flex flex-wrap items-center gap-x-4 gap-y-1">
+        {/* text-sm and gap-x-3: the eight links and the organization fit one row at 1280 px */}
+        <nav aria-label="Main" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
           <span className="text-lg font-semibold text-blue-800">Luneo</span>
           {NAV.map((n) => (
             <Link

@@ -4,15 +4,17 @@
 import { useRouter } from 'next/navigation'
 import { KpiCard, type TrendPoint } from '@/components/charts'
 import type { Schemas } from '@/lib/api'
-import { bucketPeriod, drillHref, type DrillFilters } from '@/lib/drill'
+import { bucketPeriod, bucketStarts, drillHref, type DrillFilters } from '@/lib/drill'
 import { changeOf, fmtCount, fmtHours, fmtMoney, fmtRatio, fmtRoi } from '@/lib/format'
-import type { Period } from '@/lib/period'
+import type { Granularity, Period } from '@/lib/period'
 
 type Roi = Schemas['Roi']
 type Measure = keyof Schemas['RoiTotals']
 
-function trendOf(roi: Roi, m: Measure): TrendPoint[] {
-  return roi.series.map((p) => ({ bucket: p.day ?? p.week ?? p.month ?? '', value: p[m] }))
+/** Every bucket of the period, the API's value where it has a row, null (no data) where not. */
+function trendOf(roi: Roi, m: Measure, g: Granularity): TrendPoint[] {
+  const byBucket = new Map(roi.series.map((p) => [p.day ?? p.week ?? p.month ?? '', p[m]]))
+  return bucketStarts(periodOfRoi(roi), g).map((bucket) => ({ bucket, value: byBucket.get(bucket) ?? null }))
 }
 
 /** The period the API answered for (its instants are the starts of the URL's days). */
@@ -24,16 +26,10 @@ const periodOfRoi = (roi: Roi): Period => ({
 /** AI-resolved counts only resolved conversations; every other measure rests on all of them. */
 const filterOf = (m: Measure): DrillFilters => (m === 'ai_resolved' ? { resolved: 'true' } : {})
 
-/** The conversations of one trend bucket (its granularity is the key the point carries). */
-function bucketHref(roi: Roi, m: Measure, i: number): string | null {
-  const p = roi.series[i]
-  if (!p) return null
-  const [g, start] = p.day
-    ? (['day', p.day] as const)
-    : p.week
-      ? (['week', p.week] as const)
-      : (['month', p.month!] as const)
-  return drillHref(bucketPeriod(start, g, periodOfRoi(roi)), filterOf(m))
+/** The conversations of one trend bucket (the i-th of the period's buckets). */
+function bucketHref(roi: Roi, m: Measure, g: Granularity, i: number): string | null {
+  const start = bucketStarts(periodOfRoi(roi), g)[i]
+  return start ? drillHref(bucketPeriod(start, g, periodOfRoi(roi)), filterOf(m)) : null
 }
 
 interface CardSpec {
@@ -44,7 +40,13 @@ interface CardSpec {
   note?: string
 }
 
-function Cards({ specs, roi, prev }: { specs: CardSpec[]; roi: Roi; prev: Roi }) {
+interface CardsProps {
+  roi: Roi
+  prev: Roi
+  granularity: Granularity
+}
+
+function Cards({ specs, roi, prev, granularity }: CardsProps & { specs: CardSpec[] }) {
   const router = useRouter()
   return (
     <>
@@ -57,11 +59,11 @@ function Cards({ specs, roi, prev }: { specs: CardSpec[]; roi: Roi; prev: Roi })
           display={s.fmt(roi.totals[s.m])}
           change={changeOf(roi.totals[s.m], prev.totals[s.m])}
           increaseIsGood={s.increaseIsGood ?? true}
-          trend={trendOf(roi, s.m)}
+          trend={trendOf(roi, s.m, granularity)}
           note={s.note}
           href={drillHref(periodOfRoi(roi), filterOf(s.m))}
           onPickTrend={(i) => {
-            const href = bucketHref(roi, s.m, i)
+            const href = bucketHref(roi, s.m, granularity, i)
             if (href) router.push(href)
           }}
         />
@@ -70,7 +72,7 @@ function Cards({ specs, roi, prev }: { specs: CardSpec[]; roi: Roi; prev: Roi })
   )
 }
 
-export function HeadlineCards({ roi, prev }: { roi: Roi; prev: Roi }) {
+export function HeadlineCards({ roi, prev, granularity }: CardsProps) {
   const money = (v: number | null) => fmtMoney(v, roi.currency)
   const specs: CardSpec[] = [
     {
@@ -97,13 +99,13 @@ export function HeadlineCards({ roi, prev }: { roi: Roi; prev: Roi }) {
   ]
   return (
     <section aria-label="Headline numbers" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3">
-      <Cards specs={specs} roi={roi} prev={prev} />
+      <Cards specs={specs} roi={roi} prev={prev} granularity={granularity} />
     </section>
   )
 }
 
 /** The four definitions of "resolved" side by side (docs/metrics.md): each answers a different doubt. */
-export function ResolutionCards({ roi, prev }: { roi: Roi; prev: Roi }) {
+export function ResolutionCards({ roi, prev, granularity }: CardsProps) {
   const specs: CardSpec[] = [
     {
       m: 'confirmed_resolution_rate',
@@ -139,7 +141,7 @@ export function ResolutionCards({ roi, prev }: { roi: Roi; prev: Roi }) {
         Resolution rate — four definitions
       </h2>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Cards specs={specs} roi={roi} prev={prev} />
+        <Cards specs={specs} roi={roi} prev={prev} granularity={granularity} />
       </div>
     </section>
   )

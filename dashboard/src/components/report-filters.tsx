@@ -1,7 +1,8 @@
 'use client'
 import { useSearchParams } from 'next/navigation'
 import { PeriodPicker, useSetParams } from '@/components/period-picker'
-import type { Schemas } from '@/lib/api'
+import { api, unwrap, type Schemas } from '@/lib/api'
+import { useApi } from '@/lib/use-api'
 import { CHANNELS, STATUSES, type ReportFilters } from '@/lib/conversation-filters'
 
 function Select(p: { name: string; label: string; options: { value: string; label: string }[] }) {
@@ -30,6 +31,31 @@ function Select(p: { name: string; label: string; options: { value: string; labe
         ))}
       </select>
     </label>
+  )
+}
+
+/** The gap a link from the gap queue filters by: its title (the id if it cannot be read), removable. */
+function GapFilter({ gapId }: { gapId: string }) {
+  const set = useSetParams()
+  const gap = useApi(`gap/${gapId}`, async () =>
+    unwrap(await api.GET('/api/v1/analytics/knowledge-gaps/{id}', { params: { path: { id: gapId } } })),
+  )
+  const label = gap.state === 'ok' ? gap.data.label : gapId.slice(0, 8)
+  return (
+    <p
+      className="flex items-center gap-2 rounded bg-blue-50 px-2 py-1 text-blue-900"
+      data-testid="gap-filter"
+    >
+      Asked in knowledge gap: <span className="font-medium">{label}</span>
+      <button
+        type="button"
+        onClick={() => set({ gapId: '' })}
+        className="rounded border border-blue-300 px-1.5 text-xs hover:bg-blue-100"
+        aria-label="Remove the knowledge gap filter"
+      >
+        remove
+      </button>
+    </p>
   )
 }
 
@@ -72,6 +98,7 @@ export function ReportFilterBar({
         label="CSAT at least"
         options={['1', '2', '3', '4', '5'].map((v) => ({ value: v, label: v }))}
       />
+      {filters.query.gapId ? <GapFilter gapId={filters.query.gapId} /> : null}
     </form>
   )
 }

@@ -34,6 +34,8 @@ export function reportFiltersOf(params: URLSearchParams): ReportFilters {
   if (intent && intent.length <= 60) query.intent = intent
   const variantId = params.get('variantId')
   if (variantId && UUID.test(variantId)) query.variantId = variantId
+  const gapId = params.get('gapId')
+  if (gapId && UUID.test(gapId)) query.gapId = gapId
   const minCsat = Number(params.get('minCsat'))
   if (minCsat >= 1 && minCsat <= 5) query.minCsat = minCsat
   return { period, query }

@@ -10,6 +10,7 @@ export interface DrillFilters {
   variantId?: string
   status?: string
   resolved?: 'true' | 'false'
+  gapId?: string
 }
 
 const DAY = 24 * 3600 * 1000
@@ -21,6 +22,24 @@ export function bucketEnd(start: string, g: Granularity): string {
   if (g === 'week') return iso(Date.parse(start) + 7 * DAY)
   const d = new Date(`${start}T00:00:00Z`)
   return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
+}
+
+/** The day, week (Monday) or month that holds `day`, by its first day (as the API keys buckets). */
+export function bucketStart(day: string, g: Granularity): string {
+  if (g === 'day') return day
+  if (g === 'month') return `${day.slice(0, 7)}-01`
+  const ms = Date.parse(day)
+  return iso(ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY)
+}
+
+/**
+ * Every bucket of the period, in order, by its first day: a series has rows only where there was
+ * data, and a trend drawn over those alone would put Monday beside Friday.
+ */
+export function bucketStarts(period: Period, g: Granularity): string[] {
+  const out: string[] = []
+  for (let s = bucketStart(period.from, g); s < period.to; s = bucketEnd(s, g)) out.push(s)
+  return out
 }
 
 /** One bucket of a series, clipped to the period (a week may start before it or end after it). */
@@ -35,6 +54,19 @@ export function drillHref(period: Period, filters: DrillFilters = {}): string {
   const qs = new URLSearchParams({ from: period.from, to: period.to })
   for (const [k, v] of Object.entries(filters)) if (v) qs.set(k, v)
   return `/conversations?${qs.toString()}`
+}
+
+/**
+ * The conversations a knowledge gap's questions were asked in: the report filtered by the gap,
+ * from the day the first of them started to the end of today (UTC), so none falls outside.
+ */
+export function gapHref(
+  gap: { id: string; firstConversationAt: string | null },
+  now = Date.now(),
+): string | null {
+  if (!gap.firstConversationAt) return null
+  const from = gap.firstConversationAt.slice(0, 10)
+  return drillHref({ from, to: iso(Math.floor(now / DAY) * DAY + DAY) }, { gapId: gap.id })
 }
 
 /** What a group of the semantic layer's dimension filters the report by (null: nothing to add). */

@@ -39,8 +39,14 @@ export const NEEDS = {
   inviteMembers: 'admin',
   /** GET and PUT /organization/webhook: `admin` in api/src/routes/engine-settings.ts (reading too). */
   manageWebhook: 'admin',
+  /** GET, PUT, DELETE /organization/sso: `admin` in api/src/routes/sso.ts (reading too). */
+  manageSso: 'admin',
   /** PUT /organization/privacy: `admin` in api/src/routes/organization.ts. */
   managePrivacy: 'admin',
+  /** PUT /organization/retention (GET is viewer): api/src/routes/privacy.ts. */
+  manageRetention: 'admin',
+  /** POST /contacts/{id}/erasure, GET /erasure-requests/{id}: admin in api/src/routes/privacy.ts. */
+  eraseContacts: 'admin',
   /** GET /knowledge-bases…, GET …/chunks: `read` in api/src/routes/knowledge.ts. */
   readKnowledge: 'viewer',
   /** POST/PUT/DELETE /knowledge-bases…, …/upload, …/confirm: `write` in api/src/routes/knowledge.ts. */

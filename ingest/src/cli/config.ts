@@ -16,11 +16,20 @@ export const IngestConfig = z.object({
   /** Kafka's group.min.session.timeout.ms is 6 s: lower values are refused by the broker. */
   LUNEO_KAFKA_SESSION_TIMEOUT_MS: int(30_000),
   LUNEO_RELAY_BATCH: int(500),
+  /** Published outbox rows are deleted past this age (hours; docs/adr/0022). */
+  LUNEO_OUTBOX_KEEP_HOURS: int(168),
   LUNEO_METRICS_PORT: z.coerce.number().int().positive().optional(),
   /** `1`: print one line per sink batch on stdout (`sink-batch partition=… last=…`). */
   LUNEO_SINK_TRACE: z.enum(['0', '1']).default('0'),
   /** Fault tests only: pause after a batch is in ClickHouse, before its offsets are committed. */
   LUNEO_FAULT_PAUSE_AFTER_WRITE_MS: z.coerce.number().int().nonnegative().default(0),
+  /** `1`: print one line per relay batch on stdout once Kafka has it, before it is marked. */
+  LUNEO_RELAY_TRACE: z.enum(['0', '1']).default('0'),
+  /**
+   * Fault tests only: after its Nth batch is on Kafka, and before marking it, the relay stops
+   * there (for good: a kill is expected). 0: never.
+   */
+  LUNEO_FAULT_HOLD_AFTER_PUBLISH: z.coerce.number().int().nonnegative().default(0),
 })
 export type IngestConfig = z.infer<typeof IngestConfig>
 

@@ -29,7 +29,10 @@ export async function runIngestCli(args: string[], env: NodeJS.ProcessEnv): Prom
   const config = parseIngestConfig(env)
   const kafka = openKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `luneo-${command}` })
   try {
-    await ensureEventTopics(kafka, config.LUNEO_EVENTS_TOPIC, config.LUNEO_EVENTS_PARTITIONS)
+    const kept = await ensureEventTopics(kafka, config.LUNEO_EVENTS_TOPIC, config.LUNEO_EVENTS_PARTITIONS)
+    console.error(
+      `${config.LUNEO_EVENTS_TOPIC}: retention ${kept.eventsRetentionMs} ms, dlq ${kept.dlqRetentionMs} ms`,
+    )
     if (command === 'relay') return await runRelay(config, kafka)
     if (command === 'sink') return await runSink(config, kafka)
     return await runReplay(config, kafka, rest)
@@ -62,9 +65,19 @@ async function runRelay(config: IngestConfig, kafka: KafkaHandle): Promise<numbe
   if (!config.DATABASE_URL) throw new Error('the relay needs DATABASE_URL (a Postgres server)')
   const pg = await openPostgres({ url: config.DATABASE_URL, maxConnections: 4 })
   const producer = await kafka.producer({ idempotent: true })
+  const trace = config.LUNEO_RELAY_TRACE === '1'
+  const holdAt = config.LUNEO_FAULT_HOLD_AFTER_PUBLISH
+  let batches = 0
   const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, config.LUNEO_EVENTS_TOPIC), {
     batchSize: config.LUNEO_RELAY_BATCH,
+    prune: { keepMs: config.LUNEO_OUTBOX_KEEP_HOURS * 3_600_000 },
     onError: (err) => console.error('relay: publish failed, retrying', err),
+    // The window a crash leaves re-sent rows in: on Kafka, not yet marked in the outbox.
+    afterPublish: async (events) => {
+      if (trace)
+        console.log(`relay-published n=${events.length} first=${events[0]!.id} last=${events.at(-1)!.id}`)
+      if (++batches === holdAt) await new Promise(() => {})
+    },
   })
   const metrics = serveMetrics(config.LUNEO_METRICS_PORT, () => relaySamples(relay))
   relay.start()

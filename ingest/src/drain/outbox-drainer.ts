@@ -7,6 +7,7 @@ import { eventRegistry, type EventRegistry } from '../events/registry.js'
 import type { EventPublisher } from '../sink/clickhouse-sink.js'
 import type { DeadLetterRow } from '../sink/dead-letters.js'
 import { PollLoop, type OutboxMover } from '../outbox/poll-loop.js'
+import { createOutboxPruner, type OutboxPruneOptions } from '../outbox/prune.js'
 import { outboxDeadLetter, type OutboxDeadLetterWriter, type OutboxRow } from './outbox-dead-letters.js'
 
 export interface DrainerOptions {
@@ -27,6 +28,8 @@ export interface DrainerOptions {
   onError?: (err: unknown) => void
   /** The drainer stopped for good (schema missing, …): exit loudly. */
   onFatal?: (err: unknown) => void
+  /** Delete published rows past this age when idle (docs/adr/0022); kept for ever without it. */
+  prune?: OutboxPruneOptions
 }
 
 /**
@@ -57,14 +60,22 @@ export class OutboxDrainer implements OutboxMover {
     this.#batchSize = options.batchSize ?? 500
     this.#registry = options.registry ?? eventRegistry
     this.#deadLetters = options.deadLetters
-    this.#loop = new PollLoop(async () => (await this.drainOnce()) >= this.#batchSize, {
-      idleMs: options.idleMs ?? 250,
-      backoffMs: options.backoffMs ?? 200,
-      maxBackoffMs: options.maxBackoffMs ?? 5_000,
-      onError: options.onError,
-      classify: classifyError,
-      onFatal: options.onFatal,
-    })
+    const pruner = options.prune ? createOutboxPruner(db, options.prune) : null
+    this.#loop = new PollLoop(
+      async () => {
+        const moved = await this.drainOnce()
+        if (moved === 0) await pruner?.maybePrune()
+        return moved >= this.#batchSize
+      },
+      {
+        idleMs: options.idleMs ?? 250,
+        backoffMs: options.backoffMs ?? 200,
+        maxBackoffMs: options.maxBackoffMs ?? 5_000,
+        onError: options.onError,
+        classify: classifyError,
+        onFatal: options.onFatal,
+      },
+    )
   }
 
   /** Events published since start. */

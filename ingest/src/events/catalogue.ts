@@ -88,6 +88,18 @@ export const eventCatalogue = {
       .object({ action: z.string(), ok: z.boolean(), needsInput: z.boolean(), messageId: z.uuid() })
       .strict(),
   },
+  // An erasure request finished: one contact's data is gone from every store. Counts only: the
+  // event (like the audit row) says that a person was erased, never who (docs/adr/0022).
+  'contact.erased': {
+    version: 1,
+    payload: z
+      .object({
+        erasureRequestId: z.uuid(),
+        conversations: z.number().int().nonnegative(),
+        messages: z.number().int().nonnegative(),
+      })
+      .strict(),
+  },
 } as const
 
 export type EventType = keyof typeof eventCatalogue

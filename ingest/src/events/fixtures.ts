@@ -46,6 +46,7 @@ export const payloadFixtures: Fixtures = {
     escalated: n % 17 === 0,
   }),
   'conversation.escalated': () => ({ reason: 'low_confidence', messageId: randomUUID() }),
+  'contact.erased': (n) => ({ erasureRequestId: randomUUID(), conversations: n % 3, messages: (n % 3) * 4 }),
   'action.executed': (n) => ({
     action: 'order_lookup',
     ok: n % 9 !== 0,

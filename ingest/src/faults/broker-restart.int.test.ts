@@ -57,7 +57,9 @@ describe.skipIf(!brokers)('(c) broker stopped and restarted during the run', () 
     dir.remove()
   })
 
-  it('nothing lost, nothing doubled, order kept', { timeout: 180_000 }, async () => {
+  // The bounds are a safety net, not a speed claim: on a machine loaded 15× its cores the catch-up
+  // after the restart took over 120 s (a CI run failed there); a quiet one needs ~20 s.
+  it('nothing lost, nothing doubled, order kept', { timeout: 420_000 }, async () => {
     const t0 = Date.now()
     const topic = await freshTopic(kafka, 'restart')
     const { organizations, events } = await seedOutbox(pg.db, { total: 10_000, organizations: 2 })
@@ -70,13 +72,13 @@ describe.skipIf(!brokers)('(c) broker stopped and restarted during the run', () 
       topic,
       relay: { batchSize: 100, idleMs: 20, afterPublish: () => new Promise((r) => setTimeout(r, 30)) },
     })
-    await waitFor(() => pipe.relay.published >= 2_000, 60_000, 'a fifth of the run')
+    await waitFor(() => pipe.relay.published >= 2_000, 120_000, 'a fifth of the run')
     const t1 = Date.now()
     await run(script, ['restart'], { env: kafkaEnv })
     const restartMs = Date.now() - t1
     const publishedAtRestart = pipe.relay.published
     const unique = () => uniqueEvents(ch.ch, organizations)
-    await waitFor(async () => (await unique()) >= events.length, 120_000, 'all events after the restart')
+    await waitFor(async () => (await unique()) >= events.length, 300_000, 'all events after the restart')
     await pipe.stop()
     console.log(
       `(c) broker restart took ${restartMs} ms at ${publishedAtRestart} published; ` +

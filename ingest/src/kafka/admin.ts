@@ -1,6 +1,10 @@
 // The admin half of our kafkajs seam (kafka.ts): topics, offsets, consumer groups.
-import type { Admin } from 'kafkajs'
+import type { Admin, ConfigResourceTypes } from 'kafkajs'
 import { classifyKnownError, describeError } from '../errors/classify.js'
+
+// kafkajs' ConfigResourceTypes.TOPIC: its enum is not a named export Node's ESM loader sees in
+// the CommonJS build, so the value is written here (Kafka protocol resource type 2 = topic).
+const TOPIC = 2 as ConfigResourceTypes
 
 export interface KafkaAdmin {
   /**
@@ -13,14 +17,23 @@ export interface KafkaAdmin {
   ensureTopic(
     name: string,
     partitions: number,
-    options?: { timeoutMs?: number },
+    options?: { timeoutMs?: number; retentionMs?: number },
   ): Promise<{ created: boolean; partitions: number }>
+  /** The topic's retention.ms as the broker reports it. */
+  topicRetentionMs(name: string): Promise<number>
+  /**
+   * Sets the topic's retention.ms when it differs (an existing topic, or one an operator
+   * changed), then reads it back and returns what the broker reports.
+   */
+  ensureRetention(name: string, retentionMs: number): Promise<number>
   /** Messages in `topic` not yet committed by `groupId`, summed over partitions. */
   consumerLag(groupId: string, topic: string): Promise<number>
   /** The same, per partition. */
   consumerLagByPartition(groupId: string, topic: string): Promise<PartitionOffset[]>
   /** Each partition's next offset to be written (the high watermark). */
   endOffsets(topic: string): Promise<PartitionOffset[]>
+  /** Each partition's offset `groupId` committed ('-1' when none yet). */
+  committedOffsets(groupId: string, topic: string): Promise<PartitionOffset[]>
   /**
    * Per partition, the earliest offset whose timestamp is at or after `at` (the high watermark
    * when nothing is that recent), as `kafka-consumer-groups --reset-offsets --to-datetime` does.
@@ -41,17 +54,38 @@ export interface PartitionOffset {
 /** An admin over a lazily connected kafkajs Admin. */
 export function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
   return {
-    async ensureTopic(name, partitions, { timeoutMs = 30_000 } = {}) {
+    async ensureTopic(name, partitions, { timeoutMs = 30_000, retentionMs } = {}) {
       const a = await connected()
       const deadline = Date.now() + timeoutMs
       const wait = { deadline, timeoutMs }
       const created = await untilDeadline(`creating topic ${name}`, wait, () =>
-        createIfMissing(a, name, partitions),
+        createIfMissing(a, name, partitions, retentionMs),
       )
       const count = await untilDeadline(`topic ${name} to have a leader for every partition`, wait, () =>
         servedPartitions(a, name),
       )
       return { created, partitions: count }
+    },
+    async topicRetentionMs(name) {
+      return retentionOf(await connected(), name)
+    },
+    async ensureRetention(name, retentionMs) {
+      const a = await connected()
+      if ((await retentionOf(a, name)) !== retentionMs) {
+        // AlterConfigs replaces the topic's dynamic configs with those given: retention.ms is
+        // the only one we set on our topics.
+        await a.alterConfigs({
+          validateOnly: false,
+          resources: [
+            {
+              type: TOPIC,
+              name,
+              configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
+            },
+          ],
+        })
+      }
+      return retentionOf(a, name)
     },
     async consumerLag(groupId, topic) {
       const lags = await lagByPartition(await connected(), groupId, topic)
@@ -64,6 +98,12 @@ export function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
       const ends = await (await connected()).fetchTopicOffsets(topic)
       return ends
         .map((e) => ({ partition: e.partition, offset: e.high }))
+        .sort((a, b) => a.partition - b.partition)
+    },
+    async committedOffsets(groupId, topic) {
+      const committed = await (await connected()).fetchOffsets({ groupId, topics: [topic] })
+      return (committed[0]?.partitions ?? [])
+        .map((p) => ({ partition: p.partition, offset: p.offset }))
         .sort((a, b) => a.partition - b.partition)
     },
     async offsetsForTime(topic, at) {
@@ -95,12 +135,33 @@ export function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
 }
 
 /** True when it created the topic; false when it was there (or appeared meanwhile). */
-async function createIfMissing(a: Admin, name: string, partitions: number): Promise<boolean> {
+async function createIfMissing(
+  a: Admin,
+  name: string,
+  partitions: number,
+  retentionMs: number | undefined,
+): Promise<boolean> {
   // Look first: kafkajs logs TOPIC_ALREADY_EXISTS at ERROR level even though it handles it.
   if ((await a.listTopics()).includes(name)) return false
+  const configEntries =
+    retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }]
   // Not waitForLeaders: kafkajs then retries only LEADER_NOT_AVAILABLE and gives up on the
   // UNKNOWN_TOPIC_OR_PARTITION a broker answers until its metadata cache has the new topic.
-  return a.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: false })
+  return a.createTopics({
+    topics: [{ topic: name, numPartitions: partitions, configEntries }],
+    waitForLeaders: false,
+  })
+}
+
+/** retention.ms of a topic, as the broker describes it (its own or the broker's default). */
+async function retentionOf(a: Admin, name: string): Promise<number> {
+  const d = await a.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: TOPIC, name, configNames: ['retention.ms'] }],
+  })
+  const value = d.resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue
+  if (value === undefined) throw new Error(`the broker did not describe retention.ms of ${name}`)
+  return Number(value)
 }
 
 /**

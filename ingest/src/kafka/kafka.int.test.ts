@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openKafka, parseBrokers, type KafkaHandle, type ReceivedMessage } from './kafka.js'
+import { DLQ_RETENTION_MS, EVENTS_RETENTION_MS, ensureEventTopics } from './topics.js'
 
 const brokers = process.env.KAFKA_BROKERS
 if (!brokers)
@@ -41,6 +42,21 @@ describe.skipIf(!brokers)('kafka seam against a real broker', () => {
   })
   afterAll(async () => {
     await kafka?.close()
+  })
+
+  it('creates the event topics with explicit retention, and sets it back when changed', async () => {
+    const topic = `kafka-int-retention-${run}`
+    expect(await ensureEventTopics(kafka, topic, 2)).toEqual({
+      eventsRetentionMs: EVENTS_RETENTION_MS,
+      dlqRetentionMs: DLQ_RETENTION_MS,
+    })
+    // The broker says so (not only our return value): 7 days and 30 days.
+    expect(await kafka.admin.topicRetentionMs(topic)).toBe(604_800_000)
+    expect(await kafka.admin.topicRetentionMs(`${topic}.dlq`)).toBe(2_592_000_000)
+    // An operator (or an older version of this code) changed it: the next start puts it back.
+    expect(await kafka.admin.ensureRetention(topic, 3_600_000)).toBe(3_600_000)
+    expect(await ensureEventTopics(kafka, topic, 2)).toMatchObject({ eventsRetentionMs: EVENTS_RETENTION_MS })
+    expect(await kafka.admin.topicRetentionMs(topic)).toBe(EVENTS_RETENTION_MS)
   })
 
   it('delivers 1,000 keyed messages exactly once to a group, in order per key', async () => {

@@ -17,6 +17,7 @@ import {
 } from '../faults/harness.js'
 import { createKafkaPublisher } from './kafka-publisher.js'
 import { OutboxRelay } from './outbox-relay.js'
+import { waitFor } from '../faults/harness.js'
 
 warnIfNoBroker('outbox-relay.int.test')
 
@@ -85,5 +86,29 @@ describe.skipIf(!brokers)('outbox relay', () => {
       expect(seen).toEqual(events.filter((e) => partitionKey(e) === key).map((e) => e.id))
     }
     if (pg.label === 'postgres') expect(moved.filter((n) => n > 0).length).toBeGreaterThan(1)
+  })
+
+  it('prunes published rows past the age kept once it has nothing to move', async () => {
+    const topic = await freshTopic(kafka, 'relay-prune')
+    await pg.db.deleteFrom('outbox').execute()
+    await seedOutbox(pg.db, { total: 20, organizations: 1, conversationsPerOrg: 2 })
+    const now = Date.now()
+    // Published rows are marked with now(): the pruner's clock runs 8 days ahead, keeping 7.
+    const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, topic), {
+      idleMs: 10,
+      prune: { keepMs: 7 * 86_400_000, everyMs: 0, now: () => new Date(now + 8 * 86_400_000) },
+    })
+    relay.start()
+    try {
+      await waitFor(
+        async () => (await pg.db.selectFrom('outbox').select('seq').execute()).length === 0,
+        20_000,
+        'the relay to publish then prune',
+      )
+    } finally {
+      await relay.stop()
+    }
+    expect(relay.published).toBe(20)
+    expect((await readTopic(kafka, topic, 20)).length).toBe(20)
   })
 })

@@ -4,6 +4,7 @@ import { classifyError } from '../errors/classify.js'
 import { EventEnvelope } from '../events/envelope.js'
 import { LatencyWindow } from '../metrics.js'
 import { PollLoop, type OutboxMover } from '../outbox/poll-loop.js'
+import { createOutboxPruner, type OutboxPruneOptions } from '../outbox/prune.js'
 import type { EventPublisher } from '../sink/clickhouse-sink.js'
 import { outboxBacklog } from '../drain/outbox-drainer.js'
 
@@ -24,6 +25,8 @@ export interface RelayOptions {
   onError?: (err: unknown) => void
   /** The relay stopped for good (refused credentials, a row Kafka refuses, …): exit loudly. */
   onFatal?: (err: unknown) => void
+  /** Delete published rows past this age when idle (docs/adr/0022); kept for ever without it. */
+  prune?: OutboxPruneOptions
   /** Fault injection for tests: runs after the publish resolved, before the rows are marked. */
   afterPublish?: (events: EventEnvelope[]) => Promise<void>
 }
@@ -52,7 +55,7 @@ const LOCK_CLASS = 0x6c75_7265
 export class OutboxRelay implements OutboxMover {
   readonly #db: Db
   readonly #publisher: EventPublisher
-  readonly #opts: Required<Omit<RelayOptions, 'onError' | 'onFatal' | 'afterPublish'>> &
+  readonly #opts: Required<Omit<RelayOptions, 'onError' | 'onFatal' | 'afterPublish' | 'prune'>> &
     Pick<RelayOptions, 'afterPublish'>
   readonly #loop: PollLoop
   readonly #publishMs = new LatencyWindow()
@@ -73,16 +76,24 @@ export class OutboxRelay implements OutboxMover {
       slots,
       slotsPerClaim: options.slotsPerClaim ?? slots,
     }
-    this.#loop = new PollLoop(async () => (await this.drainOnce()) > 0, {
-      idleMs: this.#opts.idleMs,
-      backoffMs: this.#opts.backoffMs,
-      maxBackoffMs: this.#opts.maxBackoffMs,
-      onError: options.onError,
-      // It has no dead-letter path of its own: an outbox envelope that does not parse (written
-      // around appendToOutbox, which validates) stops it loudly rather than stalling it (ADR 0014).
-      classify: classifyError,
-      onFatal: options.onFatal,
-    })
+    const pruner = options.prune ? createOutboxPruner(db, options.prune) : null
+    this.#loop = new PollLoop(
+      async () => {
+        const moved = await this.drainOnce()
+        if (moved === 0) await pruner?.maybePrune()
+        return moved > 0
+      },
+      {
+        idleMs: this.#opts.idleMs,
+        backoffMs: this.#opts.backoffMs,
+        maxBackoffMs: this.#opts.maxBackoffMs,
+        onError: options.onError,
+        // It has no dead-letter path of its own: an outbox envelope that does not parse (written
+        // around appendToOutbox, which validates) stops it loudly rather than stalling it (ADR 0014).
+        classify: classifyError,
+        onFatal: options.onFatal,
+      },
+    )
   }
 
   get published(): number {

@@ -1,4 +1,4 @@
-import { chDateTime, organizationMetrics, organizationsCreatedBefore, type Ch } from '@luneo/warehouse'
+import { chDateTime, establishedOrganizations, organizationMetrics, type Ch } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
 import { verticalBenchmarks, K_ANONYMITY, type OrgMetrics } from './vertical-insights.js'
 
@@ -41,16 +41,23 @@ async function orgMetrics(
  * quartiles of each metric across established organizations — published only with ≥ 5 of them —
  * and each organization's own values (read back only by that organization).
  *
- * Established = at least `minAgeDays` old and `minClosed` closed conversations in the period.
- * k-anonymity counts people, not rows: with any signup counting, four fake organizations with
- * five conversations each made a vertical of five whose quartiles gave away the real one's
- * figures (the attack is played in api/src/analytics/benchmarks.int.test.ts). Age and volume make
- * each fake cost a month and real traffic; a verified owner is the next bar (docs/metrics.md).
+ * Established = at least `minAgeDays` old, `minClosed` closed conversations in the period and an
+ * owner whose email address is verified. k-anonymity counts people, not rows: with any signup
+ * counting, four fake organizations with five conversations each made a vertical of five whose
+ * quartiles gave away the real one's figures (the attack is played in
+ * api/src/analytics/benchmarks.int.test.ts). Age and volume make each fake cost a month and real
+ * traffic; the verified owner makes each cost a working mailbox too (docs/metrics.md).
  */
 export function createVerticalInsights(
-  options: { minClosed?: number; minAgeDays?: number; k?: number; periodDays?: number } = {},
+  options: {
+    minClosed?: number
+    minAgeDays?: number
+    k?: number
+    periodDays?: number
+    verifiedOwner?: boolean
+  } = {},
 ) {
-  const { minClosed = 30, minAgeDays = 30, k = K_ANONYMITY, periodDays = 30 } = options
+  const { minClosed = 30, minAgeDays = 30, k = K_ANONYMITY, periodDays = 30, verifiedOwner = true } = options
   return defineJob({
     name: 'vertical_insights_v1',
     scope: 'global',
@@ -58,10 +65,13 @@ export function createVerticalInsights(
     async run(ctx) {
       const to = ctx.to
       const from = new Date(to.getTime() - periodDays * DAY)
-      const old = await organizationsCreatedBefore(ctx.db, new Date(to.getTime() - minAgeDays * DAY))
+      const established = await establishedOrganizations(ctx.db, {
+        createdBefore: new Date(to.getTime() - minAgeDays * DAY),
+        verifiedOwner,
+      })
       // Every organization sees its own values; only established ones make the vertical's.
       const all = await orgMetrics(ctx.ch, from, to, OWN_MIN_CLOSED)
-      const orgs = all.filter((o) => old.has(o.organizationId) && o.closed >= minClosed)
+      const orgs = all.filter((o) => established.has(o.organizationId) && o.closed >= minClosed)
       const day = to.toISOString().slice(0, 10)
       const computed = chDateTime(Date.now())
       const byVertical = new Map<string, OrgMetrics[]>()

@@ -2,6 +2,7 @@ import { conversationOutcomes } from '../jobs/conversation-outcomes.job.js'
 import { gapLift } from '../jobs/gap-lift.job.js'
 import { knowledgeGaps } from '../jobs/knowledge-gaps.job.js'
 import { learningSignals } from '../jobs/learning-signals.job.js'
+import { retention } from '../jobs/retention.job.js'
 import { variantScoring } from '../jobs/variant-scoring.job.js'
 import { verifiedResolution } from '../jobs/verified-resolution.job.js'
 import { verticalInsights } from '../jobs/vertical-insights.job.js'
@@ -23,6 +24,13 @@ export const organizationJobs: readonly Job[] = [
 
 /** Jobs across organizations (vertical benchmarks), after every organization's jobs. */
 export const globalJobs: readonly Job[] = [verticalInsights]
+
+/**
+ * Jobs that delete rather than compute (retention), run on their own clock (the scheduler's
+ * maintenance tick, `luneo pipelines run retention`), never by an analytics refresh: a refresh
+ * must not delete what a person is looking at.
+ */
+export const maintenanceJobs: readonly Job[] = [retention]
 
 /** `only` names a job (`knowledge_gaps_v1`) or its stem (`knowledge_gaps`). */
 export function pickJobs(jobs: readonly Job[], only?: string): Job[] {

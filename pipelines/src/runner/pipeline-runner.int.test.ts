@@ -52,4 +52,23 @@ describe('refreshes', () => {
     await Promise.all([busy, ...waiting])
     expect((await runner.refresh(orgs[2]!)).length).toBeGreaterThan(0)
   })
+
+  it('counts a refresh still in its `before` wait, so a full queue refuses the next caller at once', async () => {
+    const runner = createPipelineRunner(deps, { maxQueuedRefreshes: 2 })
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const first = runner.refresh(orgs[0]!, { before: () => held })
+    const second = runner.refresh(orgs[1]!, { before: () => held })
+    let asked = false
+    await expect(
+      runner.refresh(orgs[2]!, { before: async () => void (asked = true) }),
+    ).rejects.toBeInstanceOf(RefreshBusyError)
+    expect(asked).toBe(false) // refused before its own wait began
+    release()
+    const reports = await Promise.all([first, second])
+    expect(reports.map((r) => new Set(r.map((x) => x.organizationId)))).toEqual([
+      new Set([orgs[0]]),
+      new Set([orgs[1]]),
+    ])
+  })
 })

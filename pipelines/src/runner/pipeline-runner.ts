@@ -1,5 +1,5 @@
 import type { PipelineDeps } from './job.js'
-import { globalJobs, organizationJobs, pickJobs } from './jobs.js'
+import { globalJobs, maintenanceJobs, organizationJobs, pickJobs } from './jobs.js'
 import { runJobs, type RunOptions, type RunReport } from './run.js'
 
 export interface RunAllOptions extends RunOptions {
@@ -14,12 +14,29 @@ export class RefreshBusyError extends Error {
   }
 }
 
+export interface RefreshOptions {
+  /**
+   * Awaited before the run is queued, outside the serialized section (so it holds up no one
+   * else's run); while it is pending the call counts toward `maxQueuedRefreshes`, so a full queue
+   * refuses a caller at once instead of after its wait.
+   */
+  before?: () => Promise<unknown>
+}
+
 /** What the api, the CLI and the scheduler ask of the pipelines. */
 export interface PipelineRunner {
-  /** One organization's jobs now (POST /analytics/refresh). */
-  refresh(organizationId: string): Promise<RunReport[]>
-  /** Every organization's jobs, then the global ones (scheduler, CLI, operator route). */
+  /**
+   * One organization's jobs now (POST /analytics/refresh). `before` (the API's wait for the events
+   * committed before the call) runs once the call is admitted and before the run is queued.
+   */
+  refresh(organizationId: string, options?: RefreshOptions): Promise<RunReport[]>
+  /**
+   * Every organization's jobs, then the global ones (scheduler, CLI, operator route). A
+   * maintenance job (retention) runs only when `only` names it.
+   */
   runAll(options?: RunAllOptions): Promise<RunReport[]>
+  /** The maintenance jobs (retention) for every organization (the scheduler's maintenance tick). */
+  runMaintenance(options?: RunOptions): Promise<RunReport[]>
 }
 
 /**
@@ -44,25 +61,40 @@ export function createPipelineRunner(
     tail = run.catch(() => undefined)
     return run
   }
+  // Admitted refreshes still in their `before` (not yet queued, so not joinable).
+  let preparing = 0
+  const enqueue = (organizationId: string): Promise<RunReport[]> => {
+    const queued = waiting.get(organizationId)
+    if (queued) return queued
+    if (waiting.size + preparing >= maxQueued)
+      return Promise.reject(new RefreshBusyError(waiting.size + preparing))
+    const run = serial(() => {
+      waiting.delete(organizationId) // started: a later call needs a run of its own
+      return runJobs(deps, organizationJobs, { organizationId })
+    })
+    waiting.set(organizationId, run)
+    return run
+  }
   return {
-    refresh: (organizationId) => {
-      const queued = waiting.get(organizationId)
-      if (queued) return queued
-      if (waiting.size >= maxQueued) return Promise.reject(new RefreshBusyError(waiting.size))
-      const run = serial(() => {
-        waiting.delete(organizationId) // started: a later call needs a run of its own
-        return runJobs(deps, organizationJobs, { organizationId })
-      })
-      waiting.set(organizationId, run)
-      return run
+    refresh: (organizationId, { before } = {}) => {
+      if (!before) return enqueue(organizationId)
+      if (!waiting.has(organizationId) && waiting.size + preparing >= maxQueued)
+        return Promise.reject(new RefreshBusyError(waiting.size + preparing))
+      preparing += 1
+      // Joining a run queued meanwhile is right: it has not started, so it reads after `before`.
+      return before()
+        .finally(() => (preparing -= 1))
+        .then(() => enqueue(organizationId))
     },
     runAll: (options = {}) =>
       serial(async () => {
         const { only, ...opts } = options
         return [
           ...(await runJobs(deps, pickJobs(organizationJobs, only), opts)),
+          ...(only ? await runJobs(deps, pickJobs(maintenanceJobs, only), opts) : []),
           ...(await runJobs(deps, pickJobs(globalJobs, only), { ...opts, organizationId: undefined })),
         ]
       }),
+    runMaintenance: (options = {}) => serial(() => runJobs(deps, maintenanceJobs, options)),
   }
 }

@@ -22,7 +22,11 @@ function tickCounter() {
 describe('the in-process pipeline scheduler', () => {
   it('runs when the newest-event mark changes, and skips ticks when nothing is new', async () => {
     let runs = 0
-    const runner: PipelineRunner = { runAll: async () => (runs++, []), refresh: async () => [] }
+    const runner: PipelineRunner = {
+      runAll: async () => (runs++, []),
+      refresh: async () => [],
+      runMaintenance: async () => [],
+    }
     let mark = 'part-1'
     const counter = tickCounter()
     const s = new PipelineScheduler(runner, {
@@ -46,7 +50,11 @@ describe('the in-process pipeline scheduler', () => {
 
   it('recomputes after idleRecomputeMs even with nothing new (windows close with time)', async () => {
     let runs = 0
-    const runner: PipelineRunner = { runAll: async () => (runs++, []), refresh: async () => [] }
+    const runner: PipelineRunner = {
+      runAll: async () => (runs++, []),
+      refresh: async () => [],
+      runMaintenance: async () => [],
+    }
     const counter = tickCounter()
     const s = new PipelineScheduler(runner, {
       intervalMs: 5,
@@ -59,5 +67,37 @@ describe('the in-process pipeline scheduler', () => {
     await counter.after(3)
     expect(runs).toBe(3)
     await s.stop()
+  })
+
+  it('runs the maintenance jobs (retention) on the first tick, then once per maintenanceEveryMs', async () => {
+    let maintenance = 0
+    const runner: PipelineRunner = {
+      runAll: async () => [],
+      refresh: async () => [],
+      runMaintenance: async () => (maintenance++, []),
+    }
+    const counter = tickCounter()
+    const s = new PipelineScheduler(runner, {
+      intervalMs: 5,
+      newestEventMark: async () => 'same',
+      onError: (e) => console.error(e),
+      maintenanceEveryMs: 3_600_000,
+      onTick: counter.onTick,
+    })
+    s.start()
+    await counter.after(5)
+    expect(maintenance).toBe(1)
+    await s.stop()
+    const never = new PipelineScheduler(runner, {
+      intervalMs: 5,
+      newestEventMark: async () => 'same',
+      onError: (e) => console.error(e),
+      maintenanceEveryMs: 0,
+      onTick: counter.onTick,
+    })
+    never.start()
+    await counter.after(3)
+    expect(maintenance).toBe(1) // 0 = never
+    await never.stop()
   })
 })

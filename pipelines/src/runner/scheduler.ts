@@ -11,6 +11,11 @@ export interface SchedulerOptions {
    * alone (assumed resolution after 24 h).
    */
   idleRecomputeMs?: number
+  /**
+   * How often the maintenance jobs (retention) run (1 h; 0 = never). The retention job itself
+   * does its work once per UTC day: an hourly tick only makes sure the day's run happens early.
+   */
+  maintenanceEveryMs?: number
   /** After each tick, whether it ran the jobs (tests wait on ticks, not on time). */
   onTick?: (ran: boolean) => void
 }
@@ -24,13 +29,14 @@ export class PipelineScheduler {
   #timer: NodeJS.Timeout | null = null
   #running: Promise<unknown> | null = null
   #lastRun = 0
+  #lastMaintenance = 0
   #lastMark = ''
   readonly #runner: PipelineRunner
-  readonly #opts: SchedulerOptions & { idleRecomputeMs: number }
+  readonly #opts: SchedulerOptions & { idleRecomputeMs: number; maintenanceEveryMs: number }
 
   constructor(runner: PipelineRunner, options: SchedulerOptions) {
     this.#runner = runner
-    this.#opts = { idleRecomputeMs: 5 * 60 * 1000, ...options }
+    this.#opts = { idleRecomputeMs: 5 * 60 * 1000, maintenanceEveryMs: 60 * 60 * 1000, ...options }
   }
 
   start(): void {
@@ -51,6 +57,11 @@ export class PipelineScheduler {
       this.#lastRun = Date.now()
       this.#lastMark = mark
       await this.#runner.runAll()
+    }
+    const every = this.#opts.maintenanceEveryMs
+    if (every > 0 && Date.now() - this.#lastMaintenance >= every) {
+      this.#lastMaintenance = Date.now()
+      await this.#runner.runMaintenance()
     }
     this.#opts.onTick?.(!idle)
   }

@@ -80,8 +80,10 @@ async function fingerprints(ch: Ch, cols: Column[]): Promise<Record<string, stri
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0')
 const uuid = (step: number, kind: number, row: number) =>
   `00000000-${hex(step, 4)}-4000-8000-${hex(kind, 8)}${hex(row, 4)}`
+// Recent instants (the last weeks): older rows would be past the dead-letter TTL (30 days), which
+// the retention step's up drops at once, as it should.
 const at = (step: number, row: number) =>
-  `2026-0${(step % 9) + 1}-1${row} 10:${String(step % 60).padStart(2, '0')}:00.000`
+  new Date(Date.now() - (step * 24 + row) * 3_600_000).toISOString().replace('T', ' ').slice(0, 23)
 
 // Events as the product writes them: a turn (message, reply), feedback, an outcome, an escalation.
 function events(step: number) {

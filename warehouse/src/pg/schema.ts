@@ -36,6 +36,10 @@ export interface OrganizationsTable {
   subscription_monthly: ColumnType<number, number | undefined, number>
   resolution_window_hours: ColumnType<number, number | undefined, number>
   durable_days: ColumnType<number, number | undefined, number>
+  /** Days a conversation's text is kept after its last activity (migration 0015). */
+  conversation_retention_days: ColumnType<number, number | undefined, number>
+  /** Days analytics aggregates (no customer text) are kept. */
+  analytics_retention_days: ColumnType<number, number | undefined, number>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -67,6 +71,8 @@ export interface InvitationsTable {
   invited_by: string | null
   expires_at: Date
   accepted_at: Date | null
+  /** The token went only into the email: accepting it proves the address. */
+  emailed_only: ColumnType<boolean, boolean | undefined, boolean>
   created_at: CreatedAt
 }
 
@@ -79,6 +85,36 @@ export interface SessionsTable {
   revoked_at: Date | null
   created_at: CreatedAt
   last_used_at: UpdatedAt
+  /** How the session was opened (migration 0013): enforcing SSO ends the `password` ones. */
+  auth_method: ColumnType<SessionAuthMethod, SessionAuthMethod | undefined, SessionAuthMethod>
+}
+
+export const SESSION_AUTH_METHODS = ['password', 'sso'] as const
+export type SessionAuthMethod = (typeof SESSION_AUTH_METHODS)[number]
+
+/** An organization's OpenID Connect provider (migration 0013, ADR 0020). */
+export interface SsoConfigsTable {
+  id: string
+  organization_id: string
+  issuer: string
+  client_id: string
+  /** AES-GCM under a key derived from LUNEO_SECRET; null for a public client (PKCE only). */
+  client_secret_enc: string | null
+  /** The email domain whose sign-ins this provider handles. */
+  domain: string
+  enforced: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+/** Which provider subject is which user, per organization and issuer. */
+export interface SsoIdentitiesTable {
+  id: string
+  organization_id: string
+  user_id: string
+  issuer: string
+  subject: string
+  created_at: CreatedAt
 }
 
 export interface ApiKeysTable {
@@ -229,6 +265,38 @@ export interface OutboxTable {
   published_at: Date | null
 }
 
+export const ERASURE_STEPS = ['postgres', 'clickhouse', 'vectors'] as const
+export type ErasureStep = (typeof ERASURE_STEPS)[number]
+export type ErasureStatus = 'pending' | 'running' | 'done'
+
+export interface ErasureRequestsTable {
+  id: string
+  organization_id: string
+  contact_id: string
+  status: ColumnType<ErasureStatus, ErasureStatus | undefined, ErasureStatus>
+  steps_done: ColumnType<ErasureStep[], ErasureStep[] | undefined, ErasureStep[]>
+  conversation_ids: ColumnType<string[], string | undefined, string>
+  document_ids: ColumnType<string[], string | undefined, string>
+  counts: ColumnType<Record<string, number>, string | undefined, string>
+  outbox_seq: ColumnType<string | null, number | string | null | undefined, number | string | null>
+  attempts: ColumnType<number, number | undefined, number>
+  last_error: ColumnType<string | null, string | null | undefined, string | null>
+  requested_by: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+}
+
+export interface VectorDeletionsTable {
+  id: string
+  organization_id: string
+  knowledge_base_id: string
+  document_id: string | null
+  attempts: ColumnType<number, number | undefined, number>
+  last_error: ColumnType<string | null, string | null | undefined, string | null>
+  created_at: CreatedAt
+}
+
 /** What the engine remembers between turns of a conversation. */
 export interface ConversationMemory {
   summary?: string
@@ -343,6 +411,36 @@ export interface WebhookDeliveriesTable {
   created_at: CreatedAt
 }
 
+export type EmailStatus = 'pending' | 'sent' | 'logged' | 'failed'
+
+/** Outgoing email, queued in its cause's transaction; the body is cleared once the mail has left. */
+export interface EmailOutboxTable {
+  id: string
+  organization_id: string
+  kind: string
+  to_address: string
+  subject: string
+  text_body: string | null
+  status: ColumnType<EmailStatus, EmailStatus | undefined, EmailStatus>
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>
+  last_error: string | null
+  sent_at: Date | null
+  created_at: CreatedAt
+}
+
+/** A hashed, single-use link that proves `email` is the user's (24 h). */
+export interface EmailVerificationsTable {
+  id: string
+  organization_id: string
+  user_id: string
+  email: string
+  token_hash: string
+  expires_at: Date
+  used_at: Date | null
+  created_at: CreatedAt
+}
+
 export interface TasksTable {
   id: string
   organization_id: string
@@ -435,17 +533,25 @@ export interface Database {
   widget_keys: WidgetKeysTable
   widget_key_spend: WidgetKeySpendTable
   webhook_deliveries: WebhookDeliveriesTable
+  email_outbox: EmailOutboxTable
+  email_verifications: EmailVerificationsTable
   tasks: TasksTable
   intent_corrections: IntentCorrectionsTable
   pipeline_watermarks: PipelineWatermarksTable
   knowledge_gaps: KnowledgeGapsTable
   tuning_history: TuningHistoryTable
+  sso_configs: SsoConfigsTable
+  sso_identities: SsoIdentitiesTable
+  erasure_requests: ErasureRequestsTable
+  vector_deletions: VectorDeletionsTable
 }
 
 export type Organization = Selectable<OrganizationsTable>
 export type User = Selectable<UsersTable>
 export type Membership = Selectable<MembershipsTable>
+export type Invitation = Selectable<InvitationsTable>
 export type Session = Selectable<SessionsTable>
+export type SsoConfig = Selectable<SsoConfigsTable>
 export type ApiKey = Selectable<ApiKeysTable>
 export type Agent = Selectable<AgentsTable>
 export type NewAgent = Insertable<AgentsTable>
@@ -466,6 +572,9 @@ export type ExperimentVariant = Selectable<ExperimentVariantsTable>
 export type TuningStateRow = Selectable<TuningStateTable>
 export type WidgetKey = Selectable<WidgetKeysTable>
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>
+export type OutgoingEmail = Selectable<EmailOutboxTable>
 export type Task = Selectable<TasksTable>
 export type KnowledgeGap = Selectable<KnowledgeGapsTable>
 export type TuningHistoryRow = Selectable<TuningHistoryTable>
+export type ErasureRequest = Selectable<ErasureRequestsTable>
+export type VectorDeletion = Selectable<VectorDeletionsTable>

@@ -12,7 +12,13 @@ import { api, unwrap } from '@/lib/api'
 export default function AcceptInvite() {
   const router = useRouter()
   const [token, setToken] = useState('')
-  useEffect(() => setToken(decodeURIComponent(window.location.hash.slice(1))), [])
+  useEffect(() => {
+    const read = () => setToken(decodeURIComponent(window.location.hash.slice(1)))
+    read()
+    // A second invitation's link opened in the same tab changes only the fragment: no reload.
+    window.addEventListener('hashchange', read)
+    return () => window.removeEventListener('hashchange', read)
+  }, [])
   return (
     <AuthForm
       title="Join your team on Luneo"

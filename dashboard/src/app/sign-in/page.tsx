@@ -3,6 +3,7 @@ import Link from 'next/link'
 import { useRouter, useSearchParams } from 'next/navigation'
 import { Suspense } from 'react'
 import { AuthForm, Field, text } from '@/components/auth-form'
+import { SsoSignIn } from '@/components/sso-sign-in'
 import { api, unwrap } from '@/lib/api'
 
 /** Only paths of this site: `next` comes from the URL and must not send anyone elsewhere. */
@@ -11,7 +12,8 @@ const safeNext = (next: string | null) =>
 
 function SignIn() {
   const router = useRouter()
-  const next = safeNext(useSearchParams().get('next'))
+  const params = useSearchParams()
+  const next = safeNext(params.get('next'))
   return (
     <AuthForm
       title="Sign in to Luneo"
@@ -25,12 +27,17 @@ function SignIn() {
         router.replace(next)
       }}
       footer={
-        <>
-          No account yet?{' '}
-          <Link className="text-blue-800 underline" href="/sign-up">
-            Create an organization
-          </Link>
-        </>
+        <div className="flex flex-col gap-6">
+          <p>
+            No account yet?{' '}
+            <Link className="text-blue-800 underline" href="/sign-up">
+              Create an organization
+            </Link>
+          </p>
+          <div className="border-t border-gray-200 pt-6">
+            <SsoSignIn refusal={params.get('sso')} />
+          </div>
+        </div>
       }
     >
       <Field name="email" label="Email" type="email" autoComplete="email" />

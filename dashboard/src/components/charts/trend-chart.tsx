@@ -38,7 +38,15 @@ export function TrendChart({
         >
           <XAxis dataKey="bucket" hide />
           <Tooltip formatter={(v) => [String(v), label]} />
-          <Area type="monotone" dataKey="value" stroke="#1d4ed8" fill="#bfdbfe" isAnimationActive={false} />
+          {/* Dots: a bucket between two quiet ones (null: no data) would otherwise draw nothing. */}
+          <Area
+            type="monotone"
+            dataKey="value"
+            stroke="#1d4ed8"
+            fill="#bfdbfe"
+            dot={{ r: 2, fill: '#1d4ed8' }}
+            isAnimationActive={false}
+          />
         </AreaChart>
       </ResponsiveContainer>
     </div>

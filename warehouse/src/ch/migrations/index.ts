@@ -141,6 +141,35 @@ const typedStatements = typedTables.flatMap((t) => {
   ]
 })
 
+// v5. The longest any organization may keep customer text (RETENTION_LIMITS: 1,095 days) and
+// dead letters (30 days: time to look at and replay a poison message, not an archive), as TTLs:
+// past them ClickHouse drops rows at merge time whatever a job does. Each organization's shorter
+// policy is the retention job's per-organization delete (docs/adr/0022).
+export const TEXT_TTL_DAYS = 1095
+export const AGGREGATE_TTL_DAYS = 1825
+export const DLQ_TTL_DAYS = 30
+const ttl = (table: string, column: string, days: number) =>
+  `ALTER TABLE ${table} MODIFY TTL toDateTime(${column}) + toIntervalDay(${days})`
+const retentionTtls = [
+  ttl('events', 'occurred_at', TEXT_TTL_DAYS),
+  ttl('messages_v1', 'occurred_at', TEXT_TTL_DAYS),
+  ttl('events_dlq', 'received_at', DLQ_TTL_DAYS),
+  ...['replies_v1', 'outcomes_v1', 'feedback_v1', 'escalations_v1'].map((t) =>
+    ttl(t, 'occurred_at', AGGREGATE_TTL_DAYS),
+  ),
+]
+
+// Down: the tables keep no TTL (the rows stay; the next up sets it again, and drops what is past it).
+const retentionTtlsDown = [
+  'events',
+  'messages_v1',
+  'events_dlq',
+  'replies_v1',
+  'outcomes_v1',
+  'feedback_v1',
+  'escalations_v1',
+].map((t) => `ALTER TABLE ${t} REMOVE TTL`)
+
 /** Every ClickHouse migration, in order. Applied at start; each statement is idempotent. */
 export const chMigrations: ChMigration[] = [
   { version: 1, name: 'events', statements: [events_v1], down: ['DROP TABLE IF EXISTS events'] },
@@ -160,4 +189,5 @@ export const chMigrations: ChMigration[] = [
     down: ['DROP TABLE IF EXISTS events_dlq'],
   },
   { version: 4, name: 'typed_tables_v1', statements: typedStatements, down: typedDown },
+  { version: 5, name: 'retention_ttl', statements: retentionTtls, down: retentionTtlsDown },
 ]

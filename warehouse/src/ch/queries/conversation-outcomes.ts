@@ -92,6 +92,11 @@ export interface ResolvedConversationsQuery {
   /** The prompt variant that served the first reply (the `variant` dimension). */
   variantId?: string | undefined
   minCsat?: number | undefined
+  /**
+   * Only conversations holding one of these replies (a knowledge gap's member questions: the
+   * conversations behind a gap's numbers). An empty list matches nothing.
+   */
+  replyIds?: string[] | undefined
   /** Rows at most; absent for all of them (the CSV export). */
   limit?: number | undefined
   /** Keyset: only conversations before this (started_at text as returned, conversation id). */
@@ -111,6 +116,10 @@ function resolvedSql(p: ResolvedConversationsQuery): Sql {
   if (p.intent) where.push('intent = {intent:String}')
   if (p.variantId) where.push('variant_id = {variant:UUID}')
   if (p.minCsat !== undefined) where.push('csat >= {min_csat:Float32}')
+  if (p.replyIds)
+    where.push(
+      'o.conversation_id IN (SELECT conversation_id FROM reply_signals_v1 WHERE organization_id = {org:UUID} AND reply_id IN {replies:Array(UUID)})',
+    )
   if (p.before) where.push('(started_at, o.conversation_id) < ({c_at:DateTime64(3)}, {c_id:UUID})')
   return {
     query: `
@@ -137,6 +146,7 @@ function resolvedSql(p: ResolvedConversationsQuery): Sql {
       intent: p.intent,
       variant: p.variantId,
       min_csat: p.minCsat,
+      replies: p.replyIds,
       c_at: p.before?.startedAt,
       c_id: p.before?.id,
       limit: p.limit,

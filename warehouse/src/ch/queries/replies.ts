@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Ch } from '../client.js'
 import { chDateTime } from '../time.js'
-import { chFlag, chNumber, chUuid, queryRows } from './rows.js'
+import { chDateTimeText, chFlag, chNumber, chUuid, queryRows } from './rows.js'
 
 // Reads of reply_signals_v1: one row per AI reply with its learning signals (learning_signals_v1).
 
@@ -101,5 +101,40 @@ export async function replyDays(
       )
       ORDER BY day, reply_id`,
     params: { org: p.organizationId, ids: p.replyIds, from: chDateTime(p.from) },
+  })
+}
+
+export const ReplyConversationRow = z.object({
+  reply_ref: chUuid,
+  conversation_ref: chUuid,
+  started_at: chDateTimeText,
+})
+export type ReplyConversationRow = z.output<typeof ReplyConversationRow>
+
+/**
+ * The conversation each of these replies belongs to and when it started, for those the outcome
+ * mart already holds: the conversations behind a gap's numbers, which the report filtered by the
+ * gap lists (same marts, so the two counts agree).
+ */
+export async function conversationsOfReplies(
+  ch: Ch,
+  p: { organizationId: string; replyIds: string[] },
+): Promise<ReplyConversationRow[]> {
+  if (p.replyIds.length === 0) return []
+  return queryRows(ch, 'conversationsOfReplies', ReplyConversationRow, {
+    query: `
+      SELECT toString(r.reply_id) AS reply_ref, toString(r.conversation_id) AS conversation_ref, o.started_at AS started_at
+      FROM (
+        SELECT reply_id, conversation_id FROM reply_signals_v1 FINAL
+        WHERE organization_id = {org:UUID} AND reply_id IN {ids:Array(UUID)}
+      ) AS r
+      INNER JOIN (
+        SELECT conversation_id, started_at FROM conversation_outcomes_v1 FINAL
+        WHERE organization_id = {org:UUID} AND conversation_id IN (
+          SELECT conversation_id FROM reply_signals_v1 WHERE organization_id = {org:UUID} AND reply_id IN {ids:Array(UUID)}
+        )
+      ) AS o ON o.conversation_id = r.conversation_id
+      ORDER BY reply_ref`,
+    params: { org: p.organizationId, ids: p.replyIds },
   })
 }

@@ -11,6 +11,9 @@ import * as m0009 from './0009_organization_locale.js'
 import * as m0010 from './0010_api_key_expiry.js'
 import * as m0011 from './0011_widget_spend.js'
 import * as m0012 from './0012_email_verified.js'
+import * as m0013 from './0013_sso.js'
+import * as m0014 from './0014_email.js'
+import * as m0015 from './0015_retention.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
 export const pgMigrations: Record<string, Migration> = {
@@ -26,4 +29,7 @@ export const pgMigrations: Record<string, Migration> = {
   '0010_api_key_expiry': m0010,
   '0011_widget_spend': m0011,
   '0012_email_verified': m0012,
+  '0013_sso': m0013,
+  '0014_email': m0014,
+  '0015_retention': m0015,
 }

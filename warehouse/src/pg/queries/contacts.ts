@@ -75,3 +75,17 @@ export async function getContact(
     .where('id', '=', id)
     .executeTakeFirst()
 }
+
+/** The organization's contact with this email, any case (emails are stored lower-cased). */
+export async function findContactByEmail(
+  db: Kysely<Database>,
+  organizationId: string,
+  email: string,
+): Promise<Contact | undefined> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst()
+}

@@ -82,9 +82,29 @@ export async function updateOrganizationPrivacy(
     .executeTakeFirst()
 }
 
-/** Ids of the organizations created before `before` (benchmarks count only established ones). */
-export async function organizationsCreatedBefore(db: Kysely<Database>, before: Date): Promise<Set<string>> {
-  const rows = await db.selectFrom('organizations').select('id').where('created_at', '<', before).execute()
+/**
+ * Ids of the organizations established enough to count in benchmarks: created before `createdBefore`
+ * and, with `verifiedOwner`, with at least one owner whose email address is proven. A fake
+ * organization then costs its age and a mailbox someone can read, not only a sign-up form.
+ */
+export async function establishedOrganizations(
+  db: Kysely<Database>,
+  opts: { createdBefore: Date; verifiedOwner: boolean },
+): Promise<Set<string>> {
+  let q = db.selectFrom('organizations as o').select('o.id').where('o.created_at', '<', opts.createdBefore)
+  if (opts.verifiedOwner)
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('memberships as m')
+          .innerJoin('users as u', 'u.id', 'm.user_id')
+          .select('m.id')
+          .whereRef('m.organization_id', '=', 'o.id')
+          .where('m.role', '=', 'owner')
+          .where('u.email_verified_at', 'is not', null),
+      ),
+    )
+  const rows = await q.execute()
   return new Set(rows.map((r) => r.id))
 }
 

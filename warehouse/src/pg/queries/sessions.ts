@@ -1,10 +1,17 @@
 import { sql, type Kysely, type ExpressionBuilder } from 'kysely'
-import type { ApiKey, Database, Scope, Session } from '../schema.js'
+import type { ApiKey, Database, Scope, Session, SessionAuthMethod } from '../schema.js'
 import { paginate, type Page, type PageRequest } from './page.js'
 
 export async function insertSession(
   db: Kysely<Database>,
-  s: { id: string; organization_id: string; user_id: string; refresh_hash: string; expires_at: Date },
+  s: {
+    id: string
+    organization_id: string
+    user_id: string
+    refresh_hash: string
+    expires_at: Date
+    auth_method?: SessionAuthMethod
+  },
 ): Promise<Session> {
   return db.insertInto('sessions').values(s).returningAll().executeTakeFirstOrThrow()
 }

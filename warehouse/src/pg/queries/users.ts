@@ -111,6 +111,7 @@ export async function insertInvitation(
     token_hash: string
     invited_by: string | null
     expires_at: Date
+    emailed_only: boolean
   },
 ) {
   return db.insertInto('invitations').values(inv).returningAll().executeTakeFirstOrThrow()
@@ -126,6 +127,64 @@ export async function consumeInvitation(db: Kysely<Database>, tokenHash: string)
     .where('expires_at', '>', new Date())
     .returningAll()
     .executeTakeFirst()
+}
+
+export interface PendingInvitationRow {
+  id: string
+  email: string
+  role: Role
+  invited_by: string | null
+  expires_at: Date
+  created_at: Date
+}
+
+/** The organization's invitations not yet accepted (expired ones too: they can be sent again). */
+export async function listPendingInvitations(
+  db: Kysely<Database>,
+  organizationId: string,
+  page: PageRequest,
+): Promise<Page<PendingInvitationRow>> {
+  const q = db
+    .selectFrom('invitations')
+    .select(['id', 'email', 'role', 'invited_by', 'expires_at', 'created_at'])
+    .where('organization_id', '=', organizationId)
+    .where('accepted_at', 'is', null)
+  return paginate(q, 'id', page)
+}
+
+/**
+ * Gives a pending invitation a new token and expiry (a resend): the link sent before stops
+ * working. Undefined when the organization has no such pending invitation.
+ */
+export async function renewInvitation(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+  next: { token_hash: string; expires_at: Date; emailed_only: boolean },
+): Promise<PendingInvitationRow | undefined> {
+  return db
+    .updateTable('invitations')
+    .set(next)
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .where('accepted_at', 'is', null)
+    .returning(['id', 'email', 'role', 'invited_by', 'expires_at', 'created_at'])
+    .executeTakeFirst()
+}
+
+/** Cancels a pending invitation (its link stops working). False when there was none to cancel. */
+export async function deletePendingInvitation(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<boolean> {
+  const r = await db
+    .deleteFrom('invitations')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .where('accepted_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numDeletedRows) === 1
 }
 
 /** One membership of the organization, by its id (the members API's id). */

@@ -49,8 +49,8 @@ function Overview() {
       ) : null}
       {result.state === 'ok' && result.data.roi.totals.conversations ? (
         <>
-          <HeadlineCards roi={result.data.roi} prev={result.data.prev} />
-          <ResolutionCards roi={result.data.roi} prev={result.data.prev} />
+          <HeadlineCards roi={result.data.roi} prev={result.data.prev} granularity={granularity} />
+          <ResolutionCards roi={result.data.roi} prev={result.data.prev} granularity={granularity} />
         </>
       ) : null}
       {/* Outside the period's states: an admin can set the assumptions before the first conversation. */}

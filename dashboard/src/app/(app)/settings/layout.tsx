@@ -12,6 +12,7 @@ const SECTIONS = [
   { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/members', label: 'Members' },
   { href: '/settings/webhook', label: 'Webhook' },
+  { href: '/settings/sso', label: 'Single sign-on' },
 ]
 
 /** Settings: one sub-navigation beside every settings page. */

@@ -1,6 +1,7 @@
 'use client'
 import { useState } from 'react'
 import { PrivacySetting } from '@/components/settings/privacy-setting'
+import { RetentionSetting } from '@/components/settings/retention-setting'
 import { ErrorNote, Loading } from '@/components/states'
 import { allPages } from '@/lib/all-pages'
 import { api, unwrap, type Schemas } from '@/lib/api'
@@ -74,6 +75,7 @@ export default function SettingsOverview() {
         <>
           <Facts org={loaded.data.org} agents={loaded.data.agents} />
           <PrivacySetting org={loaded.data.org} role={me.role} onSaved={() => setVersion((v) => v + 1)} />
+          <RetentionSetting organizationId={me.organization.id} role={me.role} />
           <p className="text-sm text-gray-700">
             The API holds a currency but no locale: numbers follow your browser’s format.
           </p>

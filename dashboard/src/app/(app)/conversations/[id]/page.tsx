@@ -1,24 +1,45 @@
 'use client'
 import Link from 'next/link'
+import { useState } from 'react'
 import { useParams } from 'next/navigation'
+import { EraseContact } from '@/components/erase-contact'
 import { ReplyDetail } from '@/components/reply-detail'
 import { Empty, ErrorNote, Loading } from '@/components/states'
 import { api, unwrap } from '@/lib/api'
 import { fmtDateTime } from '@/lib/format'
-import { RoleGate } from '@/lib/session'
+import { NEEDS, atLeast } from '@/lib/roles'
+import { RoleGate, useMe } from '@/lib/session'
 import { useApi } from '@/lib/use-api'
 
 const WHO = { customer: 'Customer', agent: 'AI agent', human: 'Human agent', system: 'System' } as const
 
 function Transcript({ id }: { id: string }) {
-  const conv = useApi(id, async () =>
-    unwrap(await api.GET('/api/v1/conversations/{id}', { params: { path: { id } } })),
-  )
+  const me = useMe()
+  const [erased, setErased] = useState(false)
+  const conv = useApi(id, () => loadConversation(id))
   if (conv.state === 'loading') return <Loading what="the transcript" />
   if (conv.state === 'error') return <ErrorNote error={conv.error} />
   const c = conv.data
+  // Erased: what was on screen no longer exists anywhere; only the erasure's outcome stays (the
+  // eraser keeps its place in the tree, so its state survives the transcript going).
   return (
     <article className="flex flex-col gap-4">
+      {erased ? null : <Messages c={c} />}
+      {c.contact && atLeast(me.role, NEEDS.eraseContacts) ? (
+        <EraseContact contact={c.contact} onDone={() => setErased(true)} />
+      ) : null}
+    </article>
+  )
+}
+
+type Conversation = Awaited<ReturnType<typeof loadConversation>>
+
+const loadConversation = async (id: string) =>
+  unwrap(await api.GET('/api/v1/conversations/{id}', { params: { path: { id } } }))
+
+function Messages({ c }: { c: Conversation }) {
+  return (
+    <>
       <p className="text-sm text-gray-700">
         {c.channel} · {c.status.replace('_', ' ')} · started {fmtDateTime(c.createdAt)}
         {c.contact ? ` · ${c.contact.email ?? c.contact.id}` : ''}
@@ -39,7 +60,7 @@ function Transcript({ id }: { id: string }) {
           </li>
         ))}
       </ol>
-    </article>
+    </>
   )
 }
 

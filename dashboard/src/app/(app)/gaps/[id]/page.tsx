@@ -8,6 +8,7 @@ import { GapReview } from '@/components/gap-review'
 import { ErrorNote, Loading } from '@/components/states'
 import { api, unwrap, type Schemas } from '@/lib/api'
 import { fmtCount, fmtDateTime, fmtMoney } from '@/lib/format'
+import { gapHref } from '@/lib/drill'
 import { gapListHref } from '@/lib/gap-filters'
 import { NEEDS } from '@/lib/roles'
 import { RoleGate } from '@/lib/session'
@@ -16,18 +17,31 @@ import { useApi } from '@/lib/use-api'
 type Gap = Schemas['KnowledgeGap']
 
 function Facts({ gap }: { gap: Gap }) {
-  const facts: [string, string, string][] = [
+  const facts: [string, string, string, string?][] = [
     ['volume', 'Questions', fmtCount(gap.volume)],
+    ['conversations', 'Conversations', fmtCount(gap.conversations), gapHref(gap) ?? undefined],
     ['escalations', 'Escalations', fmtCount(gap.escalations)],
     ['cost', 'Escalation cost', fmtMoney(gap.escalationCost, gap.currency)],
     ['last-seen', 'Last asked', fmtDateTime(gap.lastSeenAt)],
   ]
   return (
-    <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-      {facts.map(([id, label, text]) => (
+    <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5">
+      {facts.map(([id, label, text, href]) => (
         <div key={id} className="rounded border border-gray-200 bg-white p-3" data-testid={`fact-${id}`}>
           <dt className="text-xs text-gray-700">{label}</dt>
-          <dd className="text-xl font-semibold">{text}</dd>
+          <dd className="text-xl font-semibold">
+            {href ? (
+              <Link
+                className="text-blue-800 underline"
+                href={href}
+                title="See the conversations behind this number"
+              >
+                {text}
+              </Link>
+            ) : (
+              text
+            )}
+          </dd>
         </div>
       ))}
     </dl>

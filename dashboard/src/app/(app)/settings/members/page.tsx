@@ -1,6 +1,7 @@
 'use client'
 import { useState, type FormEvent } from 'react'
 import { MemberActions } from '@/components/settings/member-actions'
+import { PendingInvitations } from '@/components/settings/pending-invitations'
 import { ReadOnly } from '@/components/settings/read-only'
 import { ShownOnce } from '@/components/settings/shown-once'
 import { Empty, ErrorNote, Loading } from '@/components/states'
@@ -70,28 +71,41 @@ function Invite({ onInvited }: { onInvited: (m: Member) => void }) {
         </button>
       </div>
       <p className="text-sm text-gray-700">
-        Everyone gets an invitation link to accept within 7 days — someone who already has a Luneo account
-        accepts it with their own password (the answer never says whether an email has an account). You can
-        grant up to your own role ({me.role}). Changing a role or removing a member ends their sessions at
-        once.
+        Everyone gets an invitation link by email, to accept within 7 days — someone who already has a Luneo
+        account accepts it with their own password (the answer never says whether an email has an account).
+        You can grant up to your own role ({me.role}). Changing a role or removing a member ends their
+        sessions at once.
       </p>
       {invite.error ? <ErrorNote error={invite.error} /> : null}
     </form>
   )
 }
 
+/** What the inviter sees of an invitation just (re)sent: the email went, or (no mail server) its link. */
+type Sent = Pick<Member, 'email' | 'role' | 'emailDelivery' | 'inviteToken'>
+
 /**
- * The last invitation's link to hand to the invitee (shown once). The token rides in the
- * fragment, which browsers never send to a server (app/accept-invite).
+ * With a mail server the link travels only in the email. Without one (`make dev`) the API returns
+ * it once, for the inviter to hand over; the token rides in the fragment, which browsers never
+ * send to a server (app/accept-invite).
  */
-function Invited({ m, onDone }: { m: Member; onDone: () => void }) {
-  if (!m.inviteToken) return null
+function Invited({ m, onDone }: { m: Sent; onDone: () => void }) {
+  if (m.emailDelivery === 'log' && m.inviteToken)
+    return (
+      <ShownOnce
+        label={`No mail server is configured. The invitation link for ${m.email} (${m.role}), valid 7 days`}
+        secret={`${window.location.origin}/accept-invite#${encodeURIComponent(m.inviteToken)}`}
+        onDone={onDone}
+      />
+    )
   return (
-    <ShownOnce
-      label={`The invitation link for ${m.email} (${m.role}), valid 7 days`}
-      secret={`${window.location.origin}/accept-invite#${encodeURIComponent(m.inviteToken)}`}
-      onDone={onDone}
-    />
+    <p
+      role="status"
+      data-testid="invitation-sent"
+      className="rounded border border-emerald-300 bg-emerald-50 p-4 text-emerald-950"
+    >
+      Invitation emailed to {m.email} ({m.role}); the link works for 7 days.
+    </p>
   )
 }
 
@@ -100,7 +114,7 @@ export default function MembersSettings() {
   const me = useMe()
   const mayInvite = useAtLeast(NEEDS.inviteMembers)
   const [version, setVersion] = useState(0)
-  const [invited, setInvited] = useState<Member>()
+  const [invited, setInvited] = useState<Sent>()
   const loaded = useApi(`members:${me.organization.id}:${version}`, () =>
     allPages(async (cursor) =>
       unwrap(await api.GET('/api/v1/members', { params: { query: { limit: 200, cursor } } })),
@@ -166,9 +180,16 @@ export default function MembersSettings() {
           </table>
         </div>
       ) : null}
-      <p className="text-sm text-gray-700">
-        Pending invitations are not listed: the API lists memberships only.
-      </p>
+      {mayInvite ? (
+        <PendingInvitations
+          version={`${me.organization.id}:${version}`}
+          onSent={(sent) => {
+            setInvited(sent)
+            setVersion((v) => v + 1)
+          }}
+          onChanged={() => setVersion((v) => v + 1)}
+        />
+      ) : null}
       {mayInvite ? (
         <Invite
           onInvited={(m) => {

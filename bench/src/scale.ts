@@ -1,0 +1,188 @@
+// `make bench-scale` driver (issue 12: analytics p95 < 300 ms at 10M events / 200 organizations).
+// Per size: `luneo bench generate` writes the data set into its own data dir (a child process, the
+// same command a developer runs), then the real API (api/src/server.ts) serves it and each
+// analytics endpoint behind the dashboard gets a closed-loop GET load, signed in as the owner of
+// the largest tenant and of the median one (session cookie, as the dashboard sends it).
+//
+// Env: BENCH_SCALE_SIZES (1000000,10000000), BENCH_SCALE_SEED, BENCH_SCALE_ORGANIZATIONS (200),
+// BENCH_SCALE_REUSE=1 (serve a data dir a previous run finished instead of generating again),
+// BENCH_SCALE_CONNECTIONS (4), BENCH_SCALE_WARMUP_SEC (1), BENCH_SCALE_DURATION_SEC (5),
+// BENCH_SCALE_PIPELINES_INTERVAL_MS (0: the scheduler off; the data set does not change).
+// Server mode: DATABASE_URL and CLICKHOUSE_URL (empty databases, one size per run).
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { DataSetSummary, TenantSummary } from './generate/generate.js'
+import { BENCH_OWNER_PASSWORD } from './generate/cli.js'
+import { quantile } from './load.js'
+import { defaultLogDir } from './load-profile.js'
+import { openFigures } from './results.js'
+import { analyticsEndpoints, fire, probe } from './scenarios/analytics-latency.js'
+import { cpuSeconds, killAllChildren, repoRoot, spawnServer } from './spawn-server.js'
+
+const DAY = 24 * 3600 * 1000
+const env = process.env
+const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
+const s = {
+  sizes: (env.BENCH_SCALE_SIZES ?? '1000000,10000000').split(',').map((x) => Number.parseInt(x.trim(), 10)),
+  seed: int(env.BENCH_SCALE_SEED, 20261130),
+  organizations: int(env.BENCH_SCALE_ORGANIZATIONS, 200),
+  reuse: env.BENCH_SCALE_REUSE === '1',
+  connections: int(env.BENCH_SCALE_CONNECTIONS, 4),
+  warmupSec: int(env.BENCH_SCALE_WARMUP_SEC, 1),
+  durationSec: int(env.BENCH_SCALE_DURATION_SEC, 5),
+  pipelinesIntervalMs: env.BENCH_SCALE_PIPELINES_INTERVAL_MS ?? '0',
+  server: Boolean(env.DATABASE_URL && env.CLICKHOUSE_URL),
+}
+const out = openFigures()
+const label = (n: number) => (n % 1e6 === 0 ? `${n / 1e6}m` : n % 1e3 === 0 ? `${n / 1e3}k` : String(n))
+
+/** Runs `luneo bench generate` into `dir` (its progress lines go to this stderr); returns its wall time. */
+async function generate(n: number, dir: string): Promise<number> {
+  const t0 = performance.now()
+  const args = ['--import', 'tsx', 'bin/luneo.ts', 'bench', 'generate', '--events', String(n)]
+  args.push(
+    '--seed',
+    String(s.seed),
+    '--organizations',
+    String(s.organizations),
+    '--summary',
+    join(dir, 'summary.json'),
+  )
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...env, LUNEO_DATA_DIR: dir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const code = await new Promise<number | null>((r) => child.once('exit', r))
+  if (code !== 0) throw new Error(`bench-scale: luneo bench generate --events ${n} exited ${code}`)
+  return (performance.now() - t0) / 1000
+}
+
+async function login(base: string, email: string): Promise<string> {
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: BENCH_OWNER_PASSWORD }),
+  })
+  if (r.status !== 200) throw new Error(`bench-scale: login ${email}: ${r.status} ${await r.text()}`)
+  return r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .join('; ')
+}
+
+/** The dashboard's endpoints (default range: 30 days), and query + ROI over the last year. */
+function endpoints(d: DataSetSummary): Record<string, string> {
+  const year = `from=${new Date(Date.parse(d.until) - 365 * DAY).toISOString()}&to=${d.until}`
+  return {
+    ...analyticsEndpoints,
+    query_365d: `${analyticsEndpoints.query}&${year}`,
+    roi_365d: `/api/v1/analytics/roi?granularity=month&${year}`,
+  }
+}
+
+async function measureSize(n: number): Promise<void> {
+  const dir = join(repoRoot, '.tmp', 'bench-scale', `${n}-s${s.seed}-o${s.organizations}`)
+  const name = `scale_${label(n)}`
+  if (!(s.reuse && existsSync(join(dir, 'summary.json')))) {
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    const sec = await generate(n, dir)
+    out.emit(`${name}_generate_sec`, sec, 's')
+  } else console.error(`[bench-scale] reusing ${dir} (BENCH_SCALE_REUSE=1)`)
+  const d = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as DataSetSummary
+  out.emit(`${name}_insert_events_per_sec`, d.events / d.insertSec, 'events/s')
+  out.emit(`${name}_pipelines_full_sec`, d.pipelinesSec, 's')
+  const bySize = [...d.organizations].sort((a, b) => b.events - a.events)
+  const tenants: [string, TenantSummary][] = [
+    ['largest', bySize[0]!],
+    ['median', bySize[Math.floor(bySize.length / 2)]!],
+  ]
+  console.error(
+    `[bench-scale] ${name}: ${d.events.toLocaleString('en')} events, ${d.conversations.toLocaleString('en')} conversations, ` +
+      `${d.organizations.length} organizations, until ${d.until}; largest ${bySize[0]!.events.toLocaleString('en')} events, ` +
+      `median ${tenants[1]![1].events.toLocaleString('en')}`,
+  )
+  const logFile = join(defaultLogDir, `api-${name}.log`)
+  const server = await spawnServer({
+    name: `api-${name}`,
+    entry: 'api/src/server.ts',
+    env: {
+      NODE_ENV: 'production',
+      LUNEO_SECURE_COOKIES: 'false',
+      LUNEO_SECRET: 'bench-secret-0123456789abcdef',
+      LUNEO_DATA_DIR: dir,
+      ...(s.server ? {} : { DATABASE_URL: '', CLICKHOUSE_URL: '' }),
+      CHROMA_URL: '',
+      OPENAI_API_KEY: '',
+      OPENAI_BASE_URL: '',
+      LUNEO_DEMO: 'false',
+      LUNEO_LOG_LEVEL: 'warn',
+      LUNEO_RATE_LIMIT_PER_MINUTE: '100000000',
+      LUNEO_PIPELINES_INTERVAL_MS: s.pipelinesIntervalMs,
+    },
+    readyPath: '/readyz',
+    logFile,
+    readyTimeoutMs: 180_000,
+  })
+  try {
+    let worst = 0
+    for (const [who, tenant] of tenants) {
+      const cookie = await login(server.url, tenant.email)
+      for (const [endpoint, path] of Object.entries(endpoints(d))) {
+        const shape = await probe(server.url, cookie, endpoint.replace(/_365d$/, ''), path)
+        await fire(server.url, cookie, path, s.connections, s.warmupSec)
+        const cpu0 = cpuSeconds(server.pid)
+        const m = await fire(server.url, cookie, path, s.connections, s.durationSec)
+        const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / m.result['2xx']
+        const sorted = Float64Array.from(m.latencies).sort()
+        const p95 = quantile(sorted, 0.95)
+        worst = Math.max(worst, p95)
+        out.emit(`${name}_${who}_${endpoint}_p50`, quantile(sorted, 0.5), 'ms')
+        out.emit(`${name}_${who}_${endpoint}_p95`, p95, 'ms')
+        // The API's own CPU per request (chDB runs in it, embedded): what a busy machine disturbs least.
+        out.emit(`${name}_${who}_${endpoint}_api_cpu_per_req`, cpuMs, 'ms')
+        console.error(
+          `[bench-scale] ${name} ${who} ${endpoint}: ${shape}; ${m.result['2xx']} × 200 in ${m.result.duration.toFixed(1)} s, ` +
+            `p99 ${quantile(sorted, 0.99).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms, API CPU ${cpuMs.toFixed(1)} ms/req`,
+        )
+      }
+    }
+    out.emit(`${name}_worst_p95`, worst, 'ms')
+  } finally {
+    await server.stop()
+  }
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now()
+  if (s.server && s.sizes.length !== 1)
+    throw new Error('bench-scale in server mode: one size per run (BENCH_SCALE_SIZES), into empty databases')
+  mkdirSync(defaultLogDir, { recursive: true })
+  for (const n of s.sizes) await measureSize(n)
+  const wallSec = (performance.now() - t0) / 1000
+  out.write(
+    join(repoRoot, 'bench', 'results-scale.json'),
+    { ...s, mode: s.server ? 'server' : 'embedded' },
+    wallSec,
+  )
+  console.error(
+    `[bench-scale] done in ${wallSec.toFixed(0)} s; results in bench/results-scale.json, API logs in ${defaultLogDir}`,
+  )
+}
+
+process.on('exit', killAllChildren)
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    killAllChildren()
+    process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
+  })
+}
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error('[bench-scale] failed:', err)
+    process.exit(1)
+  },
+)

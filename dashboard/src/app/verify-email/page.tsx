@@ -1,0 +1,72 @@
+'use client'
+import Link from 'next/link'
+import { useEffect, useState } from 'react'
+import { Empty, ErrorNote, Loading } from '@/components/states'
+import { ApiError, api, unwrap, type Schemas } from '@/lib/api'
+
+type State =
+  | { state: 'loading' }
+  | { state: 'no-token' }
+  | { state: 'ok'; data: Schemas['EmailVerified'] }
+  | { state: 'error'; error: ApiError }
+
+/**
+ * Where the verification email's link lands: `/verify-email#<token>`. The token rides in the
+ * fragment, which browsers never send to a server; this page posts it once. No session needed:
+ * the link may be opened on another device than the one that signed up.
+ */
+export default function VerifyEmail() {
+  const [s, setS] = useState<State>({ state: 'loading' })
+  useEffect(() => {
+    const token = decodeURIComponent(window.location.hash.slice(1))
+    if (!token) return setS({ state: 'no-token' })
+    let current = true
+    api
+      .POST('/api/v1/auth/verify-email', { body: { token } })
+      .then(unwrap)
+      .then(
+        (data) => current && setS({ state: 'ok', data }),
+        (err: unknown) =>
+          current &&
+          setS({
+            state: 'error',
+            error:
+              err instanceof ApiError
+                ? err
+                : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
+          }),
+      )
+    return () => {
+      current = false
+    }
+  }, [])
+  return (
+    <main className="mx-auto flex max-w-md flex-col gap-4 p-6">
+      <h1 className="text-2xl font-semibold">Verify your email</h1>
+      {s.state === 'loading' ? <Loading what="your verification" /> : null}
+      {s.state === 'no-token' ? (
+        <Empty>This page opens from the link in the verification email; that link carries its token.</Empty>
+      ) : null}
+      {s.state === 'ok' ? (
+        <p
+          role="status"
+          data-testid="email-verified"
+          className="rounded border border-emerald-300 bg-emerald-50 p-4 text-emerald-950"
+        >
+          {s.data.email} is verified. Thank you.
+        </p>
+      ) : null}
+      {s.state === 'error' ? (
+        <>
+          <ErrorNote error={s.error} />
+          <p className="text-sm text-gray-700">
+            Links work once, for 24 hours. Sign in and choose “Email me a new link” on the banner.
+          </p>
+        </>
+      ) : null}
+      <Link className="text-blue-800 underline" href="/overview">
+        Go to Luneo
+      </Link>
+    </main>
+  )
+}
