@@ -33,6 +33,7 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
         "ids come from the run's own documents, each deletable once",
     ),
     "DELETE /api/v1/members/{id}": (5, "ids come from the run's own members, each removable once"),
+    "DELETE /api/v1/invitations/{id}": (10, "ids come from the run's own invitations, each revocable once"),
 }
 
 # Operations that answer only 401/403 in a pass: the pass cannot authenticate for them, on purpose.
