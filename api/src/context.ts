@@ -8,6 +8,9 @@ import type { EmbedTimings } from './knowledge/embed-timings.js'
 import type { KnowledgeIndex } from './knowledge/knowledge-index.js'
 import type { Engine } from './orchestrator/types.js'
 
+/** Throws to fail the write in flight at a named point (the atomicity test's seam). */
+export type FaultPoint = (point: string) => void
+
 /** The AI side: embedder, LLM provider, knowledge index (Chroma) and the conversation engine. */
 export interface AiParts {
   /** Retrieval: what the knowledge index embeds documents and questions with. */
@@ -45,9 +48,9 @@ export interface AppDeps {
   onEventsCommitted?: () => void
   /**
    * Test seam for the atomicity test: called at named points inside write transactions (between
-   * the domain insert and the outbox insert). Production leaves it unset.
+   * the domain insert and the outbox insert, the audit row, the session…). Production leaves it unset.
    */
-  faultPoint?: (point: string) => void
+  faultPoint?: FaultPoint
   /** API-key principals for a few seconds (one lookup fewer per machine request). */
   keyCache?: KeyCache
   /** The privacy worker (erasures, vector deletions): woken when a request is made. Unset in tests that run it by hand. */

@@ -762,6 +762,29 @@ describe('with the default limits', () => {
       expect(unknown.cookies).toHaveLength(0)
     })
   })
+
+  // Found by Schemathesis: an offset moves a valid ISO instant to year 0 or 10000 in UTC, which
+  // Postgres cannot store nor compare (a 500 after validation had passed).
+  it('an instant whose offset moves it out of years 1-9999 is a 400, not a 500', async () => {
+    for (const [param, value] of [
+      ['from', '0001-01-01T00:00:00+00:59'],
+      ['to', '9999-12-31T23:59:59-00:01'],
+    ]) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/conversations?${param}=${encodeURIComponent(value!)}`,
+        headers: as(key),
+      })
+      expect(res.statusCode, res.body).toBe(400)
+      expect(res.json().code).toBe('validation_failed')
+    }
+    const edge = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/conversations?from=${encodeURIComponent('0001-01-01T00:00:00Z')}`,
+      headers: as(key),
+    })
+    expect(edge.statusCode, edge.body).toBe(200)
+  })
 })
 
 describe('limits', () => {

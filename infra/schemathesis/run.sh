@@ -7,8 +7,13 @@
 #   ST_MAX_EXAMPLES=50 infra/schemathesis/run.sh   # quicker local loop
 #
 # It installs Schemathesis (PyPI) into .tmp/venv-schemathesis once, starts the API embedded
-# (PGlite + chDB) on a free loopback port with a throwaway data dir, signs up, creates an API key
-# with every scope, runs `st run`, and always stops the API on exit.
+# (PGlite + chDB) under production settings (NODE_ENV=production: a set secret, Secure cookies,
+# webhooks refused inside the network) on a free loopback port with a throwaway data dir, signs up,
+# creates an API key with every scope, and runs `st run` in passes: with the API key, then with the
+# owner's session cookie and the CSRF double-submit header as the dashboard sends them. After each
+# pass floor.py reads its NDJSON report and fails when an operation ran fewer cases than the floor
+# (ST_FLOOR, default half of the pass's max examples), or when an operation of the document ran in
+# no pass without a stated reason. The API always stops on exit.
 set -euo pipefail
 LOG_TAG=schemathesis
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -21,6 +26,9 @@ MAX_EXAMPLES="${ST_MAX_EXAMPLES:-200}"
 # whole run takes ~3 min on 2 cores; lower ST_AUTH_MAX_EXAMPLES if scrypt (every signup, login and
 # accept-invite hashes a password) ever makes that pass too slow.
 AUTH_MAX_EXAMPLES="${ST_AUTH_MAX_EXAMPLES:-200}"
+# The session pass repeats every operation with cookie + CSRF authentication: fewer examples (the
+# key pass already searched the inputs), the same checks, coverage and stateful phases whole.
+SESSION_MAX_EXAMPLES="${ST_SESSION_MAX_EXAMPLES:-50}"
 SEED="${ST_SEED:-}"
 VENV="$REPO_ROOT/.tmp/venv-schemathesis"
 OUT="$REPO_ROOT/.tmp/schemathesis"
@@ -60,8 +68,10 @@ launch_api() {
   # Node's 431, a transport refusal no operation documents (status_code_conformance flags it).
   # PUT /organization/sso discovers each generated issuer URL (422 when it does not answer): a
   # short timeout, so an address that drops packets costs a second, not ten.
+  # Production settings (api/src/config.ts): the limits below are raised, nothing else differs.
   NODE_OPTIONS="${NODE_OPTIONS:-} --max-http-header-size=131072" \
-    HOST=127.0.0.1 PORT="$PORT" NODE_ENV=development LUNEO_DATA_DIR="$DATA_DIR" \
+    HOST=127.0.0.1 PORT="$PORT" NODE_ENV=production LUNEO_DATA_DIR="$DATA_DIR" \
+    LUNEO_SECRET="schemathesis-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')" \
     LUNEO_RATE_LIMIT_PER_MINUTE=1000000 LUNEO_LOGIN_LIMIT_PER_MINUTE=100000 LUNEO_LOG_LEVEL=warn \
     LUNEO_OPERATOR_TOKEN="schemathesis-never-sends-$RANDOM$RANDOM$RANDOM" \
     LUNEO_SSO_TIMEOUT_MS=1000 \
@@ -90,18 +100,52 @@ start_api() {
   launch_api || die "the API could not bind a port"
 }
 
-# Signs up a throwaway organization and prints a new API key with every scope.
-create_key() {
-  local jar="$DATA_DIR/cookies.txt" csrf body
-  curl -sf -c "$jar" -H 'content-type: application/json' \
-    -d "{\"email\":\"schemathesis-$(date +%s)@example.com\",\"password\":\"correct horse battery\",\"organizationName\":\"Schemathesis\",\"vertical\":\"ecommerce\"}" \
-    "$BASE/api/v1/auth/signup" >/dev/null || die "signup failed"
-  csrf="$(awk '$6 == "luneo_csrf" { print $7 }' "$jar")"
-  [ -n "$csrf" ] || die "no luneo_csrf cookie after signup"
-  body="$(curl -sf -b "$jar" -H 'content-type: application/json' -H "x-csrf-token: $csrf" \
+# Signs up a throwaway organization, keeps its owner's session (SESSION_COOKIE, CSRF_TOKEN) and
+# creates KEY, an API key with every scope. Cookies are read from the Set-Cookie headers: under
+# production settings they are Secure, which curl's cookie jar would not keep over plain HTTP.
+SESSION_COOKIE=""
+CSRF_TOKEN=""
+KEY=""
+WIDGET_KEY=""
+EMAIL="schemathesis-$(date +%s)@example.com"
+cookie_value() { sed -n "s/^set-cookie: $1=\([^;]*\).*/\1/Ip" "$2" | tr -d '\r' | tail -n 1; }
+# session_from HEADERS-FILE: the session cookies a signup or sign-in set.
+session_from() {
+  grep -qi '^set-cookie: luneo_at=.*; Secure' "$1" || die "the session cookie is not Secure: not production settings"
+  SESSION_COOKIE="$(cookie_value luneo_at "$1")"
+  CSRF_TOKEN="$(cookie_value luneo_csrf "$1")"
+  [ -n "$SESSION_COOKIE" ] && [ -n "$CSRF_TOKEN" ] || die "no luneo_at/luneo_csrf cookie in $1"
+}
+# A fresh session just before the session pass: an access token lives 15 minutes.
+sign_in() {
+  curl -sf -D "$DATA_DIR/login.headers" -o /dev/null -H 'content-type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\"}" "$BASE/api/v1/auth/login" ||
+    die "sign-in failed"
+  session_from "$DATA_DIR/login.headers"
+}
+sign_up() {
+  local body
+  curl -sf -D "$DATA_DIR/signup.headers" -o /dev/null -H 'content-type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\",\"organizationName\":\"Schemathesis\",\"vertical\":\"ecommerce\"}" \
+    "$BASE/api/v1/auth/signup" || die "signup failed"
+  session_from "$DATA_DIR/signup.headers"
+  body="$(curl -sf -H "cookie: luneo_at=$SESSION_COOKIE; luneo_csrf=$CSRF_TOKEN" \
+    -H 'content-type: application/json' -H "x-csrf-token: $CSRF_TOKEN" \
     -d '{"name":"schemathesis","scopes":["admin","conversations:write","analytics:read"]}' \
     "$BASE/api/v1/api-keys")" || die "creating the API key failed"
-  node -e 'process.stdout.write(JSON.parse(process.argv[1]).secret)' "$body"
+  KEY="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).secret)' "$body")"
+}
+
+# A widget key for a new agent, its allowed origin the API's own, so the widget routes are reached.
+# One per pass: a pass's DELETE /widget-keys/{id} revokes the keys it lists, this one included.
+new_widget_key() {
+  local body
+  body="$(curl -sf -H "authorization: Bearer $KEY" -H 'content-type: application/json' \
+    -d '{"name":"schemathesis widget","knowledgeBaseIds":[]}' "$BASE/api/v1/agents")" || die "creating an agent failed"
+  body="$(curl -sf -H "authorization: Bearer $KEY" -H 'content-type: application/json' \
+    -d "{\"agentId\":$(node -e 'process.stdout.write(JSON.stringify(JSON.parse(process.argv[1]).id))' "$body"),\"allowedOrigins\":[\"$BASE\"]}" \
+    "$BASE/api/v1/widget-keys")" || die "creating a widget key failed"
+  WIDGET_KEY="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).publicKey)' "$body")"
 }
 
 # Checks that hold for this API. Every operation documents its problem responses (status, the
@@ -117,12 +161,17 @@ PHASES=examples,coverage,fuzzing,stateful
 # depth mismatch") — seen in the small /auth pass too, so no pass runs two.
 WORKERS=1
 
+# run_st NAME MAX AUTH-ARGS… -- FILTERS…: one pass, its reports in $OUT/NAME.{ndjson,xml}.
 run_st() {
-  local key="$1" max="$2"
+  local name="$1" max="$2" config="$OUT/run.toml"
   shift 2
-  "$VENV/bin/st" --config-file "$REPO_ROOT/infra/schemathesis/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
+  local auth=()
+  while [ "$1" != "--" ]; do auth+=("$1"); shift; done
+  shift
+  if [ "$name" = session ]; then config="$OUT/session.toml"; fi
+  "$VENV/bin/st" --config-file "$config" run "$BASE/api/v1/openapi.json" \
     --url "$BASE" \
-    -H "Authorization: Bearer $key" \
+    "${auth[@]}" \
     --checks "$CHECKS" \
     --phases "$PHASES" \
     --max-examples "$max" \
@@ -132,25 +181,59 @@ run_st() {
     --no-color \
     ${SEED:+--seed "$SEED"} \
     --report junit,ndjson --report-dir "$OUT" \
+    --report-junit-path "$OUT/$name.xml" --report-ndjson-path "$OUT/$name.ndjson" \
     "$@"
 }
 
+# The run's config: schemathesis.toml, and the widget key with its page's Origin on the widget
+# routes (headers the document does not describe: a page sends them, not a caller's choice).
+# The session pass adds the access token as the document's `session` scheme (the luneo_at cookie;
+# its auth checks know it then, and take it away to see a 401); the CSRF cookie comes through
+# hooks.py (a browser's jar holds both) and the header the dashboard echoes it in.
+write_configs() {
+  new_widget_key
+  cp "$REPO_ROOT/infra/schemathesis/schemathesis.toml" "$OUT/run.toml"
+  printf '\n[[operations]]\ninclude-path-regex = "^/widget/"\nheaders = { x-luneo-widget-key = "%s", Origin = "%s" }\n' \
+    "$WIDGET_KEY" "$BASE" >>"$OUT/run.toml"
+  cp "$OUT/run.toml" "$OUT/session.toml"
+  printf '\n[auth.openapi.session]\napi_key = "%s"\n' "$SESSION_COOKIE" >>"$OUT/session.toml"
+}
+floor() {
+  local pass="$1" max="$2"
+  shift 2
+  python3 "$REPO_ROOT/infra/schemathesis/floor.py" "$@" --pass "$pass" --floor "${ST_FLOOR:-$((max / 2))}" \
+    --expect "$OUT/openapi.json"
+}
+
 main() {
-  local t0 rc=0
+  local t0 rc=0 key=()
   t0="$(now_ms)"
   install_schemathesis
   start_api
-  local key
-  key="$(create_key)"
-  log "API key created; running schemathesis (max examples $MAX_EXAMPLES, /auth/* $AUTH_MAX_EXAMPLES)"
+  sign_up
+  key=(-H "Authorization: Bearer $KEY")
+  curl -sf "$BASE/api/v1/openapi.json" -o "$OUT/openapi.json" || die "no OpenAPI document"
+  rm -f "$OUT"/{key,key-auth,methods,session}.{ndjson,xml}
+  write_configs
+  log "API key created; running schemathesis (max examples $MAX_EXAMPLES, /auth/* $AUTH_MAX_EXAMPLES, session $SESSION_MAX_EXAMPLES)"
   # DELETE /api-keys/{id} runs apart, at the low count: with stateful links Schemathesis lists
   # the keys and revokes the one it is using, and every later request would get 401.
-  run_st "$key" "$MAX_EXAMPLES" --exclude-path-regex '^/api/v1/(auth|api-keys)/' || rc=$?
-  run_st "$key" "$AUTH_MAX_EXAMPLES" --include-path-regex '^/api/v1/(auth|api-keys)/' || rc=$?
+  run_st key "$MAX_EXAMPLES" "${key[@]}" -- --exclude-path-regex '^/api/v1/(auth|api-keys)/' || rc=$?
+  run_st key-auth "$AUTH_MAX_EXAMPLES" "${key[@]}" -- --include-path-regex '^/api/v1/(auth|api-keys)/' || rc=$?
+  floor key "$MAX_EXAMPLES" "$OUT/key.ndjson" "$OUT/key-auth.ndjson" || rc=1
   # Undeclared methods (the coverage phase sends them) get 405 with Allow. Not on uploadDocument:
   # GET/PUT/DELETE …/documents/upload are routed, as the document routes with docId "upload" (400).
   CHECKS=not_a_server_error,unsupported_method PHASES=coverage \
-    run_st "$key" "$MAX_EXAMPLES" --exclude-operation-id uploadDocument || rc=$?
+    run_st methods "$MAX_EXAMPLES" "${key[@]}" -- --exclude-operation-id uploadDocument || rc=$?
+  # Last: with the owner's session. The operations that end the session under test are left out
+  # (floor.py says why for each); they ran with the key above.
+  sign_in
+  write_configs
+  SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$REPO_ROOT/infra/schemathesis${PYTHONPATH:+:$PYTHONPATH}" ST_CSRF_TOKEN="$CSRF_TOKEN" \
+    run_st session "$SESSION_MAX_EXAMPLES" -H "x-csrf-token: $CSRF_TOKEN" -- \
+    --exclude-operation-id signOut --exclude-operation-id switchOrganization \
+    --exclude-operation-id changeMemberRole --exclude-operation-id removeMember || rc=$?
+  floor session "$SESSION_MAX_EXAMPLES" "$OUT/session.ndjson" || rc=1
   # A 500 that Schemathesis did not flag (e.g. shrunk away) still leaves an error line (pino 50/60).
   if grep -qE '"level":(50|60)' "$OUT/api.log"; then
     log "the API logged errors (see $OUT/api.log):"

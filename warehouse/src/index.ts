@@ -172,7 +172,7 @@ export {
   type ExpiredRowCounts,
 } from './ch/queries/retention.js'
 export { openClickHouse, type Ch, type ClickHouseHandle, type OpenClickHouseOptions } from './ch/client.js'
-export { migrateClickHouse } from './ch/migrate.js'
+export { migrateClickHouse, rollbackClickHouse } from './ch/migrate.js'
 export {
   chMigrations,
   TEXT_TTL_DAYS,

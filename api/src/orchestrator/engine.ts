@@ -12,7 +12,8 @@ import { decide } from './steps/decide.js'
 import { load } from './steps/load.js'
 import { retrieve } from './steps/retrieve.js'
 import { screen } from './steps/screen.js'
-import type { Engine, EngineReply } from './types.js'
+import type { Engine, EngineReply, WithTurn } from './types.js'
+import type { FaultPoint } from '../context.js'
 
 export interface EngineDeps {
   db: Db
@@ -28,6 +29,8 @@ export interface EngineDeps {
   /** When events happen; the demo seeder replays 60 days through the real engine with a moving clock. */
   clock?: () => Date
   onEventsCommitted?: () => void
+  /** The atomicity test's seam (AppDeps.faultPoint): points after the model call and inside commit. */
+  faultPoint?: FaultPoint
 }
 
 /**
@@ -45,6 +48,7 @@ export function createEngine(deps: EngineDeps): Engine {
     caller: Caller,
     conversationId: string,
     inbound: InboundMessage,
+    withTurn?: WithTurn,
   ): Promise<EngineReply> {
     const started = performance.now()
     const org = caller.auth.organizationId
@@ -61,9 +65,12 @@ export function createEngine(deps: EngineDeps): Engine {
     )
     const found = await retrieve(deps.db, deps.index, org, turn, redactedText, silenced === null)
     const composed = await compose(composeDeps, org, turn, intent, found, redactedText, silenced)
+    // The model is paid from here on: a failure past this point must still write nothing.
+    deps.faultPoint?.('turn.after_llm')
     return deps.db.transaction().execute(async (trx) => {
       const hadPii = screened.redacted.findings.length > 0
       const acted = await act(trx, org, turn, inbound, intent, found, silenced, hadPii)
+      deps.faultPoint?.('turn.after_act')
       const decision = decide({
         template: turn.template,
         memory: turn.memory,
@@ -89,13 +96,16 @@ export function createEngine(deps: EngineDeps): Engine {
         decision,
         startedAt: started,
       }
-      return commit(trx, caller, turn, record, clock())
+      const reply = await commit(trx, caller, turn, record, clock(), deps.faultPoint)
+      await withTurn?.(trx, reply)
+      deps.faultPoint?.('turn.before_commit')
+      return reply
     })
   }
 
   return {
-    async respond(caller, conversationId, inbound) {
-      const reply = await respond(caller, conversationId, inbound)
+    async respond(caller, conversationId, inbound, withTurn) {
+      const reply = await respond(caller, conversationId, inbound, withTurn)
       deps.onEventsCommitted?.()
       return reply
     },

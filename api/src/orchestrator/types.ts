@@ -1,3 +1,4 @@
+import type { Db } from '@luneo/warehouse'
 import type { Caller } from '../caller.js'
 import type { EscalationReason } from './escalation.js'
 import type { InboundMessage } from './normalize.js'
@@ -28,5 +29,17 @@ export interface EngineReply {
 
 /** The conversation engine: one customer message in, one reply out, everything committed together. */
 export interface Engine {
-  respond(caller: Caller, conversationId: string, inbound: InboundMessage): Promise<EngineReply>
+  /**
+   * `withTurn` writes the caller's own rows in the turn's transaction (the widget's spend ledger):
+   * they commit with the turn or not at all.
+   */
+  respond(
+    caller: Caller,
+    conversationId: string,
+    inbound: InboundMessage,
+    withTurn?: WithTurn,
+  ): Promise<EngineReply>
 }
+
+/** Extra writes that belong to the turn, run inside its transaction once it is written. */
+export type WithTurn = (trx: Db, reply: EngineReply) => Promise<void>

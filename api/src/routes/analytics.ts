@@ -139,7 +139,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         querystring: ResolvedQuery,
         response: { 200: ResolvedPage },
       },
-      config: { access: read },
+      // gapId names a knowledge gap: one of another organization, or none, is 404.
+      config: { access: read, problems: ['not_found'] },
     },
     async (req) => {
       const { limit, cursor, ...filters } = req.query
@@ -164,7 +165,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
           },
         },
       },
-      config: { access: read },
+      config: { access: read, problems: ['not_found'] },
     },
     async (req, reply) => {
       const rows = await streamResolvedConversations(

@@ -51,7 +51,8 @@ export const privacyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         body: ErasureByEmail,
         response: { 202: ErasureRequest },
       },
-      config: { access: { role: 'admin', scopes: ['admin'] } },
+      // An address that no contact of the organization has: 404, nothing to erase.
+      config: { access: { role: 'admin', scopes: ['admin'] }, problems: ['not_found'] },
     },
     async (req, reply) =>
       reply.code(202).send(await requestErasureByEmail(deps, callerOf(req), req.body.email)),

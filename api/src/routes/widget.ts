@@ -217,8 +217,16 @@ const visitorRoutes: FastifyPluginAsyncZod<AppDeps> = async (v1, deps) => {
         throw spendCapReached(visitor.dailySpendCapUsd!)
       }
       const caller = { auth: visitor.auth, requestId: req.id, log: req.log }
-      const r = await deps.ai.engine.respond(caller, req.params.id, fromApi(req.body, 'widget'))
-      if (r.usage.costUsd > 0) await recordSpend(deps.db, visitor, r.usage.costUsd, Date.now())
+      // The spend commits with the turn (one transaction): a committed turn cannot miss its cost in
+      // the ledger, and a ledger row never counts a turn that was rolled back.
+      const r = await deps.ai.engine.respond(
+        caller,
+        req.params.id,
+        fromApi(req.body, 'widget'),
+        async (trx, turn) => {
+          if (turn.usage.costUsd > 0) await recordSpend(trx, visitor, turn.usage.costUsd, Date.now())
+        },
+      )
       return reply.code(201).send({
         conversationId: r.conversationId,
         replyId: r.replyId,

@@ -4,7 +4,14 @@ import { errorCatalogue, type ErrorCode, type Problem as ProblemDetails } from '
 
 export const Id = z.uuid({ message: 'must be a UUID' })
 export const IdParams = z.object({ id: Id }).strict()
-export const Timestamp = z.iso.datetime({ offset: true })
+/**
+ * An ISO instant with its offset, within years 1-9999 once in UTC: an offset can move a valid
+ * string (0001-01-01T00:00:00+00:59) to year 0, which Postgres neither stores nor compares.
+ */
+export const Timestamp = z.iso.datetime({ offset: true }).refine((t) => {
+  const y = new Date(t).getUTCFullYear()
+  return y >= 1 && y <= 9999
+}, 'between the years 1 and 9999 in UTC')
 /** A time a query may range over: ClickHouse's DateTime64 and our data start in 2000, end before 2100. */
 export const RangeTimestamp = Timestamp.refine((t) => {
   const y = new Date(t).getUTCFullYear()

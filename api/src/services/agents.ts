@@ -87,6 +87,7 @@ export async function createAgent(deps: AppDeps, caller: Caller, body: z.infer<t
       const answers = await onboardingKnowledgeBaseId(trx, auth.organizationId)
       kbIds = answers ? [seeded.kb.id, answers] : [seeded.kb.id]
       indexAfterCommit = seeded.indexAfterCommit
+      deps.faultPoint?.('agent.after_knowledge')
     }
     const agent = await insertAgent(trx, {
       id: newId(),
@@ -98,6 +99,7 @@ export async function createAgent(deps: AppDeps, caller: Caller, body: z.infer<t
       settings: body.settings ?? {},
     })
     await setAgentKnowledgeBases(trx, auth.organizationId, agent.id, kbIds)
+    deps.faultPoint?.('agent.before_audit')
     await audit(trx, caller, 'agent.created', { type: 'agent', id: agent.id })
     const ctx = {
       organizationId: auth.organizationId,
@@ -105,6 +107,7 @@ export async function createAgent(deps: AppDeps, caller: Caller, body: z.infer<t
       correlationId: caller.requestId,
       agentId: agent.id,
     }
+    deps.faultPoint?.('agent.before_outbox')
     await appendToOutbox(trx, [buildEvent('agent.created', ctx, { name: agent.name, vertical })])
     return toAgentDto(trx, agent)
   })

@@ -19,7 +19,7 @@ import {
 import { appendToOutbox, buildEvent } from '@luneo/ingest'
 import type { z } from 'zod'
 import type { Auth, Caller } from '../caller.js'
-import type { AppDeps } from '../context.js'
+import type { AppDeps, FaultPoint } from '../context.js'
 import { AppError, notFound } from '../errors.js'
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
 import { REFRESH_TTL_MS, SESSION_MAX_LIFETIME_MS, type SessionCookies } from '../auth/cookies.js'
@@ -58,6 +58,7 @@ export async function createOrganizationWithOwner(
   body: z.infer<typeof SignupBody>,
   passwordHash: string,
   sessionId = '',
+  faultPoint?: FaultPoint,
 ): Promise<Auth> {
   if (await findUserByEmail(trx, body.email)) throw new AppError('email_taken')
   const org = await insertOrganization(trx, {
@@ -71,6 +72,7 @@ export async function createOrganizationWithOwner(
     name: body.name ?? null,
     password_hash: passwordHash,
   })
+  faultPoint?.('signup.before_membership')
   await insertMembership(trx, { id: newId(), organization_id: org.id, user_id: user.id, role: 'owner' })
   const auth: Auth = {
     organizationId: org.id,
@@ -80,6 +82,7 @@ export async function createOrganizationWithOwner(
   }
   await audit(trx, { auth, requestId }, 'organization.created', { type: 'organization', id: org.id })
   const ctx = { organizationId: org.id, vertical: org.vertical, correlationId: requestId }
+  faultPoint?.('signup.before_outbox')
   await appendToOutbox(trx, [
     buildEvent('organization.created', ctx, { name: org.name, vertical: org.vertical }),
   ])
@@ -94,7 +97,7 @@ export async function signup(
 ): Promise<SignedIn> {
   const passwordHash = await hashPassword(body.password)
   const signedIn = await deps.db.transaction().execute(async (trx) => {
-    const auth = await createOrganizationWithOwner(trx, requestId, body, passwordHash)
+    const auth = await createOrganizationWithOwner(trx, requestId, body, passwordHash, '', deps.faultPoint)
     const userId = auth.actor.type === 'user' ? auth.actor.userId : ''
     // The address is unproven until its link is followed (benchmarks count verified owners only).
     await queueVerification(deps, trx, {
@@ -102,7 +105,9 @@ export async function signup(
       userId,
       email: body.email.toLowerCase(),
     })
+    deps.faultPoint?.('signup.before_session')
     const { cookies } = await openSession(deps, trx, userId, auth.organizationId)
+    deps.faultPoint?.('signup.before_commit')
     return { me: await meOf(trx, userId, auth.organizationId), cookies }
   })
   deps.onEmailQueued?.()

@@ -233,7 +233,9 @@ export async function addDocument(
   const { auth } = caller
   const doc = await deps.db.transaction().execute(async (trx) => {
     if (!(await getKnowledgeBase(trx, auth.organizationId, kbId))) throw notFound('Knowledge base')
-    return insertDocumentTx(trx, caller, kbId, body, source)
+    const inserted = await insertDocumentTx(trx, caller, kbId, body, source)
+    deps.faultPoint?.('document.before_commit')
+    return inserted
   })
   const indexed = await indexDocument(deps, doc)
   return toDocDto(indexed ? { ...doc, indexed_at: new Date() } : doc)

@@ -55,7 +55,8 @@ export async function startTestApp(
     ch: ch.ch,
     secret: config.secret!,
     stores: { postgres: pg.kind, clickhouse: ch.kind },
-    ai: extra.ai ?? (await createAiParts(config, pg.db, chromaUrl)),
+    ai:
+      extra.ai ?? (await createAiParts(config, pg.db, chromaUrl, undefined, console.error, extra.faultPoint)),
     ...extra,
   }
   const deps: AppDeps = { ...base, pipelines: extra.pipelines ?? createPipelineRunner(pipelineDeps(base)) }

@@ -12,7 +12,7 @@ import {
 } from '@luneo/models'
 import type { Db } from '@luneo/warehouse'
 import { pricesFor, type Config } from '../config.js'
-import type { AiParts } from '../context.js'
+import type { AiParts, FaultPoint } from '../context.js'
 import { createEmbedTimings, timedEmbedder } from '../knowledge/embed-timings.js'
 import { createKnowledgeIndex } from '../knowledge/knowledge-index.js'
 import { createLexicalIndex } from '../knowledge/lexical-index.js'
@@ -53,6 +53,7 @@ export async function createAiParts(
   chromaUrl: string,
   onEventsCommitted?: () => void,
   log: (line: string) => void = console.error,
+  faultPoint?: FaultPoint,
 ): Promise<AiParts> {
   const embedder = await createEmbedder(config, log)
   const minGroundingScore = config.minGroundingScore ?? embedder.grounding.threshold
@@ -87,6 +88,7 @@ export async function createAiParts(
     defaultModel: config.openai ? config.openai.model : 'local',
     minGroundingScore,
     ...(onEventsCommitted ? { onEventsCommitted } : {}),
+    ...(faultPoint ? { faultPoint } : {}),
   })
   // Gap clustering and lift run on this embedder (tuned per vector space; stored gaps record which
   // embedder made them and are re-embedded when it changes: ADR 0016). Rephrase detection's

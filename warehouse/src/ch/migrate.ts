@@ -29,3 +29,32 @@ export async function migrateClickHouse(ch: Ch, migrations: ChMigration[] = chMi
   }
   return applied
 }
+
+/**
+ * Undoes the applied migrations of `migrations` newer than `toVersion` (all of them when omitted),
+ * newest first, each with its `down` statements, and forgets them in `schema_migrations`. Returns
+ * the versions undone. For rolling back a release; `migrateClickHouse` applies them again.
+ */
+export async function rollbackClickHouse(
+  ch: Ch,
+  migrations: ChMigration[] = chMigrations,
+  toVersion = 0,
+): Promise<number[]> {
+  await ch.command({ query: LEDGER })
+  const rs = await ch.query({
+    query: 'SELECT DISTINCT version FROM schema_migrations',
+    format: 'JSONEachRow',
+  })
+  const done = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)))
+  const undone: number[] = []
+  for (const m of [...migrations].sort((a, b) => b.version - a.version)) {
+    if (m.version <= toVersion || !done.has(m.version)) continue
+    for (const statement of m.down) await ch.command({ query: statement })
+    // Synchronous: the next migrateClickHouse must not see the version as still applied.
+    await ch.command({
+      query: `ALTER TABLE schema_migrations DELETE WHERE version = ${m.version} SETTINGS mutations_sync = 1`,
+    })
+    undone.push(m.version)
+  }
+  return undone
+}

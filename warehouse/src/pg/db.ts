@@ -69,7 +69,7 @@ export async function migratePostgres(db: Kysely<any>): Promise<MigrationResultS
   return check(await migrator(db).migrateToLatest())
 }
 
-/** Migrates down to (and excluding) `target`, or to nothing when target is undefined. */
+/** Migrates down until `target` is the last migration applied (its own down is not run), or to nothing when target is undefined. */
 export async function migratePostgresDown(db: Kysely<any>, target?: string): Promise<MigrationResultSet> {
   const { NO_MIGRATIONS } = await import('kysely')
   return check(await migrator(db).migrateTo(target ?? NO_MIGRATIONS))

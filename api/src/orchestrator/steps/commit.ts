@@ -1,6 +1,7 @@
 import { appendToOutbox, type EventContext } from '@luneo/ingest'
 import { enqueueWebhook, newId, recordTurn, type Db } from '@luneo/warehouse'
 import type { Caller } from '../../caller.js'
+import type { FaultPoint } from '../../context.js'
 import { audit } from '../../services/audit.js'
 import type { RetrievedChunk } from '../../knowledge/knowledge-index.js'
 import type { EngineReply } from '../types.js'
@@ -19,6 +20,7 @@ export async function commit(
   turn: Loaded,
   t: TurnRecord,
   occurredAt: Date,
+  faultPoint?: FaultPoint,
 ): Promise<EngineReply> {
   const { conversation, agent, org, memory } = turn
   const organizationId = caller.auth.organizationId
@@ -32,6 +34,7 @@ export async function commit(
       conversationId: conversation.id,
     },
   )
+  faultPoint?.('turn.before_messages')
   const reopens = conversation.status === 'resolved' || conversation.status === 'closed'
   const { reason } = t.decision
   await recordTurn(trx, {
@@ -92,7 +95,9 @@ export async function commit(
     contactId: t.acted.contactId,
     agentId: agent.id,
   }
+  faultPoint?.('turn.before_outbox')
   await appendToOutbox(trx, turnEvents(ctx, t, latencyMs))
+  faultPoint?.('turn.before_webhook')
   if (reason && org.webhook_url) {
     await enqueueWebhook(trx, {
       id: newId(),

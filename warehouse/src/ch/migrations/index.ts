@@ -2,6 +2,11 @@ export interface ChMigration {
   version: number
   name: string
   statements: string[]
+  /**
+   * Undoes `statements` (rollbackClickHouse), newest first. Running `statements` again after it
+   * gives the same schema back (migrate.int.test.ts walks every step down and up on data).
+   */
+  down: string[]
 }
 
 // Events are immutable facts. The table is ordered by tenant, then hour, then event id (UUIDv7),
@@ -120,6 +125,13 @@ const typedTables: { name: string; type: string; columns: string; select: string
   },
 ]
 
+// Down: the views first (they read events and write the tables), then the tables. Nothing is lost
+// for good: the up fills each table again from `events`.
+const typedDown = typedTables.flatMap((t) => [
+  `DROP VIEW IF EXISTS ${t.name}_mv`,
+  `DROP TABLE IF EXISTS ${t.name}`,
+])
+
 const typedStatements = typedTables.flatMap((t) => {
   const select = `SELECT ${commonSelect}, ${t.select} FROM events WHERE type = '${t.type}'`
   return [
@@ -147,11 +159,35 @@ const retentionTtls = [
   ),
 ]
 
+// Down: the tables keep no TTL (the rows stay; the next up sets it again, and drops what is past it).
+const retentionTtlsDown = [
+  'events',
+  'messages_v1',
+  'events_dlq',
+  'replies_v1',
+  'outcomes_v1',
+  'feedback_v1',
+  'escalations_v1',
+].map((t) => `ALTER TABLE ${t} REMOVE TTL`)
+
 /** Every ClickHouse migration, in order. Applied at start; each statement is idempotent. */
 export const chMigrations: ChMigration[] = [
-  { version: 1, name: 'events', statements: [events_v1] },
-  { version: 2, name: 'events_stream_position', statements: events_stream_position },
-  { version: 3, name: 'events_dlq', statements: [events_dlq_v1] },
-  { version: 4, name: 'typed_tables_v1', statements: typedStatements },
-  { version: 5, name: 'retention_ttl', statements: retentionTtls },
+  { version: 1, name: 'events', statements: [events_v1], down: ['DROP TABLE IF EXISTS events'] },
+  {
+    version: 2,
+    name: 'events_stream_position',
+    statements: events_stream_position,
+    down: [
+      'ALTER TABLE events DROP COLUMN IF EXISTS stream_offset',
+      'ALTER TABLE events DROP COLUMN IF EXISTS stream_partition',
+    ],
+  },
+  {
+    version: 3,
+    name: 'events_dlq',
+    statements: [events_dlq_v1],
+    down: ['DROP TABLE IF EXISTS events_dlq'],
+  },
+  { version: 4, name: 'typed_tables_v1', statements: typedStatements, down: typedDown },
+  { version: 5, name: 'retention_ttl', statements: retentionTtls, down: retentionTtlsDown },
 ]

@@ -151,6 +151,14 @@ ORDER BY (organization_id, gap_id)`
 // aggregates. The retention job deletes each organization's rows earlier, by its own policy.
 const ttl = (table: string, column: string, days: number) =>
   `ALTER TABLE ${table} MODIFY TTL toDateTime(${column}) + toIntervalDay(${days})`
+const martTtlTables = [
+  'reply_signals_v1',
+  'conversation_verdicts_v1',
+  'conversation_outcomes_v1',
+  'gap_questions_v1',
+  'vertical_org_metrics_v1',
+  'vertical_benchmarks_v1',
+]
 const martTtls = [
   ttl('reply_signals_v1', 'replied_at', TEXT_TTL_DAYS),
   ttl('conversation_verdicts_v1', 'judged_at', TEXT_TTL_DAYS),
@@ -160,14 +168,28 @@ const martTtls = [
   ttl('vertical_benchmarks_v1', 'period_day', AGGREGATE_TTL_DAYS),
 ]
 
+// A mart is computed from events by the pipelines: its down drops it, and the next pipeline run
+// after the up computes it again.
+const mart = (version: number, name: string, create: string): ChMigration => ({
+  version,
+  name,
+  statements: [create],
+  down: [`DROP TABLE IF EXISTS ${name}`],
+})
+
 /** The pipelines' marts, applied after `chMigrations`: `migrateClickHouse(ch, martMigrations)`. */
 export const martMigrations: ChMigration[] = [
-  { version: 100, name: 'reply_signals_v1', statements: [replySignals] },
-  { version: 101, name: 'conversation_outcomes_v1', statements: [conversationOutcomes] },
-  { version: 102, name: 'vertical_benchmarks_v1', statements: [verticalBenchmarks] },
-  { version: 103, name: 'vertical_org_metrics_v1', statements: [verticalOrgMetrics] },
-  { version: 104, name: 'conversation_verdicts_v1', statements: [conversationVerdicts] },
-  { version: 105, name: 'gap_questions_v1', statements: [gapQuestions] },
-  { version: 106, name: 'gap_lift_v1', statements: [gapLift] },
-  { version: 107, name: 'retention_ttl', statements: martTtls },
+  mart(100, 'reply_signals_v1', replySignals),
+  mart(101, 'conversation_outcomes_v1', conversationOutcomes),
+  mart(102, 'vertical_benchmarks_v1', verticalBenchmarks),
+  mart(103, 'vertical_org_metrics_v1', verticalOrgMetrics),
+  mart(104, 'conversation_verdicts_v1', conversationVerdicts),
+  mart(105, 'gap_questions_v1', gapQuestions),
+  mart(106, 'gap_lift_v1', gapLift),
+  {
+    version: 107,
+    name: 'retention_ttl',
+    statements: martTtls,
+    down: martTtlTables.map((t) => `ALTER TABLE ${t} REMOVE TTL`),
+  },
 ]
