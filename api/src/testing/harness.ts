@@ -44,6 +44,10 @@ export async function startTestApp(
       LUNEO_LOG_LEVEL: 'silent',
       LUNEO_SECRET: 'test-secret-test-secret-test',
     }),
+    // Nothing drains this app's outbox unless the test wires onEventsCommitted (tests drain by
+    // hand): a refresh would wait its whole bound for rows nobody moves, so it answers at once
+    // (coverage says what was pending), as before the wait existed.
+    ...(extra.onEventsCommitted ? {} : { refreshWaitMs: 0 }),
     ...overrides,
   }
   // Chroma: the suite's shared server when CHROMA_URL is set (make test), else a child per file.
