@@ -13,6 +13,7 @@ import {
 import { getTemplate } from '@luneo/models'
 import type { Vertical } from '@luneo/warehouse'
 import { seededUuid, type Rng } from '../rng.js'
+import { llmReplyFields } from '../llm-fields.js'
 import type { Tenant } from './tenants.js'
 
 const MIN = 60_000
@@ -147,8 +148,6 @@ export function conversationEvents(
         : rng.chance(0.03)
           ? ('asked' as const)
           : null
-    const promptTokens = rng.int(350, 900)
-    const completionTokens = rng.int(30, 160)
     emit(
       envelope(rng, 'message.received', at(t), {
         messageId,
@@ -169,14 +168,7 @@ export function conversationEvents(
         sourceDocumentIds: q.grounded ? [rng.pick(tenant.documentIds)] : [],
         experimentId: tenant.experiment?.id ?? null,
         variantId,
-        provider: 'openai',
-        model: 'gpt-4o-mini',
-        fallback: false,
-        promptTokens,
-        completionTokens,
-        costUsd: (promptTokens * 0.15 + completionTokens * 0.6) / 1e6,
-        latencyMs: rng.int(250, 2_500),
-        escalated: reason !== null,
+        ...llmReplyFields(rng, reason !== null),
       }),
     )
     if (q.action && q.grounded)

@@ -25,6 +25,7 @@ import * as pipelines from '@luneo/pipelines'
 import type { Job, PipelineDeps } from '@luneo/pipelines'
 import { createLocalEmbedder, createLocalProvider } from '@luneo/models'
 import { prng, type Rng } from '../rng.js'
+import { llmReplyFields } from '../llm-fields.js'
 
 type Emit = (name: string, value: number, unit: string) => void
 
@@ -187,8 +188,6 @@ function conversation(rng: Rng, org: Org, start: number, end: number): EventEnve
     streak = grounded ? 0 : streak + 1
     const asked = rng.chance(0.03)
     const reason = streak >= 2 ? ('low_confidence' as const) : asked ? ('asked' as const) : null
-    const promptTokens = rng.int(350, 900)
-    const completionTokens = rng.int(30, 160)
     events.push(
       buildEvent('message.received', at(t), {
         messageId,
@@ -207,14 +206,7 @@ function conversation(rng: Rng, org: Org, start: number, end: number): EventEnve
         sourceDocumentIds: grounded ? [rng.pick(org.documentIds)] : [],
         experimentId: org.experimentId,
         variantId,
-        provider: 'openai',
-        model: 'gpt-4o-mini',
-        fallback: false,
-        promptTokens,
-        completionTokens,
-        costUsd: (promptTokens * 0.15 + completionTokens * 0.6) / 1e6,
-        latencyMs: rng.int(250, 2_500),
-        escalated: reason !== null,
+        ...llmReplyFields(rng, reason !== null),
       }),
     )
     if (q.intent === 'order_status')

@@ -6,18 +6,8 @@
 // whole outage is the dead-letter write itself: it must be retried, not dropped nor committed.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  migrateClickHouse,
-  openClickHouse,
-  type ClickHouseHandle,
-  type PostgresHandle,
-} from '@luneo/warehouse'
-import {
-  openTestPostgres,
-  startClickHouseProcess,
-  tempDir,
-  type ClickHouseProcess,
-} from '@luneo/warehouse/testing'
+import type { ClickHouseHandle, PostgresHandle } from '@luneo/warehouse'
+import type { ClickHouseProcess } from '@luneo/warehouse/testing'
 import { outboxBacklog } from '../drain/outbox-drainer.js'
 import type { KafkaHandle, KafkaProducer } from '../kafka/kafka.js'
 import { buildEvent } from '../outbox/writer.js'
@@ -26,19 +16,20 @@ import {
   deadLetterRecords,
   expectExactlyOnce,
   freshTopic,
-  openTestKafka,
+  openProcessStores,
   readTopic,
   seedOutbox,
   uniqueEvents,
   waitFor,
   warnIfNoBroker,
+  type ProcessStores,
 } from './harness.js'
 import { startPipeline } from './pipeline.js'
 
 warnIfNoBroker('clickhouse-gone.int.test')
 
 describe.skipIf(!brokers)('ClickHouse process gone, with poison messages', () => {
-  const dir = tempDir('luneo-ch-gone-')
+  let stores: ProcessStores
   let server: ClickHouseProcess
   let ch: ClickHouseHandle
   let pg: PostgresHandle
@@ -46,20 +37,11 @@ describe.skipIf(!brokers)('ClickHouse process gone, with poison messages', () =>
   let producer: KafkaProducer
 
   beforeAll(async () => {
-    server = await startClickHouseProcess(dir.path)
-    ch = await openClickHouse({ url: server.url })
-    await migrateClickHouse(ch.ch)
-    pg = await openTestPostgres()
-    kafka = openTestKafka('ch-gone')
+    stores = await openProcessStores('ch-gone')
+    ;({ server, ch, pg, kafka } = stores)
     producer = await kafka.producer()
   })
-  afterAll(async () => {
-    await kafka?.close()
-    await ch?.close()
-    await server?.kill()
-    await pg?.close()
-    dir.remove()
-  })
+  afterAll(async () => stores?.close())
 
   it(
     'poison dead-lettered once it is back, the rest converges, nothing lost or doubled',

@@ -10,7 +10,12 @@ import {
   type Db,
   type PostgresHandle,
 } from '@luneo/warehouse'
-import { openTestPostgres, tempDir } from '@luneo/warehouse/testing'
+import {
+  openTestPostgres,
+  startClickHouseProcess,
+  tempDir,
+  type ClickHouseProcess,
+} from '@luneo/warehouse/testing'
 import { sql } from 'kysely'
 import { expect } from 'vitest'
 import { EventEnvelope } from '../events/envelope.js'
@@ -99,6 +104,41 @@ export async function openOwnStores(name: string): Promise<OwnStores> {
     dataDir: dir.path,
     async close() {
       await Promise.allSettled([ch.close(), pg.close()])
+      dir.remove()
+    },
+  }
+}
+
+export interface ProcessStores {
+  /** ClickHouse as a process of its own (killable), reached over HTTP like a server. */
+  server: ClickHouseProcess
+  ch: ClickHouseHandle
+  pg: PostgresHandle
+  kafka: KafkaHandle
+  close(): Promise<void>
+}
+
+/**
+ * The stores of a process-level fault test: a migrated ClickHouse process, a fresh Postgres and a
+ * Kafka client, closed in the reverse order.
+ */
+export async function openProcessStores(name: string): Promise<ProcessStores> {
+  const dir = tempDir(`luneo-${name}-`)
+  const server = await startClickHouseProcess(dir.path)
+  const ch = await openClickHouse({ url: server.url })
+  await migrateClickHouse(ch.ch)
+  const pg = await openTestPostgres()
+  const kafka = openTestKafka(name)
+  return {
+    server,
+    ch,
+    pg,
+    kafka,
+    async close() {
+      await kafka.close()
+      await ch.close()
+      await server.kill()
+      await pg.close()
       dir.remove()
     },
   }

@@ -3,18 +3,8 @@
 // while events flow. Each kill lands on a member between a batch's insert and its offset commit;
 // the batch goes to whoever gets the partition, which must not count it twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  migrateClickHouse,
-  openClickHouse,
-  type ClickHouseHandle,
-  type PostgresHandle,
-} from '@luneo/warehouse'
-import {
-  openTestPostgres,
-  startClickHouseProcess,
-  tempDir,
-  type ClickHouseProcess,
-} from '@luneo/warehouse/testing'
+import type { ClickHouseHandle, PostgresHandle } from '@luneo/warehouse'
+import type { ClickHouseProcess } from '@luneo/warehouse/testing'
 import type { KafkaHandle, KafkaProducer } from '../kafka/kafka.js'
 import { createKafkaPublisher } from '../relay/kafka-publisher.js'
 import { OutboxRelay } from '../relay/outbox-relay.js'
@@ -23,11 +13,12 @@ import {
   brokers,
   expectExactlyOnce,
   freshTopic,
-  openTestKafka,
+  openProcessStores,
   seedOutbox,
   uniqueEvents,
   waitFor,
   warnIfNoBroker,
+  type ProcessStores,
 } from './harness.js'
 
 warnIfNoBroker('sink-group.int.test')
@@ -50,7 +41,7 @@ function writtenTwice(members: LuneoChild[]): number {
 }
 
 describe.skipIf(!brokers)('consumer group of three sinks, members killed and added', () => {
-  const dir = tempDir('luneo-sink-group-')
+  let stores: ProcessStores
   let server: ClickHouseProcess
   let ch: ClickHouseHandle
   let pg: PostgresHandle
@@ -58,20 +49,11 @@ describe.skipIf(!brokers)('consumer group of three sinks, members killed and add
   let producer: KafkaProducer
 
   beforeAll(async () => {
-    server = await startClickHouseProcess(dir.path)
-    ch = await openClickHouse({ url: server.url })
-    await migrateClickHouse(ch.ch)
-    pg = await openTestPostgres()
-    kafka = openTestKafka('sink-group')
+    stores = await openProcessStores('sink-group')
+    ;({ server, ch, pg, kafka } = stores)
     producer = await kafka.producer()
   })
-  afterAll(async () => {
-    await kafka?.close()
-    await ch?.close()
-    await server?.kill()
-    await pg?.close()
-    dir.remove()
-  })
+  afterAll(async () => stores?.close())
 
   it('five kills and five joins: no event lost, none doubled', { timeout: 240_000 }, async () => {
     const t0 = Date.now()

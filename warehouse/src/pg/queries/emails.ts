@@ -1,5 +1,6 @@
 import type { Db } from '../db.js'
 import type { EmailStatus, OutgoingEmail } from '../schema.js'
+import { claimLease } from './lease.js'
 
 /** Queues an email in the caller's transaction: it leaves if and only if its cause commits. */
 export async function enqueueEmail(
@@ -29,25 +30,12 @@ export async function dueEmails(db: Db, limit: number): Promise<OutgoingEmail[]>
     .execute()
 }
 
-/**
- * Compare-and-set lease on a due email: true for the one dispatcher whose update matched (same
- * attempt count, still pending and due), so two API processes never send the same mail twice.
- */
-export async function claimEmail(
+/** Leases a due row for one sender (claimLease). */
+export const claimEmail = (
   db: Db,
   row: { id: string; attempts: number },
   at: { now: Date; leaseUntil: Date },
-): Promise<boolean> {
-  const r = await db
-    .updateTable('email_outbox')
-    .set({ next_attempt_at: at.leaseUntil })
-    .where('id', '=', row.id)
-    .where('status', '=', 'pending')
-    .where('attempts', '=', row.attempts)
-    .where('next_attempt_at', '<=', at.now)
-    .executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
-}
+): Promise<boolean> => claimLease(db, 'email_outbox', row, at)
 
 /**
  * Records an attempt. A mail that left (`sent`) loses its body: the one-time link in it lives in

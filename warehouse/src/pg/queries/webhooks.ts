@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { WebhookDelivery } from '../schema.js'
 import type { Db } from '../db.js'
 import { paginate, type Page, type PageRequest } from './page.js'
+import { claimLease } from './lease.js'
 
 export async function setOrganizationWebhook(
   db: Db,
@@ -101,22 +102,9 @@ export async function listWebhookDeliveries(
   )
 }
 
-/**
- * Compare-and-set lease on a due delivery: true for the one poller whose update matched (same
- * attempt count, still pending and due); the lease pushes its next attempt past the send.
- */
-export async function claimWebhookAttempt(
+/** Leases a due row for one sender (claimLease). */
+export const claimWebhookAttempt = (
   db: Db,
   row: { id: string; attempts: number },
   at: { now: Date; leaseUntil: Date },
-): Promise<boolean> {
-  const r = await db
-    .updateTable('webhook_deliveries')
-    .set({ next_attempt_at: at.leaseUntil })
-    .where('id', '=', row.id)
-    .where('status', '=', 'pending')
-    .where('attempts', '=', row.attempts)
-    .where('next_attempt_at', '<=', at.now)
-    .executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
-}
+): Promise<boolean> => claimLease(db, 'webhook_deliveries', row, at)
