@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     traffic = await sendTraffic(page.request, dash!.url, csrf)
     await page.getByRole('button', { name: /Sign out/ }).click()
     await page.waitForURL(/\/sign-in/)
-    await page.getByLabel('Email').fill(OWNER.email)
+    await page.getByLabel('Email', { exact: true }).fill(OWNER.email)
     await page.getByLabel('Password').fill('not the password')
     await page.getByRole('button', { name: 'Sign in' }).click()
     // The API's problem+json detail for invalid_credentials, shown as the API wrote it.

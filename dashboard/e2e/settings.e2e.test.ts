@@ -358,7 +358,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await viewer.getByRole('button', { name: 'Sign out' }).click()
     await viewer.waitForURL(/\/sign-in$/)
     await viewer.goto(`${dash!.url}/sign-in?next=%2Fsettings%2Fagents`)
-    await viewer.getByLabel('Email').fill(VIEWER.email)
+    await viewer.getByLabel('Email', { exact: true }).fill(VIEWER.email)
     await viewer.getByLabel('Password').fill(VIEWER.password)
     await viewer.getByRole('button', { name: 'Sign in' }).click()
     await viewer.waitForURL(/\/settings\/agents$/)
