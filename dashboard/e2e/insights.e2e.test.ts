@@ -186,11 +186,22 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
   it('the report filters by intent in its own filter bar', async () => {
     await page.goto(`${dash!.url}/conversations?${inPeriod}`)
     await page.getByTestId('report').waitFor()
-    const options = await page
-      .getByLabel('Intent')
-      .locator('option')
-      .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value).filter(Boolean))
-    const last = options.at(-1)!
+    // The filter's intents load on their own request, after or before the table: wait until they
+    // are the API's intents of the period (the semantic layer's `intent` dimension).
+    const q = await apiJson<{ rows: { intent: string }[] }>('/analytics/query', {
+      ...instants,
+      measures: 'conversations',
+      dimensions: 'intent',
+    })
+    const intents = q.rows.map((r) => r.intent).filter(Boolean)
+    expect(intents.length).toBeGreaterThan(0)
+    const shown = () =>
+      page
+        .getByLabel('Intent')
+        .locator('option')
+        .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value).filter(Boolean))
+    await expect.poll(shown).toEqual(intents)
+    const last = intents.at(-1)!
     await page.getByLabel('Intent').selectOption(last)
     await page.waitForURL(new RegExp(`intent=${last}`))
     await expect.poll(reportIds).toEqual(await apiList({ ...instants, intent: last }))

@@ -11,6 +11,21 @@ type State =
   | { state: 'error'; error: ApiError }
 
 /**
+ * One request per token for the page's lifetime: a link works once, and React mounts an effect
+ * twice in development (StrictMode), so a second POST would use the link up and show "not valid
+ * any more" over the first one's success.
+ */
+const sent = new Map<string, Promise<Schemas['EmailVerified']>>()
+function verify(token: string) {
+  let p = sent.get(token)
+  if (!p) {
+    p = api.POST('/api/v1/auth/verify-email', { body: { token } }).then(unwrap)
+    sent.set(token, p)
+  }
+  return p
+}
+
+/**
  * Where the verification email's link lands: `/verify-email#<token>`. The token rides in the
  * fragment, which browsers never send to a server; this page posts it once. No session needed:
  * the link may be opened on another device than the one that signed up.
@@ -21,21 +36,18 @@ export default function VerifyEmail() {
     const token = decodeURIComponent(window.location.hash.slice(1))
     if (!token) return setS({ state: 'no-token' })
     let current = true
-    api
-      .POST('/api/v1/auth/verify-email', { body: { token } })
-      .then(unwrap)
-      .then(
-        (data) => current && setS({ state: 'ok', data }),
-        (err: unknown) =>
-          current &&
-          setS({
-            state: 'error',
-            error:
-              err instanceof ApiError
-                ? err
-                : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
-          }),
-      )
+    verify(token).then(
+      (data) => current && setS({ state: 'ok', data }),
+      (err: unknown) =>
+        current &&
+        setS({
+          state: 'error',
+          error:
+            err instanceof ApiError
+              ? err
+              : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
+        }),
+    )
     return () => {
       current = false
     }
