@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import http from 'node:http'
+import http, { type ClientRequest, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import { isInternalAddress } from './internal-address.js'
@@ -42,40 +42,9 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
  */
 export function createOutboundPost(opts: { allowInternal: boolean }): OutboundPost {
   return (url, req) =>
-    new Promise((resolve, reject) => {
-      const u = new URL(url)
-      if (u.protocol !== 'http:' && u.protocol !== 'https:')
-        return reject(new DestinationRefused(`refused: ${u.protocol} is not http(s)`))
-      const host = u.hostname.replace(/^\[|\]$/g, '')
-      if (!opts.allowInternal && isIP(host) && isInternalAddress(host))
-        return reject(new DestinationRefused(`refused: ${host} is an internal address`))
-      const client = u.protocol === 'https:' ? https : http
-      const r = client.request(
-        u,
-        {
-          method: 'POST',
-          headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
-          ...(opts.allowInternal ? {} : { lookup: guardedLookup }),
-        },
-        (res) => {
-          res.resume() // the receiver's answer is not read; free the socket
-          clearTimeout(timer)
-          resolve({ status: res.statusCode ?? 0 })
-        },
-      )
-      // Headers and all within the attempt's time: a receiver that trickles counts as failed.
-      const timer = setTimeout(
-        () =>
-          r.destroy(
-            Object.assign(new Error(`timed out after ${req.timeoutMs} ms`), { name: 'TimeoutError' }),
-          ),
-        req.timeoutMs,
-      )
-      r.on('error', (err) => {
-        clearTimeout(timer)
-        reject(err)
-      })
-      r.end(req.body)
+    guardedRequest(url, { ...req, method: 'POST', allowInternal: opts.allowInternal }, async (res) => {
+      res.resume() // the receiver's answer is not read; free the socket
+      return { status: res.statusCode ?? 0 }
     })
 }
 
@@ -96,35 +65,13 @@ export function createOutboundFetch(opts: {
   maxBytes?: number
 }): OutboundFetch {
   const maxBytes = opts.maxBytes ?? 1_048_576
-  return (url, init) =>
-    new Promise((resolve, reject) => {
-      const u = new URL(url)
-      if (u.protocol !== 'http:' && u.protocol !== 'https:')
-        return reject(new DestinationRefused(`refused: ${u.protocol} is not http(s)`))
-      const host = u.hostname.replace(/^\[|\]$/g, '')
-      if (!opts.allowInternal && isIP(host) && isInternalAddress(host))
-        return reject(new DestinationRefused(`refused: ${host} is an internal address`))
-      const body = bodyText(init.body)
-      const headers = {
-        ...init.headers,
-        ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
-      }
-      const client = u.protocol === 'https:' ? https : http
-      const fail = (err: Error) => {
-        clearTimeout(timer)
-        init.signal?.removeEventListener('abort', onAbort)
-        reject(err)
-      }
-      const r = client.request(
-        u,
-        // agent: false: a pooled keep-alive socket skips the lookup, so it would skip the guard too.
-        {
-          method: init.method,
-          headers,
-          agent: false,
-          ...(opts.allowInternal ? {} : { lookup: guardedLookup }),
-        },
-        (res) => {
+  // async: a body it cannot send rejects, as every other failure does, rather than throwing.
+  return async (url, init) =>
+    guardedRequest(
+      url,
+      { ...init, allowInternal: opts.allowInternal, timeoutMs: opts.timeoutMs, body: bodyText(init.body) },
+      (res, r) =>
+        new Promise((resolve, reject) => {
           const chunks: Buffer[] = []
           let size = 0
           res.on('data', (c: Buffer) => {
@@ -132,10 +79,8 @@ export function createOutboundFetch(opts: {
             if (size > maxBytes) r.destroy(new Error(`answer larger than ${maxBytes} bytes`))
             else chunks.push(c)
           })
-          res.on('error', fail)
+          res.on('error', reject)
           res.on('end', () => {
-            clearTimeout(timer)
-            init.signal?.removeEventListener('abort', onAbort)
             const h = new Headers()
             for (const [k, v] of Object.entries(res.headers))
               if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v)
@@ -143,20 +88,72 @@ export function createOutboundFetch(opts: {
             const nullBody = status === 204 || status === 304 || init.method === 'HEAD'
             resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: h }))
           })
-        },
-      )
-      const timer = setTimeout(
-        () =>
-          r.destroy(
-            Object.assign(new Error(`timed out after ${opts.timeoutMs} ms`), { name: 'TimeoutError' }),
-          ),
-        opts.timeoutMs,
-      )
-      const onAbort = () => r.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }))
-      init.signal?.addEventListener('abort', onAbort, { once: true })
-      r.on('error', fail)
-      r.end(body)
+        }),
+    )
+}
+
+interface GuardedRequest {
+  allowInternal: boolean
+  method: string
+  headers: Record<string, string>
+  body: string | undefined
+  timeoutMs: number
+  signal?: AbortSignal | undefined
+}
+
+/**
+ * One request under the guard: http(s) only, internal IP literals refused before connecting and
+ * names judged at lookup, headers and answer within `timeoutMs` (a receiver that trickles counts
+ * as failed), ended early by `signal`. `read` turns the answer into the result.
+ */
+function guardedRequest<T>(
+  url: string,
+  req: GuardedRequest,
+  read: (res: IncomingMessage, r: ClientRequest) => Promise<T>,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url)
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      return reject(new DestinationRefused(`refused: ${u.protocol} is not http(s)`))
+    const host = u.hostname.replace(/^\[|\]$/g, '')
+    if (!req.allowInternal && isIP(host) && isInternalAddress(host))
+      return reject(new DestinationRefused(`refused: ${host} is an internal address`))
+    const client = u.protocol === 'https:' ? https : http
+    const finish = () => {
+      clearTimeout(timer)
+      req.signal?.removeEventListener('abort', onAbort)
+    }
+    const headers = {
+      ...req.headers,
+      ...(req.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(req.body)) }),
+    }
+    const r = client.request(
+      u,
+      // agent: false: the process-wide agent keeps sockets alive (Node ≥ 19) and a pooled socket
+      // skips the lookup, so one another caller opened to an internal host under the same name
+      // would skip the guard. Every request dials and is judged; the cost is a new connection (and
+      // TLS handshake) per webhook attempt and per provider call.
+      {
+        method: req.method,
+        headers,
+        agent: false,
+        ...(req.allowInternal ? {} : { lookup: guardedLookup }),
+      },
+      (res) => void read(res, r).finally(finish).then(resolve, reject),
+    )
+    const timer = setTimeout(
+      () =>
+        r.destroy(Object.assign(new Error(`timed out after ${req.timeoutMs} ms`), { name: 'TimeoutError' })),
+      req.timeoutMs,
+    )
+    const onAbort = () => r.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }))
+    req.signal?.addEventListener('abort', onAbort, { once: true })
+    r.on('error', (err) => {
+      finish()
+      reject(err)
     })
+    r.end(req.body)
+  })
 }
 
 /** The request bodies an OAuth client sends: form parameters or JSON text. */
