@@ -2,6 +2,7 @@
 // below the routes (services, audit, the engine) takes a plain Caller, never an HTTP request, so
 // the demo seeder, the CLI and tests call them the same way the routes do.
 import type { Role, Scope } from '@luneo/warehouse'
+import { AppError } from './errors.js'
 
 export type { Role, Scope }
 
@@ -45,3 +46,9 @@ export const ROLE_RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2
 
 /** The actor's id as audit rows record it. */
 export const actorId = (actor: Actor): string => (actor.type === 'user' ? actor.userId : actor.keyId)
+
+/** The signed-in user behind a session; an API key has none (403). */
+export function userOf(auth: Auth): Extract<Actor, { type: 'user' }> {
+  if (auth.actor.type !== 'user') throw new AppError('forbidden', 'API keys have no user; use a session')
+  return auth.actor
+}

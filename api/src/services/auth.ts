@@ -18,7 +18,7 @@ import {
 } from '@luneo/warehouse'
 import { appendToOutbox, buildEvent } from '@luneo/ingest'
 import type { z } from 'zod'
-import type { Auth, Caller } from '../caller.js'
+import { userOf, type Auth, type Caller } from '../caller.js'
 import type { AppDeps, FaultPoint } from '../context.js'
 import { AppError, notFound } from '../errors.js'
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
@@ -183,12 +183,6 @@ export async function refresh(deps: AppDeps, presented: string | undefined): Pro
     throw new AppError('unauthenticated', 'Refresh token is not valid: sign in again')
   }
   return { me: await meOf(deps.db, s.user_id, s.organization_id), cookies: sessionCookies(deps, s.id, next) }
-}
-
-/** The signed-in user behind a session; an API key has none. */
-function userOf(auth: Auth): Extract<Auth['actor'], { type: 'user' }> {
-  if (auth.actor.type !== 'user') throw new AppError('forbidden', 'API keys have no user; use a session')
-  return auth.actor
 }
 
 export async function me(deps: AppDeps, auth: Auth): Promise<Me> {

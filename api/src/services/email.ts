@@ -10,7 +10,7 @@ import {
   type Db,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
-import type { Auth, Caller } from '../caller.js'
+import { userOf, type Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import { AppError } from '../errors.js'
 import { randomToken, sha256 } from '../auth/crypto.js'
@@ -88,11 +88,6 @@ export async function verifyEmail(
     })
     return { email: user.email, emailVerified: true }
   })
-}
-
-function userOf(auth: Auth): Extract<Auth['actor'], { type: 'user' }> {
-  if (auth.actor.type !== 'user') throw new AppError('forbidden', 'API keys have no user; use a session')
-  return auth.actor
 }
 
 /** Sends the signed-in user a new verification link (the route limits how often). */
