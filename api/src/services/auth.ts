@@ -24,7 +24,7 @@ import { AppError, notFound } from '../errors.js'
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
 import { REFRESH_TTL_MS, SESSION_MAX_LIFETIME_MS, type SessionCookies } from '../auth/cookies.js'
 import type { AcceptInviteBody, LoginBody, Me, OrganizationMemberships, SignupBody } from '../schemas/auth.js'
-import { audit } from './audit.js'
+import { audit, auditAsUser } from './audit.js'
 import { queueVerification } from './email.js'
 import { openSession, sessionCookies } from './sessions.js'
 
@@ -135,16 +135,14 @@ export async function login(
     const enforced = await ssoEnforced(deps.db, m.organization_id)
     if (enforced && m.role !== 'owner') continue
     return deps.db.transaction().execute(async (trx) => {
-      const { sessionId, cookies } = await openSession(deps, trx, user.id, m.organization_id)
-      if (enforced) {
-        const auth: Auth = {
-          organizationId: m.organization_id,
-          vertical: m.vertical,
-          actor: { type: 'user', userId: user.id, email: user.email, role: m.role, sessionId },
-          viaCookie: true,
-        }
-        await audit(trx, { auth, requestId }, 'sso.break_glass_sign_in', { type: 'user', id: user.id })
-      }
+      const { cookies } = await openSession(deps, trx, user.id, m.organization_id)
+      if (enforced)
+        await auditAsUser(
+          trx,
+          { organizationId: m.organization_id, userId: user.id, requestId },
+          'sso.break_glass_sign_in',
+          { type: 'user', id: user.id },
+        )
       return { me: await meOf(trx, user.id, m.organization_id), cookies }
     })
   }
@@ -224,21 +222,16 @@ export async function switchOrganization(
     // A password-era session does not carry into an organization that requires its provider.
     if (membership.role !== 'owner' && (await ssoEnforced(trx, organizationId)))
       throw new AppError('sso_required', 'This organization requires sign-in through its identity provider')
-    const { sessionId, cookies } = await openSession(deps, trx, user.userId, organizationId)
+    const { cookies } = await openSession(deps, trx, user.userId, organizationId)
     await revokeSession(trx, user.sessionId)
-    const org = await getOrganization(trx, organizationId)
-    const auth: Auth = {
-      organizationId,
-      vertical: org?.vertical ?? '',
-      actor: { ...user, role: membership.role, sessionId },
-      viaCookie: true,
-    }
     // Recorded in the organization entered (not the one left: its admins need not learn where the
     // user went), like the invitation that gave the membership.
-    await audit(trx, { auth, requestId: caller.requestId }, 'session.switched_organization', {
-      type: 'organization',
-      id: organizationId,
-    })
+    await auditAsUser(
+      trx,
+      { organizationId, userId: user.userId, requestId: caller.requestId },
+      'session.switched_organization',
+      { type: 'organization', id: organizationId },
+    )
     return { me: await meOf(trx, user.userId, organizationId), cookies }
   })
 }
@@ -283,15 +276,13 @@ export async function acceptInvite(
     // A token that only ever travelled in the email to this address proves the address, as a
     // verification link does (never when it was shown to the inviter: no mail server).
     if (inv.emailed_only) await markEmailVerified(trx, user.id, inv.email)
-    const org = await getOrganization(trx, inv.organization_id)
-    const { sessionId, cookies } = await openSession(deps, trx, user.id, inv.organization_id)
-    const auth: Auth = {
-      organizationId: inv.organization_id,
-      vertical: org?.vertical ?? '',
-      actor: { type: 'user', userId: user.id, email: user.email, role: inv.role, sessionId },
-      viaCookie: true,
-    }
-    await audit(trx, { auth, requestId }, 'invitation.accepted', { type: 'invitation', id: inv.id })
+    const { cookies } = await openSession(deps, trx, user.id, inv.organization_id)
+    await auditAsUser(
+      trx,
+      { organizationId: inv.organization_id, userId: user.id, requestId },
+      'invitation.accepted',
+      { type: 'invitation', id: inv.id },
+    )
     return { me: await meOf(trx, user.id, inv.organization_id), cookies }
   })
 }

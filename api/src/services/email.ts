@@ -3,7 +3,6 @@ import {
   consumeEmailVerification,
   enqueueEmail,
   getUser,
-  insertAudit,
   insertEmailVerification,
   markEmailVerified,
   newId,
@@ -17,6 +16,7 @@ import { randomToken, sha256 } from '../auth/crypto.js'
 import type { MailMessage } from '../email/mailer.js'
 import { VERIFICATION_TTL_MS, linkTo, verificationEmail } from '../email/messages.js'
 import type { EmailDelivery, EmailVerified, VerificationEmailSent } from '../schemas/email.js'
+import { auditAsUser } from './audit.js'
 
 /** How queued mail leaves this server: what the API tells the caller ("sent" vs "in the log"). */
 export const deliveryOf = (deps: Pick<AppDeps, 'config'>): z.infer<typeof EmailDelivery> =>
@@ -75,17 +75,12 @@ export async function verifyEmail(
     // The address changed since the link was sent: it proves nothing about the current one.
     if (!user?.email_verified_at || user.email.toLowerCase() !== v.email.toLowerCase())
       throw new AppError('not_found', 'This link is not valid any more: ask for a new one')
-    await insertAudit(trx, {
-      id: newId(),
-      organization_id: v.organization_id,
-      actor_type: 'user',
-      actor_id: v.user_id,
-      action: 'user.email_verified',
-      resource_type: 'user',
-      resource_id: v.user_id,
-      request_id: requestId,
-      details: {},
-    })
+    await auditAsUser(
+      trx,
+      { organizationId: v.organization_id, userId: v.user_id, requestId },
+      'user.email_verified',
+      { type: 'user', id: v.user_id },
+    )
     return { email: user.email, emailVerified: true }
   })
 }

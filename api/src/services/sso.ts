@@ -5,9 +5,7 @@ import {
   findSsoIdentity,
   findUserByEmail,
   getMembership,
-  getOrganization,
   getSsoConfig,
-  getUser,
   hasSsoIdentityFor,
   insertMembership,
   insertSsoIdentity,
@@ -18,7 +16,6 @@ import {
   ssoDomainTakenElsewhere,
   upsertSsoConfig,
   type Db,
-  type Role,
   type SsoConfig,
 } from '@luneo/warehouse'
 import type { z } from 'zod'
@@ -35,7 +32,7 @@ import {
   type OidcNet,
 } from '../auth/oidc.js'
 import type { SsoSettings, SsoSettingsBody } from '../schemas/sso.js'
-import { audit } from './audit.js'
+import { audit, auditAsUser } from './audit.js'
 import { meOf, type SignedIn } from './auth.js'
 import { openSession } from './sessions.js'
 
@@ -221,17 +218,10 @@ export async function finishSso(
   }
   return deps.db.transaction().execute(async (trx) => {
     const joined = await resolveUser(trx, c, who)
-    const org = await getOrganization(trx, c.organization_id)
-    const { sessionId, cookies } = await openSession(deps, trx, joined.userId, c.organization_id, 'sso')
-    const auth: Auth = {
-      organizationId: c.organization_id,
-      vertical: org?.vertical ?? '',
-      actor: { type: 'user', userId: joined.userId, email: joined.email, role: joined.role, sessionId },
-      viaCookie: true,
-    }
-    await audit(
+    const { cookies } = await openSession(deps, trx, joined.userId, c.organization_id, 'sso')
+    await auditAsUser(
       trx,
-      { auth, requestId },
+      { organizationId: c.organization_id, userId: joined.userId, requestId },
       'sso.signed_in',
       { type: 'user', id: joined.userId },
       {
@@ -246,8 +236,6 @@ export async function finishSso(
 
 interface Joined {
   userId: string
-  email: string
-  role: Role
   /** The provider's subject was tied to the account in this sign-in. */
   linked: boolean
   invitationAccepted: boolean
@@ -266,10 +254,9 @@ async function resolveUser(
     )
   const known = await findSsoIdentity(trx, orgId, c.issuer, who.subject)
   if (known) {
-    const m = await getMembership(trx, orgId, known.user_id)
-    const user = m && (await getUser(trx, known.user_id))
-    if (!m || !user) throw noAccess()
-    return { userId: user.id, email: user.email, role: m.role, linked: false, invitationAccepted: false }
+    // A membership's user exists (memberships.user_id references users, on delete cascade).
+    if (!(await getMembership(trx, orgId, known.user_id))) throw noAccess()
+    return { userId: known.user_id, linked: false, invitationAccepted: false }
   }
   // First sign-in of this subject: the email is the only bridge, so it must be proven.
   if (!who.email || !who.emailVerified)
@@ -301,5 +288,5 @@ async function resolveUser(
     issuer: c.issuer,
     subject: who.subject,
   })
-  return { userId, email: who.email, role: membership.role, linked: true, invitationAccepted }
+  return { userId, linked: true, invitationAccepted }
 }
