@@ -70,10 +70,8 @@ export async function verifyEmail(
   return deps.db.transaction().execute(async (trx) => {
     const v = await consumeEmailVerification(trx, sha256(token))
     if (!v) throw new AppError('not_found', 'This link is not valid any more: ask for a new one')
-    await markEmailVerified(trx, v.user_id, v.email)
-    const user = await getUser(trx, v.user_id)
     // The address changed since the link was sent: it proves nothing about the current one.
-    if (!user?.email_verified_at || user.email.toLowerCase() !== v.email.toLowerCase())
+    if (!(await markEmailVerified(trx, v.user_id, v.email)))
       throw new AppError('not_found', 'This link is not valid any more: ask for a new one')
     await auditAsUser(
       trx,
@@ -81,7 +79,7 @@ export async function verifyEmail(
       'user.email_verified',
       { type: 'user', id: v.user_id },
     )
-    return { email: user.email, emailVerified: true }
+    return { email: v.email, emailVerified: true }
   })
 }
 

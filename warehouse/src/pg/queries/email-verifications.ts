@@ -28,16 +28,15 @@ export async function consumeEmailVerification(db: Db, tokenHash: string) {
 }
 
 /**
- * Marks the user's address proven — only if it is still the address the link was sent to (an
- * address changed since proves nothing). True when this call set it; false when already proven.
+ * Marks the user's address proven — only if it is still the address the proof was for (an
+ * address changed since proves nothing). True when it is (proven now or before), false otherwise.
  */
 export async function markEmailVerified(db: Db, userId: string, email: string): Promise<boolean> {
   const r = await db
     .updateTable('users')
-    .set({ email_verified_at: new Date() })
+    .set((eb) => ({ email_verified_at: eb.fn.coalesce('email_verified_at', eb.val(new Date())) }))
     .where('id', '=', userId)
     .where(sql<string>`lower(email)`, '=', email.toLowerCase())
-    .where('email_verified_at', 'is', null)
     .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
