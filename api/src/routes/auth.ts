@@ -12,6 +12,7 @@ import {
   SwitchOrganizationBody,
 } from '../schemas/auth.js'
 import * as auth from '../services/auth.js'
+import type { SignedIn } from '../services/sessions.js'
 import { AppError } from '../errors.js'
 import { deviceToken, safeEqual } from '../auth/crypto.js'
 import {
@@ -32,7 +33,7 @@ const emailOf = (req: FastifyRequest): string => {
 }
 
 /** Sets the session's cookies on the reply and answers with who signed in. */
-function signIn(reply: FastifyReply, signedIn: auth.SignedIn): Me {
+function signIn(reply: FastifyReply, signedIn: SignedIn): Me {
   setSessionCookies(reply, signedIn.cookies)
   return signedIn.me
 }

@@ -24,29 +24,9 @@ import { AppError, notFound } from '../errors.js'
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
 import { REFRESH_TTL_MS, SESSION_MAX_LIFETIME_MS, type SessionCookies } from '../auth/cookies.js'
 import type { AcceptInviteBody, LoginBody, Me, OrganizationMemberships, SignupBody } from '../schemas/auth.js'
-import { audit, auditAsUser } from './audit.js'
+import { audit } from './audit.js'
 import { queueVerification } from './email.js'
-import { openSession, sessionCookies } from './sessions.js'
-
-/** A signed-in user, and the session cookies the route sets. */
-export interface SignedIn {
-  me: Me
-  cookies: SessionCookies
-}
-
-export async function meOf(db: Db, userId: string, organizationId: string): Promise<Me> {
-  const [user, org, membership] = await Promise.all([
-    getUser(db, userId),
-    getOrganization(db, organizationId),
-    getMembership(db, organizationId, userId),
-  ])
-  if (!user || !org || !membership) throw new AppError('unauthenticated')
-  return {
-    user: { id: user.id, email: user.email, name: user.name, emailVerified: user.email_verified_at !== null },
-    organization: { id: org.id, name: org.name, vertical: org.vertical },
-    role: membership.role,
-  }
-}
+import { meOf, sessionCookies, signInTo, type SignedIn } from './sessions.js'
 
 /**
  * Creates an organization and its owner (no session): the part of signup the demo seeder shares.
@@ -106,9 +86,9 @@ export async function signup(
       email: body.email.toLowerCase(),
     })
     deps.faultPoint?.('signup.before_session')
-    const { cookies } = await openSession(deps, trx, userId, auth.organizationId)
+    const signedIn = await signInTo(deps, trx, { organizationId: auth.organizationId, userId, requestId })
     deps.faultPoint?.('signup.before_commit')
-    return { me: await meOf(trx, userId, auth.organizationId), cookies }
+    return signedIn
   })
   deps.onEmailQueued?.()
   return signedIn
@@ -134,17 +114,17 @@ export async function login(
   for (const m of memberships) {
     const enforced = await ssoEnforced(deps.db, m.organization_id)
     if (enforced && m.role !== 'owner') continue
-    return deps.db.transaction().execute(async (trx) => {
-      const { cookies } = await openSession(deps, trx, user.id, m.organization_id)
-      if (enforced)
-        await auditAsUser(
+    const breakGlass = { action: 'sso.break_glass_sign_in', resource: { type: 'user', id: user.id } }
+    return deps.db
+      .transaction()
+      .execute((trx) =>
+        signInTo(
+          deps,
           trx,
           { organizationId: m.organization_id, userId: user.id, requestId },
-          'sso.break_glass_sign_in',
-          { type: 'user', id: user.id },
-        )
-      return { me: await meOf(trx, user.id, m.organization_id), cookies }
-    })
+          enforced ? breakGlass : undefined,
+        ),
+      )
   }
   throw new AppError(
     'sso_required',
@@ -222,17 +202,15 @@ export async function switchOrganization(
     // A password-era session does not carry into an organization that requires its provider.
     if (membership.role !== 'owner' && (await ssoEnforced(trx, organizationId)))
       throw new AppError('sso_required', 'This organization requires sign-in through its identity provider')
-    const { cookies } = await openSession(deps, trx, user.userId, organizationId)
     await revokeSession(trx, user.sessionId)
     // Recorded in the organization entered (not the one left: its admins need not learn where the
     // user went), like the invitation that gave the membership.
-    await auditAsUser(
+    return signInTo(
+      deps,
       trx,
       { organizationId, userId: user.userId, requestId: caller.requestId },
-      'session.switched_organization',
-      { type: 'organization', id: organizationId },
+      { action: 'session.switched_organization', resource: { type: 'organization', id: organizationId } },
     )
-    return { me: await meOf(trx, user.userId, organizationId), cookies }
   })
 }
 
@@ -276,13 +254,11 @@ export async function acceptInvite(
     // A token that only ever travelled in the email to this address proves the address, as a
     // verification link does (never when it was shown to the inviter: no mail server).
     if (inv.emailed_only) await markEmailVerified(trx, user.id, inv.email)
-    const { cookies } = await openSession(deps, trx, user.id, inv.organization_id)
-    await auditAsUser(
+    return signInTo(
+      deps,
       trx,
       { organizationId: inv.organization_id, userId: user.id, requestId },
-      'invitation.accepted',
-      { type: 'invitation', id: inv.id },
+      { action: 'invitation.accepted', resource: { type: 'invitation', id: inv.id } },
     )
-    return { me: await meOf(trx, user.id, inv.organization_id), cookies }
   })
 }

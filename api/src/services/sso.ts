@@ -32,9 +32,8 @@ import {
   type OidcNet,
 } from '../auth/oidc.js'
 import type { SsoSettings, SsoSettingsBody } from '../schemas/sso.js'
-import { audit, auditAsUser } from './audit.js'
-import { meOf, type SignedIn } from './auth.js'
-import { openSession } from './sessions.js'
+import { audit } from './audit.js'
+import { signInTo, type SignedIn } from './sessions.js'
 
 // Sign-in through an organization's OpenID Connect provider, and its settings (ADR 0020).
 
@@ -218,19 +217,16 @@ export async function finishSso(
   }
   return deps.db.transaction().execute(async (trx) => {
     const joined = await resolveUser(trx, c, who)
-    const { cookies } = await openSession(deps, trx, joined.userId, c.organization_id, 'sso')
-    await auditAsUser(
+    return signInTo(
+      deps,
       trx,
-      { organizationId: c.organization_id, userId: joined.userId, requestId },
-      'sso.signed_in',
-      { type: 'user', id: joined.userId },
+      { organizationId: c.organization_id, userId: joined.userId, requestId, method: 'sso' },
       {
-        issuer: c.issuer,
-        linked: joined.linked,
-        invitationAccepted: joined.invitationAccepted,
+        action: 'sso.signed_in',
+        resource: { type: 'user', id: joined.userId },
+        details: { issuer: c.issuer, linked: joined.linked, invitationAccepted: joined.invitationAccepted },
       },
     )
-    return { me: await meOf(trx, joined.userId, c.organization_id), cookies }
   })
 }
 
