@@ -24,7 +24,7 @@ import {
 import { appendToOutbox, buildEvent } from '@luneo/ingest'
 import type { AppDeps } from '../context.js'
 import { indexDocument, rewriteDocumentTx } from '../services/knowledge.js'
-import { needlesOf, scrubList, scrubText, type Needles } from './scrub.js'
+import { needlesOf, scrubDocument, scrubGap, type Needles } from './scrub.js'
 
 // An erasure in three steps, each idempotent and recorded when done, so a crash or an outage
 // (ClickHouse, Chroma) resumes at the step that did not finish (docs/adr/0022):
@@ -44,18 +44,8 @@ class NotYet extends Error {}
 async function scrubGaps(trx: Db, org: string, n: Needles): Promise<number> {
   let changed = 0
   for (const g of await gapsForScrub(trx, org)) {
-    const next = {
-      label: scrubText(g.label, n),
-      examples: scrubList(g.examples, n),
-      drafted_answer: g.drafted_answer === null ? null : scrubText(g.drafted_answer, n),
-      accepted_answer: g.accepted_answer === null ? null : scrubText(g.accepted_answer, n),
-    }
-    const same =
-      next.label === g.label &&
-      next.examples.length === g.examples.length &&
-      next.drafted_answer === g.drafted_answer &&
-      next.accepted_answer === g.accepted_answer
-    if (same) continue
+    const next = scrubGap(g, n)
+    if (!next) continue
     await setGapTexts(trx, org, g.id, next)
     changed += 1
   }
@@ -66,13 +56,8 @@ async function scrubGaps(trx: Db, org: string, n: Needles): Promise<number> {
 async function scrubDocuments(trx: Db, org: string, n: Needles): Promise<string[]> {
   const ids: string[] = []
   for (const d of await gapDocuments(trx, org)) {
-    const next = {
-      title: scrubText(d.title, n),
-      text: scrubText(d.text, n),
-      questions: scrubList(d.questions, n),
-    }
-    if (next.title === d.title && next.text === d.text && next.questions.length === d.questions.length)
-      continue
+    const next = scrubDocument(d, n)
+    if (!next) continue
     await rewriteDocumentTx(trx, d, next)
     ids.push(d.id)
   }
