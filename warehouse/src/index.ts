@@ -158,10 +158,9 @@ export {
   pendingVectorDeletions,
   clearVectorDeletion,
   failVectorDeletion,
-  outboxHighSeq,
-  outboxPublishedThrough,
   gapDocuments,
 } from './pg/queries/erasure.js'
+export { outboxHighSeq, pendingOutboxUpTo } from './pg/queries/outbox.js'
 export {
   deleteExpiredRows,
   eraseFromClickHouse,

@@ -15,13 +15,12 @@ import {
   newId,
   openErasureRequests,
   outboxHighSeq,
-  outboxPublishedThrough,
   setGapTexts,
   type Db,
   type ErasureRequest,
   type ErasureStep,
 } from '@luneo/warehouse'
-import { appendToOutbox, buildEvent } from '@luneo/ingest'
+import { appendToOutbox, buildEvent, waitForCoverage } from '@luneo/ingest'
 import type { AppDeps } from '../context.js'
 import { indexDocument, rewriteDocumentTx } from '../services/knowledge.js'
 import { needlesOf, scrubDocument, scrubGap, type Needles } from './scrub.js'
@@ -32,14 +31,21 @@ import { needlesOf, scrubDocument, scrubGap, type Needles } from './scrub.js'
 //     them (messages, feedback, outcomes, tasks, webhook deliveries, outbox rows), intent
 //     corrections made of their words, and their words scrubbed out of knowledge gaps and of the
 //     documents written from accepted gaps.
-//  2. clickhouse — once every outbox row older than step 1 has left (an event read by the drainer
-//     before step 1 would otherwise land after the delete): every table's rows of those
-//     conversations and of the contact, dead letters that name them.
+//  2. clickhouse — once every event of the organization older than step 1 is in ClickHouse (an
+//     event read by the drainer, or still in the Kafka topic, before step 1 would otherwise land
+//     after the delete): every table's rows of those conversations and of the contact, dead
+//     letters that name them.
 //  3. vectors — the scrubbed documents re-indexed (their old vectors replaced), then done: an
 //     audit row and a `contact.erased` event, with counts only.
 
 /** The request is waiting for something outside it (outbox not caught up): try again later. */
 class NotYet extends Error {}
+
+/**
+ * How long one pass of the ClickHouse step waits for the events older than step 1 to arrive before
+ * it leaves the request for the next pass (the worker polls every 5 s and serves every request).
+ */
+const COVERAGE_WAIT_MS = 1_000
 
 async function scrubGaps(trx: Db, org: string, n: Needles): Promise<number> {
   let changed = 0
@@ -106,8 +112,18 @@ async function postgresStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
 }
 
 async function clickhouseStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
-  if (r.outbox_seq !== null && !(await outboxPublishedThrough(deps.db, r.outbox_seq)))
-    throw new NotYet('waiting for the outbox to move the events written before the erasure')
+  if (r.outbox_seq !== null) {
+    // The same wait as a refresh's: the organization's outbox rows up to the mark, then, with
+    // Kafka, the sink's commits past the topic's ends.
+    const coverage = await waitForCoverage(
+      deps.db,
+      r.organization_id,
+      { seq: r.outbox_seq, at: new Date() },
+      { deadline: Date.now() + COVERAGE_WAIT_MS, nudge: deps.onEventsCommitted, stream: deps.streamProgress },
+    )
+    if (!coverage.complete)
+      throw new NotYet(`waiting for the ${coverage.waitingOn} to move the events written before the erasure`)
+  }
   const deleted = await eraseFromClickHouse(deps.ch, {
     organizationId: r.organization_id,
     contactId: r.contact_id,

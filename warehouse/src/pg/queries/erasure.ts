@@ -212,27 +212,6 @@ export async function failVectorDeletion(db: Kysely<Database>, id: string, error
     .execute()
 }
 
-/** The highest outbox seq now: an erasure waits until every row up to it has left (ClickHouse step). */
-export async function outboxHighSeq(db: Kysely<Database>): Promise<string | null> {
-  const r = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .executeTakeFirst()
-  return r?.seq === null || r?.seq === undefined ? null : String(r.seq)
-}
-
-/** Whether every outbox row up to `seq` was published (or pruned). */
-export async function outboxPublishedThrough(db: Kysely<Database>, seq: string): Promise<boolean> {
-  const r = await db
-    .selectFrom('outbox')
-    .select('seq')
-    .where('seq', '<=', seq as unknown as number)
-    .where('published_at', 'is', null)
-    .limit(1)
-    .executeTakeFirst()
-  return r === undefined
-}
-
 /** Documents written from accepted knowledge gaps: they quote customers' questions. */
 export async function gapDocuments(
   db: Kysely<Database>,
