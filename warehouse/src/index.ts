@@ -144,6 +144,8 @@ export {
 export {
   insertErasureRequest,
   getErasureRequest,
+  loadErasureRequest,
+  lockErasureSteps,
   openErasureOfContact,
   openErasureRequests,
   markErasureStep,
@@ -159,6 +161,7 @@ export {
   clearVectorDeletion,
   failVectorDeletion,
   gapDocuments,
+  documentOfOrganization,
 } from './pg/queries/erasure.js'
 export { outboxHighSeq, pendingOutboxUpTo } from './pg/queries/outbox.js'
 export {

@@ -5,11 +5,15 @@ import {
   deleteContact,
   deleteConversations,
   deleteIntentCorrectionsWithText,
+  documentOfOrganization,
   eraseFromClickHouse,
   gapDocuments,
   gapsForScrub,
   getContact,
+  getOrganization,
   insertAudit,
+  loadErasureRequest,
+  lockErasureSteps,
   markErasureFailedAttempt,
   markErasureStep,
   newId,
@@ -77,13 +81,7 @@ async function postgresStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
   const redacted = await customerTextsInClickHouse(deps.ch, { organizationId: org, conversationIds: convIds })
   await deps.db.transaction().execute(async (trx) => {
     // Another replica's worker may run the same request: one transaction does the step.
-    const locked = await trx
-      .selectFrom('erasure_requests')
-      .select('steps_done')
-      .where('id', '=', r.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow()
-    if (locked.steps_done.includes('postgres')) return
+    if ((await lockErasureSteps(trx, r.id)).includes('postgres')) return
     const contact = await getContact(trx, org, r.contact_id)
     const texts = [...(await customerTextsOf(trx, org, convIds)), ...redacted]
     const n = needlesOf(contact ?? { name: null, email: null, phone: null }, texts)
@@ -135,12 +133,7 @@ async function clickhouseStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
 
 async function vectorsStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
   for (const id of r.document_ids) {
-    const doc = await deps.db
-      .selectFrom('knowledge_documents')
-      .selectAll()
-      .where('organization_id', '=', r.organization_id)
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const doc = await documentOfOrganization(deps.db, r.organization_id, id)
     // Deleted meanwhile: its vectors went with it (vector_deletions).
     if (doc && doc.confirmed_at && !(await indexDocument(deps, doc)))
       throw new Error(`re-indexing document ${id} failed (vector store unreachable?)`)
@@ -165,7 +158,7 @@ async function vectorsStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
         'contact.erased',
         {
           organizationId: r.organization_id,
-          vertical: await verticalOf(trx, r.organization_id),
+          vertical: (await getOrganization(trx, r.organization_id))?.vertical ?? 'unknown',
           correlationId: r.id,
         },
         { erasureRequestId: r.id, conversations, messages },
@@ -175,19 +168,10 @@ async function vectorsStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
   deps.onEventsCommitted?.()
 }
 
-async function verticalOf(trx: Db, org: string): Promise<string> {
-  const o = await trx.selectFrom('organizations').select('vertical').where('id', '=', org).executeTakeFirst()
-  return o?.vertical ?? 'unknown'
-}
-
 const STEPS: Record<ErasureStep, (deps: AppDeps, r: ErasureRequest) => Promise<void>> = {
   postgres: postgresStep,
   clickhouse: clickhouseStep,
   vectors: vectorsStep,
-}
-
-async function reload(deps: AppDeps, id: string): Promise<ErasureRequest> {
-  return deps.db.selectFrom('erasure_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 }
 
 /**
@@ -196,7 +180,7 @@ async function reload(deps: AppDeps, id: string): Promise<ErasureRequest> {
  */
 export async function runErasure(deps: AppDeps, id: string): Promise<boolean> {
   for (const step of ['postgres', 'clickhouse', 'vectors'] as const) {
-    const r = await reload(deps, id)
+    const r = await loadErasureRequest(deps.db, id)
     if (r.status === 'done') return true
     if (r.steps_done.includes(step)) continue
     try {
@@ -206,7 +190,7 @@ export async function runErasure(deps: AppDeps, id: string): Promise<boolean> {
       return false
     }
   }
-  return (await reload(deps, id)).status === 'done'
+  return (await loadErasureRequest(deps.db, id)).status === 'done'
 }
 
 /** Every request not done yet, oldest first; returns how many finished in this pass. */
