@@ -113,12 +113,20 @@ async function clickhouseStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
   if (r.outbox_seq !== null) {
     // The same wait as a refresh's: the organization's outbox rows up to the mark, then, with
     // Kafka, the sink's commits past the topic's ends.
+    let brokerError: Error | undefined
     const coverage = await waitForCoverage(
       deps.db,
       r.organization_id,
       { seq: r.outbox_seq, at: new Date() },
-      { deadline: Date.now() + COVERAGE_WAIT_MS, nudge: deps.onEventsCommitted, stream: deps.streamProgress },
+      {
+        deadline: Date.now() + COVERAGE_WAIT_MS,
+        nudge: deps.onEventsCommitted,
+        stream: deps.streamProgress,
+        onError: (err) => (brokerError = err instanceof Error ? err : new Error(String(err))),
+      },
     )
+    // A broker that did not answer is a failed attempt (recorded: attempts, last error), not a wait.
+    if (!coverage.complete && brokerError !== undefined) throw brokerError
     if (!coverage.complete)
       throw new NotYet(`waiting for the ${coverage.waitingOn} to move the events written before the erasure`)
   }

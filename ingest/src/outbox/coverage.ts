@@ -47,6 +47,8 @@ export interface WaitOptions {
   /** Wakes the drainer between checks so it does not sleep its idle interval first. */
   nudge?: () => void
   stream?: StreamProgress | undefined
+  /** A broker error while asking the stream's offsets (the check counts as not caught up). */
+  onError?: ((err: unknown) => void) | undefined
 }
 
 /** The point a refresh must cover: the newest committed outbox row. */
@@ -83,10 +85,13 @@ export async function waitForCoverage(
   for (;;) {
     // A broker that does not answer cannot confirm anything: keep asking until the deadline, then
     // report the stream as behind (the refresh still runs; it is the caller's answer, not a 5xx).
-    const caughtUp = await (async () => {
+    let caughtUp = false
+    try {
       target ??= await stream.endOffsets()
-      return reached(await stream.committedOffsets(), target)
-    })().catch(() => false)
+      caughtUp = reached(await stream.committedOffsets(), target)
+    } catch (err) {
+      options.onError?.(err)
+    }
     if (caughtUp) return done({ complete: true, waitingOn: null, pendingEvents: 0 })
     if (Date.now() + pollMs > options.deadline)
       return done({ complete: false, waitingOn: 'stream', pendingEvents: 0 })
