@@ -23,7 +23,6 @@ export { buildEvent, appendToOutbox, type EventContext } from './outbox/writer.j
 export { PollLoop, type OutboxMover, type PollLoopOptions } from './outbox/poll-loop.js'
 export {
   outboxMark,
-  pendingUpTo,
   waitForCoverage,
   kafkaStreamProgress,
   type Coverage,

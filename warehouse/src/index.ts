@@ -144,6 +144,8 @@ export {
 export {
   insertErasureRequest,
   getErasureRequest,
+  loadErasureRequest,
+  lockErasureSteps,
   openErasureOfContact,
   openErasureRequests,
   markErasureStep,
@@ -158,10 +160,10 @@ export {
   pendingVectorDeletions,
   clearVectorDeletion,
   failVectorDeletion,
-  outboxHighSeq,
-  outboxPublishedThrough,
   gapDocuments,
+  documentOfOrganization,
 } from './pg/queries/erasure.js'
+export { outboxHighSeq, pendingOutboxUpTo } from './pg/queries/outbox.js'
 export {
   deleteExpiredRows,
   eraseFromClickHouse,

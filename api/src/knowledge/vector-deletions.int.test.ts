@@ -1,8 +1,8 @@
-import { ChromaClient } from 'chromadb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '@luneo/warehouse/testing'
 import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
 import { PrivacyWorker } from '../privacy/privacy-worker.js'
+import { chromaDocumentIds } from '../testing/store-search.js'
 import { startChroma, type ChromaProcess } from './chroma-process.js'
 
 // A document deleted while Chroma is down leaves the index when Chroma is back. A real Chroma
@@ -16,28 +16,12 @@ let port: number
 let t: TestApp
 let key: string
 
-const chromaIds = async (kb: string) => {
-  const u = new URL(chroma!.url)
-  const client = new ChromaClient({ host: u.hostname, port: Number(u.port), ssl: false })
-  const col = await client.getCollection({
-    name: `kb_${kb.replaceAll('-', '')}`,
-    embeddingFunction: null,
-  } as never)
-  const got = await col.get({ include: ['metadatas'] as never })
-  return got.metadatas.map((m) => (typeof m?.document_id === 'string' ? m.document_id : ''))
-}
+const chromaIds = (kb: string) => chromaDocumentIds(chroma!.url, kb)
 
 beforeAll(async () => {
   chroma = await startChroma(`${dir.path}/chroma`)
   port = Number(new URL(chroma.url).port)
-  const saved = process.env.CHROMA_URL
-  process.env.CHROMA_URL = chroma.url
-  try {
-    t = await startTestApp()
-  } finally {
-    if (saved === undefined) delete process.env.CHROMA_URL
-    else process.env.CHROMA_URL = saved
-  }
+  t = await startTestApp({ chromaUrl: chroma.url })
   key = await createKey(t.app, await signup(t.app, 'ecommerce'), ['admin'])
 }, 120_000)
 afterAll(async () => {

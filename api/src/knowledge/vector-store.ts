@@ -58,7 +58,7 @@ export interface VectorStore {
 }
 
 /** One Chroma collection per knowledge base (names need 3+ characters: `kb_<uuid hex>`). */
-const collectionName = (knowledgeBaseId: string) => `kb_${knowledgeBaseId.replaceAll('-', '')}`
+export const collectionName = (knowledgeBaseId: string) => `kb_${knowledgeBaseId.replaceAll('-', '')}`
 
 /** Collections per listCollections call (the client's default page). */
 const LIST_PAGE = 100
@@ -84,6 +84,16 @@ function hitsOf(r: QueryResult<Metadata>, knowledgeBaseId: string): VectorHit[] 
   })
 }
 
+/** A Chroma client for a server URL (`http://host:port`, or https on 443 when no port is given). */
+export function openChromaClient(url: string): ChromaClient {
+  const u = new URL(url)
+  return new ChromaClient({
+    host: u.hostname,
+    port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+    ssl: u.protocol === 'https:',
+  })
+}
+
 /**
  * Chroma-backed vectors. We embed ourselves (MiniLM by default, hashing or OpenAI when configured)
  * and pass vectors in, so Chroma never downloads a model. Every vector's metadata carries its
@@ -92,12 +102,7 @@ function hitsOf(r: QueryResult<Metadata>, knowledgeBaseId: string): VectorHit[] 
  * is seen at start and the knowledge base re-indexed (services/knowledge.ts, reindexPending).
  */
 export function createChromaStore(url: string, embedder: Embedder): VectorStore {
-  const u = new URL(url)
-  const client = new ChromaClient({
-    host: u.hostname,
-    port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
-    ssl: u.protocol === 'https:',
-  })
+  const client = openChromaClient(url)
   const cache = new Map<string, Promise<Collection>>()
   const collection = (kbId: string): Promise<Collection> => {
     let c = cache.get(kbId)

@@ -5,26 +5,29 @@ import {
   deleteContact,
   deleteConversations,
   deleteIntentCorrectionsWithText,
+  documentOfOrganization,
   eraseFromClickHouse,
   gapDocuments,
   gapsForScrub,
   getContact,
+  getOrganization,
   insertAudit,
+  loadErasureRequest,
+  lockErasureSteps,
   markErasureFailedAttempt,
   markErasureStep,
   newId,
   openErasureRequests,
   outboxHighSeq,
-  outboxPublishedThrough,
   setGapTexts,
   type Db,
   type ErasureRequest,
   type ErasureStep,
 } from '@luneo/warehouse'
-import { appendToOutbox, buildEvent } from '@luneo/ingest'
+import { appendToOutbox, buildEvent, waitForCoverage } from '@luneo/ingest'
 import type { AppDeps } from '../context.js'
 import { indexDocument, rewriteDocumentTx } from '../services/knowledge.js'
-import { needlesOf, scrubList, scrubText, type Needles } from './scrub.js'
+import { needlesOf, scrubDocument, scrubGap, type Needles } from './scrub.js'
 
 // An erasure in three steps, each idempotent and recorded when done, so a crash or an outage
 // (ClickHouse, Chroma) resumes at the step that did not finish (docs/adr/0022):
@@ -32,30 +35,27 @@ import { needlesOf, scrubList, scrubText, type Needles } from './scrub.js'
 //     them (messages, feedback, outcomes, tasks, webhook deliveries, outbox rows), intent
 //     corrections made of their words, and their words scrubbed out of knowledge gaps and of the
 //     documents written from accepted gaps.
-//  2. clickhouse — once every outbox row older than step 1 has left (an event read by the drainer
-//     before step 1 would otherwise land after the delete): every table's rows of those
-//     conversations and of the contact, dead letters that name them.
+//  2. clickhouse — once every event of the organization older than step 1 is in ClickHouse (an
+//     event read by the drainer, or still in the Kafka topic, before step 1 would otherwise land
+//     after the delete): every table's rows of those conversations and of the contact, dead
+//     letters that name them.
 //  3. vectors — the scrubbed documents re-indexed (their old vectors replaced), then done: an
 //     audit row and a `contact.erased` event, with counts only.
 
 /** The request is waiting for something outside it (outbox not caught up): try again later. */
 class NotYet extends Error {}
 
+/**
+ * How long one pass of the ClickHouse step waits for the events older than step 1 to arrive before
+ * it leaves the request for the next pass (the worker polls every 5 s and serves every request).
+ */
+const COVERAGE_WAIT_MS = 1_000
+
 async function scrubGaps(trx: Db, org: string, n: Needles): Promise<number> {
   let changed = 0
   for (const g of await gapsForScrub(trx, org)) {
-    const next = {
-      label: scrubText(g.label, n),
-      examples: scrubList(g.examples, n),
-      drafted_answer: g.drafted_answer === null ? null : scrubText(g.drafted_answer, n),
-      accepted_answer: g.accepted_answer === null ? null : scrubText(g.accepted_answer, n),
-    }
-    const same =
-      next.label === g.label &&
-      next.examples.length === g.examples.length &&
-      next.drafted_answer === g.drafted_answer &&
-      next.accepted_answer === g.accepted_answer
-    if (same) continue
+    const next = scrubGap(g, n)
+    if (!next) continue
     await setGapTexts(trx, org, g.id, next)
     changed += 1
   }
@@ -66,13 +66,8 @@ async function scrubGaps(trx: Db, org: string, n: Needles): Promise<number> {
 async function scrubDocuments(trx: Db, org: string, n: Needles): Promise<string[]> {
   const ids: string[] = []
   for (const d of await gapDocuments(trx, org)) {
-    const next = {
-      title: scrubText(d.title, n),
-      text: scrubText(d.text, n),
-      questions: scrubList(d.questions, n),
-    }
-    if (next.title === d.title && next.text === d.text && next.questions.length === d.questions.length)
-      continue
+    const next = scrubDocument(d, n)
+    if (!next) continue
     await rewriteDocumentTx(trx, d, next)
     ids.push(d.id)
   }
@@ -86,13 +81,7 @@ async function postgresStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
   const redacted = await customerTextsInClickHouse(deps.ch, { organizationId: org, conversationIds: convIds })
   await deps.db.transaction().execute(async (trx) => {
     // Another replica's worker may run the same request: one transaction does the step.
-    const locked = await trx
-      .selectFrom('erasure_requests')
-      .select('steps_done')
-      .where('id', '=', r.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow()
-    if (locked.steps_done.includes('postgres')) return
+    if ((await lockErasureSteps(trx, r.id)).includes('postgres')) return
     const contact = await getContact(trx, org, r.contact_id)
     const texts = [...(await customerTextsOf(trx, org, convIds)), ...redacted]
     const n = needlesOf(contact ?? { name: null, email: null, phone: null }, texts)
@@ -121,8 +110,26 @@ async function postgresStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
 }
 
 async function clickhouseStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
-  if (r.outbox_seq !== null && !(await outboxPublishedThrough(deps.db, r.outbox_seq)))
-    throw new NotYet('waiting for the outbox to move the events written before the erasure')
+  if (r.outbox_seq !== null) {
+    // The same wait as a refresh's: the organization's outbox rows up to the mark, then, with
+    // Kafka, the sink's commits past the topic's ends.
+    let brokerError: Error | undefined
+    const coverage = await waitForCoverage(
+      deps.db,
+      r.organization_id,
+      { seq: r.outbox_seq, at: new Date() },
+      {
+        deadline: Date.now() + COVERAGE_WAIT_MS,
+        nudge: deps.onEventsCommitted,
+        stream: deps.streamProgress,
+        onError: (err) => (brokerError = err instanceof Error ? err : new Error(String(err))),
+      },
+    )
+    // A broker that did not answer is a failed attempt (recorded: attempts, last error), not a wait.
+    if (!coverage.complete && brokerError !== undefined) throw brokerError
+    if (!coverage.complete)
+      throw new NotYet(`waiting for the ${coverage.waitingOn} to move the events written before the erasure`)
+  }
   const deleted = await eraseFromClickHouse(deps.ch, {
     organizationId: r.organization_id,
     contactId: r.contact_id,
@@ -134,12 +141,7 @@ async function clickhouseStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
 
 async function vectorsStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
   for (const id of r.document_ids) {
-    const doc = await deps.db
-      .selectFrom('knowledge_documents')
-      .selectAll()
-      .where('organization_id', '=', r.organization_id)
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const doc = await documentOfOrganization(deps.db, r.organization_id, id)
     // Deleted meanwhile: its vectors went with it (vector_deletions).
     if (doc && doc.confirmed_at && !(await indexDocument(deps, doc)))
       throw new Error(`re-indexing document ${id} failed (vector store unreachable?)`)
@@ -164,7 +166,7 @@ async function vectorsStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
         'contact.erased',
         {
           organizationId: r.organization_id,
-          vertical: await verticalOf(trx, r.organization_id),
+          vertical: (await getOrganization(trx, r.organization_id))?.vertical ?? 'unknown',
           correlationId: r.id,
         },
         { erasureRequestId: r.id, conversations, messages },
@@ -174,19 +176,10 @@ async function vectorsStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
   deps.onEventsCommitted?.()
 }
 
-async function verticalOf(trx: Db, org: string): Promise<string> {
-  const o = await trx.selectFrom('organizations').select('vertical').where('id', '=', org).executeTakeFirst()
-  return o?.vertical ?? 'unknown'
-}
-
 const STEPS: Record<ErasureStep, (deps: AppDeps, r: ErasureRequest) => Promise<void>> = {
   postgres: postgresStep,
   clickhouse: clickhouseStep,
   vectors: vectorsStep,
-}
-
-async function reload(deps: AppDeps, id: string): Promise<ErasureRequest> {
-  return deps.db.selectFrom('erasure_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 }
 
 /**
@@ -195,7 +188,7 @@ async function reload(deps: AppDeps, id: string): Promise<ErasureRequest> {
  */
 export async function runErasure(deps: AppDeps, id: string): Promise<boolean> {
   for (const step of ['postgres', 'clickhouse', 'vectors'] as const) {
-    const r = await reload(deps, id)
+    const r = await loadErasureRequest(deps.db, id)
     if (r.status === 'done') return true
     if (r.steps_done.includes(step)) continue
     try {
@@ -205,7 +198,7 @@ export async function runErasure(deps: AppDeps, id: string): Promise<boolean> {
       return false
     }
   }
-  return (await reload(deps, id)).status === 'done'
+  return (await loadErasureRequest(deps.db, id)).status === 'done'
 }
 
 /** Every request not done yet, oldest first; returns how many finished in this pass. */

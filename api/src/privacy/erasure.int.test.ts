@@ -2,7 +2,7 @@ import { CONVERSATION_TABLES, insertGap, newId } from '@luneo/warehouse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, createKey, signup, startTestApp, type Session, type TestApp } from '../testing/harness.js'
 import { runPendingErasures } from './erasure-steps.js'
-import { clickHouseRowsOf, searchChroma, searchClickHouse, searchPostgres } from './store-search.js'
+import { clickHouseRowsOf, searchChroma, searchClickHouse, searchPostgres } from '../testing/store-search.js'
 
 // An erasure request removes one person from every store, and only them: afterwards every text
 // column of every Postgres table, every String column of every ClickHouse table and every

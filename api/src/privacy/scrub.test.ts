@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ERASED, needlesOf, scrubList, scrubText } from './scrub.js'
+import { ERASED, needlesOf, scrubDocument, scrubGap, scrubList, scrubText } from './scrub.js'
 
 const n = needlesOf({ name: 'Zelda Quist', email: 'zelda@example.org', phone: null }, [
   'Where is my parcel 4471, it is late',
@@ -26,5 +26,23 @@ describe('scrubbing a person out of derived text', () => {
       'Where is my parcel?',
       `I am ${ERASED}, help`,
     ])
+  })
+
+  it('changes a gap or a document whose only mention is inside a list item', () => {
+    const gap = {
+      label: 'Parcel questions',
+      examples: ['Where is my parcel?', 'I am Zelda Quist, help'],
+      drafted_answer: null,
+      accepted_answer: 'Parcels arrive within five days.',
+    }
+    expect(scrubGap(gap, n)).toEqual({ ...gap, examples: ['Where is my parcel?', `I am ${ERASED}, help`] })
+    expect(scrubGap({ ...gap, examples: ['Where is my parcel?'] }, n)).toBeNull()
+    const doc = {
+      title: 'Parcels',
+      text: 'Parcels arrive within five days.',
+      questions: ['I am Zelda Quist, help'],
+    }
+    expect(scrubDocument(doc, n)).toEqual({ ...doc, questions: [`I am ${ERASED}, help`] })
+    expect(scrubDocument({ ...doc, questions: [] }, n)).toBeNull()
   })
 })

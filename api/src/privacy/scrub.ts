@@ -1,6 +1,8 @@
 // Erasure of text derived from a person's messages (knowledge gaps, the documents written from
 // accepted gaps): pure functions, tested on fixtures in scrub.test.ts.
 
+import { isDeepStrictEqual } from 'node:util'
+
 export const ERASED = '[erased]'
 
 /**
@@ -44,4 +46,46 @@ export function scrubText(text: string, n: Needles): string {
 export function scrubList(items: string[], n: Needles): string[] {
   const whole = new Set(n.messages)
   return items.filter((i) => !whole.has(i.trim())).map((i) => scrubText(i, n))
+}
+
+const pick = (g: GapTexts): GapTexts => ({
+  label: g.label,
+  examples: g.examples,
+  drafted_answer: g.drafted_answer,
+  accepted_answer: g.accepted_answer,
+})
+
+export interface GapTexts {
+  label: string
+  examples: string[]
+  drafted_answer: string | null
+  accepted_answer: string | null
+}
+
+/** A gap's texts with the person scrubbed out, or null when nothing in them changed. */
+export function scrubGap(g: GapTexts, n: Needles): GapTexts | null {
+  const next = {
+    label: scrubText(g.label, n),
+    examples: scrubList(g.examples, n),
+    drafted_answer: g.drafted_answer === null ? null : scrubText(g.drafted_answer, n),
+    accepted_answer: g.accepted_answer === null ? null : scrubText(g.accepted_answer, n),
+  }
+  // Contents, not lengths: an item rewritten in place ("I am [erased], help") is a change too.
+  return isDeepStrictEqual(next, pick(g)) ? null : next
+}
+
+export interface DocumentTexts {
+  title: string
+  text: string
+  questions: string[]
+}
+
+/** A document's texts with the person scrubbed out, or null when nothing in them changed. */
+export function scrubDocument(d: DocumentTexts, n: Needles): DocumentTexts | null {
+  const next = {
+    title: scrubText(d.title, n),
+    text: scrubText(d.text, n),
+    questions: scrubList(d.questions, n),
+  }
+  return isDeepStrictEqual(next, { title: d.title, text: d.text, questions: d.questions }) ? null : next
 }

@@ -50,9 +50,11 @@ export async function startTestApp(
     ...(extra.onEventsCommitted ? {} : { refreshWaitMs: 0 }),
     ...overrides,
   }
-  // Chroma: the suite's shared server when CHROMA_URL is set (make test), else a child per file.
+  // Chroma: the test's own server (overrides.chromaUrl), else the suite's shared one when
+  // CHROMA_URL is set (make test), else a child per file.
   let chroma: ChromaProcess | null = null
-  const chromaUrl = process.env.CHROMA_URL || (chroma = await startChroma(`${dir.path}/chroma`)).url
+  const chromaUrl =
+    overrides.chromaUrl || process.env.CHROMA_URL || (chroma = await startChroma(`${dir.path}/chroma`)).url
   const base = {
     config,
     db: pg.db,

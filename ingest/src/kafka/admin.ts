@@ -17,7 +17,7 @@ export interface KafkaAdmin {
   ensureTopic(
     name: string,
     partitions: number,
-    options?: { timeoutMs?: number; retentionMs?: number },
+    options?: { timeoutMs?: number },
   ): Promise<{ created: boolean; partitions: number }>
   /** The topic's retention.ms as the broker reports it. */
   topicRetentionMs(name: string): Promise<number>
@@ -54,12 +54,12 @@ export interface PartitionOffset {
 /** An admin over a lazily connected kafkajs Admin. */
 export function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
   return {
-    async ensureTopic(name, partitions, { timeoutMs = 30_000, retentionMs } = {}) {
+    async ensureTopic(name, partitions, { timeoutMs = 30_000 } = {}) {
       const a = await connected()
       const deadline = Date.now() + timeoutMs
       const wait = { deadline, timeoutMs }
       const created = await untilDeadline(`creating topic ${name}`, wait, () =>
-        createIfMissing(a, name, partitions, retentionMs),
+        createIfMissing(a, name, partitions),
       )
       const count = await untilDeadline(`topic ${name} to have a leader for every partition`, wait, () =>
         servedPartitions(a, name),
@@ -135,20 +135,13 @@ export function createAdmin(connected: () => Promise<Admin>): KafkaAdmin {
 }
 
 /** True when it created the topic; false when it was there (or appeared meanwhile). */
-async function createIfMissing(
-  a: Admin,
-  name: string,
-  partitions: number,
-  retentionMs: number | undefined,
-): Promise<boolean> {
+async function createIfMissing(a: Admin, name: string, partitions: number): Promise<boolean> {
   // Look first: kafkajs logs TOPIC_ALREADY_EXISTS at ERROR level even though it handles it.
   if ((await a.listTopics()).includes(name)) return false
-  const configEntries =
-    retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }]
   // Not waitForLeaders: kafkajs then retries only LEADER_NOT_AVAILABLE and gives up on the
   // UNKNOWN_TOPIC_OR_PARTITION a broker answers until its metadata cache has the new topic.
   return a.createTopics({
-    topics: [{ topic: name, numPartitions: partitions, configEntries }],
+    topics: [{ topic: name, numPartitions: partitions }],
     waitForLeaders: false,
   })
 }

@@ -11,22 +11,19 @@ export const EVENTS_RETENTION_MS = 7 * 24 * 3_600_000
 export const DLQ_RETENTION_MS = 30 * 24 * 3_600_000
 
 /**
- * Creates the events topic and its DLQ when missing, with explicit retention, and sets the
- * retention of existing ones to what is asked (then reads it back: the returned values are what
- * the broker says). The partition count is fixed at creation: adding partitions later moves keys
- * and breaks per-conversation order (see kafka.ts).
+ * Creates the events topic and its DLQ when missing, then sets their retention (a new topic's
+ * too: this is the one place that sets it) and reads it back: the returned values are what the broker says. The
+ * partition count is fixed at creation: adding partitions later moves keys and breaks
+ * per-conversation order (see kafka.ts).
  */
 export async function ensureEventTopics(
   kafka: KafkaHandle,
   topic: string,
   partitions: number,
-  retention: { eventsMs?: number; dlqMs?: number } = {},
 ): Promise<{ eventsRetentionMs: number; dlqRetentionMs: number }> {
-  const eventsMs = retention.eventsMs ?? EVENTS_RETENTION_MS
-  const dlqMs = retention.dlqMs ?? DLQ_RETENTION_MS
-  await kafka.admin.ensureTopic(topic, partitions, { retentionMs: eventsMs })
-  await kafka.admin.ensureTopic(`${topic}.dlq`, 1, { retentionMs: dlqMs })
-  const eventsRetentionMs = await kafka.admin.ensureRetention(topic, eventsMs)
-  const dlqRetentionMs = await kafka.admin.ensureRetention(`${topic}.dlq`, dlqMs)
+  await kafka.admin.ensureTopic(topic, partitions)
+  await kafka.admin.ensureTopic(`${topic}.dlq`, 1)
+  const eventsRetentionMs = await kafka.admin.ensureRetention(topic, EVENTS_RETENTION_MS)
+  const dlqRetentionMs = await kafka.admin.ensureRetention(`${topic}.dlq`, DLQ_RETENTION_MS)
   return { eventsRetentionMs, dlqRetentionMs }
 }

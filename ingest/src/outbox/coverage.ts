@@ -1,5 +1,4 @@
-import type { Db } from '@luneo/warehouse'
-import { sql } from 'kysely'
+import { outboxHighSeq, pendingOutboxUpTo, type Db } from '@luneo/warehouse'
 import type { KafkaAdmin, PartitionOffset } from '../kafka/admin.js'
 
 /**
@@ -48,20 +47,13 @@ export interface WaitOptions {
   /** Wakes the drainer between checks so it does not sleep its idle interval first. */
   nudge?: () => void
   stream?: StreamProgress | undefined
+  /** A broker error while asking the stream's offsets (the check counts as not caught up). */
+  onError?: ((err: unknown) => void) | undefined
 }
 
 /** The point a refresh must cover: the newest committed outbox row. */
 export async function outboxMark(db: Db): Promise<CoverageMark> {
-  const r = await sql<{ seq: string | null }>`SELECT max(seq)::text AS seq FROM outbox`.execute(db)
-  return { seq: r.rows[0]?.seq ?? '0', at: new Date() }
-}
-
-/** The organization's rows at or before `seq` not yet moved (partial index on unpublished rows). */
-export async function pendingUpTo(db: Db, organizationId: string, seq: string): Promise<number> {
-  const r = await sql<{ n: string | number }>`
-    SELECT count(*) AS n FROM outbox
-    WHERE published_at IS NULL AND seq <= ${seq}::bigint AND organization_id = ${organizationId}`.execute(db)
-  return Number(r.rows[0]?.n ?? 0)
+  return { seq: (await outboxHighSeq(db)) ?? '0', at: new Date() }
 }
 
 /**
@@ -79,7 +71,7 @@ export async function waitForCoverage(
   const done = (c: Omit<Coverage, 'waitedMs'>): Coverage => ({ ...c, waitedMs: Date.now() - started })
   const pause = () => new Promise((r) => setTimeout(r, pollMs))
   for (;;) {
-    const pending = await pendingUpTo(db, organizationId, mark.seq)
+    const pending = await pendingOutboxUpTo(db, organizationId, mark.seq)
     if (pending === 0) break
     if (Date.now() + pollMs > options.deadline)
       return done({ complete: false, waitingOn: 'outbox', pendingEvents: pending })
@@ -93,10 +85,13 @@ export async function waitForCoverage(
   for (;;) {
     // A broker that does not answer cannot confirm anything: keep asking until the deadline, then
     // report the stream as behind (the refresh still runs; it is the caller's answer, not a 5xx).
-    const caughtUp = await (async () => {
+    let caughtUp = false
+    try {
       target ??= await stream.endOffsets()
-      return reached(await stream.committedOffsets(), target)
-    })().catch(() => false)
+      caughtUp = reached(await stream.committedOffsets(), target)
+    } catch (err) {
+      options.onError?.(err)
+    }
     if (caughtUp) return done({ complete: true, waitingOn: null, pendingEvents: 0 })
     if (Date.now() + pollMs > options.deadline)
       return done({ complete: false, waitingOn: 'stream', pendingEvents: 0 })

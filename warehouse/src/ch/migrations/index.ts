@@ -148,27 +148,36 @@ const typedStatements = typedTables.flatMap((t) => {
 export const TEXT_TTL_DAYS = 1095
 export const AGGREGATE_TTL_DAYS = 1825
 export const DLQ_TTL_DAYS = 30
-const ttl = (table: string, column: string, days: number) =>
-  `ALTER TABLE ${table} MODIFY TTL toDateTime(${column}) + toIntervalDay(${days})`
-const retentionTtls = [
-  ttl('events', 'occurred_at', TEXT_TTL_DAYS),
-  ttl('messages_v1', 'occurred_at', TEXT_TTL_DAYS),
-  ttl('events_dlq', 'received_at', DLQ_TTL_DAYS),
-  ...['replies_v1', 'outcomes_v1', 'feedback_v1', 'escalations_v1'].map((t) =>
-    ttl(t, 'occurred_at', AGGREGATE_TTL_DAYS),
-  ),
-]
 
-// Down: the tables keep no TTL (the rows stay; the next up sets it again, and drops what is past it).
-const retentionTtlsDown = [
-  'events',
-  'messages_v1',
-  'events_dlq',
-  'replies_v1',
-  'outcomes_v1',
-  'feedback_v1',
-  'escalations_v1',
-].map((t) => `ALTER TABLE ${t} REMOVE TTL`)
+/**
+ * A migration that sets a TTL on each table (`toDateTime(column) + days`); its down removes them
+ * (the rows stay; the next up sets the TTL again, and drops what is past it).
+ */
+export function ttlMigration(
+  version: number,
+  name: string,
+  rows: readonly { table: string; column: string; days: number }[],
+): ChMigration {
+  return {
+    version,
+    name,
+    statements: rows.map(
+      (r) => `ALTER TABLE ${r.table} MODIFY TTL toDateTime(${r.column}) + toIntervalDay(${r.days})`,
+    ),
+    down: rows.map((r) => `ALTER TABLE ${r.table} REMOVE TTL`),
+  }
+}
+
+const retentionTtl = ttlMigration(5, 'retention_ttl', [
+  { table: 'events', column: 'occurred_at', days: TEXT_TTL_DAYS },
+  { table: 'messages_v1', column: 'occurred_at', days: TEXT_TTL_DAYS },
+  { table: 'events_dlq', column: 'received_at', days: DLQ_TTL_DAYS },
+  ...['replies_v1', 'outcomes_v1', 'feedback_v1', 'escalations_v1'].map((table) => ({
+    table,
+    column: 'occurred_at',
+    days: AGGREGATE_TTL_DAYS,
+  })),
+])
 
 /** Every ClickHouse migration, in order. Applied at start; each statement is idempotent. */
 export const chMigrations: ChMigration[] = [
@@ -189,5 +198,5 @@ export const chMigrations: ChMigration[] = [
     down: ['DROP TABLE IF EXISTS events_dlq'],
   },
   { version: 4, name: 'typed_tables_v1', statements: typedStatements, down: typedDown },
-  { version: 5, name: 'retention_ttl', statements: retentionTtls, down: retentionTtlsDown },
+  retentionTtl,
 ]

@@ -1,4 +1,4 @@
-import { AGGREGATE_TTL_DAYS, TEXT_TTL_DAYS, type ChMigration } from './index.js'
+import { AGGREGATE_TTL_DAYS, TEXT_TTL_DAYS, ttlMigration, type ChMigration } from './index.js'
 
 // ClickHouse marts written by the pipelines (@luneo/pipelines jobs). Versions 100+ so they never
 // collide with the events tables (./index.ts). ReplacingMergeTree keyed by the thing computed,
@@ -149,24 +149,14 @@ ORDER BY (organization_id, gap_id)`
 // The marts' longest retention (docs/adr/0022): reply signals carry the customer's question and
 // verdicts the judge's reason (which may quote it), so they follow the text TTL; the rest are
 // aggregates. The retention job deletes each organization's rows earlier, by its own policy.
-const ttl = (table: string, column: string, days: number) =>
-  `ALTER TABLE ${table} MODIFY TTL toDateTime(${column}) + toIntervalDay(${days})`
-const martTtlTables = [
-  'reply_signals_v1',
-  'conversation_verdicts_v1',
-  'conversation_outcomes_v1',
-  'gap_questions_v1',
-  'vertical_org_metrics_v1',
-  'vertical_benchmarks_v1',
-]
-const martTtls = [
-  ttl('reply_signals_v1', 'replied_at', TEXT_TTL_DAYS),
-  ttl('conversation_verdicts_v1', 'judged_at', TEXT_TTL_DAYS),
-  ttl('conversation_outcomes_v1', 'started_at', AGGREGATE_TTL_DAYS),
-  ttl('gap_questions_v1', 'replied_at', AGGREGATE_TTL_DAYS),
-  ttl('vertical_org_metrics_v1', 'period_day', AGGREGATE_TTL_DAYS),
-  ttl('vertical_benchmarks_v1', 'period_day', AGGREGATE_TTL_DAYS),
-]
+const martTtl = ttlMigration(107, 'retention_ttl', [
+  { table: 'reply_signals_v1', column: 'replied_at', days: TEXT_TTL_DAYS },
+  { table: 'conversation_verdicts_v1', column: 'judged_at', days: TEXT_TTL_DAYS },
+  { table: 'conversation_outcomes_v1', column: 'started_at', days: AGGREGATE_TTL_DAYS },
+  { table: 'gap_questions_v1', column: 'replied_at', days: AGGREGATE_TTL_DAYS },
+  { table: 'vertical_org_metrics_v1', column: 'period_day', days: AGGREGATE_TTL_DAYS },
+  { table: 'vertical_benchmarks_v1', column: 'period_day', days: AGGREGATE_TTL_DAYS },
+])
 
 // A mart is computed from events by the pipelines: its down drops it, and the next pipeline run
 // after the up computes it again.
@@ -186,10 +176,5 @@ export const martMigrations: ChMigration[] = [
   mart(104, 'conversation_verdicts_v1', conversationVerdicts),
   mart(105, 'gap_questions_v1', gapQuestions),
   mart(106, 'gap_lift_v1', gapLift),
-  {
-    version: 107,
-    name: 'retention_ttl',
-    statements: martTtls,
-    down: martTtlTables.map((t) => `ALTER TABLE ${t} REMOVE TTL`),
-  },
+  martTtl,
 ]

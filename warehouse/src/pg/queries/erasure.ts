@@ -28,6 +28,25 @@ export async function getErasureRequest(
     .executeTakeFirst()
 }
 
+/** A request by id alone: the worker serves every organization. */
+export async function loadErasureRequest(db: Kysely<Database>, id: string): Promise<ErasureRequest> {
+  return db.selectFrom('erasure_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+/**
+ * The request's steps done, its row locked until the transaction ends: another replica's worker
+ * running the same request waits, then sees the step done.
+ */
+export async function lockErasureSteps(trx: Kysely<Database>, id: string): Promise<ErasureStep[]> {
+  const r = await trx
+    .selectFrom('erasure_requests')
+    .select('steps_done')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
+  return r.steps_done
+}
+
 /** The contact's request still under way, if any (a second request joins it). */
 export async function openErasureOfContact(
   db: Kysely<Database>,
@@ -212,27 +231,6 @@ export async function failVectorDeletion(db: Kysely<Database>, id: string, error
     .execute()
 }
 
-/** The highest outbox seq now: an erasure waits until every row up to it has left (ClickHouse step). */
-export async function outboxHighSeq(db: Kysely<Database>): Promise<string | null> {
-  const r = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .executeTakeFirst()
-  return r?.seq === null || r?.seq === undefined ? null : String(r.seq)
-}
-
-/** Whether every outbox row up to `seq` was published (or pruned). */
-export async function outboxPublishedThrough(db: Kysely<Database>, seq: string): Promise<boolean> {
-  const r = await db
-    .selectFrom('outbox')
-    .select('seq')
-    .where('seq', '<=', seq as unknown as number)
-    .where('published_at', 'is', null)
-    .limit(1)
-    .executeTakeFirst()
-  return r === undefined
-}
-
 /** Documents written from accepted knowledge gaps: they quote customers' questions. */
 export async function gapDocuments(
   db: Kysely<Database>,
@@ -244,4 +242,18 @@ export async function gapDocuments(
     .where('organization_id', '=', organizationId)
     .where('source', '=', 'knowledge_gap')
     .execute()
+}
+
+/** One document by id (the erasure re-indexes the ones it rewrote, whatever their knowledge base). */
+export async function documentOfOrganization(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<KnowledgeDocument | undefined> {
+  return db
+    .selectFrom('knowledge_documents')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }

@@ -1,8 +1,8 @@
 // Test support: looks for strings in every store, table by table and column by column, so an
 // erasure test proves absence everywhere rather than in the places someone thought of.
-import { ChromaClient } from 'chromadb'
 import { sql } from 'kysely'
 import type { Ch, Db } from '@luneo/warehouse'
+import { collectionName, openChromaClient } from '../knowledge/vector-store.js'
 
 export interface Hit {
   store: 'postgres' | 'clickhouse' | 'chroma'
@@ -67,12 +67,10 @@ export async function clickHouseRowsOf(ch: Ch, tables: readonly string[], column
 
 /** Every document and metadata value of every collection of the Chroma server, case-insensitive. */
 export async function searchChroma(url: string, needles: string[]): Promise<Hit[]> {
-  const u = new URL(url)
-  const client = new ChromaClient({ host: u.hostname, port: Number(u.port), ssl: false })
+  const client = openChromaClient(url)
   const hits: Hit[] = []
   for (const c of await client.listCollections({ limit: 1000 })) {
-    const col = await client.getCollection({ name: c.name, embeddingFunction: null } as never)
-    const all = await col.get({ include: ['documents', 'metadatas'] as never })
+    const all = await chromaRecords(url, c.name)
     const texts = all.ids.map(
       (id, i) => `${id} ${all.documents[i] ?? ''} ${JSON.stringify(all.metadatas[i] ?? {})}`,
     )
@@ -81,4 +79,19 @@ export async function searchChroma(url: string, needles: string[]): Promise<Hit[
         hits.push({ store: 'chroma', where: c.name, needle })
   }
   return hits
+}
+
+/** Every record of one Chroma collection (a knowledge base's: `collectionName(kbId)`), with documents and metadata. */
+export async function chromaRecords(url: string, collection: string) {
+  const col = await openChromaClient(url).getCollection({
+    name: collection,
+    embeddingFunction: null,
+  } as never)
+  return col.get({ include: ['documents', 'metadatas'] as never })
+}
+
+/** The document ids of a knowledge base's vectors in Chroma (one per vector). */
+export async function chromaDocumentIds(url: string, knowledgeBaseId: string): Promise<string[]> {
+  const got = await chromaRecords(url, collectionName(knowledgeBaseId))
+  return got.metadatas.map((m) => (typeof m?.document_id === 'string' ? m.document_id : ''))
 }
