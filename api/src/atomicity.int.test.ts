@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { createRng } from '@luneo/models'
 import { startFakeOpenAI, type FakeOpenAI } from '@luneo/models/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -69,17 +70,6 @@ const TEXTS = [
   'My email is jane.doe@example.com, can I get a refund? I bought it last week.',
   'Do you ship to Canada?',
 ]
-
-/** mulberry32: a tiny seeded PRNG, so a failing run replays exactly with LUNEO_TEST_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let r = Math.imul(a ^ (a >>> 15), 1 | a)
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
-    return ((r ^ (r >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 // Requests run one at a time: the armed point is the one the request in flight may hit. (Running
 // them concurrently would need the point to travel with the request, and the seam gets no request.)
@@ -243,7 +233,7 @@ describe(`${INJECTED} injected failures inside write transactions (seed ${SEED})
       }
     }
 
-    const random = prng(SEED)
+    const random = createRng(SEED)
     const started = performance.now()
     let requests = 0
     let injected = 0

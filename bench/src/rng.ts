@@ -1,13 +1,8 @@
-/** Deterministic PRNG (mulberry32): the same seed generates the same data set, run after run. */
+import { createRng } from '@luneo/models'
+
+/** Deterministic PRNG (models' mulberry32): the same seed generates the same data set, run after run. */
 export function prng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = createRng(seed)
   return {
     next,
     chance: (p: number) => next() < p,

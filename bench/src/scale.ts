@@ -14,11 +14,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DataSetSummary, TenantSummary } from './generate/generate.js'
 import { BENCH_OWNER_PASSWORD } from './generate/cli.js'
-import { quantile } from './load.js'
 import { defaultLogDir } from './load-profile.js'
 import { openFigures } from './results.js'
-import { analyticsEndpoints, fire, probe } from './scenarios/analytics-latency.js'
-import { cpuSeconds, killAllChildren, repoRoot, spawnServer } from './spawn-server.js'
+import { analyticsEndpoints, login, measureEndpoint } from './scenarios/analytics-latency.js'
+import { killAllChildren, repoRoot, spawnServer } from './spawn-server.js'
 
 const DAY = 24 * 3600 * 1000
 const env = process.env
@@ -57,19 +56,6 @@ async function generate(n: number, dir: string): Promise<number> {
   const code = await new Promise<number | null>((r) => child.once('exit', r))
   if (code !== 0) throw new Error(`bench-scale: luneo bench generate --events ${n} exited ${code}`)
   return (performance.now() - t0) / 1000
-}
-
-async function login(base: string, email: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: BENCH_OWNER_PASSWORD }),
-  })
-  if (r.status !== 200) throw new Error(`bench-scale: login ${email}: ${r.status} ${await r.text()}`)
-  return r.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .join('; ')
 }
 
 /** The dashboard's endpoints (default range: 30 days), and query + ROI over the last year. */
@@ -129,23 +115,17 @@ async function measureSize(n: number): Promise<void> {
   try {
     let worst = 0
     for (const [who, tenant] of tenants) {
-      const cookie = await login(server.url, tenant.email)
+      const cookie = await login(server.url, tenant.email, BENCH_OWNER_PASSWORD)
       for (const [endpoint, path] of Object.entries(endpoints(d))) {
-        const shape = await probe(server.url, cookie, endpoint.replace(/_365d$/, ''), path)
-        await fire(server.url, cookie, path, s.connections, s.warmupSec)
-        const cpu0 = cpuSeconds(server.pid)
-        const m = await fire(server.url, cookie, path, s.connections, s.durationSec)
-        const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / m.result['2xx']
-        const sorted = Float64Array.from(m.latencies).sort()
-        const p95 = quantile(sorted, 0.95)
-        worst = Math.max(worst, p95)
-        out.emit(`${name}_${who}_${endpoint}_p50`, quantile(sorted, 0.5), 'ms')
-        out.emit(`${name}_${who}_${endpoint}_p95`, p95, 'ms')
+        const m = await measureEndpoint(server, cookie, endpoint.replace(/_365d$/, ''), path, s)
+        worst = Math.max(worst, m.p95)
+        out.emit(`${name}_${who}_${endpoint}_p50`, m.p50, 'ms')
+        out.emit(`${name}_${who}_${endpoint}_p95`, m.p95, 'ms')
         // The API's own CPU per request (chDB runs in it, embedded): what a busy machine disturbs least.
-        out.emit(`${name}_${who}_${endpoint}_api_cpu_per_req`, cpuMs, 'ms')
+        out.emit(`${name}_${who}_${endpoint}_api_cpu_per_req`, m.cpuMs, 'ms')
         console.error(
-          `[bench-scale] ${name} ${who} ${endpoint}: ${shape}; ${m.result['2xx']} × 200 in ${m.result.duration.toFixed(1)} s, ` +
-            `p99 ${quantile(sorted, 0.99).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms, API CPU ${cpuMs.toFixed(1)} ms/req`,
+          `[bench-scale] ${name} ${who} ${endpoint}: ${m.shape}; ${m.n} × 200 in ${m.sec.toFixed(1)} s, ` +
+            `p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms, API CPU ${m.cpuMs.toFixed(1)} ms/req`,
         )
       }
     }

@@ -8,7 +8,7 @@ import { createLocalEmbedder, createLocalProvider } from '@luneo/models'
 import { globalJobs, organizationJobs, runJobs, type RunReport } from '@luneo/pipelines'
 import type { Ch, Db } from '@luneo/warehouse'
 import { prng } from '../rng.js'
-import { conversationEvents, scriptOf, type Script } from './conversations.js'
+import { createConversations, scriptOf, type Script } from './conversations.js'
 import { planTenants, seedTenants, type Tenant } from './tenants.js'
 
 const HOUR = 3600 * 1000
@@ -82,6 +82,7 @@ export async function generateDataSet(
   log(`[generate] ${tenants.length} organizations in Postgres (seed ${o.seed}, until ${until.toISOString()})`)
 
   const batchSize = o.batchSize ?? 50_000
+  const conversationEvents = createConversations(rng)
   const scripts = new Map<string, Script>()
   const shares = quotas(tenants, o.events)
   const summaries: TenantSummary[] = []
@@ -123,7 +124,7 @@ export async function generateDataSet(
     let last = -Infinity
     while (s.events < quota) {
       const start = startTime(rng, from, end - HOUR)
-      const events = conversationEvents(rng, tenant, script, start, end).slice(0, quota - s.events)
+      const events = conversationEvents(tenant, script, start, end).slice(0, quota - s.events)
       s.events += events.length
       s.conversations += 1
       for (const e of events) {

@@ -7,6 +7,7 @@ import {
   insertOrganization,
   insertPromptVersion,
   insertUser,
+  markEmailVerified,
   VERTICALS,
   type Db,
   type Vertical,
@@ -106,11 +107,7 @@ export async function seedTenants(
         name: `Owner ${t.index + 1}`,
         password_hash: passwordHash,
       })
-      await trx
-        .updateTable('users')
-        .set({ email_verified_at: new Date() })
-        .where('id', '=', user.id)
-        .execute()
+      await markEmailVerified(trx, user.id, t.email)
       await insertMembership(trx, {
         id: seededUuidFrom(t.id, 2),
         organization_id: t.id,

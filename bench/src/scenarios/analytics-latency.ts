@@ -111,21 +111,21 @@ export async function demoSeeded(server: ServerProcess, logFile: string, timeout
   }
 }
 
-/** Signs in as the demo owner; returns the Cookie header (GETs need no CSRF token). */
-async function login(base: string): Promise<string> {
+/** Signs in by password; returns the Cookie header (GETs need no CSRF token). */
+export async function login(base: string, email: string, password: string): Promise<string> {
   const r = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'demo@luneo.dev', password: 'luneo-demo-password' }),
+    body: JSON.stringify({ email, password }),
   })
-  if (r.status !== 200) throw new Error(`analytics bench: login ${r.status} ${await r.text()}`)
+  if (r.status !== 200) throw new Error(`bench: login ${email}: ${r.status} ${await r.text()}`)
   const cookies = r.headers.getSetCookie().map((c) => c.split(';')[0]!)
-  if (!cookies.length) throw new Error('analytics bench: login set no cookie')
+  if (!cookies.length) throw new Error(`bench: login ${email} set no cookie`)
   return cookies.join('; ')
 }
 
 /** One GET per endpoint before any load: each must answer 200 with something in it. */
-export async function probe(base: string, cookie: string, name: string, path: string): Promise<string> {
+async function probe(base: string, cookie: string, name: string, path: string): Promise<string> {
   const r = await fetch(base + path, { headers: { cookie } })
   const text = await r.text()
   if (r.status !== 200) throw new Error(`analytics bench: GET ${path}: ${r.status} ${text.slice(0, 300)}`)
@@ -135,13 +135,13 @@ export async function probe(base: string, cookie: string, name: string, path: st
   return rows ? `${(body[rows] as unknown[]).length} ${rows}` : `${text.length} bytes`
 }
 
-export interface Phase {
+interface Phase {
   result: Result
   latencies: number[]
 }
 
 /** Closed-loop GETs of one path for `sec` seconds; any non-2xx or socket error fails the run. */
-export async function fire(
+async function fire(
   base: string,
   cookie: string,
   path: string,
@@ -167,6 +167,51 @@ export async function fire(
   return { result, latencies }
 }
 
+export interface EndpointLatency {
+  /** What the probe GET returned (`12 rows`, `30 CSV rows`, …). */
+  shape: string
+  /** 2xx answers in the measured phase, and its length (s). */
+  n: number
+  sec: number
+  p50: number
+  p95: number
+  p99: number
+  max: number
+  /** The API's own CPU per request (ms): what a busy machine disturbs least. */
+  cpuMs: number
+}
+
+/**
+ * One endpoint under a closed-loop load: a probe GET (`name` says how to read its body), a
+ * warm-up, then `durationSec` of GETs on `connections` connections, with the server's CPU sampled
+ * around them. Latencies are ranked from every 2xx answer.
+ */
+export async function measureEndpoint(
+  server: ServerProcess,
+  cookie: string,
+  name: string,
+  path: string,
+  o: { connections: number; warmupSec: number; durationSec: number },
+): Promise<EndpointLatency> {
+  const shape = await probe(server.url, cookie, name, path)
+  await fire(server.url, cookie, path, o.connections, o.warmupSec)
+  const cpu0 = cpuSeconds(server.pid)
+  const m = await fire(server.url, cookie, path, o.connections, o.durationSec)
+  const n = m.result['2xx']
+  const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / n
+  const sorted = Float64Array.from(m.latencies).sort()
+  return {
+    shape,
+    n,
+    sec: m.result.duration,
+    p50: quantile(sorted, 0.5),
+    p95: quantile(sorted, 0.95),
+    p99: quantile(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    cpuMs,
+  }
+}
+
 /** Emits `analytics_<endpoint>_p95` for each endpoint and `analytics_worst_p95` (ms). */
 export async function measureAnalyticsLatency(a: AnalyticsSettings, emit: Emit): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'luneo-bench-analytics-'))
@@ -184,23 +229,17 @@ export async function measureAnalyticsLatency(a: AnalyticsSettings, emit: Emit):
     try {
       const line = await demoSeeded(server, logFile, a.seedTimeoutMs)
       console.error(`[bench] analytics: seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${line}`)
-      const cookie = await login(server.url)
+      const cookie = await login(server.url, 'demo@luneo.dev', 'luneo-demo-password')
       let worst = 0
       for (const [name, path] of Object.entries(analyticsEndpoints)) {
-        const shape = await probe(server.url, cookie, name, path)
-        await fire(server.url, cookie, path, a.connections, a.warmupSec)
-        const cpu0 = cpuSeconds(server.pid)
-        const m = await fire(server.url, cookie, path, a.connections, a.durationSec)
-        const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / m.result['2xx']
-        const sorted = Float64Array.from(m.latencies).sort()
-        const p95 = quantile(sorted, 0.95)
-        worst = Math.max(worst, p95)
-        emit(`analytics_${name}_p95`, p95, 'ms')
+        const m = await measureEndpoint(server, cookie, name, path, a)
+        worst = Math.max(worst, m.p95)
+        emit(`analytics_${name}_p95`, m.p95, 'ms')
         console.error(
-          `[bench] analytics ${name}: ${shape}; ${m.result['2xx']} × 200 in ${m.result.duration.toFixed(1)} s ` +
-            `(${(m.result['2xx'] / m.result.duration).toFixed(0)} req/s), p50 ${quantile(sorted, 0.5).toFixed(1)} ms, ` +
-            `p99 ${quantile(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms, ` +
-            `API CPU ${cpuMs.toFixed(1)} ms/req (scheduler included)`,
+          `[bench] analytics ${name}: ${m.shape}; ${m.n} × 200 in ${m.sec.toFixed(1)} s ` +
+            `(${(m.n / m.sec).toFixed(0)} req/s), p50 ${m.p50.toFixed(1)} ms, ` +
+            `p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms, ` +
+            `API CPU ${m.cpuMs.toFixed(1)} ms/req (scheduler included)`,
         )
       }
       emit('analytics_worst_p95', worst, 'ms')

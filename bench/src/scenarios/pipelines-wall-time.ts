@@ -20,80 +20,21 @@ import {
   type Db,
 } from '@luneo/warehouse'
 import { openTestPostgres } from '@luneo/warehouse/testing'
-import { buildEvent, createClickHouseSink, type EventContext, type EventEnvelope } from '@luneo/ingest'
+import { createClickHouseSink, type EventEnvelope } from '@luneo/ingest'
 import * as pipelines from '@luneo/pipelines'
 import type { Job, PipelineDeps } from '@luneo/pipelines'
 import { createLocalEmbedder, createLocalProvider } from '@luneo/models'
 import { prng, type Rng } from '../rng.js'
-import { llmReplyFields } from '../llm-fields.js'
+import { createConversations, scriptOf, type ConversationTenant } from '../generate/conversations.js'
 
 type Emit = (name: string, value: number, unit: string) => void
 
-const MIN = 60_000
-const HOUR = 60 * MIN
+const HOUR = 60 * 60_000
 const DAY = 24 * HOUR
 
-interface Question {
-  intent: string
-  /** Paraphrases of one question: a rephrase picks another one. */
-  texts: string[]
-}
-interface VerticalScript {
-  answered: Question[]
-  /** What the knowledge base does not cover: the knowledge-gap job's material. */
-  unanswered: Question[]
-}
-
-const scripts: Record<'ecommerce' | 'real_estate', VerticalScript> = {
-  ecommerce: {
-    answered: [
-      { intent: 'shipping_info', texts: ['How long does delivery take?', 'When will my parcel arrive?'] },
-      { intent: 'shipping_info', texts: ['How much is shipping?', 'What does delivery cost?'] },
-      { intent: 'order_status', texts: ['Where is my order?', 'Has my order shipped yet?'] },
-      { intent: 'return_request', texts: ['How do I return an item?', 'What is your return policy?'] },
-      { intent: 'refund_status', texts: ['When will I get my refund?', 'How long do refunds take?'] },
-      { intent: 'payment_issue', texts: ['Which payment methods do you accept?', 'Can I pay with PayPal?'] },
-      { intent: 'order_change', texts: ['Can I cancel my order?', 'How do I change my delivery address?'] },
-    ],
-    unanswered: [
-      { intent: 'shipping_info', texts: ['Do you ship to Canada?', 'Can you deliver to Canada?'] },
-      {
-        intent: 'product_question',
-        texts: ['Is this jacket waterproof?', 'Is the rain jacket water resistant?'],
-      },
-      {
-        intent: 'product_question',
-        texts: ['Do you sell gift cards?', 'Can I buy a gift card for a friend?'],
-      },
-      {
-        intent: 'other',
-        texts: ['Do you have a physical store in Lyon?', 'Can I pick up my order in a shop?'],
-      },
-    ],
-  },
-  real_estate: {
-    answered: [
-      { intent: 'viewing_request', texts: ['Can I book a viewing?', 'When can I visit the flat?'] },
-      {
-        intent: 'listing_question',
-        texts: ['Is the apartment still available?', 'Is this listing still on the market?'],
-      },
-      { intent: 'fees', texts: ['What are your agency fees?', 'How much commission do you charge?'] },
-    ],
-    unanswered: [
-      { intent: 'listing_question', texts: ['Are pets allowed in the building?', 'Can I keep a dog there?'] },
-      { intent: 'other', texts: ['Do you handle commercial leases?', 'Can you rent out my office space?'] },
-    ],
-  },
-}
-
-interface Org {
-  id: string
+interface Org extends ConversationTenant {
   vertical: 'ecommerce' | 'real_estate'
-  agentId: string
-  experimentId: string
-  variantIds: string[]
-  documentIds: string[]
+  experiment: { id: string; variantIds: string[] }
 }
 
 /** Organizations (five in one vertical, so vertical insights publish), each with an agent and a running A/B experiment. */
@@ -141,145 +82,39 @@ async function seedOrganizations(db: Db): Promise<Org[]> {
       id,
       vertical,
       agentId,
-      experimentId,
-      variantIds,
+      experiment: { id: experimentId, variantIds },
       documentIds: Array.from({ length: 8 }, () => newId()),
     })
   }
   return orgs
 }
 
-const channels = ['widget', 'api', 'email'] as const
-
 /**
- * One conversation's events, in time order, all before `end`: 1–3 turns (a question and its
- * reply at the same instant, as the engine stamps them), an order lookup on order questions, a
- * rephrase after an unanswered reply, a handoff after two unanswered replies in a row or when
- * the customer asks, then maybe feedback, an outcome, and now and then a return days later.
+ * The data generator's conversations (generate/conversations.ts: the template's intent examples,
+ * the questions its knowledge does not cover, a handoff after two unanswered replies), with ids
+ * from newId, 25 % of fresh questions uncovered, and an order lookup on order questions (it needs
+ * input when the text has no order number).
  */
-function conversation(rng: Rng, org: Org, start: number, end: number): EventEnvelope[] {
-  const script = scripts[org.vertical]
-  const base: EventContext = {
-    organizationId: org.id,
-    vertical: org.vertical,
-    correlationId: newId(),
-    conversationId: newId(),
-    contactId: rng.chance(0.6) ? newId() : null,
-    agentId: org.agentId,
-  }
-  const at = (t: number): EventContext => ({ ...base, occurredAt: new Date(t) })
-  const variantIndex = rng.int(0, org.variantIds.length - 1)
-  const variantId = org.variantIds[variantIndex]!
-  const channel = rng.pick(channels)
-  const events: EventEnvelope[] = [
-    buildEvent('conversation.started', at(start), { channel, hasContact: base.contactId !== null }),
-  ]
-  let t = start + rng.int(1_000, 30_000)
-  let streak = 0
-  let escalated = false
-  let previous: { q: Question; grounded: boolean } | null = null
-  const turns = rng.chance(0.5) ? 1 : rng.chance(0.6) ? 2 : 3
-  const turn = (q: Question, text: string) => {
-    const grounded = !script.unanswered.includes(q)
-    const messageId = newId()
-    const replyId = newId()
-    const topScore = grounded ? 0.55 + rng.next() * 0.4 : rng.next() * 0.3
-    const scores = [topScore, ...Array.from({ length: 3 }, () => topScore * (0.5 + rng.next() * 0.5))]
-    streak = grounded ? 0 : streak + 1
-    const asked = rng.chance(0.03)
-    const reason = streak >= 2 ? ('low_confidence' as const) : asked ? ('asked' as const) : null
-    events.push(
-      buildEvent('message.received', at(t), {
-        messageId,
-        channel,
-        text,
-        piiRedacted: text.includes('[EMAIL]') ? 1 : 0,
-      }),
-      buildEvent('reply.sent', at(t), {
-        messageId: replyId,
-        replyToId: messageId,
-        intent: q.intent,
-        intentConfidence: 0.45 + rng.next() * 0.5,
-        grounded,
-        topScore,
-        retrievalScores: scores,
-        sourceDocumentIds: grounded ? [rng.pick(org.documentIds)] : [],
-        experimentId: org.experimentId,
-        variantId,
-        ...llmReplyFields(rng, reason !== null),
-      }),
-    )
-    if (q.intent === 'order_status')
-      events.push(
-        buildEvent('action.executed', at(t), {
-          action: 'order_status',
-          ok: true,
-          needsInput: !/\d{5}/.test(text),
-          messageId: replyId,
-        }),
-      )
-    if (reason) {
-      events.push(buildEvent('conversation.escalated', at(t), { reason, messageId: replyId }))
-      escalated = true
-    }
-    previous = { q, grounded }
-  }
-  for (let k = 0; k < turns && !escalated && t < end; k++) {
-    const p = previous as { q: Question; grounded: boolean } | null
-    // After an unanswered reply, half the customers ask the same thing again in other words.
-    const q: Question =
-      p && !p.grounded && rng.chance(0.5)
-        ? p.q
-        : rng.chance(0.25)
-          ? rng.pick(script.unanswered)
-          : rng.pick(script.answered)
-    // Customers' words vary: an order number, an email (already redacted), a greeting.
-    let text = rng.pick(q.texts)
-    if (rng.chance(0.3)) text = `${text} Order ${rng.int(10_000, 99_999)}.`
-    if (rng.chance(0.1)) text = `${text} You can reach me at [EMAIL].`
-    if (rng.chance(0.2)) text = `Hi, ${text.charAt(0).toLowerCase()}${text.slice(1)}`
-    turn(q, text)
-    t += rng.int(40_000, 8 * MIN)
-  }
-  const last = previous as { q: Question; grounded: boolean } | null
-  if (!escalated && t < end && rng.chance(0.3)) {
-    const positive = last?.grounded ? rng.chance(0.85) : rng.chance(0.3)
-    events.push(
-      buildEvent('feedback.submitted', at(t), {
-        feedbackId: newId(),
-        rating: positive ? 'positive' : 'negative',
-        csat: rng.chance(0.7) ? (positive ? rng.int(4, 5) : rng.int(1, 3)) : null,
-      }),
-    )
-    t += rng.int(10_000, 2 * MIN)
-  }
-  if (!escalated && t < end && rng.chance(0.15)) {
-    const purchase = rng.chance(0.4)
-    events.push(
-      buildEvent('outcome.recorded', at(t), {
-        outcomeId: newId(),
-        type: purchase ? 'purchase' : 'resolved',
-        amount: purchase ? Math.round(2000 + rng.next() * 15_000) / 100 : null,
-        currency: purchase ? 'EUR' : null,
-      }),
-    )
-  }
-  // A few customers come back days later with another question (reopens, durable resolution).
-  const back = t + rng.int(1, 5) * DAY
-  if (!escalated && back < end && rng.chance(0.05)) {
-    const q = rng.pick(script.answered)
-    t = back
-    turn(q, rng.pick(q.texts))
-  }
-  return events.filter((e) => Date.parse(e.occurredAt) < end)
+function benchConversations(rng: Rng) {
+  return createConversations(rng, {
+    id: () => newId(),
+    unansweredShare: 0.25,
+    action: (_rng, q, text) =>
+      q.intent === 'order_status'
+        ? { action: 'order_status', ok: true, needsInput: !/\d{5}/.test(text) }
+        : null,
+  })
 }
 
 /** Conversations starting uniformly in [from, to − 1 h) until `total` events, across the organizations. */
 function generate(rng: Rng, orgs: Org[], total: number, from: number, to: number): EventEnvelope[] {
+  const conversationEvents = benchConversations(rng)
+  const scripts = { ecommerce: scriptOf('ecommerce'), real_estate: scriptOf('real_estate') }
   const out: EventEnvelope[] = []
   while (out.length < total) {
     const start = from + rng.next() * (to - HOUR - from)
-    out.push(...conversation(rng, rng.pick(orgs), start, to))
+    const org = rng.pick(orgs)
+    out.push(...conversationEvents(org, scripts[org.vertical], start, to))
   }
   return out.slice(0, total)
 }

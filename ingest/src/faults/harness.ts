@@ -74,6 +74,16 @@ async function rows<T>(ch: Ch, query: string, params: Record<string, unknown>): 
   return rs.json<T>()
 }
 
+/** Offset ranges, [partition, first, last], of the `sink-batch` lines a sink printed (LUNEO_SINK_TRACE=1). */
+export function batchRanges(lines: readonly string[]): [number, number, number][] {
+  const ranges: [number, number, number][] = []
+  for (const l of lines) {
+    const m = /^sink-batch partition=(\d+) first=(\d+) last=(\d+)/.exec(l)
+    if (m) ranges.push([Number(m[1]), Number(m[2]), Number(m[3])])
+  }
+  return ranges
+}
+
 /** Distinct event ids of these organizations in ClickHouse. */
 export async function uniqueEvents(ch: Ch, orgs: string[]): Promise<number> {
   const r = await rows<{ n: number }>(

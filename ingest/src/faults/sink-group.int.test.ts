@@ -10,6 +10,7 @@ import { createKafkaPublisher } from '../relay/kafka-publisher.js'
 import { OutboxRelay } from '../relay/outbox-relay.js'
 import { spawnLuneo, type LuneoChild } from './child.js'
 import {
+  batchRanges,
   brokers,
   expectExactlyOnce,
   freshTopic,
@@ -29,14 +30,8 @@ const batchLine = /^sink-batch /
 function writtenTwice(members: LuneoChild[]): number {
   const seen = new Map<string, number>()
   for (const m of members)
-    for (const l of m.lines) {
-      const r = /^sink-batch partition=(\d+) first=(\d+) last=(\d+)/.exec(l)
-      if (!r) continue
-      for (let o = Number(r[2]); o <= Number(r[3]); o++) {
-        const k = `${r[1]}:${o}`
-        seen.set(k, (seen.get(k) ?? 0) + 1)
-      }
-    }
+    for (const [p, first, last] of batchRanges(m.lines))
+      for (let o = first; o <= last; o++) seen.set(`${p}:${o}`, (seen.get(`${p}:${o}`) ?? 0) + 1)
   return [...seen.values()].filter((c) => c > 1).length
 }
 
@@ -116,7 +111,7 @@ describe.skipIf(!brokers)('consumer group of three sinks, members killed and add
         `a batch from sink #${n - alive.length}`,
       )
       await kill
-      killedBatches += victim.lines.filter((l) => batchLine.test(l)).length
+      killedBatches += batchRanges(victim.lines).length
       alive.push(add())
     }
     await seed(2000)
@@ -139,7 +134,7 @@ describe.skipIf(!brokers)('consumer group of three sinks, members killed and add
     expect(twice).toBeGreaterThan(0)
     const counts = await expectExactlyOnce(pg.db, ch.ch, orgs)
     expect(Object.values(counts).reduce((sum, c) => sum + c.outbox, 0)).toBe(seeded)
-    const lastBatches = alive.map((s) => s.lines.filter((l) => batchLine.test(l)).length)
+    const lastBatches = alive.map((s) => batchRanges(s.lines).length)
     console.log(
       `sink group, 5 kills + 5 joins: ${seeded} events, ${killedBatches} batches by the killed members, ` +
         `${twice} messages written twice (redelivered), ` +

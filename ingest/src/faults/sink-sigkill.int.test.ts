@@ -2,17 +2,16 @@
 // run. The sink runs as a child (`node --import tsx bin/luneo.ts ingest sink`) with its own chDB
 // data dir; this process runs the relay and reads ClickHouse only after the last child exited
 // (one process owns a chDB dir at a time).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openClickHouse, type PostgresHandle } from '@luneo/warehouse'
 import { openTestPostgres, tempDir } from '@luneo/warehouse/testing'
 import type { KafkaHandle } from '../kafka/kafka.js'
 import { createKafkaPublisher } from '../relay/kafka-publisher.js'
 import { OutboxRelay } from '../relay/outbox-relay.js'
+import { spawnLuneo, type LuneoChild } from './child.js'
 import {
+  batchRanges,
   brokers,
   expectExactlyOnce,
   freshTopic,
@@ -23,21 +22,11 @@ import {
 } from './harness.js'
 
 warnIfNoBroker('sink-sigkill.int.test')
-const root = fileURLToPath(new URL('../../../', import.meta.url))
 
-interface SinkChild {
-  proc: ChildProcess
-  batches: number
-  exited: Promise<number | null>
-  /** Resolves once `n` more batches were written (and the child paused before committing). */
-  afterBatches(n: number): Promise<void>
-}
-
-/** Every `sink-batch` line of every child: [partition, first offset, last offset]. */
-const ranges: [number, number, number][] = []
+const batchLine = /^sink-batch /
 
 /** Messages written to ClickHouse more than once: a batch redelivered after a kill. */
-function redelivered(): number {
+function redelivered(ranges: [number, number, number][]): number {
   const seen = new Map<number, number>()
   let again = 0
   for (const [p, first, last] of ranges) {
@@ -48,58 +37,18 @@ function redelivered(): number {
   return again
 }
 
-function spawnSink(env: Record<string, string>): SinkChild {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/luneo.ts', 'ingest', 'sink'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const batchSeen = new EventEmitter()
-  const child: SinkChild = {
-    proc,
-    batches: 0,
-    exited: new Promise((resolve) => proc.on('exit', (code) => resolve(code))),
-    // Resolves on the very line that reports the batch (not on a 100 ms poll), so an even kill
-    // lands while the child still pauses between its insert and its commit.
-    afterBatches(n) {
-      const target = child.batches + n
-      return new Promise<void>((resolve, reject) => {
-        const settle = (err?: Error) => {
-          clearTimeout(timer)
-          batchSeen.off('batch', check)
-          proc.off('exit', check)
-          if (err) reject(err)
-          else resolve()
-        }
-        const check = () => {
-          if (child.batches >= target || proc.exitCode !== null) settle()
-        }
-        const timer = setTimeout(() => settle(new Error(`timed out waiting for ${n} sink batches`)), 60_000)
-        batchSeen.on('batch', check)
-        proc.on('exit', check)
-        check()
-      })
-    },
+/**
+ * Resolves on the line of the child's `n`th batch (written, and the child paused before its
+ * commit), so an even kill lands in that pause; or once the child has exited.
+ */
+async function afterBatches(child: LuneoChild, n: number): Promise<void> {
+  const deadline = Date.now() + 60_000
+  try {
+    for (let k = 0, from = 0; k < n; k++)
+      from = (await child.nextLine(batchLine, deadline - Date.now(), from)).index + 1
+  } catch (err) {
+    if (child.proc.exitCode === null && child.proc.signalCode === null) throw err
   }
-  let buffered = ''
-  proc.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString()
-    const lines = buffered.split('\n')
-    buffered = lines.pop()!
-    for (const l of lines) {
-      const m = /^sink-batch partition=(\d+) first=(\d+) last=(\d+)/.exec(l)
-      if (!m) continue
-      child.batches += 1
-      ranges.push([Number(m[1]), Number(m[2]), Number(m[3])])
-      batchSeen.emit('batch')
-    }
-  })
-  let stderr = ''
-  proc.stderr.on('data', (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4000)))
-  proc.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGKILL') console.error(`sink child exited ${code ?? signal}:\n${stderr}`)
-  })
-  return child
 }
 
 describe.skipIf(!brokers)('(a) sink SIGKILLed mid-batch', () => {
@@ -145,18 +94,21 @@ describe.skipIf(!brokers)('(a) sink SIGKILLed mid-batch', () => {
       // which a kill forces redelivery of rows ClickHouse already has.
       LUNEO_FAULT_PAUSE_AFTER_WRITE_MS: '15',
     }
+    // Every child's batches, in the order they were written (one child runs at a time).
+    const ranges: [number, number, number][] = []
     let written = 0
     for (let kill = 0; kill < 10; kill++) {
-      const child = spawnSink(env)
-      await child.afterBatches(3 + ((kill * 7) % 9))
+      const child = spawnLuneo(['ingest', 'sink'], env, 'sink child')
+      await afterBatches(child, 3 + ((kill * 7) % 9))
       // Even kills: right after a batch reached ClickHouse, before its commit. Odd kills: at a
       // random moment of the next batches (decode, insert or commit).
       if (kill % 2 === 1) await new Promise((r) => setTimeout(r, Math.random() * 150))
-      child.proc.kill('SIGKILL')
-      await child.exited
-      written += child.batches
+      await child.kill()
+      const batches = batchRanges(child.lines)
+      ranges.push(...batches)
+      written += batches.length
     }
-    const last = spawnSink(env)
+    const last = spawnLuneo(['ingest', 'sink'], env, 'sink child')
     await waitFor(async () => (await relay.backlog()) === 0, 120_000, 'relay done')
     await waitFor(
       async () => (await kafka.admin.consumerLag(groupId, topic)) === 0,
@@ -164,14 +116,16 @@ describe.skipIf(!brokers)('(a) sink SIGKILLed mid-batch', () => {
       'sink caught up',
     )
     last.proc.kill('SIGTERM')
-    expect(await last.exited).toBe(0)
+    expect((await last.exited).code).toBe(0)
     await relay.stop()
+    const lastBatches = batchRanges(last.lines)
+    ranges.push(...lastBatches)
     console.log(
-      `(a) 10 SIGKILLs: ${written} batches before the kills, ${last.batches} after, ` +
-        `${redelivered()} messages written twice by the sink; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      `(a) 10 SIGKILLs: ${written} batches before the kills, ${lastBatches.length} after, ` +
+        `${redelivered(ranges)} messages written twice by the sink; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     )
     // At least the even kills hit the insert→commit window: their batches came back.
-    expect(redelivered()).toBeGreaterThan(0)
+    expect(redelivered(ranges)).toBeGreaterThan(0)
 
     const ch = await openClickHouse({ dataDir: join(dir.path, 'clickhouse') })
     try {
