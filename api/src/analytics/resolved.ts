@@ -79,16 +79,14 @@ export async function resolvedFilter(
   }
 }
 
-const iso = (chTime: string) => `${chTime.replace(' ', 'T')}Z`
-
 export function toResolvedRow(r: ResolvedConversationRow): ResolvedRow {
   return {
     conversationId: r.conversation_ref,
     agentId: r.agent_ref,
     channel: r.channel,
     intent: r.intent,
-    startedAt: iso(r.started_at),
-    lastActivityAt: iso(r.last_activity_at),
+    startedAt: r.started_at,
+    lastActivityAt: r.last_activity_at,
     status: r.status,
     resolved: r.resolved,
     confirmed: r.confirmed,
@@ -108,7 +106,7 @@ export function toResolvedRow(r: ResolvedConversationRow): ResolvedRow {
 }
 
 const CursorShape = z.object({
-  startedAt: z.string().regex(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/),
+  startedAt: z.iso.datetime(),
   id: z.uuid(),
 })
 
