@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import {
-  getGap,
   resolvedConversations,
   type ResolvedConversationRow,
   type ResolvedConversationsQuery,
 } from '@luneo/warehouse'
-import { AppError, notFound } from '../errors.js'
+import { AppError } from '../errors.js'
+import { requireGap } from '../services/gaps.js'
 import type { Auth } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import type { Range } from './analytics.js'
@@ -58,12 +58,7 @@ export async function resolvedFilter(
   range: Range,
   f: ResolvedFilters,
 ): Promise<ResolvedConversationsQuery> {
-  let replyIds: string[] | undefined
-  if (f.gapId) {
-    const gap = await getGap(deps.db, auth.organizationId, f.gapId)
-    if (!gap) throw notFound('Knowledge gap')
-    replyIds = gap.member_ids
-  }
+  const replyIds = f.gapId ? (await requireGap(deps, auth, f.gapId)).member_ids : undefined
   return {
     replyIds,
     organizationId: auth.organizationId,
