@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launch, seriousViolations, signUpOwner } from './browser.js'
+import { check, hasChromium, launch, shots, signUpOwner } from './browser.js'
 import { freePort, repoRoot, startApi, startDashboard, type Proc } from './servers.js'
 import { linkIn, startSmtpInbox, type SmtpInbox } from './smtp-inbox.js'
 
@@ -16,18 +16,12 @@ const OWNER = { email: 'owner@mail.example', password: 'correct horse battery', 
 const INVITEE = 'analyst@mail.example'
 const CANCELLED = 'not-after-all@mail.example'
 const logDir = join(repoRoot, '.tmp/dashboard-e2e/email')
-const shots = join(repoRoot, 'artifacts/screenshots')
 
 let inbox: SmtpInbox
 let api: Proc | undefined
 let dash: Proc | undefined
 let browser: Browser | undefined
 let owner: Page
-
-async function check(page: Page, name: string) {
-  await page.screenshot({ path: join(shots, `email-${name}.png`), fullPage: true })
-  expect(await seriousViolations(page), name).toEqual([])
-}
 
 describe.skipIf(!hasChromium)('email in Chromium', () => {
   beforeAll(async () => {
@@ -58,7 +52,7 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     await expect
       .poll(() => owner.getByTestId('verification-sent').textContent())
       .toBe(`A new link is on its way to ${OWNER.email}.`)
-    await check(owner, 'banner')
+    await check(owner, 'email-banner')
     const second = linkIn(await inbox.next(OWNER.email), 'verify-email')
     expect(second.token).not.toBe(first.token)
 
@@ -66,12 +60,12 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     await expect
       .poll(() => owner.getByTestId('email-verified').textContent())
       .toBe(`${OWNER.email} is verified. Thank you.`)
-    await check(owner, 'verified')
+    await check(owner, 'email-verified')
     // The same link again: used up, and the page says what to do.
     await owner.goto(`${dash!.url}/sign-in`)
     await owner.goto(second.url)
     await expect.poll(() => owner.getByTestId('error').textContent()).toContain('not valid any more')
-    await check(owner, 'link-used')
+    await check(owner, 'email-link-used')
 
     await owner.goto(`${dash!.url}/overview`)
     await owner.getByRole('heading', { level: 1 }).first().waitFor()
@@ -96,7 +90,7 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     const first = linkIn(await inbox.next(INVITEE), 'accept-invite')
     await invite(CANCELLED)
     await inbox.next(CANCELLED)
-    await check(owner, 'pending-invitations')
+    await check(owner, 'email-pending-invitations')
 
     await owner
       .locator(`[data-testid=invitations] tr[data-email="${INVITEE}"]`)
@@ -129,6 +123,6 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     await owner.reload()
     await owner.locator(`[data-testid=members] tr[data-email="${INVITEE}"]`).waitFor()
     await owner.getByTestId('no-invitations').waitFor()
-    await check(owner, 'members-after')
+    await check(owner, 'email-members-after')
   })
 })

@@ -3,11 +3,11 @@
 // an admin edits a drafted answer and accepts it; the gap then shows under accepted with its lift
 // panel holding the API's numbers; a viewer reads a gap but gets no review buttons; an admin
 // rejects one; axe-core finds no serious or critical violation. Screenshots: artifacts/screenshots/gaps-*.png.
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launch, seriousViolations, signUpOwner } from './browser.js'
+import { downloadCsv, hasChromium, launch, seriousViolations, signUpOwner } from './browser.js'
 import { GIFT, makeGaps, openGapTenant, type GapSummary, type GapTenant } from './gap-traffic.js'
 import { freePort, repoRoot, startApi, startDashboard, type Proc } from './servers.js'
 
@@ -46,34 +46,6 @@ let page: Page
 let t: GapTenant
 let gift: GapSummary
 let loyalty: GapSummary
-
-/** RFC 4180 fields of a CSV file (quoted fields may hold commas and doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"'
-      i++
-    } else if (c === '"') {
-      quoted = !quoted
-    } else if (!quoted && c === ',') {
-      row.push(field)
-      field = ''
-    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
-      rows.push([...row, field])
-      row = []
-      field = ''
-      i++
-    } else {
-      field += c
-    }
-  }
-  return rows
-}
 
 const value = (testId: string, within = page.locator('body')) =>
   within.getByTestId(testId).first().getAttribute('data-value')
@@ -137,11 +109,10 @@ describe.skipIf(!hasChromium)('knowledge gaps in Chromium', () => {
     const listed = await t.get<{ items: (Gap & { conversations: number })[] }>(
       '/analytics/knowledge-gaps?status=open',
     )
-    const [file] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download CSV of these gaps' }).click(),
-    ])
-    const [header, ...rows] = parseCsv(readFileSync(await file.path(), 'utf8'))
+    const [header, ...rows] = await downloadCsv(
+      page,
+      page.getByRole('button', { name: 'Download CSV of these gaps' }),
+    )
     const col = (name: string) => header!.indexOf(name)
     expect(rows.map((r) => r[col('id')])).toEqual(listed.items.map((g) => g.id))
     for (const [i, g] of listed.items.entries()) {

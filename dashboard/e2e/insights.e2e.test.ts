@@ -4,11 +4,11 @@
 // shows; an experiment's variants, decision and stop; the overview's cards link to their
 // conversations; axe-core finds nothing serious or critical on any of these screens.
 // Screenshots: artifacts/screenshots/ (ignored by git).
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launch, seriousViolations, signUpOwner } from './browser.js'
+import { downloadCsv, hasChromium, launch, seriousViolations, signUpOwner } from './browser.js'
 import { sendInsightsTraffic, type InsightsTraffic } from './insights-traffic.js'
 import { freePort, repoRoot, startApi, startDashboard, type Proc } from './servers.js'
 
@@ -55,17 +55,6 @@ function tableRows(table: Locator) {
       ),
     })),
   )
-}
-
-/** Clicks a download button and reads the file as rows of fields (the tables' fields hold no comma). */
-async function download(button: Locator): Promise<string[][]> {
-  const [file] = await Promise.all([page.waitForEvent('download'), button.click()])
-  const text = readFileSync(await file.path(), 'utf8')
-  expect(text.endsWith('\r\n')).toBe(true)
-  return text
-    .slice(0, -2)
-    .split('\r\n')
-    .map((l) => l.split(','))
 }
 
 /** On a phone the screen stacks: nothing but the tables' own scroll boxes goes wider than 390 px. */
@@ -140,7 +129,8 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
 
   it('/signals: the by-intent table downloads as CSV with exactly its rows', async () => {
     const shown = await tableRows(page.getByTestId('table-intent'))
-    const [header, ...rows] = await download(
+    const [header, ...rows] = await downloadCsv(
+      page,
       page.getByTestId('section-intent').getByRole('button', { name: /Download CSV/ }),
     )
     expect(header).toEqual([
@@ -176,7 +166,7 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
     await expect.poll(reportIds).toEqual(want)
     await expect(page.getByLabel('Intent').inputValue()).resolves.toBe(first)
     // The report's CSV of the same filters: the same conversations, in the same order.
-    const [header, ...rows] = await download(page.getByRole('link', { name: /Download CSV/ }))
+    const [header, ...rows] = await downloadCsv(page, page.getByRole('link', { name: /Download CSV/ }))
     const col = header!.indexOf('conversationId')
     expect(rows.map((r) => r[col])).toEqual(want)
     await page.screenshot({ path: join(shots, 'conversations-by-intent.png'), fullPage: true })
@@ -222,7 +212,7 @@ describe.skipIf(!hasChromium)('insights screens in Chromium', () => {
     await page.screenshot({ path: join(shots, 'explore.png'), fullPage: true })
     expect(await seriousViolations(page)).toEqual([])
     await onAPhone('explore-phone.png')
-    const [header, ...rows] = await download(page.getByRole('button', { name: /Download CSV/ }))
+    const [header, ...rows] = await downloadCsv(page, page.getByRole('button', { name: /Download CSV/ }))
     expect(header).toEqual(['intent', 'conversations'])
     expect(rows).toEqual(shown.map((r) => [r.key, r.cells.conversations]))
 

@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
@@ -108,6 +109,37 @@ export async function startApi(
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** The test OpenID provider: `url` is its issuer; the client the API is to be set up with. */
+export interface Idp extends Proc {
+  clientId: string
+  clientSecret: string
+}
+
+/**
+ * The test OpenID provider (api/src/testing/oidc-provider-server.ts) with these accounts, sending
+ * back only to `redirectUri`; resolves with what it prints once it listens.
+ */
+export async function startIdp(redirectUri: string, accounts: object, logDir: string): Promise<Idp> {
+  const log = join(logDir, 'idp.log')
+  const p = start(
+    process.execPath,
+    ['--import', 'tsx', 'api/src/testing/oidc-provider-server.ts'],
+    repoRoot,
+    { OIDC_REDIRECT_URIS: redirectUri, OIDC_ACCOUNTS: JSON.stringify(accounts) },
+    log,
+  )
+  const line = await new Promise<string>((resolve, reject) => {
+    p.once('exit', (code) => reject(new Error(`the provider exited (${code}) before listening; see ${log}`)))
+    createInterface({ input: p.stdout! }).once('line', resolve)
+  })
+  const { issuer, clientId, clientSecret } = JSON.parse(line) as {
+    issuer: string
+    clientId: string
+    clientSecret: string
+  }
+  return { url: issuer, clientId, clientSecret, stop: stopper(p) }
 }
 
 /** Resolves when the API's outbox is empty (its /metrics gauge), i.e. every event reached the analytics. */

@@ -9,14 +9,17 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launch, seriousViolations } from './browser.js'
+import { callApi, check, hasChromium, launch, shots, signUpOwner } from './browser.js'
 import { freePort, repoRoot, startApi, startDashboard, type Proc } from './servers.js'
 
-const OWNER = { email: 'owner@settings.example', password: 'correct horse battery', org: 'Settings Shoes' }
+const OWNER = {
+  email: 'owner@settings.example',
+  password: 'correct horse battery',
+  organization: 'Settings Shoes',
+}
 const VIEWER = { email: 'viewer@settings.example', password: 'another horse battery' }
 const SECOND = { email: 'owner@bakery.example', password: 'third horse battery', org: 'Second Bakery' }
 const logDir = join(repoRoot, '.tmp/dashboard-e2e/settings')
-const shots = join(repoRoot, 'artifacts/screenshots')
 
 interface Agent {
   id: string
@@ -36,39 +39,10 @@ let viewer: Page
 const csrfOf = async (ctx: BrowserContext) =>
   (await ctx.cookies()).find((c) => c.name === 'luneo_csrf')?.value ?? ''
 
-/**
- * A call through the dashboard's proxy from the page itself, with its session (the API's answer
- * for that user). From the browser rather than page.request: Chromium retries a request on a
- * keep-alive socket the server has just closed, where page.request fails with ECONNRESET.
- */
-async function call(page: Page, method: string, path: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const csrf = document.cookie.match(/(?:^|; )luneo_csrf=([^;]*)/)?.[1] ?? ''
-      const res = await fetch(url, {
-        method,
-        headers: {
-          ...(method === 'GET' ? {} : { 'x-csrf-token': decodeURIComponent(csrf) }),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      return { status: res.status, json: (res.status === 204 ? null : await res.json()) as unknown }
-    },
-    { method, url: `/api/v1${path}`, body },
-  )
-}
-
 async function get<T>(page: Page, path: string): Promise<T> {
-  const r = await call(page, 'GET', path)
+  const r = await callApi(page, 'GET', path)
   if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${JSON.stringify(r.json)}`)
   return r.json as T
-}
-
-/** Full-page screenshot, and axe-core's serious/critical findings must be none. */
-async function check(page: Page, name: string) {
-  await page.screenshot({ path: join(shots, `settings-${name}.png`), fullPage: true })
-  expect(await seriousViolations(page), name).toEqual([])
 }
 
 /** A full navigation: the session and the screen load again from the API. */
@@ -85,13 +59,8 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: dash.url })
     owner = await ctx.newPage()
-    await owner.goto(`${dash.url}/sign-up`)
-    await owner.getByLabel('Organization name').fill(OWNER.org)
-    await owner.getByLabel('Email').fill(OWNER.email)
-    await owner.getByLabel(/^Password/).fill(OWNER.password)
-    await owner.getByRole('button', { name: 'Create organization' }).click()
     // sign-up leads to the onboarding wizard (ADR 0019); this test sets its tenant up through the API
-    await owner.waitForURL(/\/onboarding$/)
+    await signUpOwner(owner, dash.url, OWNER)
   })
 
   afterAll(async () => {
@@ -106,7 +75,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await owner.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Agents' }).click()
     await owner.waitForURL(/\/settings\/agents$/)
     await expect(owner.getByTestId('empty').textContent()).resolves.toMatch(/No agent yet/)
-    await check(owner, 'agents-empty')
+    await check(owner, 'settings-agents-empty')
 
     const form = owner.getByTestId('agent-form-new')
     await form.getByLabel('Name').fill('Returns helper')
@@ -129,7 +98,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await edit.getByLabel('Name').fill('Returns desk')
     await edit.getByLabel('Language').fill('fr')
     await edit.getByLabel(kbs[0]!.name).uncheck()
-    await check(owner, 'agents-edit')
+    await check(owner, 'settings-agents-edit')
     await edit.getByRole('button', { name: 'Save agent' }).click()
     await row.getByTestId('agent-name').filter({ hasText: 'Returns desk' }).waitFor()
     const edited = await get<Agent>(owner, `/agents/${created.id}`)
@@ -152,7 +121,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     agents = (await get<{ items: Agent[] }>(owner, '/agents')).items
     expect(agents.map((a) => a.name)).toEqual(['Returns desk'])
     await owner.getByTestId('agents').waitFor()
-    await check(owner, 'agents')
+    await check(owner, 'settings-agents')
   })
 
   it('shows the organization, its vertical template and version, and currency as the API has them', async () => {
@@ -175,7 +144,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await owner.getByTestId('privacy-names').filter({ hasText: 'allowed' }).waitFor()
     const after = await get<{ privacy: { namesToRemoteModels: boolean } }>(owner, '/organization')
     expect(after.privacy.namesToRemoteModels).toBe(true)
-    await check(owner, 'organization')
+    await check(owner, 'settings-organization')
     await owner.getByRole('button', { name: 'Keep names out of remote prompts' }).click()
     await owner.getByTestId('privacy-names').filter({ hasText: 'kept out' }).waitFor()
   })
@@ -200,29 +169,29 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
       conversationDays: 90,
       analyticsDays: 400,
     })
-    await check(owner, 'retention')
+    await check(owner, 'settings-retention')
   })
 
   it('as owner: erases a contact from their transcript and sees the erasure finish', async () => {
-    const agent = (await call(owner, 'POST', '/agents', { name: 'Erase test', knowledgeBaseIds: [] }))
+    const agent = (await callApi(owner, 'POST', '/agents', { name: 'Erase test', knowledgeBaseIds: [] }))
       .json as {
       id: string
     }
     const conv = (
-      await call(owner, 'POST', '/conversations', {
+      await callApi(owner, 'POST', '/conversations', {
         agentId: agent.id,
         channel: 'api',
         contact: { name: 'Wilhelmina Erased', email: 'wilhelmina@erase.example' },
       })
     ).json as { id: string }
-    await call(owner, 'POST', `/conversations/${conv.id}/messages`, { text: 'Where is my parcel 9911?' })
+    await callApi(owner, 'POST', `/conversations/${conv.id}/messages`, { text: 'Where is my parcel 9911?' })
     await open(owner, `/conversations/${conv.id}`)
     await owner.getByTestId('transcript').waitFor()
     await owner.getByRole('button', { name: 'Erase this contact…' }).click()
     await expect(owner.getByTestId('erase-confirm').textContent()).resolves.toMatch(
       /removes Wilhelmina Erased and every conversation of theirs.*cannot be undone/,
     )
-    await check(owner, 'erase-confirm')
+    await check(owner, 'settings-erase-confirm')
     await owner.getByRole('button', { name: 'Erase for good' }).click()
     await owner.getByTestId('erasure-done').waitFor({ timeout: 60_000 })
     await expect(owner.getByTestId('erasure-done').textContent()).resolves.toMatch(
@@ -230,10 +199,10 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     )
     // What was on screen no longer exists: the transcript goes with it.
     expect(await owner.getByTestId('transcript').count()).toBe(0)
-    await check(owner, 'erase-done')
-    expect((await call(owner, 'GET', `/conversations/${conv.id}`)).status).toBe(404)
+    await check(owner, 'settings-erase-done')
+    expect((await callApi(owner, 'GET', `/conversations/${conv.id}`)).status).toBe(404)
     // Its only conversation gone, the agent can go too: the later tests count the owner's agents.
-    expect((await call(owner, 'DELETE', `/agents/${agent.id}`)).status).toBe(204)
+    expect((await callApi(owner, 'DELETE', `/agents/${agent.id}`)).status).toBe(204)
     await open(owner, '/settings')
     await owner.getByTestId('organization-facts').waitFor()
   })
@@ -250,7 +219,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await owner.getByText('Copied to the clipboard.').waitFor()
     expect(await owner.evaluate(() => navigator.clipboard.readText())).toBe(secret)
     await owner.locator('[data-testid=api-keys] tbody tr').first().waitFor()
-    await check(owner, 'api-keys')
+    await check(owner, 'settings-api-keys')
 
     // The key works against the API itself (analytics:read may read the agents)…
     const asKey = await fetch(`${api!.url}/api/v1/agents`, { headers: { authorization: `Bearer ${secret}` } })
@@ -294,7 +263,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await owner.getByRole('button', { name: 'Invite' }).click()
     const link = (await owner.getByTestId('secret').textContent())!
     expect(link).toMatch(new RegExp(`^${dash!.url}/accept-invite#.+`))
-    await check(owner, 'members-invited')
+    await check(owner, 'settings-members-invited')
     // The invitee opens the link in their own browser and chooses a password.
     viewer = await (await browser!.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
     await viewer.goto(link)
@@ -302,7 +271,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     await expect
       .poll(() => viewer.getByLabel('Invitation token').inputValue())
       .toBe(decodeURIComponent(link.split('#')[1]!))
-    await check(viewer, 'accept-invite')
+    await check(viewer, 'settings-accept-invite')
     await viewer.getByLabel(/^Password/).fill(VIEWER.password)
     await viewer.getByRole('button', { name: 'Accept invitation' }).click()
     await viewer.waitForURL(/\/overview$/)
@@ -323,7 +292,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
       [OWNER.email, 'owner'],
       [VIEWER.email, 'viewer'],
     ])
-    await check(owner, 'members')
+    await check(owner, 'settings-members')
   })
 
   it('as owner: sets the webhook; its secret is shown once; the API holds the URL', async () => {
@@ -339,12 +308,12 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     expect(await get<{ url: string }>(owner, '/organization/webhook')).toEqual({
       url: 'https://hooks.example.com/luneo',
     })
-    await check(owner, 'webhook')
+    await check(owner, 'settings-webhook')
     // A refused URL: the API's problem detail is shown, and nothing changes.
     await owner.getByLabel(/Webhook URL/).fill('ftp://files.example.com/x')
     await owner.getByRole('button', { name: 'Save webhook' }).click()
     const shown = await owner.getByTestId('error').textContent()
-    const direct = await call(owner, 'PUT', '/organization/webhook', { url: 'ftp://files.example.com/x' })
+    const direct = await callApi(owner, 'PUT', '/organization/webhook', { url: 'ftp://files.example.com/x' })
     expect(direct.status).toBe(400)
     // the API's detail, then the field it names (the form lists field errors under the message)
     expect(shown?.startsWith((direct.json as { detail: string }).detail)).toBe(true)
@@ -373,7 +342,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
         .filter({ hasText: /Edit|Delete|Create agent/ })
         .count(),
     ).toBe(0)
-    await check(viewer, 'viewer-agents')
+    await check(viewer, 'settings-viewer-agents')
 
     await open(viewer, '/settings/members')
     await viewer.getByTestId('members').waitFor()
@@ -381,14 +350,14 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
       /inviting a member needs the admin role/,
     )
     expect(await viewer.getByRole('button', { name: 'Invite' }).count()).toBe(0)
-    await check(viewer, 'viewer-members')
+    await check(viewer, 'settings-viewer-members')
 
     for (const path of ['api-keys', 'webhook']) {
       await open(viewer, `/settings/${path}`)
       await expect(viewer.getByTestId('role-gate').textContent()).resolves.toBe(
         'This screen needs the admin role or higher; you are viewer.',
       )
-      await check(viewer, `viewer-${path}`)
+      await check(viewer, `settings-viewer-${path}`)
     }
     await open(viewer, '/settings')
     await viewer.getByTestId('organization-facts').waitFor()
@@ -397,7 +366,7 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
       expect.stringMatching(/changing what remote models read needs the admin role/),
       expect.stringMatching(/changing how long data is kept needs the admin role/),
     ])
-    await check(viewer, 'viewer-organization')
+    await check(viewer, 'settings-viewer-organization')
   })
 
   it('switches a member of two organizations in the header and shows the other one’s data', async () => {
@@ -438,10 +407,10 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     const switcher = viewer.getByTestId('organization-switcher')
     await switcher.waitFor()
     expect(await switcher.locator('option').allTextContents()).toEqual([
-      `${OWNER.org} (viewer)`,
+      `${OWNER.organization} (viewer)`,
       `${SECOND.org} (admin)`,
     ])
-    await check(viewer, 'switcher')
+    await check(viewer, 'settings-switcher')
     await switcher.selectOption({ label: `${SECOND.org} (admin)` })
     // The screen reloads as the other organization: its agent, the admin's forms, not the first's.
     await viewer.getByTestId('agent-name').filter({ hasText: 'Bakery lettings bot' }).waitFor()
@@ -450,24 +419,26 @@ describe.skipIf(!hasChromium)('settings in Chromium', () => {
     expect(await viewer.getByTestId('read-only').count()).toBe(0)
     const me = await get<{ organization: { id: string }; role: string }>(viewer, '/auth/me')
     expect([me.organization.id, me.role]).toEqual([secondOrg, 'admin'])
-    await check(viewer, 'switched-agents')
+    await check(viewer, 'settings-switched-agents')
     // The other organization's settings, as its admin.
     await open(viewer, '/settings/webhook')
     await expect(viewer.getByTestId('webhook-url').textContent()).resolves.toMatch(/no webhook/)
     await open(viewer, '/settings')
     await expect(viewer.getByTestId('org-name').locator('dd').textContent()).resolves.toBe(SECOND.org)
     await expect(viewer.getByTestId('org-vertical').locator('dd').textContent()).resolves.toBe('Real estate')
-    await check(viewer, 'switched-organization')
+    await check(viewer, 'settings-switched-organization')
 
     // On a phone: the menu wraps above the page, the switcher stays in the header.
     await viewer.setViewportSize({ width: 390, height: 844 })
     await viewer.getByTestId('organization-switcher').waitFor()
-    await check(viewer, 'phone')
+    await check(viewer, 'settings-phone')
     await viewer.setViewportSize({ width: 1280, height: 900 })
 
     // And back.
-    await viewer.getByTestId('organization-switcher').selectOption({ label: `${OWNER.org} (viewer)` })
-    await viewer.getByTestId('org-name').filter({ hasText: OWNER.org }).waitFor()
+    await viewer
+      .getByTestId('organization-switcher')
+      .selectOption({ label: `${OWNER.organization} (viewer)` })
+    await viewer.getByTestId('org-name').filter({ hasText: OWNER.organization }).waitFor()
     const back = await get<{ role: string }>(viewer, '/auth/me')
     expect(back.role).toBe('viewer')
     await ctx.close()

@@ -3,14 +3,12 @@
 // invited member signs in with "Sign in with SSO", through the provider's own login and consent
 // pages, and lands in the dashboard; the owner then requires SSO; someone not invited is sent back
 // to the sign-in page with the reason. axe-core on each page. Screenshots: artifacts/screenshots/sso-*.png.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launch, seriousViolations, signUpOwner } from './browser.js'
-import { freePort, repoRoot, startApi, startDashboard, type Proc } from './servers.js'
+import { callApi, check, hasChromium, launch, shots, signUpOwner } from './browser.js'
+import { freePort, repoRoot, startApi, startDashboard, startIdp, type Idp, type Proc } from './servers.js'
 
 const DOMAIN = 'sso-e2e.test'
 const OWNER = {
@@ -24,28 +22,6 @@ const ACCOUNTS = {
   stranger: { email: `stranger@${DOMAIN}`, emailVerified: true },
 }
 const logDir = join(repoRoot, '.tmp/dashboard-e2e/sso')
-const shots = join(repoRoot, 'artifacts/screenshots')
-
-interface Idp {
-  issuer: string
-  clientId: string
-  clientSecret: string
-  process: ChildProcess
-}
-
-/** The test provider as a child process; resolves with what it printed once listening. */
-async function startIdp(redirectUri: string): Promise<Idp> {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'api/src/testing/oidc-provider-server.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, OIDC_REDIRECT_URIS: redirectUri, OIDC_ACCOUNTS: JSON.stringify(ACCOUNTS) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const line = await new Promise<string>((resolve, reject) => {
-    p.once('exit', (code) => reject(new Error(`the provider exited (${code}) before listening`)))
-    createInterface({ input: p.stdout }).once('line', resolve)
-  })
-  return { ...(JSON.parse(line) as Omit<Idp, 'process'>), process: p }
-}
 
 let api: Proc | undefined
 let dash: Proc | undefined
@@ -53,36 +29,12 @@ let idp: Idp | undefined
 let browser: Browser | undefined
 let owner: Page
 
-async function check(page: Page, name: string) {
-  await page.screenshot({ path: join(shots, `sso-${name}.png`), fullPage: true })
-  expect(await seriousViolations(page), name).toEqual([])
-}
-
-/** A call through the dashboard's proxy with the page's session. */
-async function call(page: Page, method: string, path: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const csrf = document.cookie.match(/(?:^|; )luneo_csrf=([^;]*)/)?.[1] ?? ''
-      const res = await fetch(url, {
-        method,
-        headers:
-          body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      return { status: res.status, text: await res.text() }
-    },
-    { method, url: `/api/v1${path}`, body },
-  )
-}
-
 /** From the sign-in page through the provider's login and consent pages, as `login`. */
 async function signInWithSso(page: Page, email: string, login: string) {
   await page.goto(`${dash!.url}/sign-in`)
   await page.getByLabel('Work email').fill(email)
   await page.getByRole('button', { name: 'Continue with SSO' }).click()
-  await page.waitForURL((u) => u.href.startsWith(idp!.issuer))
+  await page.waitForURL((u) => u.href.startsWith(idp!.url))
   await page.locator('input[name=login]').fill(login)
   await page.locator('input[name=password]').fill('any password')
   await page.locator('button[type=submit]').click()
@@ -104,7 +56,7 @@ describe.skipIf(!hasChromium)('single sign-on in Chromium', () => {
     const origin = `http://127.0.0.1:${port}`
     // The API builds the redirect URI on its public URL: the dashboard's origin (its first CORS origin).
     api = await startApi(origin, logDir)
-    idp = await startIdp(`${origin}/api/v1/auth/sso/callback`)
+    idp = await startIdp(`${origin}/api/v1/auth/sso/callback`, ACCOUNTS, logDir)
     dash = await startDashboard(port, api.url, logDir)
     browser = await launch()
     owner = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
@@ -114,7 +66,7 @@ describe.skipIf(!hasChromium)('single sign-on in Chromium', () => {
   afterAll(async () => {
     await browser?.close()
     await dash?.stop()
-    idp?.process.kill('SIGTERM')
+    await idp?.stop()
     await api?.stop()
   })
 
@@ -124,8 +76,8 @@ describe.skipIf(!hasChromium)('single sign-on in Chromium', () => {
     await expect(owner.getByTestId('sso-redirect-uri').textContent()).resolves.toBe(
       `${dash!.url}/api/v1/auth/sso/callback`,
     )
-    await check(owner, 'settings-empty')
-    await owner.getByLabel('Issuer URL').fill(idp!.issuer)
+    await check(owner, 'sso-settings-empty')
+    await owner.getByLabel('Issuer URL').fill(idp!.url)
     await owner.getByLabel('Client ID').fill(idp!.clientId)
     await owner.getByLabel('Client secret').fill(idp!.clientSecret)
     await owner.getByLabel('Email domain').fill(DOMAIN)
@@ -134,8 +86,8 @@ describe.skipIf(!hasChromium)('single sign-on in Chromium', () => {
       .getByTestId('sso-status')
       .filter({ hasText: `Available for ${DOMAIN}` })
       .waitFor()
-    const r = await call(owner, 'GET', '/organization/sso')
-    expect(JSON.parse(r.text)).toMatchObject({ configured: true, issuer: idp!.issuer, hasClientSecret: true })
+    const r = await callApi(owner, 'GET', '/organization/sso')
+    expect(r.json).toMatchObject({ configured: true, issuer: idp!.url, hasClientSecret: true })
     expect(r.text).not.toContain(idp!.clientSecret)
     await expect(owner.getByLabel('Client secret').inputValue()).resolves.toBe('')
 
@@ -145,19 +97,19 @@ describe.skipIf(!hasChromium)('single sign-on in Chromium', () => {
     await expect(owner.getByTestId('error').textContent()).resolves.toMatch(
       /Sign in once through this provider/,
     )
-    await check(owner, 'settings')
+    await check(owner, 'sso-settings')
   })
 
   it('an invited member signs in with SSO through the provider and lands in the dashboard', async () => {
-    const invite = await call(owner, 'POST', '/members', { email: ACCOUNTS.mina.email, role: 'analyst' })
+    const invite = await callApi(owner, 'POST', '/members', { email: ACCOUNTS.mina.email, role: 'analyst' })
     expect(invite.status, invite.text).toBe(201)
     const page = await (await browser!.newContext()).newPage()
     await page.goto(`${dash!.url}/sign-in`)
     await page.getByRole('heading', { name: 'Sign in with SSO' }).waitFor()
-    await check(page, 'sign-in')
+    await check(page, 'sso-sign-in')
     await signInWithSso(page, ACCOUNTS.mina.email, 'mina')
     await page.waitForURL(/\/overview$/)
-    const me = JSON.parse((await call(page, 'GET', '/auth/me')).text)
+    const me = (await callApi(page, 'GET', '/auth/me')).json
     expect(me).toMatchObject({ user: { email: ACCOUNTS.mina.email, name: 'Mina Member' }, role: 'analyst' })
   })
 
@@ -169,12 +121,12 @@ describe.skipIf(!hasChromium)('single sign-on in Chromium', () => {
       .getByTestId('sso-status')
       .filter({ hasText: `Required for ${DOMAIN}` })
       .waitFor()
-    await check(owner, 'settings-enforced')
+    await check(owner, 'sso-settings-enforced')
 
     const page = await (await browser!.newContext()).newPage()
     await signInWithSso(page, ACCOUNTS.stranger.email, 'stranger')
     await page.waitForURL(/\/sign-in\?sso=sso_no_access$/)
     await expect(page.getByTestId('sso-error').textContent()).resolves.toMatch(/ask an admin to invite you/)
-    await check(page, 'sign-in-refused')
+    await check(page, 'sso-sign-in-refused')
   })
 })

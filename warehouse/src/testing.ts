@@ -9,6 +9,8 @@ import { openClickHouse, type ClickHouseHandle } from './ch/client.js'
 import { migrateClickHouse } from './ch/migrate.js'
 import { martMigrations } from './ch/migrations/marts.js'
 
+export { FIXTURE_TIME, outcomeRow, replySignalRow } from './ch/queries/fixture-rows.js'
+
 /**
  * Test fixture: a fresh, migrated Postgres. With LUNEO_TEST_DATABASE_URL set (make test's second
  * pass) it creates a throwaway database on that server; otherwise an in-memory PGlite.

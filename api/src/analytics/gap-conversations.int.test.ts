@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chDateTime, insertGap, newId } from '@luneo/warehouse'
+import { insertGap, newId } from '@luneo/warehouse'
+import { outcomeRow, replySignalRow } from '@luneo/warehouse/testing'
 import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
 
 // The conversations behind a gap's numbers, by hand on a fixture written straight into the marts:
@@ -22,41 +23,25 @@ let gapId: string
 const conv = { A: newId(), B: newId(), C: newId(), D: newId(), E: newId() }
 const started = { A: T - 5 * DAY, B: T - 2 * DAY, C: T - DAY, D: T - DAY, E: T - DAY }
 
-function reply(org: string, replyId: string, conversationId: string, at: number) {
-  return {
+const reply = (org: string, replyId: string, conversationId: string, at: number) =>
+  replySignalRow(at, {
     organization_id: org,
-    replied_at: chDateTime(at),
     reply_id: replyId,
-    message_id: newId(),
     conversation_id: conversationId,
-    agent_id: newId(),
-    vertical: 'ecommerce',
-    channel: 'api',
     intent: 'gift_cards',
     question: 'gift card?',
     unanswered: 1,
-    computed_at: chDateTime(at),
-  }
-}
+  })
 
-function outcome(org: string, conversationId: string, at: number) {
-  return {
+const outcome = (org: string, conversationId: string, at: number) =>
+  outcomeRow(at, {
     organization_id: org,
-    started_at: chDateTime(at),
     conversation_id: conversationId,
-    agent_id: newId(),
-    vertical: 'ecommerce',
-    channel: 'api',
     intent: 'gift_cards',
-    last_activity_at: chDateTime(at + 60_000),
-    status: 'abandoned',
-    closed: 1,
     abandoned: 1,
     replies: 1,
     unanswered_replies: 1,
-    computed_at: chDateTime(at + 60_000),
-  }
-}
+  })
 
 beforeAll(async () => {
   t = await startTestApp()

@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import {
-  getGap,
   resolvedConversations,
   type ResolvedConversationRow,
   type ResolvedConversationsQuery,
 } from '@luneo/warehouse'
-import { AppError, notFound } from '../errors.js'
+import { AppError } from '../errors.js'
+import { requireGap } from '../services/gaps.js'
 import type { Auth } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import type { Range } from './analytics.js'
@@ -58,12 +58,7 @@ export async function resolvedFilter(
   range: Range,
   f: ResolvedFilters,
 ): Promise<ResolvedConversationsQuery> {
-  let replyIds: string[] | undefined
-  if (f.gapId) {
-    const gap = await getGap(deps.db, auth.organizationId, f.gapId)
-    if (!gap) throw notFound('Knowledge gap')
-    replyIds = gap.member_ids
-  }
+  const replyIds = f.gapId ? (await requireGap(deps, auth, f.gapId)).member_ids : undefined
   return {
     replyIds,
     organizationId: auth.organizationId,
@@ -79,16 +74,14 @@ export async function resolvedFilter(
   }
 }
 
-const iso = (chTime: string) => `${chTime.replace(' ', 'T')}Z`
-
 export function toResolvedRow(r: ResolvedConversationRow): ResolvedRow {
   return {
     conversationId: r.conversation_ref,
     agentId: r.agent_ref,
     channel: r.channel,
     intent: r.intent,
-    startedAt: iso(r.started_at),
-    lastActivityAt: iso(r.last_activity_at),
+    startedAt: r.started_at,
+    lastActivityAt: r.last_activity_at,
     status: r.status,
     resolved: r.resolved,
     confirmed: r.confirmed,
@@ -108,7 +101,7 @@ export function toResolvedRow(r: ResolvedConversationRow): ResolvedRow {
 }
 
 const CursorShape = z.object({
-  startedAt: z.string().regex(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/),
+  startedAt: z.iso.datetime(),
   id: z.uuid(),
 })
 

@@ -8,7 +8,6 @@ import type { Auth } from '../caller.js'
 import type { AppDeps } from '../context.js'
 
 const NOT_PUBLISHED = `fewer than ${K_ANONYMITY} organizations`
-const isoOf = (chTime: string) => new Date(`${chTime.replace(' ', 'T')}Z`).toISOString()
 
 /**
  * The caller's vertical benchmarks: each metric's median and quartiles across organizations,
@@ -36,7 +35,7 @@ export async function benchmarksFor(deps: AppDeps, auth: Auth) {
   return {
     published: true as const,
     vertical,
-    period: { from: isoOf(head.period_start), to: isoOf(head.period_end) },
+    period: { from: head.period_start, to: head.period_end },
     organizations: head.organizations,
     metrics: rows.filter((r) => !r.metric.startsWith('intent:')).map(toRow),
     topIntents: rows

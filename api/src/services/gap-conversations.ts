@@ -9,8 +9,6 @@ export interface GapConversations {
   firstConversationAt: string | null
 }
 
-const iso = (chTime: string) => `${chTime.replace(' ', 'T')}Z`
-
 /**
  * Per gap of a page, the conversations behind its questions, in one ClickHouse read: the number a
  * gap's row links from, and the period that link needs so the report shows all of them.
@@ -33,7 +31,7 @@ export async function gapConversations(
         if (r) seen.set(r.conversation_ref, r.started_at)
       }
       const first = [...seen.values()].sort()[0]
-      return [g.id, { conversations: seen.size, firstConversationAt: first ? iso(first) : null }]
+      return [g.id, { conversations: seen.size, firstConversationAt: first ?? null }]
     }),
   )
 }

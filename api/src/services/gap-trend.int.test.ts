@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chDateTime, insertGap, newId } from '@luneo/warehouse'
+import { insertGap, newId } from '@luneo/warehouse'
+import { replySignalRow } from '@luneo/warehouse/testing'
 import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
 import { trendDays } from './gap-trend.js'
 
@@ -14,22 +15,8 @@ let gapId: string
 /** When each member of the organization was sent (the fixture's clock). */
 let sentAt: number[] = []
 
-function reply(org: string, replyId: string, at: number) {
-  return {
-    organization_id: org,
-    replied_at: chDateTime(at),
-    reply_id: replyId,
-    message_id: newId(),
-    conversation_id: newId(),
-    agent_id: newId(),
-    vertical: 'ecommerce',
-    channel: 'api',
-    intent: 'gift_cards',
-    question: 'gift card?',
-    unanswered: 1,
-    computed_at: chDateTime(at),
-  }
-}
+const reply = (org: string, replyId: string, at: number) =>
+  replySignalRow(at, { organization_id: org, reply_id: replyId, unanswered: 1 })
 
 beforeAll(async () => {
   t = await startTestApp()

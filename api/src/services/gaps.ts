@@ -72,7 +72,8 @@ const toGapDto = (
 
 const actorId = (auth: Auth) => (auth.actor.type === 'user' ? auth.actor.userId : null)
 
-async function requireGap(deps: AppDeps, auth: Auth, id: string): Promise<KnowledgeGap> {
+/** The caller's gap, or the 404 another organization's gap id gets too. */
+export async function requireGap(deps: AppDeps, auth: Auth, id: string): Promise<KnowledgeGap> {
   const gap = await getGap(deps.db, auth.organizationId, id)
   if (!gap) throw notFound('Knowledge gap')
   return gap

@@ -2,7 +2,7 @@
 // Sign-in and sign-up share one form shell: fields, a submit button, and the API's `detail` on failure.
 import type { FormEvent, ReactNode } from 'react'
 import { useState } from 'react'
-import { ApiError } from '@/lib/api'
+import { toApiError } from '@/lib/api'
 
 export function AuthForm(p: {
   title: string
@@ -20,7 +20,7 @@ export function AuthForm(p: {
     try {
       await p.onSubmit(new FormData(e.currentTarget))
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'The dashboard could not reach the API')
+      setError(toApiError(err).message)
       setBusy(false)
     }
   }

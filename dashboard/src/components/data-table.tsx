@@ -2,7 +2,7 @@
 // A table and its CSV from one list of columns over one list of rows: the download holds exactly
 // the rows the table shows, in its order. Cells that have conversations behind them link to the
 // report (lib/drill.ts); the CSV carries the API's raw values, not their formatted text.
-import Link from 'next/link'
+import { DrillLink } from '@/components/drill-link'
 import { toCsv, type Cell } from '@/lib/csv'
 
 export interface Column<R> {
@@ -90,13 +90,7 @@ export function DataTable<R>(p: {
                       data-col={c.header}
                       data-value={c.csv ? String(c.csv(r) ?? '') : undefined}
                     >
-                      {href ? (
-                        <Link className="text-blue-800 underline" href={href}>
-                          {c.text(r)}
-                        </Link>
-                      ) : (
-                        c.text(r)
-                      )}
+                      <DrillLink href={href}>{c.text(r)}</DrillLink>
                     </td>
                   )
                 })}

@@ -5,7 +5,8 @@ import Link from 'next/link'
 import { Sparkline } from '@/components/charts'
 import type { Schemas } from '@/lib/api'
 import { DownloadCsv } from '@/components/data-table'
-import { csvName, toCsv } from '@/lib/csv'
+import { DrillLink } from '@/components/drill-link'
+import { csvName, toCsv, type Cell } from '@/lib/csv'
 import { gapHref } from '@/lib/drill'
 import { fmtCount, fmtDateTime, fmtMoney, fmtRatio } from '@/lib/format'
 
@@ -18,17 +19,7 @@ type Gap = Schemas['KnowledgeGap']
 function Num(p: { id: string; value: number | null; href?: string | null; children: React.ReactNode }) {
   return (
     <td className="px-3 py-2 text-right tabular-nums" data-testid={p.id} data-value={String(p.value)}>
-      {p.href ? (
-        <Link
-          className="text-blue-800 underline"
-          href={p.href}
-          title="See the conversations behind this number"
-        >
-          {p.children}
-        </Link>
-      ) : (
-        p.children
-      )}
+      <DrillLink href={p.href}>{p.children}</DrillLink>
     </td>
   )
 }
@@ -44,60 +35,66 @@ function LiftCell({ gap }: { gap: Gap }) {
   )
 }
 
-/** The rows shown, as the API gave them (raw values, not their formatted text). */
-function gapsCsv(gaps: Gap[], accepted: boolean): string {
-  const header = [
-    'id',
-    'label',
-    'examples',
-    'questions',
-    'conversations',
-    'questionsLast14Days',
-    'escalations',
-    'escalationCost',
-    'currency',
-    'lastSeenAt',
-    'score',
-  ]
-  if (accepted) header.push('answeredRateBefore', 'answeredRateAfter')
+/** Its questions over the last 14 days (the sparkline's points, summed). */
+const last14Days = (g: Gap) => g.trend.reduce((n, p) => n + p.questions, 0)
+
+/** A column of the table and the CSV fields it stands for (the API's raw values, not the text shown). */
+interface GapColumn {
+  head: string
+  csv: [name: string, value: (g: Gap) => Cell][]
+}
+
+const COLUMNS: GapColumn[] = [
+  {
+    head: 'Gap and example questions',
+    csv: [
+      ['id', (g) => g.id],
+      ['label', (g) => g.label],
+      ['examples', (g) => g.examples.join(' | ')],
+    ],
+  },
+  { head: 'Questions', csv: [['questions', (g) => g.volume]] },
+  { head: 'Conversations', csv: [['conversations', (g) => g.conversations]] },
+  { head: 'Last 14 days', csv: [['questionsLast14Days', last14Days]] },
+  { head: 'Escalations', csv: [['escalations', (g) => g.escalations]] },
+  {
+    head: 'Escalation cost',
+    csv: [
+      ['escalationCost', (g) => g.escalationCost],
+      ['currency', (g) => g.currency],
+    ],
+  },
+  { head: 'Last asked', csv: [['lastSeenAt', (g) => g.lastSeenAt]] },
+  { head: 'Score', csv: [['score', (g) => g.score]] },
+]
+
+/** Accepted gaps have one more: their lift. */
+const LIFT: GapColumn = {
+  head: 'Answered before → after',
+  csv: [
+    ['answeredRateBefore', (g) => g.lift?.before?.answeredRate ?? null],
+    ['answeredRateAfter', (g) => g.lift?.after?.answeredRate ?? null],
+  ],
+}
+
+/** The rows shown, as the API gave them. */
+function gapsCsv(gaps: Gap[], columns: GapColumn[]): string {
+  const fields = columns.flatMap((c) => c.csv)
   return toCsv(
-    header,
-    gaps.map((g) => [
-      g.id,
-      g.label,
-      g.examples.join(' | '),
-      g.volume,
-      g.conversations,
-      g.trend.reduce((n, p) => n + p.questions, 0),
-      g.escalations,
-      g.escalationCost,
-      g.currency,
-      g.lastSeenAt,
-      g.score,
-      ...(accepted ? [g.lift?.before?.answeredRate ?? null, g.lift?.after?.answeredRate ?? null] : []),
-    ]),
+    fields.map(([name]) => name),
+    gaps.map((g) => fields.map(([, value]) => value(g))),
   )
 }
 
 export function GapTable({ gaps, accepted }: { gaps: Gap[]; accepted: boolean }) {
-  const heads = [
-    'Gap and example questions',
-    'Questions',
-    'Conversations',
-    'Last 14 days',
-    'Escalations',
-    'Escalation cost',
-    'Last asked',
-    'Score',
-  ]
-  if (accepted) heads.push('Answered before → after')
+  const columns = accepted ? [...COLUMNS, LIFT] : COLUMNS
   const status = gaps[0]?.status ?? 'open'
   return (
     <div className="flex flex-col gap-2">
       <div className="self-end">
         <DownloadCsv
           name={csvName('knowledge-gaps', status)}
-          csv={() => gapsCsv(gaps, accepted)}
+          csv={() => gapsCsv(gaps, columns)}
           label="Download CSV of these gaps"
         />
       </div>
@@ -105,9 +102,9 @@ export function GapTable({ gaps, accepted }: { gaps: Gap[]; accepted: boolean })
         <table className="min-w-full text-left text-sm" data-testid="gaps">
           <thead className="bg-gray-100 text-gray-800">
             <tr>
-              {heads.map((h) => (
-                <th key={h} scope="col" className="px-3 py-2 font-medium">
-                  {h}
+              {columns.map(({ head }) => (
+                <th key={head} scope="col" className="px-3 py-2 font-medium">
+                  {head}
                 </th>
               ))}
             </tr>
@@ -138,7 +135,7 @@ export function GapTable({ gaps, accepted }: { gaps: Gap[]; accepted: boolean })
                   <Sparkline
                     testId="gap-trend"
                     values={g.trend.map((p) => p.questions)}
-                    label={`${fmtCount(g.trend.reduce((n, p) => n + p.questions, 0))} questions in the last 14 days, ${fmtCount(g.trend.at(-1)?.questions ?? 0)} today`}
+                    label={`${fmtCount(last14Days(g))} questions in the last 14 days, ${fmtCount(g.trend.at(-1)?.questions ?? 0)} today`}
                   />
                 </td>
                 <Num id="gap-escalations" value={g.escalations}>

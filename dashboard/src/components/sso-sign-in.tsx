@@ -3,7 +3,8 @@
 // API answers the provider's address and the browser goes there. Back from the provider, the API
 // either signs in (and sends the browser to /) or sends it here with `?sso=<code>`.
 import { useState, type FormEvent } from 'react'
-import { ApiError, api, unwrap } from '@/lib/api'
+import { text } from '@/components/auth-form'
+import { api, toApiError, unwrap } from '@/lib/api'
 
 /** What the sign-in page says for each refusal the callback sends back (codes: api/src/errors.ts). */
 export const SSO_REFUSALS: Record<string, string> = {
@@ -22,15 +23,14 @@ export function SsoSignIn({ refusal }: { refusal: string | null }) {
   const [busy, setBusy] = useState(false)
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault()
-    const value = new FormData(e.currentTarget).get('sso-email')
-    const email = typeof value === 'string' ? value.trim() : ''
+    const email = text(new FormData(e.currentTarget), 'sso-email').trim()
     setBusy(true)
     setError(null)
     try {
       const out = unwrap(await api.POST('/api/v1/auth/sso/start', { body: { email } }))
       window.location.assign(out.authorizationUrl)
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'The dashboard could not reach the API')
+      setError(toApiError(err).message)
       setBusy(false)
     }
   }

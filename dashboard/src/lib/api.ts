@@ -42,6 +42,13 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an ApiError: the API's own, or a network failure (the API did not answer). */
+export function toApiError(err: unknown): ApiError {
+  return err instanceof ApiError
+    ? err
+    : new ApiError(0, 'unavailable', 'The dashboard could not reach the API')
+}
+
 function problem(r: { error?: unknown; response: Response }): ApiError {
   const p = r.error as Partial<Problem> | undefined
   return new ApiError(

@@ -1,6 +1,6 @@
 'use client'
 import { useEffect, useState } from 'react'
-import { ApiError } from './api'
+import { toApiError, type ApiError } from './api'
 
 /** What a screen renders from: each state has its own look (loading, error, data). */
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ok'; data: T }
@@ -13,15 +13,7 @@ export function useApi<T>(key: string, load: () => Promise<T>): Loaded<T> {
     setValue({ state: 'loading' })
     load().then(
       (data) => current && setValue({ state: 'ok', data }),
-      (err: unknown) =>
-        current &&
-        setValue({
-          state: 'error',
-          error:
-            err instanceof ApiError
-              ? err
-              : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
-        }),
+      (err: unknown) => current && setValue({ state: 'error', error: toApiError(err) }),
     )
     return () => {
       current = false

@@ -1,6 +1,6 @@
 'use client'
 import { useState } from 'react'
-import { ApiError } from './api'
+import { toApiError, type ApiError } from './api'
 
 /** A write's progress: busy while it runs, the API's problem (its `detail`) when it fails. */
 export function useWrite() {
@@ -14,9 +14,7 @@ export function useWrite() {
       await write()
       return true
     } catch (e) {
-      setError(
-        e instanceof ApiError ? e : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
-      )
+      setError(toApiError(e))
       return false
     } finally {
       setBusy(false)

@@ -1,14 +1,8 @@
 'use client'
 import Link from 'next/link'
-import { useEffect, useState } from 'react'
 import { Empty, ErrorNote, Loading } from '@/components/states'
-import { ApiError, api, unwrap, type Schemas } from '@/lib/api'
-
-type State =
-  | { state: 'loading' }
-  | { state: 'no-token' }
-  | { state: 'ok'; data: Schemas['EmailVerified'] }
-  | { state: 'error'; error: ApiError }
+import { api, unwrap, type Schemas } from '@/lib/api'
+import { useApi } from '@/lib/use-api'
 
 /**
  * One request per token for the page's lifetime: a link works once, and React mounts an effect
@@ -31,35 +25,20 @@ function verify(token: string) {
  * the link may be opened on another device than the one that signed up.
  */
 export default function VerifyEmail() {
-  const [s, setS] = useState<State>({ state: 'loading' })
-  useEffect(() => {
+  // The fragment is read in the effect (there is no window while the page is prerendered); no
+  // token is an answer of its own (null), not a request.
+  const s = useApi('verify-email', async () => {
     const token = decodeURIComponent(window.location.hash.slice(1))
-    if (!token) return setS({ state: 'no-token' })
-    let current = true
-    verify(token).then(
-      (data) => current && setS({ state: 'ok', data }),
-      (err: unknown) =>
-        current &&
-        setS({
-          state: 'error',
-          error:
-            err instanceof ApiError
-              ? err
-              : new ApiError(0, 'unavailable', 'The dashboard could not reach the API'),
-        }),
-    )
-    return () => {
-      current = false
-    }
-  }, [])
+    return token ? verify(token) : null
+  })
   return (
     <main className="mx-auto flex max-w-md flex-col gap-4 p-6">
       <h1 className="text-2xl font-semibold">Verify your email</h1>
       {s.state === 'loading' ? <Loading what="your verification" /> : null}
-      {s.state === 'no-token' ? (
+      {s.state === 'ok' && !s.data ? (
         <Empty>This page opens from the link in the verification email; that link carries its token.</Empty>
       ) : null}
-      {s.state === 'ok' ? (
+      {s.state === 'ok' && s.data ? (
         <p
           role="status"
           data-testid="email-verified"

@@ -3,7 +3,7 @@
 // Card gives the frame; only this folder knows Tremor, so replacing it touches nothing else.
 import { Card } from '@tremor/react'
 import { fmtChange } from '@/lib/format'
-import Link from 'next/link'
+import { DrillLink } from '@/components/drill-link'
 import type { PickHandler } from './pick'
 import { TrendChart, type TrendPoint } from './trend-chart'
 
@@ -51,13 +51,9 @@ export function KpiCard(p: KpiCardProps) {
         className={`${p.value === null && p.display.length > 3 ? 'text-xl' : 'text-3xl'} font-semibold text-gray-900`}
         data-value={p.value === null ? 'null' : String(p.value)}
       >
-        {p.href ? (
-          <Link href={p.href} className="hover:underline" title="See the conversations behind this number">
-            {p.display}
-          </Link>
-        ) : (
-          p.display
-        )}
+        <DrillLink href={p.href} className="hover:underline">
+          {p.display}
+        </DrillLink>
       </p>
       <ChangeBadge change={p.change} increaseIsGood={p.increaseIsGood ?? true} />
       {p.note ? <p className="text-xs text-gray-600">{p.note}</p> : null}

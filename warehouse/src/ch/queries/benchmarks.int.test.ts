@@ -103,8 +103,8 @@ describe('benchmark queries', () => {
         p25: null,
         median: null,
         p75: null,
-        period_start: '2024-12-16 00:00:00.000',
-        period_end: '2025-01-15 00:00:00.000',
+        period_start: '2024-12-16T00:00:00.000Z',
+        period_end: '2025-01-15T00:00:00.000Z',
       },
       expect.objectContaining({ metric: 'csat', published: true, median: 4.25 }),
     ])

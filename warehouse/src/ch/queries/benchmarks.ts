@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Ch } from '../client.js'
 import { chDateTime } from '../time.js'
-import { chDateTimeText, chFlag, chJson, chNumber, chUuid, queryRows } from './rows.js'
+import { chFlag, chInstant, chJson, chNumber, chUuid, queryRows } from './rows.js'
 
 // Vertical benchmarks (vertical_insights_v1): what the job reads across organizations, and what
 // the api reads back — the published statistics of a vertical (no organization id is stored
@@ -64,8 +64,8 @@ export const VerticalBenchmarkRow = z.object({
   p25: chNumber.nullable(),
   median: chNumber.nullable(),
   p75: chNumber.nullable(),
-  period_start: chDateTimeText,
-  period_end: chDateTimeText,
+  period_start: chInstant,
+  period_end: chInstant,
 })
 export type VerticalBenchmarkRow = z.output<typeof VerticalBenchmarkRow>
 

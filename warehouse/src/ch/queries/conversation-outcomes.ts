@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Ch } from '../client.js'
 import { chDateTime } from '../time.js'
-import { chDateTimeText, chFlag, chNumber, chUuid, queryRows, streamRows, type Sql } from './rows.js'
+import { chFlag, chInstant, chNumber, chUuid, queryRows, streamRows, type Sql } from './rows.js'
 
 // Reads of conversation_outcomes_v1 (one row per conversation, conversation_outcomes_v1 job),
 // joined with conversation_verdicts_v1 where a judge gave one. FINAL: the marts are small.
@@ -58,8 +58,8 @@ export const ResolvedConversationRow = z.object({
   agent_ref: chUuid,
   channel: z.string(),
   intent: z.string(),
-  started_at: chDateTimeText,
-  last_activity_at: chDateTimeText,
+  started_at: chInstant,
+  last_activity_at: chInstant,
   status: z.string(),
   resolved: chFlag,
   confirmed: chFlag,
@@ -99,7 +99,7 @@ export interface ResolvedConversationsQuery {
   replyIds?: string[] | undefined
   /** Rows at most; absent for all of them (the CSV export). */
   limit?: number | undefined
-  /** Keyset: only conversations before this (started_at text as returned, conversation id). */
+  /** Keyset: only conversations before this (started_at as returned, conversation id). */
   before?: { startedAt: string; id: string } | null | undefined
 }
 
@@ -147,7 +147,7 @@ function resolvedSql(p: ResolvedConversationsQuery): Sql {
       variant: p.variantId,
       min_csat: p.minCsat,
       replies: p.replyIds,
-      c_at: p.before?.startedAt,
+      c_at: p.before && chDateTime(Date.parse(p.before.startedAt)),
       c_id: p.before?.id,
       limit: p.limit,
     },

@@ -1,5 +1,5 @@
 // Rows for the pipelines' marts, for tests that seed ClickHouse: every column a query reads has a
-// plain default, and a test states only what it is about. Not exported by the package.
+// plain default, and a test states only what it is about. Exported by @luneo/warehouse/testing.
 import { newId } from '../../ids.js'
 import { chDateTime } from '../time.js'
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Ch } from '../client.js'
 import { chDateTime } from '../time.js'
-import { chDateTimeText, chFlag, chNumber, chUuid, queryRows } from './rows.js'
+import { chFlag, chInstant, chNumber, chUuid, queryRows } from './rows.js'
 
 // Reads of reply_signals_v1: one row per AI reply with its learning signals (learning_signals_v1).
 
@@ -107,7 +107,7 @@ export async function replyDays(
 export const ReplyConversationRow = z.object({
   reply_ref: chUuid,
   conversation_ref: chUuid,
-  started_at: chDateTimeText,
+  started_at: chInstant,
 })
 export type ReplyConversationRow = z.output<typeof ReplyConversationRow>
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { VariantOutcomeRow } from './conversation-outcomes.js'
-import { ClickHouseRowError, chNumber, queryRows, streamRows } from './rows.js'
+import { ClickHouseRowError, chInstant, chNumber, queryRows, streamRows } from './rows.js'
 
 let h: ClickHouseHandle
 beforeAll(async () => {
@@ -17,6 +17,14 @@ describe('named queries with zod rows', () => {
       query: 'SELECT toString(toUInt64(18014398509481984)) AS n',
     })
     expect(rows).toEqual([{ n: 18014398509481984 }])
+  })
+
+  it('reads a DateTime64(3) as the ISO instant the API answers', async () => {
+    const rows = await queryRows(h.ch, 'instant', z.object({ at: chInstant }), {
+      query: "SELECT toDateTime64('2025-01-31 09:15:00.120', 3, 'UTC') AS at",
+    })
+    expect(rows).toEqual([{ at: '2025-01-31T09:15:00.120Z' }])
+    expect(chInstant.parse('2025-01-31 09:15:00')).toBe('2025-01-31T09:15:00.000Z')
   })
 
   it('refuses a malformed row with the query, the row and the column in the message', async () => {

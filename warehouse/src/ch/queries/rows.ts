@@ -18,6 +18,11 @@ export const chFlag = z
 export const chUuid = z.guid()
 /** DateTime64 text as ClickHouse prints it: `2025-01-31 09:15:00.123`, UTC. */
 export const chDateTimeText = z.string().regex(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/)
+/**
+ * DateTime text read as the instant it is, in ISO 8601 (`2025-01-31T09:15:00.123Z`): what the API
+ * answers. Milliseconds, as a JS Date holds them (every time column here is DateTime64(3)).
+ */
+export const chInstant = chDateTimeText.transform((t) => new Date(`${t.replace(' ', 'T')}Z`).toISOString())
 /** A JSON document stored in a String column, parsed. */
 export const chJson = z.string().transform((text, ctx): unknown => {
   try {

@@ -2,6 +2,7 @@
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
+import { DrillLink } from '@/components/drill-link'
 import { GapLift } from '@/components/gap-lift'
 import { FreshnessMark } from '@/components/freshness'
 import { GapReview } from '@/components/gap-review'
@@ -30,17 +31,7 @@ function Facts({ gap }: { gap: Gap }) {
         <div key={id} className="rounded border border-gray-200 bg-white p-3" data-testid={`fact-${id}`}>
           <dt className="text-xs text-gray-700">{label}</dt>
           <dd className="text-xl font-semibold">
-            {href ? (
-              <Link
-                className="text-blue-800 underline"
-                href={href}
-                title="See the conversations behind this number"
-              >
-                {text}
-              </Link>
-            ) : (
-              text
-            )}
+            <DrillLink href={href}>{text}</DrillLink>
           </dd>
         </div>
       ))}
