@@ -2,8 +2,6 @@ import {
   consumeInvitation,
   findUserByEmail,
   getMembership,
-  getOrganization,
-  getUser,
   insertMembership,
   insertOrganization,
   insertUser,
@@ -22,7 +20,7 @@ import { userOf, type Auth, type Caller } from '../caller.js'
 import type { AppDeps, FaultPoint } from '../context.js'
 import { AppError, notFound } from '../errors.js'
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../auth/crypto.js'
-import { REFRESH_TTL_MS, SESSION_MAX_LIFETIME_MS, type SessionCookies } from '../auth/cookies.js'
+import { REFRESH_TTL_MS, SESSION_MAX_LIFETIME_MS } from '../auth/cookies.js'
 import type { AcceptInviteBody, LoginBody, Me, OrganizationMemberships, SignupBody } from '../schemas/auth.js'
 import { audit } from './audit.js'
 import { queueVerification } from './email.js'
