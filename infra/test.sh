@@ -59,13 +59,21 @@ if [ -f infra/compose.yaml ]; then
   step "compose file validates" bash -c 'command -v docker-compose >/dev/null || { apt-get update -qq && apt-get install -y -qq docker-compose; } >&2; docker-compose -f infra/compose.yaml config -q'
 fi
 
-# One closing line for CI: the sum over both vitest passes.
+# Closing lines for CI, which keeps only the tail of the log: the sum over the vitest passes, and
+# each failed test by file and name with the first line of its error (a flake is then nameable).
 node -e '
-  const fs = require("fs"); let p = 0, f = 0, s = 0
+  const fs = require("fs"); let p = 0, f = 0, s = 0; const lines = []
   for (const file of fs.readdirSync(process.argv[1])) {
     const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + file, "utf8"))
     p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + (r.numTodoTests || 0)
+    for (const t of r.testResults ?? [])
+      for (const a of t.assertionResults ?? [])
+        if (a.status === "failed") {
+          const why = String(a.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300)
+          lines.push(`[test] failed test (${file}): ${t.name.replace(process.cwd() + "/", "")} > ${a.fullName} — ${why}`)
+        }
   }
+  for (const l of lines) console.log(l)
   console.log(`${p} passed, ${f} failed, ${s} skipped`)
 ' "$REPORTS"
 
