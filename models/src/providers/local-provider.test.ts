@@ -132,6 +132,26 @@ describe('createLocalProvider sentence vectors', () => {
     expect(asked[3]).toEqual(['When does express delivery arrive?', ...sentences])
   })
 
+  it("uses retrieval's vector of the question when it is in the provider's embedder's space", async () => {
+    const { embedder, asked } = counting()
+    const provider = createLocalProvider({ minScore: 0.4, embedder })
+    const question = 'How long do refunds take?'
+    const [vector] = await createLocalEmbedder().embed([question])
+    const withVector = (embedderId: string): CompletionRequest => {
+      const r = request(question, chunks)
+      return { ...r, context: { ...r.context, questionVector: { embedder: embedderId, vector: vector! } } }
+    }
+    const reused = await provider.complete(withVector(embedder.id))
+    expect(asked).toEqual([[...splitSentences(returnPolicy), ...splitSentences(shipping)]])
+    expect(reused.text).toContain('Refunds are issued within 5 business days')
+    // Another embedder's vector is another space: the question is embedded again.
+    await provider.complete(withVector('some-other-embedder'))
+    expect(asked[1]).toEqual([question])
+    // Sentences all kept and the question's vector given: no call at all.
+    await provider.complete(withVector(embedder.id))
+    expect(asked).toHaveLength(2)
+  })
+
   it('keeps at most sentenceCache sentences, the least recently used leaving first', async () => {
     const { embedder, asked } = counting()
     const provider = createLocalProvider({ minScore: 0.4, embedder, sentenceCache: 3 })

@@ -61,7 +61,15 @@ export function createLocalProvider(opts: LocalProviderOptions = {}): LlmProvide
       const usable = req.context.chunks.filter((c) => c.score >= minScore)
       const grounded = usable.length > 0 && bestScore(req.context.chunks) >= minScore
       const body = grounded
-        ? await extractAnswer(vectors, question, usable, req.context.style?.maxSentences ?? maxSentences)
+        ? await extractAnswer(
+            vectors,
+            question,
+            req.context.questionVector?.embedder === embedder.id
+              ? req.context.questionVector.vector
+              : undefined,
+            usable,
+            req.context.style?.maxSentences ?? maxSentences,
+          )
         : `${phrases.dontKnow} ${phrases.offerHuman}`
       const text = styleReply(req, body, grounded ? usable : [])
       const prompt = [
@@ -95,6 +103,8 @@ function lastUserMessage(req: CompletionRequest): string {
 async function extractAnswer(
   embedder: SentenceVectors,
   question: string,
+  /** The question's vector when retrieval already made it in this embedder's space. */
+  questionVector: number[] | undefined,
   chunks: ContextChunk[],
   maxSentences: number,
 ): Promise<string> {
@@ -104,6 +114,7 @@ async function extractAnswer(
   const [q, vectors] = await embedder.embed(
     question,
     sentences.map((s) => s.sentence),
+    questionVector,
   )
   const candidates = sentences.map((s, i) => ({
     sentence: s.sentence,
@@ -132,8 +143,15 @@ class SentenceVectors {
     private readonly size: number,
   ) {}
 
-  /** The question's vector and the sentences', the ones not kept embedded in one call with it. */
-  async embed(question: string, sentences: string[]): Promise<[number[], number[][]]> {
+  /**
+   * The question's vector and the sentences', the ones not kept embedded in one call with it;
+   * `questionVector`, when given, is the question's (and the call holds only missing sentences).
+   */
+  async embed(
+    question: string,
+    sentences: string[],
+    questionVector?: number[],
+  ): Promise<[number[], number[][]]> {
     // Read before the await: a concurrent turn may evict them meanwhile.
     const have = new Map<string, number[]>()
     for (const s of sentences) {
@@ -141,7 +159,10 @@ class SentenceVectors {
       if (v) have.set(s, v)
     }
     const missing = [...new Set(sentences.filter((s) => !have.has(s)))]
-    const [q, ...fresh] = await this.embedder.embed([question, ...missing])
+    let q = questionVector
+    let fresh: number[][] = []
+    if (q) fresh = missing.length ? await this.embedder.embed(missing) : []
+    else [q, ...fresh] = await this.embedder.embed([question, ...missing])
     missing.forEach((s, i) => have.set(s, fresh[i]!))
     for (const [s, v] of have) this.#keep(s, v)
     return [q!, sentences.map((s) => have.get(s)!)]
