@@ -128,7 +128,7 @@ export {
   type OpenConversationInput,
   type OutboxRow,
 } from './pg/queries/open-conversation.js'
-export { prepared } from './pg/queries/prepared.js'
+export { preparedSql } from './pg/queries/prepared.js'
 export {
   indexedKnowledgeBaseIds,
   markKnowledgeBaseUnindexed,

@@ -1,16 +1,14 @@
-import { sql, type RawBuilder } from 'kysely'
-
 const MARK = '/* luneo:prepared '
 
 /**
- * Put first in a hot statement's `sql` template: on a PostgreSQL server that statement becomes a
- * named prepared statement (parsed once per connection, its plan reusable) instead of being parsed
- * and planned on every call. Only marked texts are named, so their number per connection stays
- * that of the marked queries in the code. PGlite sees a comment.
+ * A hot statement's text, marked: on a PostgreSQL server it is sent as a named prepared statement
+ * (parsed once per connection, its plan reusable) instead of being parsed and planned on every
+ * call. Only marked texts are named, so their number per connection stays that of the marked
+ * queries in the code. PGlite sees a comment. Run it with `db.executeQuery(CompiledQuery.raw(…))`.
  */
-export function prepared(name: string): RawBuilder<unknown> {
+export function preparedSql(name: string, text: string): string {
   if (!/^[a-z_]+$/.test(name)) throw new Error(`prepared statement name must be [a-z_]+: ${name}`)
-  return sql.raw(`${MARK}${name} */`)
+  return `${MARK}${name} */\n${text}`
 }
 
 const names = new Map<string, string>()
