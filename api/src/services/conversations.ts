@@ -71,23 +71,23 @@ export async function openConversation(
     eventContext(caller, { id, contact_id: null, agent_id: body.agentId }, at),
     { channel: body.channel, hasContact: contact !== null },
   )
-  const result = await deps.db.transaction().execute(async (trx) => {
-    // One statement: agent check, contact merge, conversation, outbox event, audit row.
-    const c = await openConversationRows(trx, {
-      id,
-      organization_id: auth.organizationId,
-      agent_id: body.agentId,
-      channel: body.channel,
-      ...(at ? { created_at: at } : {}),
-      contact: contact && contactId ? { newId: contactId, input: contact } : null,
-      event: outboxRow(event),
-      audit: auditRow(caller, 'conversation.created', { type: 'conversation', id }),
-    })
-    if (!c) throw notFound('Agent')
-    // The rows are written but not committed: a fault here must leave none of them.
-    deps.faultPoint?.('conversation.before_commit')
-    return toConversationDto(c)
+  // A failure before the write leaves nothing: the atomicity test's seam.
+  deps.faultPoint?.('conversation.before_write')
+  // One statement, so one transaction without BEGIN/COMMIT (two round trips fewer): agent check,
+  // contact merge, conversation, outbox event and audit row are written together or not at all
+  // (openConversationRows' test fails its last insert and finds none of the others).
+  const c = await openConversationRows(deps.db, {
+    id,
+    organization_id: auth.organizationId,
+    agent_id: body.agentId,
+    channel: body.channel,
+    ...(at ? { created_at: at } : {}),
+    contact: contact && contactId ? { newId: contactId, input: contact } : null,
+    event: outboxRow(event),
+    audit: auditRow(caller, 'conversation.created', { type: 'conversation', id }),
   })
+  if (!c) throw notFound('Agent')
+  const result = toConversationDto(c)
   deps.onEventsCommitted?.()
   return result
 }

@@ -10,7 +10,8 @@ import { insertOrganization } from './organizations.js'
 
 // POST /conversations' one statement against the rules it replaces: upsertContact's merge (by
 // email in any case, else by phone; fill what is missing, replace the name), the agent check that
-// writes nothing when it fails, the event's contactId, the audit row as given. Runs on PGlite, and
+// writes nothing when it fails, the event's contactId, the audit row as given, and that one failing
+// part undoes the others (the service runs it without BEGIN/COMMIT). Runs on PGlite, and
 // on a server (named prepared statement) under LUNEO_TEST_DATABASE_URL.
 
 let pg: PostgresHandle & { label: string }
@@ -195,6 +196,21 @@ describe(`openConversationRows (${process.env.LUNEO_TEST_DATABASE_URL ? 'server'
     expect(named.rows.map((r) => r.name)).toContainEqual(
       expect.stringMatching(/^luneo_open_conversation_\d+$/),
     )
+  })
+
+  it('is all or nothing on its own: a failing last insert leaves no contact, conversation or event', async () => {
+    const done = input(null)
+    await openConversationRows(pg.db, done)
+    // The audit row's id is taken: the statement's last insert fails, after the others ran.
+    const failing = input({ email: 'half@example.com', name: 'Half' }, { audit: { ...done.audit } })
+    await expect(openConversationRows(pg.db, failing)).rejects.toThrow(/duplicate key|unique/i)
+    expect(
+      await pg.db.selectFrom('conversations').select('id').where('id', '=', failing.id).execute(),
+    ).toEqual([])
+    expect(
+      await pg.db.selectFrom('outbox').select('id').where('id', '=', failing.event.id).execute(),
+    ).toEqual([])
+    expect((await contactsOf(org)).filter((k) => k.email === 'half@example.com')).toEqual([])
   })
 
   it('keeps a given created_at (the demo replays history)', async () => {
