@@ -119,7 +119,7 @@ async function extractAnswer(
   const candidates = sentences.map((s, i) => ({
     sentence: s.sentence,
     order: s.ci * 1000 + s.si,
-    score: cosine(q!, vectors[i]!) * 0.7 + s.chunk.score * 0.3,
+    score: cosine(q, vectors[i]!) * 0.7 + s.chunk.score * 0.3,
   }))
   const ranked = [...candidates].sort((a, b) => b.score - a.score)
   const top = ranked[0]
