@@ -9,6 +9,7 @@ import { newId } from '@luneo/warehouse'
 import type { AppDeps } from './context.js'
 import { AppError } from './errors.js'
 import { KeyCache } from './auth/key-cache.js'
+import { apiLoggerOptions } from './logging.js'
 import { authPlugin } from './plugins/auth.js'
 import { errorsPlugin, sendFrameworkError } from './plugins/errors.js'
 import { metricsPlugin } from './plugins/metrics.js'
@@ -38,7 +39,7 @@ import { widgetKeyRoutes, widgetRoutes } from './routes/widget.js'
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   deps.keyCache ??= new KeyCache()
   const app = Fastify({
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    logger: deps.config.logLevel === 'silent' ? false : apiLoggerOptions(deps.config.logLevel),
     bodyLimit: deps.config.bodyLimit,
     // The request id doubles as the correlation id carried into every event the request writes.
     genReqId: (req) => {

@@ -36,7 +36,7 @@ const TURN_POINTS = [
   'turn.before_commit',
 ]
 const POINTS = {
-  conversation: ['conversation.before_outbox', 'conversation.before_audit'],
+  conversation: ['conversation.before_write'],
   feedback: ['feedback.before_outbox'],
   outcome: ['outcome.before_outbox'],
   turn: TURN_POINTS,

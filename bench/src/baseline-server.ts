@@ -1,13 +1,15 @@
 // The yardstick: a bare Fastify route doing one Postgres INSERT, in its own process.
 //   BENCH_VARIANT=bare       no schema, no logger (what §8 calls "a bare Fastify route")
 //   BENCH_VARIANT=validated  the same route with a zod body + response schema (as the API
-//                            declares them) and info-level request logging to /dev/null
+//                            declares them) and info-level request logging to /dev/null through
+//                            the API's own logger (@luneo/api/logging)
 //   BENCH_VARIANT=zod|logged one of the two alone, to split the overhead (not part of `make bench`)
 // Env: DATABASE_URL (required), HOST, PORT.
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import pg from 'pg'
+import { apiLoggerOptions } from '@luneo/api/logging'
 import { z } from 'zod'
 
 // The shape of the API's NewConversation / Conversation, so the zod work per request matches.
@@ -45,7 +47,7 @@ function build(pool: pg.Pool, variant: string): FastifyInstance {
   const validate = variant === 'validated' || variant === 'zod'
   const log = variant === 'validated' || variant === 'logged'
   const app = Fastify({
-    logger: log ? { level: 'info', file: '/dev/null' } : false,
+    logger: log ? apiLoggerOptions('info', '/dev/null') : false,
   }).withTypeProvider<ZodTypeProvider>()
   if (!validate) {
     app.post('/baseline', async (req, reply) => reply.code(201).send(await insert(pool, req.body as BodyT)))

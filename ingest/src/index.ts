@@ -19,7 +19,7 @@ export {
   type RejectReason,
 } from './events/registry.js'
 export { eventJsonSchemas, jsonSchemaDir } from './events/json-schema.js'
-export { buildEvent, appendToOutbox, type EventContext } from './outbox/writer.js'
+export { buildEvent, appendToOutbox, outboxRow, type EventContext } from './outbox/writer.js'
 export { PollLoop, type OutboxMover, type PollLoopOptions } from './outbox/poll-loop.js'
 export {
   outboxMark,

@@ -124,6 +124,12 @@ export {
 } from './pg/queries/conversations.js'
 export { insertAudit, listAudit, type AuditInput } from './pg/queries/audit.js'
 export {
+  openConversationRows,
+  type OpenConversationInput,
+  type OutboxRow,
+} from './pg/queries/open-conversation.js'
+export { preparedSql } from './pg/queries/prepared.js'
+export {
   indexedKnowledgeBaseIds,
   markKnowledgeBaseUnindexed,
   markDocumentUnindexed,

@@ -34,7 +34,13 @@ export interface KnowledgeIndex extends Omit<VectorStore, 'nearest' | 'vectorsOf
     k: number,
     /** An open transaction to read Postgres through (LexicalIndex.search says why). */
     via?: Db,
+    /** `text`'s vector from `embedQuery`, when the caller has it already. */
+    vector?: number[],
   ): Promise<RetrievedChunk[]>
+  /** A question's vector as `query` makes it, for a caller that needs it too (the turn's answer). */
+  embedQuery(text: string): Promise<number[]>
+  /** The id of the embedder whose space `embedQuery`'s vectors are in. */
+  readonly embedderId: string
 }
 
 /** Vectors asked of the semantic search per chunk returned: phrasings of one chunk collapse into it. */
@@ -59,9 +65,11 @@ export function createKnowledgeIndex(
     deleteKnowledgeBase: (...a) => store.deleteKnowledgeBase(...a),
     staleKnowledgeBases: (...a) => store.staleKnowledgeBases(...a),
     resetKnowledgeBase: (...a) => store.resetKnowledgeBase(...a),
-    async query(organizationId, knowledgeBaseIds, text, k, via) {
+    embedQuery,
+    embedderId: embedder.id,
+    async query(organizationId, knowledgeBaseIds, text, k, via, given) {
       if (knowledgeBaseIds.length === 0) return []
-      const vector = await embedQuery(text)
+      const vector = given ?? (await embedQuery(text))
       const [near, words] = await Promise.all([
         store.nearest(organizationId, knowledgeBaseIds, vector, k * HITS_PER_RESULT),
         lexical.search(organizationId, knowledgeBaseIds, text, via),

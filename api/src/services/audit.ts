@@ -14,6 +14,16 @@ export async function audit(
   resource: Resource,
   details: Record<string, unknown> = {},
 ): Promise<void> {
+  await insertAudit(trx, auditRow(caller, action, resource, details))
+}
+
+/** The row `audit` writes, for a statement that inserts it itself (openConversationRows). */
+export function auditRow(
+  caller: Pick<Caller, 'auth' | 'requestId'>,
+  action: string,
+  resource: Resource,
+  details: Record<string, unknown> = {},
+): AuditInput {
   const { auth } = caller
   const by = {
     organization_id: auth.organizationId,
@@ -21,7 +31,7 @@ export async function audit(
     actor_id: actorId(auth.actor),
     request_id: caller.requestId,
   }
-  await insertAudit(trx, row(by, action, resource, details))
+  return row(by, action, resource, details)
 }
 
 /**

@@ -1,29 +1,27 @@
 import {
-  getAgent,
   getContact,
   getConversation,
   getOrganization,
-  insertConversation,
   insertFeedback,
   insertOutcome,
   listConversations,
   listMessages,
   newId,
+  openConversationRows,
   setConversationStatus,
-  upsertContact,
   type Conversation,
   type ConversationFilters,
   type Db,
   type PageRequest,
 } from '@luneo/warehouse'
-import { appendToOutbox, buildEvent, type EventContext } from '@luneo/ingest'
+import { appendToOutbox, buildEvent, outboxRow, type EventContext } from '@luneo/ingest'
 import type { z } from 'zod'
 import type { Auth, Caller } from '../caller.js'
 import type { AppDeps } from '../context.js'
 import { notFound } from '../errors.js'
 import { iso, isoOrNull } from '../schemas/common.js'
 import type { NewConversation, NewFeedback, NewOutcome } from '../schemas/resources.js'
-import { audit } from './audit.js'
+import { audit, auditRow } from './audit.js'
 import { replyDetails } from './transcript.js'
 
 export const toConversationDto = (c: Conversation) => ({
@@ -38,7 +36,11 @@ export const toConversationDto = (c: Conversation) => ({
   lastMessageAt: isoOrNull(c.last_message_at),
 })
 
-function eventContext(caller: Caller, c: Conversation, at?: Date): EventContext {
+function eventContext(
+  caller: Caller,
+  c: Pick<Conversation, 'id' | 'contact_id' | 'agent_id'>,
+  at?: Date,
+): EventContext {
   const { auth } = caller
   return {
     ...(at ? { occurredAt: at } : {}),
@@ -60,31 +62,32 @@ export async function openConversation(
   at?: Date,
 ) {
   const { auth } = caller
-  const result = await deps.db.transaction().execute(async (trx) => {
-    if (!(await getAgent(trx, auth.organizationId, body.agentId))) throw notFound('Agent')
-    const contact =
-      body.contact && Object.keys(body.contact).length > 0
-        ? await upsertContact(trx, auth.organizationId, newId(), body.contact)
-        : null
-    const c = await insertConversation(trx, {
-      id: newId(),
-      organization_id: auth.organizationId,
-      agent_id: body.agentId,
-      contact_id: contact?.id ?? null,
-      channel: body.channel,
-      ...(at ? { created_at: at } : {}),
-    })
-    deps.faultPoint?.('conversation.before_outbox')
-    await appendToOutbox(trx, [
-      buildEvent('conversation.started', eventContext(caller, c, at), {
-        channel: c.channel,
-        hasContact: contact !== null,
-      }),
-    ])
-    deps.faultPoint?.('conversation.before_audit')
-    await audit(trx, caller, 'conversation.created', { type: 'conversation', id: c.id })
-    return toConversationDto(c)
+  const contact = body.contact && Object.keys(body.contact).length > 0 ? body.contact : null
+  const contactId = contact ? newId() : null
+  const id = newId()
+  // The event's contactId is filled in by the statement (the contact it found or inserted).
+  const event = buildEvent(
+    'conversation.started',
+    eventContext(caller, { id, contact_id: null, agent_id: body.agentId }, at),
+    { channel: body.channel, hasContact: contact !== null },
+  )
+  // A failure before the write leaves nothing: the atomicity test's seam.
+  deps.faultPoint?.('conversation.before_write')
+  // One statement, so one transaction without BEGIN/COMMIT (two round trips fewer): agent check,
+  // contact merge, conversation, outbox event and audit row are written together or not at all
+  // (openConversationRows' test fails its last insert and finds none of the others).
+  const c = await openConversationRows(deps.db, {
+    id,
+    organization_id: auth.organizationId,
+    agent_id: body.agentId,
+    channel: body.channel,
+    ...(at ? { created_at: at } : {}),
+    contact: contact && contactId ? { newId: contactId, input: contact } : null,
+    event: outboxRow(event),
+    audit: auditRow(caller, 'conversation.created', { type: 'conversation', id }),
   })
+  if (!c) throw notFound('Agent')
+  const result = toConversationDto(c)
   deps.onEventsCommitted?.()
   return result
 }

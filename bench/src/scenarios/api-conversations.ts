@@ -55,7 +55,12 @@ async function checkRows(
  * `POST /api/v1/conversations` on the real API (api/src/server.ts) in its own process: Bearer API
  * key lookup, zod body, one transaction (agent check, contact upsert, insert, outbox, audit).
  */
-export async function measureApiConversations(s: RunSettings, mode: ApiMode): Promise<Measurement> {
+export async function measureApiConversations(
+  s: RunSettings,
+  mode: ApiMode,
+  /** Extra node flags for the API process, e.g. `--cpu-prof` to see where a request's time goes. */
+  nodeArgs: string[] = [],
+): Promise<Measurement> {
   const dataDir = mkdtempSync(join(tmpdir(), `luneo-bench-${mode}-`))
   try {
     const server = await spawnServer({
@@ -65,6 +70,7 @@ export async function measureApiConversations(s: RunSettings, mode: ApiMode): Pr
       readyPath: '/readyz',
       logFile: join(s.logDir, `api-${mode}.log`),
       readyTimeoutMs: 120_000,
+      nodeArgs,
     })
     let m: Measurement
     let agentId: string

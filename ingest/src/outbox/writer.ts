@@ -1,4 +1,4 @@
-import type { Db } from '@luneo/warehouse'
+import type { Db, OutboxRow } from '@luneo/warehouse'
 import { newId } from '@luneo/warehouse'
 import { eventCatalogue, validatePayload, type EventPayload, type EventType } from '../events/catalogue.js'
 import { partitionKey, type EventEnvelope } from '../events/envelope.js'
@@ -41,17 +41,17 @@ export function buildEvent<T extends EventType>(
  */
 export async function appendToOutbox(trx: Db, events: EventEnvelope[]): Promise<void> {
   if (events.length === 0) return
-  await trx
-    .insertInto('outbox')
-    .values(
-      events.map((e) => ({
-        id: e.id,
-        organization_id: e.organizationId,
-        partition_key: partitionKey(e),
-        type: e.type,
-        version: e.version,
-        envelope: JSON.stringify(e),
-      })),
-    )
-    .execute()
+  await trx.insertInto('outbox').values(events.map(outboxRow)).execute()
+}
+
+/** The outbox row of an event, for a statement that inserts it itself (openConversationRows). */
+export function outboxRow(e: EventEnvelope): OutboxRow {
+  return {
+    id: e.id,
+    organization_id: e.organizationId,
+    partition_key: partitionKey(e),
+    type: e.type,
+    version: e.version,
+    envelope: JSON.stringify(e),
+  }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createMiniLmEmbedder, hasMiniLmModel } from '../embeddings/minilm-embedder.js'
+import type { Embedder } from '../embeddings/embedder.js'
+import { createLocalEmbedder } from '../embeddings/local-embedder.js'
 import { splitSentences } from '../text/sentences.js'
 import { createLocalProvider } from './local-provider.js'
 import type { CompletionRequest } from './types.js'
@@ -93,5 +95,72 @@ describe.skipIf(!hasMiniLmModel())('createLocalProvider with the retrieval embed
     } finally {
       await embedder.close?.()
     }
+  })
+})
+
+describe('createLocalProvider sentence vectors', () => {
+  // Counts what reaches the embedder: the hashing embedder underneath, so answers are real.
+  const counting = () => {
+    const inner = createLocalEmbedder()
+    const asked: string[][] = []
+    const embedder: Embedder = {
+      ...inner,
+      embed: async (texts) => (asked.push([...texts]), inner.embed(texts)),
+    }
+    return { embedder, asked }
+  }
+  const chunks = [
+    { text: returnPolicy, score: 0.8, title: 'Return policy' },
+    { text: shipping, score: 0.45 },
+  ]
+
+  it('embeds the knowledge sentences once, then only each new question, with the same answers', async () => {
+    const { embedder, asked } = counting()
+    const provider = createLocalProvider({ minScore: 0.4, embedder })
+    const uncached = createLocalProvider({ minScore: 0.4, embedder, sentenceCache: 0 })
+    const first = await provider.complete(request('How long do refunds take?', chunks))
+    const sentences = [...splitSentences(returnPolicy), ...splitSentences(shipping)]
+    expect(asked).toEqual([['How long do refunds take?', ...sentences]])
+    const second = await provider.complete(request('When does express delivery arrive?', chunks))
+    expect(asked[1]).toEqual(['When does express delivery arrive?'])
+    expect(second.text).toContain('Express delivery arrives the next business day')
+    // The same replies as a provider that keeps nothing (it embeds every sentence every time).
+    expect((await uncached.complete(request('How long do refunds take?', chunks))).text).toBe(first.text)
+    expect((await uncached.complete(request('When does express delivery arrive?', chunks))).text).toBe(
+      second.text,
+    )
+    expect(asked[3]).toEqual(['When does express delivery arrive?', ...sentences])
+  })
+
+  it("uses retrieval's vector of the question when it is in the provider's embedder's space", async () => {
+    const { embedder, asked } = counting()
+    const provider = createLocalProvider({ minScore: 0.4, embedder })
+    const question = 'How long do refunds take?'
+    const [vector] = await createLocalEmbedder().embed([question])
+    const withVector = (embedderId: string): CompletionRequest => {
+      const r = request(question, chunks)
+      return { ...r, context: { ...r.context, questionVector: { embedder: embedderId, vector: vector! } } }
+    }
+    const reused = await provider.complete(withVector(embedder.id))
+    expect(asked).toEqual([[...splitSentences(returnPolicy), ...splitSentences(shipping)]])
+    expect(reused.text).toContain('Refunds are issued within 5 business days')
+    // Another embedder's vector is another space: the question is embedded again.
+    await provider.complete(withVector('some-other-embedder'))
+    expect(asked[1]).toEqual([question])
+    // Sentences all kept and the question's vector given: no call at all.
+    await provider.complete(withVector(embedder.id))
+    expect(asked).toHaveLength(2)
+  })
+
+  it('keeps at most sentenceCache sentences, the least recently used leaving first', async () => {
+    const { embedder, asked } = counting()
+    const provider = createLocalProvider({ minScore: 0.4, embedder, sentenceCache: 3 })
+    const one = (text: string) => [{ text, score: 0.8 }]
+    await provider.complete(request('Refunds?', one(returnPolicy))) // its 3 sentences kept
+    await provider.complete(request('Delivery?', one(shipping))) // 2 more: the 2 oldest leave
+    await provider.complete(request('Refunds again?', one(returnPolicy)))
+    const [a, b, c] = splitSentences(returnPolicy)
+    expect(asked[2]).toEqual(['Refunds again?', a, b])
+    expect(asked[2]).not.toContain(c)
   })
 })

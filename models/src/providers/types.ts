@@ -22,6 +22,11 @@ export interface CompletionContext {
   language?: string
   /** The prompt variant's style; the local provider honours it, remote models read it in the system prompt. */
   style?: ReplyStyle
+  /**
+   * The last user message's vector as retrieval embedded it, and by which embedder (its id): a
+   * local provider ranking sentences in that same space uses it instead of embedding it again.
+   */
+  questionVector?: { embedder: string; vector: number[] }
 }
 
 export interface CompletionRequest {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely'
 import pg from 'pg'
 import { pgliteDialect } from './pglite-dialect.js'
+import { preparedName } from './queries/prepared.js'
 import { pgMigrations } from './migrations/index.js'
 import type { Database } from './schema.js'
 
@@ -25,6 +26,19 @@ export interface OpenPostgresOptions {
 
 const INT8_OID = 20
 
+/**
+ * pg's client, sending the statements marked `prepared(…)` as named ones (queries/prepared.ts).
+ * Kysely calls `query(text, values)`; everything else passes through unchanged.
+ */
+class NamingClient extends pg.Client {
+  override query(...args: any[]): any {
+    const [text, values] = args
+    const name = typeof text === 'string' ? preparedName(text) : undefined
+    if (name === undefined) return (super.query as (...a: any[]) => any)(...args)
+    return super.query({ name, text, values })
+  }
+}
+
 /** Opens Postgres: a server when `url` is given, embedded PGlite otherwise. Same schema, same queries. */
 export async function openPostgres(options: OpenPostgresOptions): Promise<PostgresHandle> {
   if (options.url) {
@@ -37,6 +51,7 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Postgr
       connectionString: options.url,
       max: options.maxConnections ?? 20,
       types: types,
+      Client: NamingClient,
     })
     // An idle client the server closes (restart, failover, DROP DATABASE … FORCE) emits 'error' on
     // the pool; unhandled, it would crash the process. The pool replaces the client on next use.

@@ -103,6 +103,7 @@ export async function compose(
       intent: intent.intent,
       language: typeof turn.agent.settings.language === 'string' ? turn.agent.settings.language : 'en',
       ...(style ? { style } : {}),
+      ...(found.questionVector ? { questionVector: found.questionVector } : {}),
     },
   })
   const abstained = abstains(completion.text, turn)

@@ -24,6 +24,8 @@ export interface Retrieved {
   search: (query: string, via?: Db) => Promise<RetrievedChunk[]>
   history: Pick<Message, 'role' | 'text'>[]
   contact: Contact | undefined
+  /** The question's vector, when retrieval ran: the local provider ranks sentences against it. */
+  questionVector?: { embedder: string; vector: number[] }
 }
 
 /** Step 4, retrieve: the agent's knowledge for the question, the recent history and the contact. */
@@ -38,10 +40,20 @@ export async function retrieve(
   const { agent, conversation } = turn
   const kbIds = await agentKnowledgeBaseIds(db, organizationId, agent.id)
   const search = (q: string, via?: Db) => index.query(organizationId, kbIds, q, RETRIEVE_K, via)
-  const chunks = consultKnowledge ? await search(question) : []
+  // Embedded once here, for retrieval and for the answer's sentence ranking.
+  const vector = consultKnowledge && kbIds.length > 0 ? await index.embedQuery(question) : undefined
+  const chunks = vector
+    ? await index.query(organizationId, kbIds, question, RETRIEVE_K, undefined, vector)
+    : []
   const history = await recentMessages(db, organizationId, conversation.id, HISTORY)
   const contact = conversation.contact_id
     ? await getContact(db, organizationId, conversation.contact_id)
     : undefined
-  return { chunks, search, history, contact }
+  return {
+    chunks,
+    search,
+    history,
+    contact,
+    ...(vector ? { questionVector: { embedder: index.embedderId, vector } } : {}),
+  }
 }
