@@ -202,6 +202,14 @@ export {
   type ReplyQuestionRow,
 } from './ch/queries/replies.js'
 export {
+  gapCandidates,
+  insertGapCandidates,
+  unprocessedFailedQuestions,
+  type GapCandidateRow,
+  type GapCandidateWrite,
+  type NewFailedQuestionRow,
+} from './ch/queries/gap-candidates.js'
+export {
   customerQuestions,
   gapLiftCoverage,
   gapPhaseCounts,
@@ -299,6 +307,8 @@ export {
 export {
   gapsForMatching,
   gapsMadeByOtherEmbedder,
+  lastGapRecluster,
+  recordGapRecluster,
   insertGap,
   updateGap,
   getGap,

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import {
   martMigrations,
   insertAgent,
@@ -24,6 +25,7 @@ import { createClickHouseSink, type EventEnvelope } from '@luneo/ingest'
 import * as pipelines from '@luneo/pipelines'
 import type { Job, PipelineDeps } from '@luneo/pipelines'
 import { createLocalEmbedder, createLocalProvider } from '@luneo/models'
+import { openFigures } from '../results.js'
 import { prng, type Rng } from '../rng.js'
 import { createConversations, scriptOf, type ConversationTenant } from '../generate/conversations.js'
 
@@ -233,4 +235,19 @@ export async function measurePipelines(emit: Emit, total = 100_000): Promise<voi
     await ch.close()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// Alone (~1–2 min, no PostgreSQL server): node --import tsx bench/src/scenarios/pipelines-wall-time.ts
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const out = openFigures()
+  measurePipelines(
+    (name, value, unit) => out.emit(name, value, unit),
+    Number.parseInt(process.env.BENCH_PIPELINE_EVENTS ?? '100000', 10),
+  ).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error('[bench] pipelines failed:', err)
+      process.exit(1)
+    },
+  )
 }

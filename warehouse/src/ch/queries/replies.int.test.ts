@@ -16,14 +16,26 @@ const reply = (at: number, r: Record<string, unknown> = {}) =>
 
 const recomputed = newId()
 const [u, n] = [newId(), newId()]
+const [cu, cn] = [newId(), newId()]
 
 beforeAll(async () => {
   h = await openTestClickHouse()
   await h.ch.insert({
     table: 'reply_signals_v1',
     values: [
-      reply(T - 10 * MIN, { question: 'do you ship to Norway?', unanswered: 1, reply_id: u }),
-      reply(T - 5 * MIN, { question: 'refund?', negative_feedback: 1, escalated_after: 1, reply_id: n }),
+      reply(T - 10 * MIN, {
+        question: 'do you ship to Norway?',
+        unanswered: 1,
+        reply_id: u,
+        conversation_id: cu,
+      }),
+      reply(T - 5 * MIN, {
+        question: 'refund?',
+        negative_feedback: 1,
+        escalated_after: 1,
+        reply_id: n,
+        conversation_id: cn,
+      }),
       reply(T - 4 * MIN), // answered well
       reply(T - 3 * MIN, { question: '', unanswered: 1 }), // no question text
       reply(T - 3 * 24 * 60 * MIN, { unanswered: 1 }), // before the window
@@ -46,8 +58,14 @@ describe('reply signal queries', () => {
 
   it('failedQuestions: the failed questions of the window, newest first, parsed', async () => {
     expect(await failedQuestions(h.ch, { ...window, limit: 10 })).toEqual([
-      { reply_id: n, question: 'refund?', at: T - 5 * MIN, escalated_after: true },
-      { reply_id: u, question: 'do you ship to Norway?', at: T - 10 * MIN, escalated_after: false },
+      { reply_id: n, conversation_id: cn, question: 'refund?', at: T - 5 * MIN, escalated_after: true },
+      {
+        reply_id: u,
+        conversation_id: cu,
+        question: 'do you ship to Norway?',
+        at: T - 10 * MIN,
+        escalated_after: false,
+      },
     ])
     expect(await failedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
   })

@@ -7,6 +7,7 @@ import { chFlag, chInstant, chNumber, chUuid, queryRows } from './rows.js'
 
 export const FailedQuestionRow = z.object({
   reply_id: chUuid,
+  conversation_id: chUuid,
   question: z.string(),
   /** When the reply was sent, epoch ms. */
   at: chNumber,
@@ -21,8 +22,8 @@ export async function failedQuestions(
 ): Promise<FailedQuestionRow[]> {
   return queryRows(ch, 'failedQuestions', FailedQuestionRow, {
     query: `
-      SELECT toString(reply_id) AS reply_id, question, toUnixTimestamp64Milli(replied_at) AS at,
-             escalated_after
+      SELECT toString(reply_id) AS reply_id, toString(conversation_id) AS conversation_id, question,
+             toUnixTimestamp64Milli(replied_at) AS at, escalated_after
       FROM reply_signals_v1 FINAL
       WHERE organization_id = {org:UUID}
         AND replied_at >= {from:DateTime64(3)} AND replied_at < {to:DateTime64(3)}
