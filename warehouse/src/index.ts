@@ -189,6 +189,7 @@ export {
   conversationEvents,
   newestEventAt,
   newestEventPart,
+  changedConversationEvents,
   type ConversationEventRow,
 } from './ch/queries/events.js'
 export {

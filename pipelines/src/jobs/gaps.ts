@@ -3,7 +3,7 @@
  * space, ranking, titles and how a run's clusters map onto the gaps already in the review queue.
  * The job (knowledge-gaps.job.ts) does the IO around these.
  */
-import { centroid, cosineSimilarity } from './clustering.js'
+import { centroid, cosineSimilarity, dot, unit } from './clustering.js'
 import { questionTitle } from './filler.js'
 
 const DAY = 24 * 3600 * 1000
@@ -267,6 +267,14 @@ export function grownCentroid(
   }
 }
 
+// Centroids normalised once per array (a run compares every new question with every gap).
+const unitCentroids = new WeakMap<readonly number[], number[]>()
+function unitCentroid(c: readonly number[]): number[] {
+  let u = unitCentroids.get(c)
+  if (!u) unitCentroids.set(c, (u = unit(c)))
+  return u
+}
+
 /**
  * The stored gap a single new question joins in an incremental run, by the full clustering's own
  * rules (ADR 0023): its average-linkage distance to the gap's members, 1 − cohesion × cosine with
@@ -280,9 +288,10 @@ export function nearestGap(
   o: GapOptions = GAP_DEFAULTS,
 ): StoredGap | null {
   let best: { g: StoredGap; d: number } | null = null
+  const q = unit(vector)
   for (const g of stored) {
     if (g.cohesion === null) continue
-    const s = cosineSimilarity(vector, g.centroid)
+    const s = dot(q, unitCentroid(g.centroid))
     const d = 1 - g.cohesion * s
     if (d > o.maxDistance && s < o.matchSimilarity) continue
     if (!best || d < best.d || (d === best.d && g.id < best.g.id)) best = { g, d }

@@ -43,6 +43,54 @@ export async function conversationEvents(
   })
 }
 
+/**
+ * Every event of the organization's conversations whose result may have changed since `since`
+ * (deduplicated and ordered as conversationEvents): those with an event that happened or reached
+ * ClickHouse in [since, to), and those with an event of `timed.types` that happened in one of
+ * `timed.windows` — the conversations a threshold of time alone moves in this interval (a reply
+ * 24 h old closes its resolution window without any new event).
+ */
+export async function changedConversationEvents(
+  ch: Ch,
+  p: {
+    organizationId: string
+    since: Date
+    to: Date
+    timed: { types: readonly string[]; windows: readonly { from: Date; to: Date }[] }
+  },
+): Promise<ConversationEventRow[]> {
+  const windows = p.timed.windows
+    .map((_, i) => `(occurred_at >= {wf${i}:DateTime64(3)} AND occurred_at < {wt${i}:DateTime64(3)})`)
+    .join(' OR ')
+  const params: Record<string, unknown> = {
+    org: p.organizationId,
+    since: chDateTime(p.since),
+    to: chDateTime(p.to),
+    types: p.timed.types,
+  }
+  p.timed.windows.forEach((w, i) => {
+    params[`wf${i}`] = chDateTime(w.from)
+    params[`wt${i}`] = chDateTime(w.to)
+  })
+  return queryRows(ch, 'changedConversationEvents', ConversationEventRow, {
+    query: `
+      SELECT toString(id) AS event_id, type, toUnixTimestamp64Milli(occurred_at) AS at,
+             toString(conversation_id) AS conv, toString(agent_id) AS agent, vertical, payload
+      FROM events
+      WHERE organization_id = {org:UUID}
+        AND conversation_id IN (
+          SELECT DISTINCT conversation_id FROM events
+          WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
+            AND ((occurred_at >= {since:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
+              OR (ingested_at >= {since:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})
+              ${windows ? `OR (type IN {types:Array(String)} AND (${windows}))` : ''}))
+        AND occurred_at < {to:DateTime64(3)}
+      ORDER BY conversation_id, occurred_at, id
+      LIMIT 1 BY id`,
+    params,
+  })
+}
+
 const PartRow = z.object({ v: z.string() })
 
 /**
