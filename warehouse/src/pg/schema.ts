@@ -506,6 +506,7 @@ export interface KnowledgeGapReclustersTable {
   organization_id: string
   reclustered_at: Date
   questions: number
+  created_at: CreatedAt
   updated_at: UpdatedAt
 }
 

@@ -15,8 +15,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .addColumn('reclustered_at', 'timestamptz', (c) => c.notNull())
     .addColumn('questions', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
+  // Every tenant-owned table has one (migrations.int.test.ts): the tenancy checks look for it.
+  await sql`CREATE INDEX knowledge_gap_reclusters_org_created_idx ON knowledge_gap_reclusters (organization_id, created_at)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
