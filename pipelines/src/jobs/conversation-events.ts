@@ -38,7 +38,7 @@ export async function loadChangedConversations(
   ch: Ch,
   organizationId: string,
   window: { since: Date; to: Date },
-  timed: { types: readonly string[]; ages: readonly number[] },
+  timed: { types: readonly string[]; ages: readonly number[]; movableOutcomesOnly?: boolean },
 ): Promise<Map<string, ConvEvent[]>> {
   const { since, to } = window
   // An event at x crosses the age a in (since, to] when since − a < x ≤ to − a ([from, to) here).
@@ -51,7 +51,7 @@ export async function loadChangedConversations(
       organizationId,
       since,
       to,
-      timed: { types: timed.types, windows },
+      timed: { types: timed.types, windows, movableOutcomesOnly: timed.movableOutcomesOnly ?? false },
     }),
   )
 }

@@ -36,6 +36,8 @@ export const conversationOutcomes = defineJob({
             { since: ctx.since, to: ctx.to },
             {
               types: TIMED_TYPES,
+              // a handed-off, abandoned or durable (or reopened) outcome no longer moves with time
+              movableOutcomesOnly: true,
               // resolved at a confirmation, or at the last reply + the resolution window (assumed)
               ages: [
                 ABANDON_AFTER_MS,

@@ -56,7 +56,16 @@ export async function changedConversationEvents(
     organizationId: string
     since: Date
     to: Date
-    timed: { types: readonly string[]; windows: readonly { from: Date; to: Date }[] }
+    timed: {
+      types: readonly string[]
+      windows: readonly { from: Date; to: Date }[]
+      /**
+       * Only conversations whose stored outcome (conversation_outcomes_v1) time can still move:
+       * open, or resolved and neither durable nor reopened yet. Every other outcome is final
+       * until an event comes (and then the conversation is touched).
+       */
+      movableOutcomesOnly?: boolean
+    }
   },
 ): Promise<ConversationEventRow[]> {
   const windows = p.timed.windows
@@ -72,6 +81,13 @@ export async function changedConversationEvents(
     params[`wf${i}`] = chDateTime(w.from)
     params[`wt${i}`] = chDateTime(w.to)
   })
+  const movable = p.timed.movableOutcomesOnly
+    ? `
+                AND conversation_id IN (
+                  SELECT conversation_id FROM conversation_outcomes_v1 FINAL
+                  WHERE organization_id = {org:UUID}
+                    AND (closed = 0 OR (resolved = 1 AND durable = 0 AND reopened = 0)))`
+    : ''
   return queryRows(ch, 'changedConversationEvents', ConversationEventRow, {
     query: `
       SELECT toString(id) AS event_id, type, toUnixTimestamp64Milli(occurred_at) AS at,
@@ -83,7 +99,7 @@ export async function changedConversationEvents(
           WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
             AND ((occurred_at >= {since:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
               OR (ingested_at >= {since:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})
-              ${windows ? `OR (type IN {types:Array(String)} AND (${windows}))` : ''}))
+              ${windows ? `OR (type IN {types:Array(String)} AND (${windows})${movable})` : ''}))
         AND occurred_at < {to:DateTime64(3)}
       ORDER BY conversation_id, occurred_at, id
       LIMIT 1 BY id`,
