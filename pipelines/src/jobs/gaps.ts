@@ -298,3 +298,22 @@ export function nearestGap(
   }
   return best?.g ?? null
 }
+
+/**
+ * An incremental run's placement of its new questions (ADR 0023): each to the stored gap
+ * nearestGap picks, in arrival order; the rest pending (to be clustered with the earlier pending).
+ */
+export function placeQuestions(
+  questions: readonly FailedQuestion[],
+  stored: readonly StoredGap[],
+  o: GapOptions = GAP_DEFAULTS,
+): { byGap: Map<StoredGap, FailedQuestion[]>; pending: FailedQuestion[] } {
+  const byGap = new Map<StoredGap, FailedQuestion[]>()
+  const pending: FailedQuestion[] = []
+  for (const q of questions) {
+    const g = nearestGap(q.vector, stored, o)
+    if (g) byGap.set(g, [...(byGap.get(g) ?? []), q])
+    else pending.push(q)
+  }
+  return { byGap, pending }
+}

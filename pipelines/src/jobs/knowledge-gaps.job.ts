@@ -26,7 +26,7 @@ import {
   gapOptionsFor,
   gapScore,
   grownCentroid,
-  nearestGap,
+  placeQuestions,
   planGaps,
   type CostAssumptions,
   type FailedQuestion,
@@ -316,17 +316,16 @@ async function assignNew(ctx: JobContext, { org, o, model }: RunSettings): Promi
   const owner = new Map<string, StoredGap>()
   for (const g of existing) for (const id of g.memberIds) owner.set(id, g)
 
-  const placed: { q: FailedQuestion; gapId: string | null }[] = []
-  const byGap = new Map<StoredGap, FailedQuestion[]>()
-  const pendingNew: FailedQuestion[] = []
-  for (const q of questions) {
-    // Already a member (a run that stopped between its two writes): only its row was missing.
+  // Already a member (a run that stopped between its two writes): only its row was missing.
+  const placed = questions.flatMap((q) => {
     const known = owner.get(q.replyId)
-    const g = known ?? nearestGap(q.vector, existing, o)
-    if (known) placed.push({ q, gapId: known.id })
-    else if (g) byGap.set(g, [...(byGap.get(g) ?? []), q])
-    else pendingNew.push(q)
-  }
+    return known ? [{ q, gapId: known.id as string | null }] : []
+  })
+  const { byGap, pending: pendingNew } = placeQuestions(
+    questions.filter((q) => !owner.has(q.replyId)),
+    existing,
+    o,
+  )
 
   const actions: GapAction[] = []
   // An accepted gap reopens on the questions after its acceptance, counted across runs: those
