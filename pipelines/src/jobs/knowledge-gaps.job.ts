@@ -196,20 +196,26 @@ async function embedQuestions(
   }
 }
 
-/** Records where each processed question went (gap_candidates_v1); pure filler in no vector space. */
+/**
+ * Records where each processed question went (gap_candidates_v1); pure filler in no vector space.
+ * The vector is kept only where a later run reads it: pending questions (clustered again) and
+ * those an accepted gap kept (they reopen it); a member of an open or rejected gap needs none.
+ */
 async function recordCandidates(
   ctx: JobContext,
   org: string,
+  gaps: readonly StoredGap[],
   placed: readonly { q: FailedQuestion; gapId: string | null }[],
   filler: readonly FailedRow[] = [],
 ): Promise<void> {
+  const accepted = new Set(gaps.filter((g) => g.status === 'accepted').map((g) => g.id))
   const row = ({ q, gapId }: { q: FailedQuestion; gapId: string | null }): GapCandidateWrite => ({
     replyId: q.replyId,
     conversationId: q.conversationId ?? q.replyId,
     question: q.text,
     repliedAt: q.repliedAt,
     escalated: q.escalated,
-    vector: q.vector,
+    vector: gapId === null || accepted.has(gapId) ? q.vector : [],
     gapId,
   })
   await insertGapCandidates(ctx.ch, { organizationId: org, embedder: ctx.embedder.id, rows: placed.map(row) })
@@ -289,7 +295,7 @@ async function recluster(ctx: JobContext, { org, o, model }: RunSettings): Promi
   const cost = await costAssumptions(ctx, org)
   const rowsOut = await applyPlan(ctx, org, o, cost, { creates: [...creates.values()], actions, existing })
   const placed = placement(clusters, actions, creates)
-  await recordCandidates(ctx, org, placed, filler)
+  await recordCandidates(ctx, org, existing, placed, filler)
   await recordGapRecluster(ctx.db, org, { at: ctx.to, questions: questions.length })
   return { rowsIn: questions.length, rowsOut }
 }
@@ -385,7 +391,7 @@ async function assignNew(ctx: JobContext, { org, o, model }: RunSettings): Promi
   }
   const cost = await costAssumptions(ctx, org)
   const rowsOut = await applyPlan(ctx, org, o, cost, { creates: [...creates.values()], actions, existing })
-  await recordCandidates(ctx, org, placed, filler)
+  await recordCandidates(ctx, org, existing, placed, filler)
   return { rowsIn: rows.length, rowsOut }
 }
 
