@@ -195,7 +195,6 @@ export {
 export {
   conversationsOfReplies,
   failedQuestions,
-  hasFailedRepliesSince,
   replyDays,
   questionsOfReplies,
   type FailedQuestionRow,

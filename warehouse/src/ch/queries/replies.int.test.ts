@@ -4,7 +4,7 @@ import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
 import { FIXTURE_TIME, replySignalRow } from './fixture-rows.js'
-import { failedQuestions, hasFailedRepliesSince, questionsOfReplies } from './replies.js'
+import { failedQuestions, questionsOfReplies } from './replies.js'
 
 const MIN = 60_000
 const T = FIXTURE_TIME
@@ -68,59 +68,6 @@ describe('reply signal queries', () => {
       },
     ])
     expect(await failedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
-  })
-
-  it('hasFailedRepliesSince: true while a failed reply is newer than `since`', async () => {
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: org, since: new Date(T - 6 * MIN) })).toBe(
-      true,
-    )
-    // after T-3 min only the recomputed (now answered) reply and another organization's remain
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: org, since: new Date(T - 150_000) })).toBe(
-      false,
-    )
-  })
-
-  it('hasFailedRepliesSince: true for a reply sent before `since` whose events arrived after it', async () => {
-    // The reply was still in the outbox when the job last ran at T-2 min: judged by replied_at alone
-    // the job would skip it for ever.
-    const late = newId()
-    const conversation = newId()
-    const other = newId()
-    await h.ch.insert({
-      table: 'reply_signals_v1',
-      values: [
-        replySignalRow(T - 10 * MIN, {
-          organization_id: late,
-          conversation_id: conversation,
-          unanswered: 1,
-          question: 'gift wrap?',
-        }),
-      ],
-      format: 'JSONEachRow',
-    })
-    const since = new Date(T - 2 * MIN)
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: late, since })).toBe(false)
-    const event = (organization_id: string, ingestedAt: number) => ({
-      id: newId(),
-      type: 'reply.sent',
-      version: 1,
-      organization_id,
-      occurred_at: chDateTime(T - 10 * MIN),
-      conversation_id: conversation,
-      vertical: 'ecommerce',
-      correlation_id: 'c',
-      payload: '{}',
-      ingested_at: chDateTime(ingestedAt),
-    })
-    // arrived before the last run, or another organization's event: still nothing new
-    await h.ch.insert({
-      table: 'events',
-      values: [event(late, T - 3 * MIN), event(other, T - MIN)],
-      format: 'JSONEachRow',
-    })
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: late, since })).toBe(false)
-    await h.ch.insert({ table: 'events', values: [event(late, T - MIN)], format: 'JSONEachRow' })
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: late, since })).toBe(true)
   })
 
   it('questionsOfReplies: the questions of these replies in this organization, by reply id', async () => {

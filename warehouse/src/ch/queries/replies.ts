@@ -34,33 +34,6 @@ export async function failedQuestions(
   })
 }
 
-const CountRow = z.object({ n: chNumber })
-
-/**
- * True when a failed reply (unanswered or negative feedback) may be new to a job that last ran at
- * `since`: it was sent since then, or its conversation had an event reach ClickHouse since then.
- * By arrival as well as by time, because a reply sent before the last run can still have been in
- * the outbox while it ran (the drainer is seconds behind under load): judged by `replied_at` alone,
- * that question was never clustered.
- */
-export async function hasFailedRepliesSince(
-  ch: Ch,
-  p: { organizationId: string; since: Date },
-): Promise<boolean> {
-  const rows = await queryRows(ch, 'hasFailedRepliesSince', CountRow, {
-    query: `
-      SELECT count() AS n FROM reply_signals_v1 FINAL
-      WHERE organization_id = {org:UUID} AND (unanswered = 1 OR negative_feedback = 1)
-        AND (replied_at >= {since:DateTime64(3)}
-          OR conversation_id IN (
-            SELECT DISTINCT assumeNotNull(conversation_id) FROM events
-            WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
-              AND ingested_at >= {since:DateTime64(3)}))`,
-    params: { org: p.organizationId, since: chDateTime(p.since) },
-  })
-  return (rows[0]?.n ?? 0) > 0
-}
-
 export const ReplyQuestionRow = z.object({ reply_id: chUuid, question: z.string() })
 export type ReplyQuestionRow = z.output<typeof ReplyQuestionRow>
 
