@@ -3,7 +3,7 @@ import { createLocalEmbedder, createMiniLmEmbedder, hasMiniLmModel, type Embedde
 import { hasDataset, loadDataset, missingDataset, type DatasetName } from '@luneo/models/testing'
 import { failedQuestionScenario, type GapScenario } from '../testing/gap-scenario.js'
 import { seededRandom } from './beta.js'
-import { centroid, clusterByThreshold } from './clustering.js'
+import { clusterByThreshold } from './clustering.js'
 import { adjustedRandIndex, purity, topGapAccuracy } from './cluster-quality.js'
 import { removeFiller } from './filler.js'
 import {

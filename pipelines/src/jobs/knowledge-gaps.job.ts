@@ -323,9 +323,9 @@ async function assignNew(ctx: JobContext, { org, o, model }: RunSettings): Promi
   for (const g of existing) for (const id of g.memberIds) owner.set(id, g)
 
   // Already a member (a run that stopped between its two writes): only its row was missing.
-  const placed = questions.flatMap((q) => {
+  const placed: { q: FailedQuestion; gapId: string | null }[] = questions.flatMap((q) => {
     const known = owner.get(q.replyId)
-    return known ? [{ q, gapId: known.id as string | null }] : []
+    return known ? [{ q, gapId: known.id }] : []
   })
   const { byGap, pending: pendingNew } = placeQuestions(
     questions.filter((q) => !owner.has(q.replyId)),
