@@ -167,8 +167,6 @@ function valueFor(type: string, step: number, row: number, name: string): unknow
   if (/^U?Int\d+$/.test(type)) return step * 10 + row
   if (/^Float\d+$/.test(type)) return (step * 10 + row) * 1.5
   if (type === 'Bool') return row % 2 === 0
-  const array = /^Array\((.*)\)$/.exec(type)
-  if (array) return [valueFor(array[1]!, step, row, name), valueFor(array[1]!, step, row + 1, name)]
   throw new Error(`no seed value for ${name} (${type}): add one`)
 }
 

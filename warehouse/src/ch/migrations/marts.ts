@@ -147,7 +147,9 @@ CREATE TABLE IF NOT EXISTS gap_lift_v1 (
 ORDER BY (organization_id, gap_id)`
 
 // The failed questions knowledge_gaps_v1 has processed (docs/adr/0023), one row per reply: its
-// question (filler removed) and vector in `embedder`'s space, and the gap it went to — NULL while
+// question (filler removed) and vector in `embedder`'s space (Float32 little-endian, base64: a
+// re-cluster writes thousands, and JSON numbers cost ~30× more to send and parse; '' when no
+// later run needs it), and the gap it went to — NULL while
 // it is pending (near no gap, waiting for similar questions to make one). An incremental run
 // embeds only the failed questions not here, and clusters the pending ones without re-embedding.
 // Kept as the question text is (TEXT_TTL_DAYS, the retention job's text cutoff, erasure by
@@ -161,7 +163,7 @@ CREATE TABLE IF NOT EXISTS gap_candidates_v1 (
   question String,
   escalated UInt8,
   embedder LowCardinality(String),
-  vector Array(Float32),
+  vector String,
   gap_id Nullable(UUID),
   computed_at DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree(computed_at)

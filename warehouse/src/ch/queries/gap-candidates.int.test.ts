@@ -83,8 +83,10 @@ describe('gap candidate queries', () => {
       [c, null],
       [b, null],
     ])
-    // kept to 6 decimals (a Float32 column)
-    expect(pending[0]!.vector[0]).toBeCloseTo(0.123457, 6)
+    // kept as Float32 (~7 significant digits)
+    expect(pending[0]!.vector).toHaveLength(2)
+    expect(pending[0]!.vector[0]).toBeCloseTo(0.1234567, 6)
+    expect(pending[0]!.vector[1]).toBe(1)
     const kept = await gapCandidates(h.ch, {
       organizationId: org,
       from: new Date(T - 60 * MIN),

@@ -46,6 +46,19 @@ export async function unprocessedFailedQuestions(
   })
 }
 
+/** A vector as stored: Float32 little-endian, base64 ('' for none). Float32 keeps ~7 significant digits. */
+export function encodeVector(v: readonly number[]): string {
+  if (v.length === 0) return ''
+  const bytes = Buffer.alloc(v.length * 4)
+  v.forEach((x, i) => bytes.writeFloatLE(x, i * 4))
+  return bytes.toString('base64')
+}
+
+export function decodeVector(text: string): number[] {
+  const bytes = Buffer.from(text, 'base64')
+  return Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4))
+}
+
 export const GapCandidateRow = z.object({
   reply_id: chUuid,
   conversation_id: chUuid,
@@ -53,7 +66,8 @@ export const GapCandidateRow = z.object({
   question: z.string(),
   at: chNumber,
   escalated: chFlag,
-  vector: z.array(z.number()),
+  /** Empty when it was not kept (a member of an open or rejected gap). */
+  vector: z.string().transform(decodeVector),
   gap_id: chUuid.nullable(),
 })
 export type GapCandidateRow = z.output<typeof GapCandidateRow>
@@ -120,9 +134,7 @@ export async function insertGapCandidates(
       question: r.question,
       escalated: Number(r.escalated),
       embedder: p.embedder,
-      // A Float32 column keeps ~7 significant digits: 6 decimals of a unit vector's components
-      // lose nothing a cosine notices, and halve the JSON sent.
-      vector: r.vector.map((x) => Math.round(x * 1e6) / 1e6),
+      vector: encodeVector(r.vector),
       gap_id: r.gapId,
       computed_at: computedAt,
     })),
