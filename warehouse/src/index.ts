@@ -195,18 +195,26 @@ export {
   conversationEvents,
   newestEventAt,
   newestEventPart,
+  changedConversationEvents,
   type ConversationEventRow,
 } from './ch/queries/events.js'
 export {
   conversationsOfReplies,
   failedQuestions,
-  hasFailedRepliesSince,
   replyDays,
   questionsOfReplies,
   type FailedQuestionRow,
   type ReplyConversationRow,
   type ReplyQuestionRow,
 } from './ch/queries/replies.js'
+export {
+  gapCandidates,
+  insertGapCandidates,
+  unprocessedFailedQuestions,
+  type GapCandidateRow,
+  type GapCandidateWrite,
+  type NewFailedQuestionRow,
+} from './ch/queries/gap-candidates.js'
 export {
   customerQuestions,
   gapLiftCoverage,
@@ -305,6 +313,8 @@ export {
 export {
   gapsForMatching,
   gapsMadeByOtherEmbedder,
+  lastGapRecluster,
+  recordGapRecluster,
   insertGap,
   updateGap,
   getGap,

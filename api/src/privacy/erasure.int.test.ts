@@ -102,7 +102,13 @@ describe('erasing a contact', () => {
     )
     const ch = await searchClickHouse(t.deps.ch, needles)
     expect(new Set(ch.map((h) => h.where))).toEqual(
-      new Set(['events.payload', 'messages_v1.text', 'reply_signals_v1.question']),
+      // gap_candidates_v1: the failed question as the knowledge-gap job processed it (ADR 0023)
+      new Set([
+        'events.payload',
+        'messages_v1.text',
+        'reply_signals_v1.question',
+        'gap_candidates_v1.question',
+      ]),
     )
     expect((await searchChroma(t.chromaUrl, needles)).length).toBeGreaterThan(0)
   })

@@ -6,14 +6,14 @@
  */
 
 /** Cosine distance = 1 − cosine similarity, with vectors normalised here once. */
-function unit(v: readonly number[]): number[] {
+export function unit(v: readonly number[]): number[] {
   let n = 0
   for (const x of v) n += x * x
   const len = Math.sqrt(n)
   return len === 0 ? v.map(() => 0) : v.map((x) => x / len)
 }
 
-function dot(a: readonly number[], b: readonly number[]): number {
+export function dot(a: readonly number[], b: readonly number[]): number {
   let s = 0
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!
   return s

@@ -1,19 +1,25 @@
 import { chDateTime, getOrganization } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
-import { loadConversations } from './conversation-events.js'
-import { conversationOutcome } from './definitions.js'
+import { loadChangedConversations, loadConversations } from './conversation-events.js'
+import { ABANDON_AFTER_MS, conversationOutcome } from './definitions.js'
 
 const HOUR = 3600 * 1000
 const DAY = 24 * HOUR
 
+/** What an outcome's timers start from: replies (abandonment, the resolution window) and confirmations. */
+const TIMED_TYPES = ['reply.sent', 'feedback.submitted', 'outcome.recorded']
+
 /**
- * Conversation outcomes → conversation_outcomes_v1, recomputed while their windows are open:
- * the lookback covers the durable window (default 7 days) plus the resolution window.
+ * Conversation outcomes → conversation_outcomes_v1. A full run computes every conversation; an
+ * incremental run only those whose outcome may differ from the one computed at the watermark:
+ * touched by an event since (happened or arrived), or moved by time alone — a reply 30 min old
+ * (abandoned), one a resolution window old (assumed), a resolution a durable window old (durable).
+ * Every other conversation's row is already what a full run would compute now.
  */
 export const conversationOutcomes = defineJob({
   name: 'conversation_outcomes_v1',
   scope: 'organization',
-  lookbackMs: 9 * DAY,
+  lookbackMs: 0,
   async run(ctx) {
     const org = ctx.organizationId!
     const settings = await getOrganization(ctx.db, org)
@@ -21,11 +27,26 @@ export const conversationOutcomes = defineJob({
       resolutionWindowMs: (settings?.resolution_window_hours ?? 24) * HOUR,
       durableWindowMs: (settings?.durable_days ?? 7) * DAY,
     }
-    // A conversation active before the window may still change (assumed → durable), so reach back further.
-    const from = new Date(
-      Math.max(0, ctx.from.getTime() - (ctx.full ? 0 : s.durableWindowMs + s.resolutionWindowMs)),
-    )
-    const conversations = await loadConversations(ctx.ch, org, from, ctx.to)
+    const conversations =
+      ctx.full || !ctx.since
+        ? await loadConversations(ctx.ch, org, ctx.from, ctx.to)
+        : await loadChangedConversations(
+            ctx.ch,
+            org,
+            { since: ctx.since, to: ctx.to },
+            {
+              types: TIMED_TYPES,
+              // a handed-off, abandoned or durable (or reopened) outcome no longer moves with time
+              movableOutcomesOnly: true,
+              // resolved at a confirmation, or at the last reply + the resolution window (assumed)
+              ages: [
+                ABANDON_AFTER_MS,
+                s.resolutionWindowMs,
+                s.durableWindowMs,
+                s.durableWindowMs + s.resolutionWindowMs,
+              ],
+            },
+          )
     const rows = []
     let rowsIn = 0
     for (const [conversationId, events] of conversations) {

@@ -3,15 +3,18 @@ import {
   GAP_DEFAULTS,
   centralTitle,
   cleanModelTitle,
+  cohesionOf,
   escalationCost,
   examplesOf,
   gapOptionsFor,
   gapScore,
   grownCentroid,
+  nearestGap,
   planGaps,
   type FailedQuestion,
   type StoredGap,
 } from './gaps.js'
+import { centroid, cosineSimilarity } from './clustering.js'
 
 const DAY = 24 * 3600 * 1000
 const NOW = Date.UTC(2025, 0, 31)
@@ -31,6 +34,7 @@ const gap = (
   id,
   status,
   centroid,
+  cohesion: null,
   memberIds: [],
   volume: 3,
   escalations: 0,
@@ -153,8 +157,59 @@ describe('matching clusters to stored gaps (stable ids, suppression, reopening)'
   })
 
   it('moves the centroid by volume: 3 stored along x, 1 new along y → (3, 1) normalised', () => {
-    const c = grownCentroid(gap('g', 'open', [1, 0], { volume: 3 }), [q('n', [0, 1])])
+    const { centroid: c, cohesion } = grownCentroid(gap('g', 'open', [1, 0], { volume: 3 }), [q('n', [0, 1])])
     expect(c[0]).toBeCloseTo(3 / Math.sqrt(10), 12)
     expect(c[1]).toBeCloseTo(1 / Math.sqrt(10), 12)
+    expect(cohesion).toBeNull() // unknown before, unknown after
+  })
+
+  it('with a cohesion, grows exactly as if computed over all members', () => {
+    // members (1,0) and (0,1): sum (1,1), cohesion √2 / 2, centroid (1,1)/√2; add (1,0) → sum (2,1)
+    const members = [
+      [1, 0],
+      [0, 1],
+    ]
+    const g = gap('g', 'open', centroid(members), { volume: 2, cohesion: cohesionOf(members) })
+    expect(g.cohesion).toBeCloseTo(Math.SQRT2 / 2, 12)
+    const grown = grownCentroid(g, [q('n', [3, 0])]) // length does not count: unit vectors
+    expect(grown.centroid[0]).toBeCloseTo(2 / Math.sqrt(5), 12)
+    expect(grown.centroid[1]).toBeCloseTo(1 / Math.sqrt(5), 12)
+    expect(grown.cohesion).toBeCloseTo(Math.sqrt(5) / 3, 12)
+    expect(grown.cohesion).toBeCloseTo(cohesionOf([...members, [1, 0]]), 12)
+  })
+})
+
+describe('nearestGap: where one new question goes in an incremental run', () => {
+  const o = { ...GAP_DEFAULTS, maxDistance: 0.45, matchSimilarity: 0.75 }
+  // A gap of members at ±30° around x: cohesion cos 30° ≈ 0.866.
+  const members = [
+    [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)],
+    [Math.cos(Math.PI / 6), -Math.sin(Math.PI / 6)],
+  ]
+  const spread = gap('g', 'open', centroid(members), { cohesion: cohesionOf(members) })
+
+  it('joins the gap while its average cosine distance to the members is within the cut', () => {
+    // at angle θ from x: average distance 1 − 0.866 cos θ; ≤ 0.45 while cos θ ≥ 0.635 (θ ≤ 50.6°)
+    const at = (deg: number) => [Math.cos((deg * Math.PI) / 180), Math.sin((deg * Math.PI) / 180)]
+    expect(nearestGap(at(0), [spread], o)?.id).toBe('g')
+    expect(nearestGap(at(50), [spread], o)?.id).toBe('g')
+    expect(nearestGap(at(51), [spread], o)).toBeNull()
+    // the same average distances, computed pair by pair as the clustering does
+    const avg = (v: number[]) => members.reduce((n, m) => n + (1 - cosineSimilarity(v, m)), 0) / 2
+    expect(avg(at(50))).toBeLessThanOrEqual(0.45)
+    expect(avg(at(51))).toBeGreaterThan(0.45)
+  })
+
+  it('a tight gap also takes what planGaps would match (cosine ≥ the match similarity)', () => {
+    const tight = gap('t', 'open', [1, 0], { cohesion: 0.5 }) // 1 − 0.5 × 1 = 0.5 > 0.45
+    expect(nearestGap([1, 0], [tight], o)?.id).toBe('t')
+    expect(nearestGap([0.7, Math.sqrt(1 - 0.49)], [tight], o)).toBeNull() // cosine 0.7
+  })
+
+  it('the nearest of several, any status; a gap without a cohesion is never chosen', () => {
+    const accepted = gap('a', 'accepted', [0, 1], { cohesion: 1 })
+    const legacy = gap('l', 'open', [1, 0])
+    expect(nearestGap([0.1, 1], [spread, accepted, legacy], o)?.id).toBe('a')
+    expect(nearestGap([1, 0], [legacy], o)).toBeNull()
   })
 })

@@ -3,7 +3,7 @@
  * space, ranking, titles and how a run's clusters map onto the gaps already in the review queue.
  * The job (knowledge-gaps.job.ts) does the IO around these.
  */
-import { centroid, cosineSimilarity } from './clustering.js'
+import { centroid, cosineSimilarity, dot, unit } from './clustering.js'
 import { questionTitle } from './filler.js'
 
 const DAY = 24 * 3600 * 1000
@@ -66,6 +66,8 @@ export const DRAFT_MARK = 'Draft from nearby knowledge (review before accepting)
 
 export interface FailedQuestion {
   replyId: string
+  /** The conversation it was asked in (gap_candidates_v1 rows are erased by conversation). */
+  conversationId?: string
   text: string
   repliedAt: number
   escalated: boolean
@@ -77,6 +79,8 @@ export interface StoredGap {
   id: string
   status: 'open' | 'accepted' | 'rejected'
   centroid: number[]
+  /** Length of the mean of the members' unit vectors; null when unknown (a gap from before it was kept). */
+  cohesion: number | null
   memberIds: string[]
   volume: number
   escalations: number
@@ -221,11 +225,95 @@ export function planGaps(
   })
 }
 
-/** A stored centroid moved by new members: the volume-weighted mean direction. */
-export function grownCentroid(g: StoredGap, added: readonly FailedQuestion[]): number[] {
-  if (added.length === 0) return g.centroid
-  // centroid() weighs its inputs equally: the stored direction stands for `volume` questions.
-  const moved = centroid(added.map((m) => m.vector))
-  const sum = g.centroid.map((x, i) => x * g.volume + (moved[i] ?? 0) * added.length)
-  return centroid([sum])
+/** The sum of unit vectors (the direction and, divided by their count, the cohesion of a group). */
+function unitSum(vectors: readonly (readonly number[])[], dim: number): number[] {
+  const sum = new Array<number>(dim).fill(0)
+  for (const v of vectors) {
+    const len = Math.hypot(...v)
+    if (len > 0) for (let i = 0; i < dim; i++) sum[i]! += (v[i] ?? 0) / len
+  }
+  return sum
+}
+
+/**
+ * How alike a group is: the length of the mean of its unit vectors (1 when all point the same
+ * way). With the centroid it gives any question's average cosine similarity to the members
+ * (cohesion × cosine with the centroid), i.e. average linkage against the whole group.
+ */
+export function cohesionOf(vectors: readonly (readonly number[])[]): number {
+  if (vectors.length === 0) return 0
+  return Math.hypot(...unitSum(vectors, vectors[0]!.length)) / vectors.length
+}
+
+/**
+ * A stored gap moved by new members: its centroid and cohesion as if computed over all members
+ * (the stored sum of unit vectors is centroid × cohesion × volume). A gap without a cohesion
+ * (none recorded) counts its direction as `volume` identical questions.
+ */
+export function grownCentroid(
+  g: StoredGap,
+  added: readonly FailedQuestion[],
+): { centroid: number[]; cohesion: number | null } {
+  if (added.length === 0) return { centroid: g.centroid, cohesion: g.cohesion }
+  const weight = g.volume * (g.cohesion ?? 1)
+  const sum = unitSum(
+    added.map((m) => m.vector),
+    g.centroid.length,
+  ).map((x, i) => x + (g.centroid[i] ?? 0) * weight)
+  const len = Math.hypot(...sum)
+  return {
+    centroid: len === 0 ? sum : sum.map((x) => x / len),
+    cohesion: g.cohesion === null ? null : len / (g.volume + added.length),
+  }
+}
+
+// Centroids normalised once per array (a run compares every new question with every gap).
+const unitCentroids = new WeakMap<readonly number[], number[]>()
+function unitCentroid(c: readonly number[]): number[] {
+  let u = unitCentroids.get(c)
+  if (!u) unitCentroids.set(c, (u = unit(c)))
+  return u
+}
+
+/**
+ * The stored gap a single new question joins in an incremental run, by the full clustering's own
+ * rules (ADR 0023): its average-linkage distance to the gap's members, 1 − cohesion × cosine with
+ * the centroid, within the cut (`maxDistance`); or its cosine with the centroid at least the match
+ * similarity (what planGaps accepts for a cluster of one). The nearest by linkage wins, ties by id.
+ * Any status: a question near an accepted or rejected gap is that gap's, never a new one.
+ */
+export function nearestGap(
+  vector: readonly number[],
+  stored: readonly StoredGap[],
+  o: GapOptions = GAP_DEFAULTS,
+): StoredGap | null {
+  let best: { g: StoredGap; d: number } | null = null
+  const q = unit(vector)
+  for (const g of stored) {
+    if (g.cohesion === null) continue
+    const s = dot(q, unitCentroid(g.centroid))
+    const d = 1 - g.cohesion * s
+    if (d > o.maxDistance && s < o.matchSimilarity) continue
+    if (!best || d < best.d || (d === best.d && g.id < best.g.id)) best = { g, d }
+  }
+  return best?.g ?? null
+}
+
+/**
+ * An incremental run's placement of its new questions (ADR 0023): each to the stored gap
+ * nearestGap picks, in arrival order; the rest pending (to be clustered with the earlier pending).
+ */
+export function placeQuestions(
+  questions: readonly FailedQuestion[],
+  stored: readonly StoredGap[],
+  o: GapOptions = GAP_DEFAULTS,
+): { byGap: Map<StoredGap, FailedQuestion[]>; pending: FailedQuestion[] } {
+  const byGap = new Map<StoredGap, FailedQuestion[]>()
+  const pending: FailedQuestion[] = []
+  for (const q of questions) {
+    const g = nearestGap(q.vector, stored, o)
+    if (g) byGap.set(g, [...(byGap.get(g) ?? []), q])
+    else pending.push(q)
+  }
+  return { byGap, pending }
 }

@@ -2,17 +2,19 @@ import { cosine } from '@luneo/models'
 import { chDateTime } from '@luneo/warehouse'
 import { defineJob } from '../runner/job.js'
 import { loadConversations } from './conversation-events.js'
-import { replySignals } from './definitions.js'
+import { ABANDON_AFTER_MS, replySignals } from './definitions.js'
 
 /**
- * Learning signals per AI reply → reply_signals_v1. Incremental over conversations active in the
- * window; a reply's signals depend on what followed it, so the last 2 days are recomputed each run
- * (abandonment needs 30 min of silence; rephrase looks 10 min ahead).
+ * Learning signals per AI reply → reply_signals_v1. Incremental over the conversations active
+ * since the watermark (by when an event happened or arrived): what follows a reply (feedback, a
+ * hand-off, a rephrase) is an event, so it touches the conversation. Time alone moves one signal,
+ * abandonment (30 min of silence after an unanswered reply): the window reaches back that far, so
+ * every reply crossing it since the last run is recomputed — the same rows a full run computes.
  */
 export const learningSignals = defineJob({
   name: 'learning_signals_v1',
   scope: 'organization',
-  lookbackMs: 2 * 24 * 3600 * 1000,
+  lookbackMs: ABANDON_AFTER_MS,
   async run(ctx) {
     const org = ctx.organizationId!
     const conversations = await loadConversations(ctx.ch, org, ctx.from, ctx.to)

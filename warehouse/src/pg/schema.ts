@@ -485,6 +485,11 @@ export interface KnowledgeGapsTable {
   centroid: Json<number[]>
   /** The embedder id that made `centroid` (null: stored before it was recorded, re-embedded on the next run). */
   embedder: ColumnType<string | null, string | null | undefined, string | null>
+  /**
+   * Length of the mean of the members' unit vectors (1: all alike): with the centroid it gives a
+   * question's average cosine distance to the members. Null: stored before it was recorded.
+   */
+  cohesion: ColumnType<number | null, number | null | undefined, number | null>
   examples: Json<string[]>
   member_ids: Json<string[]>
   drafted_answer: string | null
@@ -492,6 +497,15 @@ export interface KnowledgeGapsTable {
   document_id: ColumnType<string | null, string | null | undefined, string | null>
   reviewed_by: ColumnType<string | null, string | null | undefined, string | null>
   reviewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+/** When an organization's failed questions were last re-clustered in full (knowledge_gaps_v1). */
+export interface KnowledgeGapReclustersTable {
+  organization_id: string
+  reclustered_at: Date
+  questions: number
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -539,6 +553,7 @@ export interface Database {
   intent_corrections: IntentCorrectionsTable
   pipeline_watermarks: PipelineWatermarksTable
   knowledge_gaps: KnowledgeGapsTable
+  knowledge_gap_reclusters: KnowledgeGapReclustersTable
   tuning_history: TuningHistoryTable
   sso_configs: SsoConfigsTable
   sso_identities: SsoIdentitiesTable

@@ -146,6 +146,30 @@ CREATE TABLE IF NOT EXISTS gap_lift_v1 (
 ) ENGINE = ReplacingMergeTree(computed_at)
 ORDER BY (organization_id, gap_id)`
 
+// The failed questions knowledge_gaps_v1 has processed (docs/adr/0023), one row per reply: its
+// question (filler removed) and vector in `embedder`'s space (Float32 little-endian, base64: a
+// re-cluster writes thousands, and JSON numbers cost ~30× more to send and parse; '' when no
+// later run needs it), and the gap it went to — NULL while
+// it is pending (near no gap, waiting for similar questions to make one). An incremental run
+// embeds only the failed questions not here, and clusters the pending ones without re-embedding.
+// Kept as the question text is (TEXT_TTL_DAYS, the retention job's text cutoff, erasure by
+// conversation).
+const gapCandidates = `
+CREATE TABLE IF NOT EXISTS gap_candidates_v1 (
+  organization_id UUID,
+  replied_at DateTime64(3, 'UTC'),
+  reply_id UUID,
+  conversation_id UUID,
+  question String,
+  escalated UInt8,
+  embedder LowCardinality(String),
+  vector String,
+  gap_id Nullable(UUID),
+  computed_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(computed_at)
+ORDER BY (organization_id, replied_at, reply_id)
+TTL toDateTime(replied_at) + toIntervalDay(${TEXT_TTL_DAYS})`
+
 // The marts' longest retention (docs/adr/0022): reply signals carry the customer's question and
 // verdicts the judge's reason (which may quote it), so they follow the text TTL; the rest are
 // aggregates. The retention job deletes each organization's rows earlier, by its own policy.
@@ -177,4 +201,5 @@ export const martMigrations: ChMigration[] = [
   mart(105, 'gap_questions_v1', gapQuestions),
   mart(106, 'gap_lift_v1', gapLift),
   martTtl,
+  mart(108, 'gap_candidates_v1', gapCandidates),
 ]

@@ -4,7 +4,7 @@ import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
 import { FIXTURE_TIME, replySignalRow } from './fixture-rows.js'
-import { failedQuestions, hasFailedRepliesSince, questionsOfReplies } from './replies.js'
+import { failedQuestions, questionsOfReplies } from './replies.js'
 
 const MIN = 60_000
 const T = FIXTURE_TIME
@@ -16,14 +16,26 @@ const reply = (at: number, r: Record<string, unknown> = {}) =>
 
 const recomputed = newId()
 const [u, n] = [newId(), newId()]
+const [cu, cn] = [newId(), newId()]
 
 beforeAll(async () => {
   h = await openTestClickHouse()
   await h.ch.insert({
     table: 'reply_signals_v1',
     values: [
-      reply(T - 10 * MIN, { question: 'do you ship to Norway?', unanswered: 1, reply_id: u }),
-      reply(T - 5 * MIN, { question: 'refund?', negative_feedback: 1, escalated_after: 1, reply_id: n }),
+      reply(T - 10 * MIN, {
+        question: 'do you ship to Norway?',
+        unanswered: 1,
+        reply_id: u,
+        conversation_id: cu,
+      }),
+      reply(T - 5 * MIN, {
+        question: 'refund?',
+        negative_feedback: 1,
+        escalated_after: 1,
+        reply_id: n,
+        conversation_id: cn,
+      }),
       reply(T - 4 * MIN), // answered well
       reply(T - 3 * MIN, { question: '', unanswered: 1 }), // no question text
       reply(T - 3 * 24 * 60 * MIN, { unanswered: 1 }), // before the window
@@ -46,63 +58,16 @@ describe('reply signal queries', () => {
 
   it('failedQuestions: the failed questions of the window, newest first, parsed', async () => {
     expect(await failedQuestions(h.ch, { ...window, limit: 10 })).toEqual([
-      { reply_id: n, question: 'refund?', at: T - 5 * MIN, escalated_after: true },
-      { reply_id: u, question: 'do you ship to Norway?', at: T - 10 * MIN, escalated_after: false },
+      { reply_id: n, conversation_id: cn, question: 'refund?', at: T - 5 * MIN, escalated_after: true },
+      {
+        reply_id: u,
+        conversation_id: cu,
+        question: 'do you ship to Norway?',
+        at: T - 10 * MIN,
+        escalated_after: false,
+      },
     ])
     expect(await failedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
-  })
-
-  it('hasFailedRepliesSince: true while a failed reply is newer than `since`', async () => {
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: org, since: new Date(T - 6 * MIN) })).toBe(
-      true,
-    )
-    // after T-3 min only the recomputed (now answered) reply and another organization's remain
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: org, since: new Date(T - 150_000) })).toBe(
-      false,
-    )
-  })
-
-  it('hasFailedRepliesSince: true for a reply sent before `since` whose events arrived after it', async () => {
-    // The reply was still in the outbox when the job last ran at T-2 min: judged by replied_at alone
-    // the job would skip it for ever.
-    const late = newId()
-    const conversation = newId()
-    const other = newId()
-    await h.ch.insert({
-      table: 'reply_signals_v1',
-      values: [
-        replySignalRow(T - 10 * MIN, {
-          organization_id: late,
-          conversation_id: conversation,
-          unanswered: 1,
-          question: 'gift wrap?',
-        }),
-      ],
-      format: 'JSONEachRow',
-    })
-    const since = new Date(T - 2 * MIN)
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: late, since })).toBe(false)
-    const event = (organization_id: string, ingestedAt: number) => ({
-      id: newId(),
-      type: 'reply.sent',
-      version: 1,
-      organization_id,
-      occurred_at: chDateTime(T - 10 * MIN),
-      conversation_id: conversation,
-      vertical: 'ecommerce',
-      correlation_id: 'c',
-      payload: '{}',
-      ingested_at: chDateTime(ingestedAt),
-    })
-    // arrived before the last run, or another organization's event: still nothing new
-    await h.ch.insert({
-      table: 'events',
-      values: [event(late, T - 3 * MIN), event(other, T - MIN)],
-      format: 'JSONEachRow',
-    })
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: late, since })).toBe(false)
-    await h.ch.insert({ table: 'events', values: [event(late, T - MIN)], format: 'JSONEachRow' })
-    expect(await hasFailedRepliesSince(h.ch, { organizationId: late, since })).toBe(true)
   })
 
   it('questionsOfReplies: the questions of these replies in this organization, by reply id', async () => {

@@ -7,6 +7,7 @@ import { chFlag, chInstant, chNumber, chUuid, queryRows } from './rows.js'
 
 export const FailedQuestionRow = z.object({
   reply_id: chUuid,
+  conversation_id: chUuid,
   question: z.string(),
   /** When the reply was sent, epoch ms. */
   at: chNumber,
@@ -21,8 +22,8 @@ export async function failedQuestions(
 ): Promise<FailedQuestionRow[]> {
   return queryRows(ch, 'failedQuestions', FailedQuestionRow, {
     query: `
-      SELECT toString(reply_id) AS reply_id, question, toUnixTimestamp64Milli(replied_at) AS at,
-             escalated_after
+      SELECT toString(reply_id) AS reply_id, toString(conversation_id) AS conversation_id, question,
+             toUnixTimestamp64Milli(replied_at) AS at, escalated_after
       FROM reply_signals_v1 FINAL
       WHERE organization_id = {org:UUID}
         AND replied_at >= {from:DateTime64(3)} AND replied_at < {to:DateTime64(3)}
@@ -31,33 +32,6 @@ export async function failedQuestions(
       LIMIT {limit:UInt32}`,
     params: { org: p.organizationId, from: chDateTime(p.from), to: chDateTime(p.to), limit: p.limit },
   })
-}
-
-const CountRow = z.object({ n: chNumber })
-
-/**
- * True when a failed reply (unanswered or negative feedback) may be new to a job that last ran at
- * `since`: it was sent since then, or its conversation had an event reach ClickHouse since then.
- * By arrival as well as by time, because a reply sent before the last run can still have been in
- * the outbox while it ran (the drainer is seconds behind under load): judged by `replied_at` alone,
- * that question was never clustered.
- */
-export async function hasFailedRepliesSince(
-  ch: Ch,
-  p: { organizationId: string; since: Date },
-): Promise<boolean> {
-  const rows = await queryRows(ch, 'hasFailedRepliesSince', CountRow, {
-    query: `
-      SELECT count() AS n FROM reply_signals_v1 FINAL
-      WHERE organization_id = {org:UUID} AND (unanswered = 1 OR negative_feedback = 1)
-        AND (replied_at >= {since:DateTime64(3)}
-          OR conversation_id IN (
-            SELECT DISTINCT assumeNotNull(conversation_id) FROM events
-            WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
-              AND ingested_at >= {since:DateTime64(3)}))`,
-    params: { org: p.organizationId, since: chDateTime(p.since) },
-  })
-  return (rows[0]?.n ?? 0) > 0
 }
 
 export const ReplyQuestionRow = z.object({ reply_id: chUuid, question: z.string() })

@@ -19,6 +19,7 @@ export const TEXT_TABLES: readonly TimedTable[] = [
   { table: 'messages_v1', time: 'occurred_at' },
   { table: 'reply_signals_v1', time: 'replied_at' },
   { table: 'conversation_verdicts_v1', time: 'judged_at' },
+  { table: 'gap_candidates_v1', time: 'replied_at' },
 ]
 
 /** Aggregates and facts without text: kept as the analytics policy says. */
@@ -44,6 +45,7 @@ export const CONVERSATION_TABLES: readonly string[] = [
   'conversation_outcomes_v1',
   'conversation_verdicts_v1',
   'gap_questions_v1',
+  'gap_candidates_v1',
 ]
 
 const SYNC = { mutations_sync: '2' } as const

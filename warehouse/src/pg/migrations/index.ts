@@ -14,6 +14,7 @@ import * as m0012 from './0012_email_verified.js'
 import * as m0013 from './0013_sso.js'
 import * as m0014 from './0014_email.js'
 import * as m0015 from './0015_retention.js'
+import * as m0016 from './0016_gap_incremental.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
 export const pgMigrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const pgMigrations: Record<string, Migration> = {
   '0013_sso': m0013,
   '0014_email': m0014,
   '0015_retention': m0015,
+  '0016_gap_incremental': m0016,
 }

@@ -14,6 +14,8 @@ export interface GapWrite {
   centroid: number[]
   /** The embedder id that made the centroid. */
   embedder: string
+  /** Length of the mean of the members' unit vectors (see KnowledgeGapsTable.cohesion). */
+  cohesion?: number | null
   examples: string[]
   member_ids: string[]
   drafted_answer: string | null
@@ -31,7 +33,8 @@ export async function gapsForMatching(db: Db, organizationId: string): Promise<K
 
 /**
  * The gaps whose centroid another embedder made (or an unrecorded one: stored before the column
- * existed). The job re-embeds them before it compares anything with them.
+ * existed), or whose cohesion was never recorded. The job re-embeds them before it compares
+ * anything with them.
  */
 export async function gapsMadeByOtherEmbedder(
   db: Db,
@@ -42,7 +45,9 @@ export async function gapsMadeByOtherEmbedder(
     .selectFrom('knowledge_gaps')
     .selectAll()
     .where('organization_id', '=', organizationId)
-    .where((eb) => eb.or([eb('embedder', 'is', null), eb('embedder', '!=', embedder)]))
+    .where((eb) =>
+      eb.or([eb('embedder', 'is', null), eb('embedder', '!=', embedder), eb('cohesion', 'is', null)]),
+    )
     .orderBy('id')
     .execute()
 }
@@ -146,4 +151,28 @@ export async function reviewGap(
     .where('status', '=', 'open')
     .executeTakeFirst()
   return Number(res.numUpdatedRows) > 0
+}
+
+/** When the organization's failed questions were last re-clustered in full, or null before the first time. */
+export async function lastGapRecluster(db: Db, organizationId: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('knowledge_gap_reclusters')
+    .select('reclustered_at')
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst()
+  return row?.reclustered_at ?? null
+}
+
+/** Records a full re-cluster of the organization's failed questions (up to `at`). */
+export async function recordGapRecluster(
+  db: Db,
+  organizationId: string,
+  run: { at: Date; questions: number },
+): Promise<void> {
+  const values = { reclustered_at: run.at, questions: run.questions, updated_at: new Date() }
+  await db
+    .insertInto('knowledge_gap_reclusters')
+    .values({ organization_id: organizationId, ...values })
+    .onConflict((oc) => oc.column('organization_id').doUpdateSet(values))
+    .execute()
 }
