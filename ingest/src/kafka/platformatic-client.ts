@@ -102,37 +102,30 @@ function toReceived(m: Msg): ReceivedMessage {
 }
 
 /**
- * Whatever the stream has buffered now, at least one message (waits for one); null once the
- * stream ended or closed. A fetch pushes all it got at once, so this is one fetch or more.
+ * Reads the stream in chunks: `next()` returns whatever it has buffered (at least one message,
+ * waiting for one), null once it ended or closed. A fetch pushes all it got at once, so a chunk
+ * is one fetch or more. The 'readable' listener stays for the stream's life: without one (and
+ * without 'data'), the stream counts as unread and stops fetching for good.
  */
-function nextChunk(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<Msg[] | null> {
-  const take = () => {
-    const out: Msg[] = []
-    for (let m = stream.read() as Msg | null; m !== null; m = stream.read() as Msg | null) out.push(m)
-    return out
+function chunkReader(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): () => Promise<Msg[] | null> {
+  let wake: (() => void) | null = null
+  let ended = false
+  let failed: Error | null = null
+  stream.on('readable', () => wake?.())
+  stream.once('end', () => ((ended = true), wake?.()))
+  stream.once('close', () => ((ended = true), wake?.()))
+  stream.once('error', (err: Error) => ((failed = err), wake?.()))
+  return async () => {
+    for (;;) {
+      if (failed) throw failed
+      const out: Msg[] = []
+      for (let m = stream.read() as Msg | null; m !== null; m = stream.read() as Msg | null) out.push(m)
+      if (out.length > 0) return out
+      if (ended || stream.destroyed) return null
+      await new Promise<void>((resolve) => (wake = resolve))
+      wake = null
+    }
   }
-  const now = take()
-  if (now.length > 0) return Promise.resolve(now)
-  if (stream.destroyed || stream.readableEnded) return Promise.resolve(null)
-  return new Promise((resolve, reject) => {
-    const done = (f: () => void) => {
-      stream.off('readable', onReadable)
-      stream.off('end', onEnd)
-      stream.off('close', onEnd)
-      stream.off('error', onError)
-      f()
-    }
-    const onReadable = () => {
-      const got = take()
-      if (got.length > 0) done(() => resolve(got))
-    }
-    const onEnd = () => done(() => resolve(null))
-    const onError = (err: Error) => done(() => reject(err))
-    stream.on('readable', onReadable)
-    stream.once('end', onEnd)
-    stream.once('close', onEnd)
-    stream.once('error', onError)
-  })
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; rejects with the first failure after all settled. */
@@ -190,7 +183,8 @@ function wrapConsumer(c: Consumer<Buffer, Buffer, Buffer, Buffer>, opts: Consume
     handler: BatchHandler,
     concurrency: number,
   ): Promise<void> {
-    for (let chunk = await nextChunk(s); chunk && !stopped; chunk = stopped ? null : await nextChunk(s)) {
+    const next = chunkReader(s)
+    for (let chunk = await next(); chunk && !stopped; chunk = stopped ? null : await next()) {
       refreshEnds()
       const byPartition = new Map<string, Msg[]>()
       for (const m of chunk) {

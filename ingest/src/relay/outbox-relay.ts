@@ -1,7 +1,7 @@
 import type { Db } from '@luneo/warehouse'
 import { sql } from 'kysely'
 import { classifyError } from '../errors/classify.js'
-import { EventEnvelope } from '../events/envelope.js'
+import { checkEnvelope, EventEnvelope } from '../events/envelope.js'
 import { LatencyWindow } from '../metrics.js'
 import { PollLoop, type OutboxMover } from '../outbox/poll-loop.js'
 import { createOutboxPruner, type OutboxPruneOptions } from '../outbox/prune.js'
@@ -147,7 +147,8 @@ export class OutboxRelay implements OutboxMover {
         FROM outbox WHERE published_at IS NULL AND ${slotOf} IN (${sql.join(mine)})
         ORDER BY seq LIMIT ${sql.lit(batchSize)} FOR UPDATE SKIP LOCKED`.execute(trx)
       if (rows.rows.length === 0) return null
-      const events = rows.rows.map((r) => EventEnvelope.parse(r.envelope))
+      // The hand-written check first (a fraction of zod's cost); zod for the error when it fails.
+      const events = rows.rows.map((r) => checkEnvelope(r.envelope) ?? EventEnvelope.parse(r.envelope))
       const t0 = performance.now()
       await this.#publisher.publish(events)
       this.#publishMs.observe(performance.now() - t0)
