@@ -48,13 +48,16 @@ async function outboxRows(db: Db): Promise<number> {
   return Number(r.n)
 }
 
-/** The relay alone (outbox → Kafka, acks = all), with `luneo ingest relay`'s batch size. */
+/** `luneo ingest relay`'s defaults: LUNEO_RELAY_BATCH, LUNEO_RELAY_CLAIMS. */
+const relayOptions = { batchSize: 500, claims: 1 }
+
+/** The relay alone (outbox → Kafka, acks = all), as `luneo ingest relay` runs it. */
 async function relayRate(db: Db, kafka: KafkaHandle, total: number): Promise<number> {
   const topic = `bench-relay-${Date.now()}`
   await ensureEventTopics(kafka, topic, 6)
   const producer = await kafka.producer()
   try {
-    const relay = new OutboxRelay(db, createKafkaPublisher(producer, topic))
+    const relay = new OutboxRelay(db, createKafkaPublisher(producer, topic), relayOptions)
     await relay.drainAll() // whatever earlier scenarios left, so the clock sees only our rows
     const events = generateEvents({ total, organizations: 5, conversationsPerOrg: 200 }).events
     for (let i = 0; i < events.length; i += 1000) await appendToOutbox(db, events.slice(i, i + 1000))
@@ -162,7 +165,7 @@ export async function measureIngestFreshness(
             if (!visible.has(it.event.conversationId)) visible.set(it.event.conversationId, at)
       },
     }
-    const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, topic))
+    const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, topic), relayOptions)
     const sink = new KafkaSink(kafka, writer, createDeadLetterWriter(ch.ch, producer, `${topic}.dlq`), {
       topic,
       groupId: `bench-${topic}`,

@@ -70,6 +70,7 @@ async function runRelay(config: IngestConfig, kafka: KafkaHandle): Promise<numbe
   let batches = 0
   const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, config.LUNEO_EVENTS_TOPIC), {
     batchSize: config.LUNEO_RELAY_BATCH,
+    claims: config.LUNEO_RELAY_CLAIMS,
     prune: { keepMs: config.LUNEO_OUTBOX_KEEP_HOURS * 3_600_000 },
     onError: (err) => console.error('relay: publish failed, retrying', err),
     // The window a crash leaves re-sent rows in: on Kafka, not yet marked in the outbox.
