@@ -86,7 +86,7 @@ async function openLoop(
   const inFlight: Promise<void>[] = []
   const t0 = performance.now()
   const total = Math.round(rate * sec)
-  let failure: Error | null = null
+  let failure: Error | null = null as Error | null
   for (let i = 0; i < total && !failure; i++) {
     const due = t0 + (i * 1000) / rate
     const wait = due - performance.now()

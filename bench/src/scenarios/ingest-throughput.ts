@@ -18,7 +18,6 @@ import {
 } from '@luneo/warehouse'
 import {
   OutboxDrainer,
-  OutboxRelay,
   KafkaSink,
   appendToOutbox,
   createClickHouseSink,
@@ -35,10 +34,11 @@ import {
   type EventRegistry,
   type KafkaClientName,
   type KafkaHandle,
+  type StreamEvent,
 } from '@luneo/ingest'
 import { generateEvents } from '@luneo/ingest/testing'
 import { openFigures } from '../results.js'
-import { killAllChildren, repoRoot } from '../spawn-server.js'
+import { killAllChildren, repoRoot, spawnServer } from '../spawn-server.js'
 import type { Measurement } from '../load.js'
 import { defaultLogDir, type RunSettings } from '../load-profile.js'
 import { measureApiConversations } from './api-conversations.js'
@@ -142,32 +142,63 @@ async function sinkOnly(
   return { produced, sink: eventsPerSec }
 }
 
-async function endToEnd(ch: Ch, db: Db, kafka: KafkaHandle, events: EventEnvelope[]): Promise<number> {
+/**
+ * Outbox → relay → Kafka → sink → ClickHouse, the relay in its own process (`luneo ingest relay`,
+ * its defaults, this run's Kafka client) and the sink in this one, as deployed. The outbox is
+ * filled first; the clock runs from the sink's first insert to its last, so neither process's
+ * start nor the group join is counted.
+ */
+async function endToEnd(
+  ch: Ch,
+  s: RunSettings,
+  db: Db,
+  kafka: KafkaHandle,
+  client: KafkaClientName,
+  brokers: string,
+  events: EventEnvelope[],
+): Promise<number> {
   await truncateAll(ch)
-  const [warmup, ...rest] = events
-  await seedOutbox(db, rest)
+  await db.deleteFrom('outbox').execute()
   const topic = `bench-e2e-${Date.now()}`
   await ensureEventTopics(kafka, topic, 6)
   const producer = await kafka.producer()
-  const writer = createClickHouseSink(ch)
-  const relay = new OutboxRelay(db, createKafkaPublisher(producer, topic), { batchSize: 2000 })
+  const inner = createClickHouseSink(ch)
+  let first: { t: number; n: number } | null = null
+  const writer = {
+    ...inner,
+    async publishFromStream(items: StreamEvent[]) {
+      await inner.publishFromStream(items)
+      first ??= { t: performance.now(), n: inner.insertedTotal() }
+    },
+  }
   const sink = new KafkaSink(kafka, writer, createDeadLetterWriter(ch, producer, `${topic}.dlq`), {
     topic,
     groupId: `bench-${topic}`,
     sessionTimeoutMs: 6_000,
   })
-  // One event through the sink first, so the clock starts with the group joined.
   await sink.start()
-  await createKafkaPublisher(producer, topic).publish([warmup!])
-  await until(async () => writer.insertedTotal() >= 1)
-  const t0 = performance.now()
-  relay.start()
-  await until(async () => writer.insertedTotal() >= events.length)
-  const rate = rest.length / ((performance.now() - t0) / 1000)
-  await relay.stop()
-  await sink.stop()
-  await producer.disconnect()
-  return rate
+  await seedOutbox(db, events)
+  const relay = await spawnServer({
+    name: `relay-${client}`,
+    entry: 'bench/src/relay-process.ts',
+    env: {
+      DATABASE_URL: s.databaseUrl,
+      KAFKA_BROKERS: brokers,
+      LUNEO_KAFKA_CLIENT: client,
+      LUNEO_EVENTS_TOPIC: topic,
+    },
+    readyPath: '/metrics',
+    logFile: join(s.logDir, `relay-${client}.log`),
+  })
+  try {
+    await until(async () => inner.insertedTotal() >= events.length)
+    const f = first!
+    return (events.length - f.n) / ((performance.now() - f.t) / 1000)
+  } finally {
+    await relay.stop()
+    await sink.stop()
+    await producer.disconnect()
+  }
 }
 
 async function embeddedDrainer(ch: Ch, events: EventEnvelope[]): Promise<number> {
@@ -204,7 +235,7 @@ async function withKafka<T>(fn: (brokers: string) => Promise<T>): Promise<T> {
  * its outbox from.
  */
 export async function measureIngestThroughput(
-  databaseUrl: string,
+  s: RunSettings,
   brokers: string,
   emit: Emit,
   total = 50_000,
@@ -212,7 +243,7 @@ export async function measureIngestThroughput(
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'luneo-bench-ingest-'))
   const ch = await openClickHouse({ dataDir: dir })
-  const pg = await openPostgres({ url: databaseUrl, maxConnections: 4 })
+  const pg = await openPostgres({ url: s.databaseUrl, maxConnections: 4 })
   try {
     await migrateClickHouse(ch.ch)
     // Same generator, count and sizes for every phase; fresh ids each time, or ClickHouse's
@@ -231,7 +262,7 @@ export async function measureIngestThroughput(
             const sink = await sinkOnly(ch.ch, kafka, fresh(), undefined)
             // One partition at a time (the sink's default before issue 12): first round only.
             const sink1 = round === 0 ? (await sinkOnly(ch.ch, kafka, fresh(), 1)).sink : 0
-            const e2e = await endToEnd(ch.ch, pg.db, kafka, fresh())
+            const e2e = await endToEnd(ch.ch, s, pg.db, kafka, client, brokers, fresh())
             const best = byClient.get(client) ?? { producer: 0, sink: 0, sink1: 0, e2e: 0 }
             byClient.set(client, {
               producer: Math.max(best.producer!, sink.produced),
@@ -281,7 +312,7 @@ export async function measureIngest(s: RunSettings, api: Measurement, emit: Emit
   const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
   await withKafka(async (brokers) => {
     await measureIngestThroughput(
-      s.databaseUrl,
+      s,
       brokers,
       emit,
       int(process.env.BENCH_INGEST_EVENTS, 50_000),

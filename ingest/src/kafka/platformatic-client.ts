@@ -69,6 +69,10 @@ export function openPlatformatic(options: KafkaOptions): KafkaHandle {
         ...base,
         groupId: opts.groupId,
         sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+        // How long a rebalance waits for every member to rejoin (the library's default is 102 s,
+        // kafkajs' 60 s): twice the session, so a member killed mid-rebalance holds the group up
+        // about as long as its session would have.
+        rebalanceTimeout: 2 * (opts.sessionTimeoutMs ?? 30_000),
         heartbeatInterval: opts.heartbeatIntervalMs ?? 3_000,
         maxWaitTime: opts.maxWaitTimeMs ?? 5_000,
         maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
@@ -225,7 +229,12 @@ function wrapConsumer(c: Consumer<Buffer, Buffer, Buffer, Buffer>, opts: Consume
         let delay = 200
         while (!stopped) {
           try {
-            stream ??= await open()
+            if (!stream) {
+              const opened = await open()
+              // stop() came while the stream was opening: it had nothing to close then.
+              if (stopped) return void (await opened.close().catch(() => {}))
+              stream = opened
+            }
             await pump(stream, handler, partitionsConsumedConcurrently)
             if (!stopped) throw new Error('the Kafka message stream ended')
           } catch (err) {
@@ -256,7 +265,7 @@ function wrapConsumer(c: Consumer<Buffer, Buffer, Buffer, Buffer>, opts: Consume
       forget()
       // Lets the batch in flight finish and commit (its handler sees isRunning() false), then
       // closes the stream (a pump waiting for data ends through 'close') and leaves the group.
-      await (busy as Promise<void> | null)?.catch(() => {})
+      await busy?.catch(() => {})
       const s = stream
       stream = null
       await s?.close().catch(() => {})
