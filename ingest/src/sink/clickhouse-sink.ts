@@ -71,9 +71,12 @@ export function createClickHouseSink(ch: Ch): ClickHouseEventWriter {
     // silently turned the filter into a string comparison that matched nothing after a restart.
     // The ids go in the query text (the request body), not as bound parameters: those travel in
     // the URL, and a batch of several partitions (thousands of ids) outgrows a server's URI limit.
+    // A joined batch's list can pass max_query_size (256 KiB by default): allow this text's length.
+    const query = `SELECT DISTINCT toString(id) AS event_id FROM events WHERE organization_id IN (${orgs}) AND id IN (${ids})`
     const rs = await ch.query({
-      query: `SELECT DISTINCT toString(id) AS event_id FROM events WHERE organization_id IN (${orgs}) AND id IN (${ids})`,
+      query,
       format: 'JSONEachRow',
+      clickhouse_settings: { max_query_size: String(Math.max(262_144, query.length + 1_024)) },
     })
     const present = new Set((await rs.json<{ event_id: string }>()).map((r) => r.event_id))
     const fresh = [...unique.values()].filter((it) => !present.has(it.event.id))
