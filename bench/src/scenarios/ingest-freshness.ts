@@ -49,7 +49,7 @@ async function outboxRows(db: Db): Promise<number> {
 }
 
 /** `luneo ingest relay`'s defaults: LUNEO_RELAY_BATCH, LUNEO_RELAY_CLAIMS. */
-const relayOptions = { batchSize: 500, claims: 1 }
+const relayOptions = { batchSize: 2000, claims: 1 }
 
 /** The relay alone (outbox → Kafka, acks = all), as `luneo ingest relay` runs it. */
 async function relayRate(db: Db, kafka: KafkaHandle, total: number): Promise<number> {
