@@ -187,7 +187,8 @@ export async function measureIngestFreshness(
       const eventsPerConversation = ((await outboxRows(pg.db)) - rows0) / answered.size
       const deadline = Date.now() + 120_000
       while ([...answered.keys()].some((id) => !visible.has(id))) {
-        if (Date.now() > deadline) throw new Error('freshness bench: events still missing in ClickHouse after 120 s')
+        if (Date.now() > deadline)
+          throw new Error('freshness bench: events still missing in ClickHouse after 120 s')
         await new Promise((r) => setTimeout(r, 20))
       }
       const lags = Float64Array.from([...answered].map(([id, at]) => visible.get(id)! - at)).sort()

@@ -257,7 +257,12 @@ export async function measureIngestThroughput(
       const byClient = new Map<KafkaClientName, Record<string, number>>()
       for (let round = 0; round < rounds; round++) {
         for (const client of kafkaClients) {
-          const kafka = openKafka({ brokers: parseBrokers(brokers), clientId: 'bench-ingest', logLevel: 'error', client })
+          const kafka = openKafka({
+            brokers: parseBrokers(brokers),
+            clientId: 'bench-ingest',
+            logLevel: 'error',
+            client,
+          })
           try {
             const sink = await sinkOnly(ch.ch, kafka, fresh(), undefined)
             // One partition at a time (the sink's default before issue 12): first round only.
@@ -274,7 +279,8 @@ export async function measureIngestThroughput(
             await kafka.close()
           }
           const landed = await uniqueEvents(ch.ch)
-          if (landed !== total) throw new Error(`ingest bench (${client}): ${landed} events in ClickHouse, expected ${total}`)
+          if (landed !== total)
+            throw new Error(`ingest bench (${client}): ${landed} events in ClickHouse, expected ${total}`)
         }
       }
       const drainer = await embeddedDrainer(ch.ch, fresh())

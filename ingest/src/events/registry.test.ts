@@ -91,11 +91,18 @@ describe('event registry', () => {
     const validated = { payloadValidated: true }
     // The producer (buildEvent) validated it: the sink does not pay for the payload schema again.
     const e = envelope('conversation.started', 1, { channel: 'api', hasContact: false })
-    expect(eventRegistry.decode(JSON.stringify(e), validated)).toEqual({ ok: true, event: e, upcastFrom: null })
+    expect(eventRegistry.decode(JSON.stringify(e), validated)).toEqual({
+      ok: true,
+      event: e,
+      upcastFrom: null,
+    })
     const unchecked = envelope('conversation.started', 1, { channel: 'fax', hasContact: true })
     expect(eventRegistry.decode(JSON.stringify(unchecked), validated)).toMatchObject({ ok: true })
     // The envelope, the type and the version are still checked; without the flag, the payload too.
-    expect(eventRegistry.decode(JSON.stringify(unchecked))).toMatchObject({ ok: false, reason: 'bad_payload' })
+    expect(eventRegistry.decode(JSON.stringify(unchecked))).toMatchObject({
+      ok: false,
+      reason: 'bad_payload',
+    })
     const badEnvelope = { ...e, organizationId: 'not-a-uuid' }
     expect(eventRegistry.decode(JSON.stringify(badEnvelope), validated)).toMatchObject({
       ok: false,
@@ -118,7 +125,10 @@ describe('event registry', () => {
       { type: 'conversation.started', from: 0, up: () => ({ channel: 'fax', hasContact: false }) },
     ])
     const old = envelope('conversation.started', 0, { via: 'mail' })
-    expect(registry.decode(old, { payloadValidated: true })).toMatchObject({ ok: false, reason: 'bad_payload' })
+    expect(registry.decode(old, { payloadValidated: true })).toMatchObject({
+      ok: false,
+      reason: 'bad_payload',
+    })
   })
 
   it('refuses an upcaster chain that does not lead to an older version', () => {

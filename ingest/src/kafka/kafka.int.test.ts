@@ -1,13 +1,7 @@
 // Runs against the real broker in KAFKA_BROKERS (started by `infra/services.sh up kafka`).
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  kafkaClients,
-  openKafka,
-  parseBrokers,
-  type KafkaHandle,
-  type ReceivedMessage,
-} from './kafka.js'
+import { kafkaClients, openKafka, parseBrokers, type KafkaHandle, type ReceivedMessage } from './kafka.js'
 import { DLQ_RETENTION_MS, EVENTS_RETENTION_MS, ensureEventTopics } from './topics.js'
 
 const brokers = process.env.KAFKA_BROKERS
@@ -177,15 +171,26 @@ describe.skipIf(!brokers)('switching the Kafka client', () => {
   it('keeps every key on its partition, and each client reads what the other wrote', async () => {
     const run = randomUUID().slice(0, 8)
     const open = (client: (typeof kafkaClients)[number]) =>
-      openKafka({ brokers: parseBrokers(brokers ?? ''), clientId: `switch-${run}`, logLevel: 'nothing', client })
+      openKafka({
+        brokers: parseBrokers(brokers ?? ''),
+        clientId: `switch-${run}`,
+        logLevel: 'nothing',
+        client,
+      })
     const [a, b] = [open('kafkajs'), open('platformatic')]
     try {
       const topic = `kafka-int-switch-${run}`
       await a.admin.ensureTopic(topic, 6)
       const keys = Array.from({ length: 60 }, (_, i) => `org-${i}:conversation-${i * 7}`)
-      for (const [name, k] of [['kafkajs', a], ['platformatic', b]] as const) {
+      for (const [name, k] of [
+        ['kafkajs', a],
+        ['platformatic', b],
+      ] as const) {
         const producer = await k.producer()
-        await producer.send(topic, keys.map((key) => ({ key, value: name })))
+        await producer.send(
+          topic,
+          keys.map((key) => ({ key, value: name })),
+        )
         await producer.disconnect()
       }
       const partitionsSeenBy = async (k: KafkaHandle) => {

@@ -1,105 +1,18 @@
 // Our seam over the Kafka client. Nothing outside this folder imports a Kafka library: the rest of
-// the code sees only the interfaces below. Two clients implement them, chosen per process by
-// LUNEO_KAFKA_CLIENT (docs/adr/0023): `platformatic` (@platformatic/kafka, the default) and
+// the code sees only the interfaces of types.ts. Two clients implement them, chosen per process by
+// LUNEO_KAFKA_CLIENT (docs/adr/0025): `platformatic` (@platformatic/kafka, the default) and
 // `kafkajs` (kafkajs 2.2.4, unmaintained since 2023). Both keep Java's murmur2 partitioner, so a
 // key lands on the same partition whichever client wrote it; the admin half is kafkajs' for both.
-import type { KafkaAdmin } from './admin.js'
 import { openKafkajs } from './kafkajs-client.js'
 import { openPlatformatic } from './platformatic-client.js'
+import type { KafkaHandle, KafkaOptions } from './types.js'
 
-export type { KafkaAdmin, PartitionOffset } from './admin.js'
-
-export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug'
+export type * from './types.js'
 
 export const kafkaClients = ['platformatic', 'kafkajs'] as const
-export type KafkaClientName = (typeof kafkaClients)[number]
-/** The client a process uses when neither the options nor LUNEO_KAFKA_CLIENT name one (ADR 0023). */
+export type KafkaClientName = NonNullable<KafkaOptions['client']>
+/** The client a process uses when neither the options nor LUNEO_KAFKA_CLIENT name one (ADR 0025). */
 export const defaultKafkaClient: KafkaClientName = 'platformatic'
-
-export interface KafkaOptions {
-  /** `host:port` list, e.g. from `parseBrokers(process.env.KAFKA_BROKERS)`. */
-  brokers: string[]
-  clientId: string
-  logLevel?: KafkaLogLevel
-  /** Which library talks to the broker; default: LUNEO_KAFKA_CLIENT, else `defaultKafkaClient`. */
-  client?: KafkaClientName
-}
-
-export interface OutgoingMessage {
-  /** Partition key: messages with one key land on one partition, in send order. */
-  key: string
-  value: string | Buffer
-  headers?: Record<string, string>
-}
-
-export interface ReceivedMessage {
-  topic: string
-  partition: number
-  offset: string
-  key: string | null
-  value: Buffer | null
-  headers: Record<string, string>
-  /** Broker or producer timestamp, epoch milliseconds as a string (as Kafka gives it). */
-  timestamp: string
-}
-
-export interface ReceivedBatch {
-  topic: string
-  partition: number
-  messages: ReceivedMessage[]
-  highWatermark: string
-}
-
-export interface BatchContext {
-  /** Call during long handlers (> sessionTimeout / 3) so the group keeps the member. */
-  heartbeat(): Promise<void>
-  /** False once stop() was called: a handler may give up early (by throwing). */
-  isRunning(): boolean
-}
-
-/**
- * Resolve to mark the whole batch done (its offsets are then committed); throw to have it
- * redelivered. An error whose `retriable` is false (StreamFatalError) stops the consumer for good
- * instead: nothing committed, no restart, `onCrash` called.
- */
-export type BatchHandler = (batch: ReceivedBatch, ctx: BatchContext) => Promise<void>
-
-export interface KafkaProducer {
-  /** Resolves once every message is acknowledged by all in-sync replicas (acks = -1). */
-  send(topic: string, messages: OutgoingMessage[]): Promise<void>
-  disconnect(): Promise<void>
-}
-
-export interface ConsumerOptions {
-  groupId: string
-  /** Default 30 s; a crashed member's partitions move after this long. */
-  sessionTimeoutMs?: number
-  /** How long a fetch waits for data when there is none (default 5 s); also bounds stop(). */
-  maxWaitTimeMs?: number
-  /** Default 3 s; keep it under a third of the session timeout. */
-  heartbeatIntervalMs?: number
-  /** Upper bound of one fetch per partition, hence of one batch. Default 1 MiB. */
-  maxBytesPerPartition?: number
-  /** Called when the client gives up on the consumer (it no longer restarts it). */
-  onCrash?: (error: Error) => void
-}
-
-export interface KafkaConsumer {
-  subscribe(topics: string[], options?: { fromBeginning?: boolean }): Promise<void>
-  /** Starts consuming; resolves once running. Offsets are committed only after `handler` resolves. */
-  runBatches(handler: BatchHandler, options?: { partitionsConsumedConcurrently?: number }): Promise<void>
-  /** Waits for the batch in flight, leaves the group and disconnects. Safe to call twice. */
-  stop(): Promise<void>
-}
-
-export interface KafkaHandle {
-  admin: KafkaAdmin
-  /** Idempotent producers (the default) never write a retried batch twice into a partition. */
-  producer(options?: { idempotent?: boolean }): Promise<KafkaProducer>
-  consumer(options: ConsumerOptions): Promise<KafkaConsumer>
-  /** Disconnects every producer, consumer and the admin client opened through this handle. */
-  close(): Promise<void>
-}
 
 /** Splits `KAFKA_BROKERS` ("h1:9092,h2:9092") into a broker list. */
 export function parseBrokers(value: string): string[] {
@@ -110,7 +23,6 @@ export function parseBrokers(value: string): string[] {
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS is empty')
   return brokers
 }
-
 
 /** LUNEO_KAFKA_CLIENT, checked: a typo must not silently pick the other client. */
 export function kafkaClientFromEnv(value = process.env.LUNEO_KAFKA_CLIENT): KafkaClientName {

@@ -19,7 +19,7 @@ import type {
   KafkaOptions,
   KafkaProducer,
   ReceivedMessage,
-} from './kafka.js'
+} from './types.js'
 
 const levels: Record<KafkaLogLevel, LogLevel> = {
   nothing: LogLevel.NOTHING,

@@ -1,5 +1,5 @@
 // The @platformatic/kafka implementation of the seam in kafka.ts (LUNEO_KAFKA_CLIENT=platformatic,
-// the default: docs/adr/0023). Its consumer is a stream of single messages; the seam's contract is
+// the default: docs/adr/0025). Its consumer is a stream of single messages; the seam's contract is
 // batches per partition with offsets committed only after the handler resolved, so this file
 // groups what the stream has buffered into per-partition batches and commits each batch's last
 // offset itself. The admin half stays kafkajs' (admin.ts): it is off the hot path.
@@ -21,7 +21,7 @@ import type {
   KafkaProducer,
   ReceivedBatch,
   ReceivedMessage,
-} from './kafka.js'
+} from './types.js'
 import { openKafkajs } from './kafkajs-client.js'
 
 type Msg = Message<Buffer, Buffer, Buffer, Buffer>
@@ -150,7 +150,11 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
   if (failure) throw (failure as { err: unknown }).err
 }
 
-function wrapConsumer(c: Consumer<Buffer, Buffer, Buffer, Buffer>, opts: ConsumerOptions, forget: () => void) {
+function wrapConsumer(
+  c: Consumer<Buffer, Buffer, Buffer, Buffer>,
+  opts: ConsumerOptions,
+  forget: () => void,
+) {
   let topics: string[] = []
   let fromBeginning = true
   let stopped = false
