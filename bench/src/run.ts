@@ -77,7 +77,8 @@ async function main(): Promise<void> {
   latency('embedded_api_conversations', embedded)
   out.emit('embedded_vs_server_api', embedded.reqPerSec / api.reqPerSec, 'x')
 
-  await measureIngest(s.databaseUrl, (name, value, unit) => out.emit(name, value, unit))
+  // The stream: per Kafka client, and against this run's POST /conversations (the write path's max).
+  await measureIngest(s, api, (name, value, unit) => out.emit(name, value, unit))
 
   // Engine throughput (issue #3): messages/s through the whole chain, against this run's
   // POST /conversations and bare-insert figures. Pipeline wall time per 100k events (issue #5).

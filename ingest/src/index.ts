@@ -67,6 +67,10 @@ export {
 export {
   openKafka,
   parseBrokers,
+  kafkaClients,
+  kafkaClientFromEnv,
+  defaultKafkaClient,
+  type KafkaClientName,
   type KafkaHandle,
   type KafkaOptions,
   type KafkaProducer,

@@ -15,7 +15,9 @@ export const IngestConfig = z.object({
   LUNEO_SINK_MAX_BYTES: int(4 * 1024 * 1024),
   /** Kafka's group.min.session.timeout.ms is 6 s: lower values are refused by the broker. */
   LUNEO_KAFKA_SESSION_TIMEOUT_MS: int(30_000),
-  LUNEO_RELAY_BATCH: int(500),
+  LUNEO_RELAY_BATCH: int(2000),
+  /** Claims in flight at once (OutboxRelay `claims`): a publish's wait overlaps the next claim. */
+  LUNEO_RELAY_CLAIMS: int(1),
   /** Published outbox rows are deleted past this age (hours; docs/adr/0022). */
   LUNEO_OUTBOX_KEEP_HOURS: int(168),
   LUNEO_METRICS_PORT: z.coerce.number().int().positive().optional(),

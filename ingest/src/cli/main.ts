@@ -70,6 +70,7 @@ async function runRelay(config: IngestConfig, kafka: KafkaHandle): Promise<numbe
   let batches = 0
   const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, config.LUNEO_EVENTS_TOPIC), {
     batchSize: config.LUNEO_RELAY_BATCH,
+    claims: config.LUNEO_RELAY_CLAIMS,
     prune: { keepMs: config.LUNEO_OUTBOX_KEEP_HOURS * 3_600_000 },
     onError: (err) => console.error('relay: publish failed, retrying', err),
     // The window a crash leaves re-sent rows in: on Kafka, not yet marked in the outbox.
@@ -124,13 +125,16 @@ async function runSink(config: IngestConfig, kafka: KafkaHandle): Promise<number
     },
   })
   const metrics = serveMetrics(config.LUNEO_METRICS_PORT, async () => sinkSamples(sink))
+  // Listen before joining the group: a SIGTERM while the join waits for a rebalance must still
+  // stop the sink cleanly, not kill it by the signal's default action.
+  const signalled = untilSignal()
   await sink.start()
   if (trace) console.log('sink-ready')
   console.error(
     `sink: ${config.LUNEO_EVENTS_TOPIC} → ClickHouse (${ch.kind}), group ${config.LUNEO_SINK_GROUP}`,
   )
   const signal = await Promise.race([
-    untilSignal(),
+    signalled,
     sink.crashed.then((err) => ((crashed = err), 'crash' as const)),
   ])
   console.error(crashed ? `sink: stopped for good: ${describeError(crashed)}` : `sink: ${signal}, stopping`)

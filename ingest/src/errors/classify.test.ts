@@ -1,3 +1,10 @@
+import {
+  AuthenticationError,
+  MultipleErrors,
+  NetworkError,
+  ProtocolError,
+  TimeoutError,
+} from '@platformatic/kafka'
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -68,6 +75,20 @@ const table: [string, unknown, ErrorClass][] = [
   ],
   ['kafkajs MESSAGE_TOO_LARGE', kafka('MESSAGE_TOO_LARGE', false), 'dead_letter'],
   ['kafkajs TOPIC_AUTHORIZATION_FAILED', kafka('TOPIC_AUTHORIZATION_FAILED', false), 'crash'],
+  ['platformatic NOT_LEADER_OR_FOLLOWER', new ProtocolError('NOT_LEADER_OR_FOLLOWER'), 'retry'],
+  ['platformatic broker unreachable', new NetworkError('Connection to 127.0.0.1:9092 failed.'), 'retry'],
+  ['platformatic request timeout', new TimeoutError('Request timed out'), 'retry'],
+  ['platformatic MESSAGE_TOO_LARGE', new ProtocolError('MESSAGE_TOO_LARGE'), 'dead_letter'],
+  ['platformatic TOPIC_AUTHORIZATION_FAILED', new ProtocolError('TOPIC_AUTHORIZATION_FAILED'), 'crash'],
+  ['platformatic SASL refused', new AuthenticationError('SASL authentication failed'), 'crash'],
+  [
+    'platformatic aggregate with an authorization failure inside',
+    new MultipleErrors('Producing failed.', [
+      new NetworkError('reset'),
+      new ProtocolError('TOPIC_AUTHORIZATION_FAILED'),
+    ]),
+    'crash',
+  ],
   [
     'a wrapper whose cause is a missing table',
     new Error('insert failed', { cause: ch(60, 'UNKNOWN_TABLE') }),

@@ -1,5 +1,6 @@
 // What a loop that moves events does with an error (ADR 0014). Pure: it reads the error's own
-// fields (ClickHouse code, Postgres SQLSTATE, Node errno, kafkajs flags) and imports no driver.
+// fields (ClickHouse code, Postgres SQLSTATE, Node errno, kafkajs and @platformatic/kafka fields)
+// and imports no driver.
 
 /**
  * - `retry`: the store or the network is having a bad moment; the same write will succeed later.
@@ -131,6 +132,11 @@ interface ErrorFields {
   severity?: unknown
   retriable?: unknown
   cause?: unknown
+  // @platformatic/kafka: the Kafka protocol error's name, whether the client would retry it, and
+  // the errors an aggregate (PLT_KFK_MULTIPLE / PLT_KFK_RESPONSE) carries.
+  apiId?: unknown
+  canRetry?: unknown
+  errors?: unknown
 }
 
 /**
@@ -157,6 +163,7 @@ function classifyOne(e: ErrorFields): ErrorClass | null {
   const message = typeof e.message === 'string' ? e.message : ''
   if (name === 'StreamFatalError') return 'crash'
   if (name.startsWith('KafkaJS')) return classifyKafka(e, name)
+  if (typeof e.code === 'string' && e.code.startsWith('PLT_KFK_')) return classifyPlatformaticKafka(e, e.code)
   if (isClickHouseError(e)) return classifyClickHouse(e)
   if (typeof e.code === 'string' && typeof e.severity === 'string') return classifyPostgres(e.code)
   if (typeof e.code === 'string' && networkErrnos.has(e.code)) return 'retry'
@@ -192,6 +199,28 @@ function classifyKafka(e: ErrorFields, name: string): ErrorClass | null {
   // kafkajs marks broker states it would retry itself (leader moving, coordinator loading) and
   // connection failures as retriable; its wrappers (retries exhausted) keep the cause.
   if (e.retriable === true || name === 'KafkaJSNumberOfRetriesExceeded') return 'retry'
+  return null
+}
+
+const platformaticCrashCodes = new Set([
+  'PLT_KFK_AUTHENTICATION',
+  'PLT_KFK_UNSUPPORTED',
+  'PLT_KFK_UNSUPPORTED_API',
+  'PLT_KFK_UNSUPPORTED_COMPRESSION',
+  'PLT_KFK_UNSUPPORTED_FORMAT',
+])
+
+function classifyPlatformaticKafka(e: ErrorFields, code: string): ErrorClass | null {
+  if (platformaticCrashCodes.has(code)) return 'crash'
+  // Protocol errors carry Kafka's own error names, the same kafkajs puts in `type`.
+  const id = typeof e.apiId === 'string' ? e.apiId : ''
+  if (kafkaDeadLetterTypes.has(id)) return 'dead_letter'
+  if (kafkaCrashTypes.has(id)) return 'crash'
+  if (Array.isArray(e.errors)) {
+    const classes = e.errors.map((inner) => classifyKnownError(inner))
+    for (const cls of ['crash', 'dead_letter', 'retry'] as const) if (classes.includes(cls)) return cls
+  }
+  if (e.canRetry === true || code === 'PLT_KFK_NETWORK' || code === 'PLT_KFK_TIMEOUT') return 'retry'
   return null
 }
 

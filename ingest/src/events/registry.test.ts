@@ -87,6 +87,50 @@ describe('event registry', () => {
     expect(bare.decode(old)).toMatchObject({ ok: false, reason: 'unknown_version' })
   })
 
+  it('checks only the envelope of an event the producer validated, at the current version', () => {
+    const validated = { payloadValidated: true }
+    // The producer (buildEvent) validated it: the sink does not pay for the payload schema again.
+    const e = envelope('conversation.started', 1, { channel: 'api', hasContact: false })
+    expect(eventRegistry.decode(JSON.stringify(e), validated)).toEqual({
+      ok: true,
+      event: e,
+      upcastFrom: null,
+    })
+    const unchecked = envelope('conversation.started', 1, { channel: 'fax', hasContact: true })
+    expect(eventRegistry.decode(JSON.stringify(unchecked), validated)).toMatchObject({ ok: true })
+    // The envelope, the type and the version are still checked; without the flag, the payload too.
+    expect(eventRegistry.decode(JSON.stringify(unchecked))).toMatchObject({
+      ok: false,
+      reason: 'bad_payload',
+    })
+    const badEnvelope = { ...e, organizationId: 'not-a-uuid' }
+    expect(eventRegistry.decode(JSON.stringify(badEnvelope), validated)).toMatchObject({
+      ok: false,
+      reason: 'bad_envelope',
+    })
+    const unknown = envelope('order.teleported', 1, {})
+    expect(eventRegistry.decode(unknown, validated)).toMatchObject({ ok: false, reason: 'unknown_type' })
+    const newer = envelope('conversation.started', 2, { channel: 'api', hasContact: true })
+    expect(eventRegistry.decode(newer, validated)).toMatchObject({ ok: false, reason: 'unknown_version' })
+  })
+
+  it('still validates what an upcaster produced from an older version', () => {
+    const catalogue = {
+      'conversation.started': {
+        version: 1,
+        payload: z.object({ channel: z.enum(['widget', 'email']), hasContact: z.boolean() }).strict(),
+      },
+    }
+    const registry = createEventRegistry(catalogue, [
+      { type: 'conversation.started', from: 0, up: () => ({ channel: 'fax', hasContact: false }) },
+    ])
+    const old = envelope('conversation.started', 0, { via: 'mail' })
+    expect(registry.decode(old, { payloadValidated: true })).toMatchObject({
+      ok: false,
+      reason: 'bad_payload',
+    })
+  })
+
   it('refuses an upcaster chain that does not lead to an older version', () => {
     expect(() =>
       createEventRegistry(eventCatalogue, [{ type: 'reply.sent', from: 1, up: (p) => p }]),

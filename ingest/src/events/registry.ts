@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { eventCatalogue } from './catalogue.js'
-import { EventEnvelope } from './envelope.js'
+import { parseEnvelope, type EventEnvelope } from './envelope.js'
 
 /** One catalogue entry: the current version of a type and its payload schema. */
 export interface CatalogueEntry {
@@ -27,8 +27,17 @@ export interface EventRegistry {
   /** Every event type, sorted. */
   readonly types: readonly string[]
   currentVersion(type: string): number | undefined
-  /** Validates an envelope (JSON text, a Buffer of it, or parsed) and upcasts it to the current version. */
-  decode(raw: unknown): Decoded
+  /**
+   * Validates an envelope (JSON text, a Buffer of it, or parsed) and upcasts it to the current
+   * version. `payloadValidated`: the producer already validated the payload against this catalogue
+   * (buildEvent does; the relay says so in a header), so an event at the current version has only
+   * its envelope checked. An older version is still upcast and validated.
+   */
+  decode(raw: unknown, options?: DecodeOptions): Decoded
+}
+
+export interface DecodeOptions {
+  payloadValidated?: boolean
 }
 
 /** Builds a registry over a catalogue and its upcasters; refuses a chain with gaps or overlaps. */
@@ -50,7 +59,7 @@ export function createEventRegistry(
   return {
     types,
     currentVersion: (type) => catalogue[type]?.version,
-    decode: (raw) => decode(catalogue, steps, raw),
+    decode: (raw, options) => decode(catalogue, steps, raw, options?.payloadValidated === true),
   }
 }
 
@@ -65,7 +74,12 @@ function reject(reason: RejectReason, detail: string, partial?: unknown): Decode
   }
 }
 
-function decode(catalogue: Catalogue, steps: Map<string, Upcaster>, raw: unknown): Decoded {
+function decode(
+  catalogue: Catalogue,
+  steps: Map<string, Upcaster>,
+  raw: unknown,
+  payloadValidated: boolean,
+): Decoded {
   let value = raw
   if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
     try {
@@ -74,11 +88,12 @@ function decode(catalogue: Catalogue, steps: Map<string, Upcaster>, raw: unknown
       return reject('bad_json', (err as Error).message)
     }
   }
-  const env = EventEnvelope.safeParse(value)
+  const env = parseEnvelope(value)
   if (!env.success) return reject('bad_envelope', env.error.message, value)
   const e = env.data
   const entry = catalogue[e.type]
   if (!entry) return reject('unknown_type', `unknown event type ${e.type}`, e)
+  if (payloadValidated && e.version === entry.version) return { ok: true, event: e, upcastFrom: null }
   let payload = e.payload
   for (let v = e.version; v < entry.version; v++) {
     const step = steps.get(`${e.type}@${v}`)

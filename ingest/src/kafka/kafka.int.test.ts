@@ -1,7 +1,7 @@
 // Runs against the real broker in KAFKA_BROKERS (started by `infra/services.sh up kafka`).
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openKafka, parseBrokers, type KafkaHandle, type ReceivedMessage } from './kafka.js'
+import { kafkaClients, openKafka, parseBrokers, type KafkaHandle, type ReceivedMessage } from './kafka.js'
 import { DLQ_RETENTION_MS, EVENTS_RETENTION_MS, ensureEventTopics } from './topics.js'
 
 const brokers = process.env.KAFKA_BROKERS
@@ -27,9 +27,10 @@ function deferred<T = void>() {
   return { promise, resolve, reject }
 }
 
-describe.skipIf(!brokers)('kafka seam against a real broker', () => {
+// Every client behind the seam passes the same tests (LUNEO_KAFKA_CLIENT picks one per process).
+describe.skipIf(!brokers).each(kafkaClients)('kafka seam (%s) against a real broker', (client) => {
   let kafka: KafkaHandle
-  const run = randomUUID().slice(0, 8)
+  const run = `${client.slice(0, 4)}-${randomUUID().slice(0, 8)}`
 
   beforeAll(() => {
     // 'nothing': kafkajs logs retriable states (coordinator loading) and the simulated crash
@@ -38,6 +39,7 @@ describe.skipIf(!brokers)('kafka seam against a real broker', () => {
       brokers: parseBrokers(brokers ?? ''),
       clientId: `kafka-int-${run}`,
       logLevel: 'nothing',
+      client,
     })
   })
   afterAll(async () => {
@@ -162,5 +164,57 @@ describe.skipIf(!brokers)('kafka seam against a real broker', () => {
     expect(offsets).toHaveLength(200 - committedBatch!.length)
     expect(offsets.some((o) => committedBatch!.includes(o))).toBe(false)
     expect(await kafka.admin.consumerLag(groupId, topic)).toBe(0)
+  })
+})
+
+describe.skipIf(!brokers)('switching the Kafka client', () => {
+  it('keeps every key on its partition, and each client reads what the other wrote', async () => {
+    const run = randomUUID().slice(0, 8)
+    const open = (client: (typeof kafkaClients)[number]) =>
+      openKafka({
+        brokers: parseBrokers(brokers ?? ''),
+        clientId: `switch-${run}`,
+        logLevel: 'nothing',
+        client,
+      })
+    const [a, b] = [open('kafkajs'), open('platformatic')]
+    try {
+      const topic = `kafka-int-switch-${run}`
+      await a.admin.ensureTopic(topic, 6)
+      const keys = Array.from({ length: 60 }, (_, i) => `org-${i}:conversation-${i * 7}`)
+      for (const [name, k] of [
+        ['kafkajs', a],
+        ['platformatic', b],
+      ] as const) {
+        const producer = await k.producer()
+        await producer.send(
+          topic,
+          keys.map((key) => ({ key, value: name })),
+        )
+        await producer.disconnect()
+      }
+      const partitionsSeenBy = async (k: KafkaHandle) => {
+        const got: ReceivedMessage[] = []
+        const consumer = await k.consumer({ groupId: `g-switch-${run}-${randomUUID().slice(0, 8)}` })
+        await consumer.subscribe([topic])
+        await consumer.runBatches(async (batch) => {
+          got.push(...batch.messages)
+        })
+        await waitFor(() => got.length >= 2 * keys.length, 30_000, 'both producers’ messages')
+        await consumer.stop()
+        return got
+      }
+      for (const got of [await partitionsSeenBy(a), await partitionsSeenBy(b)]) {
+        expect(got).toHaveLength(2 * keys.length)
+        const by = (writer: string) =>
+          new Map(got.filter((m) => m.value!.toString() === writer).map((m) => [m.key, m.partition]))
+        const fromKafkajs = by('kafkajs')
+        expect(fromKafkajs.size).toBe(keys.length)
+        expect(by('platformatic')).toEqual(fromKafkajs)
+        expect(new Set(fromKafkajs.values()).size).toBeGreaterThan(1)
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()])
+    }
   })
 })

@@ -6,6 +6,12 @@ import type { EventPublisher } from '../sink/clickhouse-sink.js'
 export const eventsTopic = 'luneo.events'
 
 /**
+ * Header saying the producer validated the payload against the catalogue (`buildEvent`, the only
+ * way events reach the outbox): the sink then checks only the envelope (registry `decode`).
+ */
+export const payloadValidatedHeader = 'luneo-payload-validated'
+
+/**
  * Publishes envelopes to a topic keyed `organizationId:conversationId`, so one conversation's
  * events share a partition and keep their order. Resolves once all in-sync replicas have them.
  */
@@ -17,7 +23,11 @@ export function createKafkaPublisher(producer: KafkaProducer, topic = eventsTopi
         events.map((e) => ({
           key: partitionKey(e),
           value: JSON.stringify(e),
-          headers: { 'luneo-type': e.type, 'luneo-version': String(e.version) },
+          headers: {
+            'luneo-type': e.type,
+            'luneo-version': String(e.version),
+            [payloadValidatedHeader]: '1',
+          },
         })),
       )
     },

@@ -88,6 +88,23 @@ describe.skipIf(!brokers)('outbox relay', () => {
     if (pg.label === 'postgres') expect(moved.filter((n) => n > 0).length).toBeGreaterThan(1)
   })
 
+  it('two claims in flight in one relay: every row once, per-conversation order kept', async () => {
+    const topic = await freshTopic(kafka, 'relay-claims')
+    await pg.db.deleteFrom('outbox').execute()
+    const { events } = await seedOutbox(pg.db, { total: 2000, organizations: 2, conversationsPerOrg: 20 })
+    const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, topic), { batchSize: 100, claims: 2 })
+    expect(await relay.drainAll()).toBe(2000)
+    expect(await outboxBacklog(pg.db)).toBe(0)
+    const got = await readTopic(kafka, topic, 2000)
+    const ids = got.map((m) => parseEvent(m).id)
+    expect(new Set(ids).size).toBe(2000)
+    const byKey = new Map<string, string[]>()
+    for (const msg of got) byKey.set(msg.key!, [...(byKey.get(msg.key!) ?? []), parseEvent(msg).id])
+    for (const [key, seen] of byKey) {
+      expect(seen).toEqual(events.filter((e) => partitionKey(e) === key).map((e) => e.id))
+    }
+  })
+
   it('prunes published rows past the age kept once it has nothing to move', async () => {
     const topic = await freshTopic(kafka, 'relay-prune')
     await pg.db.deleteFrom('outbox').execute()

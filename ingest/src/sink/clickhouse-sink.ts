@@ -40,6 +40,18 @@ export function eventRow(e: EventEnvelope, partition = -1, offset = '-1') {
   }
 }
 
+const uuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+
+/**
+ * A quoted SQL list of the values that are UUIDs (checked here, so nothing else can reach the
+ * query text). A value that is not one cannot be in a UUID column: leaving it out loses no match
+ * (the insert then refuses the row, which dead-letters it). `NULL` when none is left.
+ */
+function uuidList(values: string[]): string {
+  const quoted = values.filter((v) => uuid.test(v)).map((v) => `'${v}'`)
+  return quoted.length > 0 ? quoted.join(',') : 'NULL'
+}
+
 /**
  * Writes events to ClickHouse `events` so that a retried batch never double-counts:
  * ids already present are skipped, and the insert carries a dedup token derived from its ids
@@ -53,15 +65,18 @@ export function createClickHouseSink(ch: Ch): ClickHouseEventWriter {
     // A batch may carry the same event twice (a relay retry lands next to the original).
     const unique = new Map<string, StreamEvent>()
     for (const it of items) if (!unique.has(it.event.id)) unique.set(it.event.id, it)
-    const ids = [...unique.keys()]
-    const orgs = [...new Set(items.map((it) => it.event.organizationId))]
+    const ids = uuidList([...unique.keys()])
+    const orgs = uuidList([...new Set(items.map((it) => it.event.organizationId))])
     // The alias must not be `id`: ClickHouse resolves aliases inside WHERE, and `toString(id) AS id`
     // silently turned the filter into a string comparison that matched nothing after a restart.
+    // The ids go in the query text (the request body), not as bound parameters: those travel in
+    // the URL, and a batch of several partitions (thousands of ids) outgrows a server's URI limit.
+    // A joined batch's list can pass max_query_size (256 KiB by default): allow this text's length.
+    const query = `SELECT DISTINCT toString(id) AS event_id FROM events WHERE organization_id IN (${orgs}) AND id IN (${ids})`
     const rs = await ch.query({
-      query:
-        'SELECT DISTINCT toString(id) AS event_id FROM events WHERE organization_id IN {orgs:Array(UUID)} AND id IN {ids:Array(UUID)}',
-      query_params: { orgs, ids },
+      query,
       format: 'JSONEachRow',
+      clickhouse_settings: { max_query_size: String(Math.max(262_144, query.length + 1_024)) },
     })
     const present = new Set((await rs.json<{ event_id: string }>()).map((r) => r.event_id))
     const fresh = [...unique.values()].filter((it) => !present.has(it.event.id))

@@ -1,5 +1,5 @@
 import { classifyError, describeError, StreamFatalError } from '../errors/classify.js'
-import { writeIsolatingRejects } from '../errors/isolate-rejects.js'
+import { writeIsolatingRejects, type Rejected } from '../errors/isolate-rejects.js'
 import { eventRegistry, type EventRegistry } from '../events/registry.js'
 import type {
   BatchContext,
@@ -8,7 +8,7 @@ import type {
   PartitionOffset,
   ReceivedBatch,
 } from '../kafka/kafka.js'
-import { eventsTopic } from '../relay/kafka-publisher.js'
+import { eventsTopic, payloadValidatedHeader } from '../relay/kafka-publisher.js'
 import type { ClickHouseEventWriter, StreamEvent } from './clickhouse-sink.js'
 import type { DeadLetter, DeadLetterWriter } from './dead-letters.js'
 
@@ -25,7 +25,10 @@ export interface KafkaSinkOptions {
   maxBytesPerPartition?: number
   /** Fetch wait when a partition is idle (default 5 s); a replay that must stop soon uses less. */
   maxWaitTimeMs?: number
-  /** Partitions handled at once (each still in order). Default 1. */
+  /**
+   * Partitions handled at once (each still in order). Default 6, the events topic's partition
+   * count: the batches that arrive together are written to ClickHouse in one insert (see #write).
+   */
   partitionsConsumedConcurrently?: number
   /** First delay after ClickHouse refused a write; doubles up to maxBackoffMs. */
   backoffMs?: number
@@ -37,6 +40,12 @@ export interface KafkaSinkOptions {
   onError?: (err: unknown) => void
   /** After each batch is in ClickHouse, before its offsets are committed (trace, fault tests). */
   afterWrite?: (info: BatchInfo) => Promise<void> | void
+}
+
+interface Joiner {
+  items: StreamEvent[]
+  resolve: (rejected: Rejected<StreamEvent>[]) => void
+  reject: (err: unknown) => void
 }
 
 export interface BatchInfo {
@@ -81,6 +90,8 @@ export class KafkaSink {
   }
   readonly #reached = new Map<number, bigint>()
   #consumer: KafkaConsumer | null = null
+  /** Partition batches waiting to share the next insert (#write). */
+  #joining: Joiner[] = []
   #fatal: StreamFatalError | null = null
   #done: { promise: Promise<void>; resolve: () => void }
   #crash: { promise: Promise<Error>; resolve: (err: Error) => void }
@@ -137,7 +148,7 @@ export class KafkaSink {
     this.#checkReached()
     await consumer.subscribe([this.#opts.topic], { fromBeginning: true })
     await consumer.runBatches((batch, ctx) => this.#handle(batch, ctx), {
-      partitionsConsumedConcurrently: this.#opts.partitionsConsumedConcurrently ?? 1,
+      partitionsConsumedConcurrently: this.#opts.partitionsConsumedConcurrently ?? 6,
     })
   }
 
@@ -180,7 +191,11 @@ export class KafkaSink {
     const good: StreamEvent[] = []
     const bad: DeadLetter[] = []
     for (const m of batch.messages) {
-      const d = this.#opts.registry.decode(m.value ?? '')
+      // Validated at the producer: only the envelope is checked here (the payload is re-validated
+      // for an older version, which is upcast, and for messages that do not carry the header).
+      const d = this.#opts.registry.decode(m.value ?? '', {
+        payloadValidated: m.headers[payloadValidatedHeader] === '1',
+      })
       if (d.ok) good.push({ event: d.event, partition: m.partition, offset: m.offset })
       else bad.push({ message: m, reason: d.reason, detail: d.detail, eventId: d.id, eventType: d.type })
     }
@@ -189,7 +204,7 @@ export class KafkaSink {
 
   /** Writes the valid events; the ones ClickHouse refuses as invalid come back as dead letters. */
   async #writeIsolatingRejects(batch: ReceivedBatch, good: StreamEvent[]): Promise<DeadLetter[]> {
-    const rejected = await writeIsolatingRejects(good, (items) => this.#writer.publishFromStream(items))
+    const rejected = await this.#write(good)
     const byOffset = new Map(batch.messages.map((m) => [m.offset, m]))
     return rejected.map(({ item, error }) => ({
       message: byOffset.get(item.offset)!,
@@ -198,6 +213,37 @@ export class KafkaSink {
       eventId: item.event.id,
       eventType: item.event.type,
     }))
+  }
+
+  /**
+   * One insert for the partition batches handled at the same time: each batch joins, and the
+   * first to join writes all of them on the next turn of the event loop (when the batches that
+   * arrived with it have been decoded). ClickHouse makes one part per insert, so six partitions
+   * at once cost one part, one dedup query and one insert instead of six. Each batch gets back
+   * its own rejected rows, or the insert's error (every joined batch then retries or stops).
+   */
+  #write(items: StreamEvent[]): Promise<Rejected<StreamEvent>[]> {
+    if (items.length === 0) return Promise.resolve([])
+    return new Promise((resolve, reject) => {
+      this.#joining.push({ items, resolve, reject })
+      if (this.#joining.length > 1) return
+      setImmediate(() => {
+        const joined = this.#joining
+        this.#joining = []
+        const all = joined.flatMap((j) => j.items)
+        writeIsolatingRejects(all, (part) => this.#writer.publishFromStream(part)).then(
+          (rejected) => {
+            for (const j of joined) {
+              const mine = new Set(j.items)
+              j.resolve(rejected.filter((r) => mine.has(r.item)))
+            }
+          },
+          (err: unknown) => {
+            for (const j of joined) j.reject(err)
+          },
+        )
+      })
+    })
   }
 
   /**
