@@ -5,6 +5,21 @@ import { loadConversations } from './conversation-events.js'
 import { ABANDON_AFTER_MS, replySignals } from './definitions.js'
 
 /**
+ * Cosine of two texts' vectors; 0 when either has none. A reply whose question has not reached
+ * ClickHouse yet (out of order: replayed, or its message dead-lettered) has the question '', which
+ * no message embedded: it is not a rephrase for now, and the question's arrival touches the
+ * conversation, so the next run decides again. (A 1-d stand-in vector made cosine throw and stopped
+ * the job for the organization.)
+ */
+export function textSimilarity(vectors: ReadonlyMap<string, number[]>): (a: string, b: string) => number {
+  return (a, b) => {
+    const va = vectors.get(a)
+    const vb = vectors.get(b)
+    return va && vb ? cosine(va, vb) : 0
+  }
+}
+
+/**
  * Learning signals per AI reply → reply_signals_v1. Incremental over the conversations active
  * since the watermark (by when an event happened or arrived): what follows a reply (feedback, a
  * hand-off, a rephrase) is an event, so it touches the conversation. Time alone moves one signal,
@@ -31,7 +46,7 @@ export const learningSignals = defineJob({
       rowsIn += events.length
       // Precompute the embeddings this conversation's rephrase checks need (local embedder: microseconds).
       for (const e of events) if (e.type === 'message.received') await vector(String(e.payload.text ?? ''))
-      const similarity = (a: string, b: string) => cosine(texts.get(a) ?? [0], texts.get(b) ?? [0])
+      const similarity = textSimilarity(texts)
       const started = events.find((e) => e.type === 'conversation.started')
       for (const s of replySignals(events, ctx.to.getTime(), similarity)) {
         rows.push({
