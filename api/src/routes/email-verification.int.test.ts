@@ -207,11 +207,13 @@ describe('without a mail server (make dev)', () => {
       // Sign-up above went by SMTP (the running dispatcher); queue one more for the log one alone.
       await dispatcher!.stop()
       dispatcher = undefined
-      await sql`INSERT INTO email_outbox (id, organization_id, kind, to_address, subject, text_body)
+      // Due a second ago: the column's default is the database's now() (microseconds) and the
+      // dispatcher asks for rows due by its own clock (milliseconds), so a row written within the
+      // same millisecond is not due yet to a single dispatchOnce (a CI run on PostgreSQL saw that).
+      await sql`INSERT INTO email_outbox (id, organization_id, kind, to_address, subject, text_body, next_attempt_at)
                 VALUES (gen_random_uuid(), ${organizationId}, 'email_verification', 'dev@example.com',
-                        'Confirm your email address for Luneo', ${`open ${DASHBOARD}/verify-email#abc123`})`.execute(
-        t.deps.db,
-      )
+                        'Confirm your email address for Luneo', ${`open ${DASHBOARD}/verify-email#abc123`},
+                        now() - interval '1 second')`.execute(t.deps.db)
       const results = (await log.dispatchOnce()).filter((x) => x !== 'skipped')
       expect(results).toContain('logged')
       const text = readFileSync(file, 'utf8')
