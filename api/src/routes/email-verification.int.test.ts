@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { enqueueEmail, newId } from '@luneo/warehouse'
 import { loadConfig } from '../config.js'
 import { EmailDispatcher } from '../email/email-dispatcher.js'
 import { createLogMailer, createSmtpMailer } from '../email/mailer.js'
@@ -207,13 +208,14 @@ describe('without a mail server (make dev)', () => {
       // Sign-up above went by SMTP (the running dispatcher); queue one more for the log one alone.
       await dispatcher!.stop()
       dispatcher = undefined
-      // Due a second ago: the column's default is the database's now() (microseconds) and the
-      // dispatcher asks for rows due by its own clock (milliseconds), so a row written within the
-      // same millisecond is not due yet to a single dispatchOnce (a CI run on PostgreSQL saw that).
-      await sql`INSERT INTO email_outbox (id, organization_id, kind, to_address, subject, text_body, next_attempt_at)
-                VALUES (gen_random_uuid(), ${organizationId}, 'email_verification', 'dev@example.com',
-                        'Confirm your email address for Luneo', ${`open ${DASHBOARD}/verify-email#abc123`},
-                        now() - interval '1 second')`.execute(t.deps.db)
+      await enqueueEmail(t.deps.db, {
+        id: newId(),
+        organization_id: organizationId,
+        kind: 'email_verification',
+        to_address: 'dev@example.com',
+        subject: 'Confirm your email address for Luneo',
+        text_body: `open ${DASHBOARD}/verify-email#abc123`,
+      })
       const results = (await log.dispatchOnce()).filter((x) => x !== 'skipped')
       expect(results).toContain('logged')
       const text = readFileSync(file, 'utf8')

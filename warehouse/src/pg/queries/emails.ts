@@ -14,7 +14,13 @@ export async function enqueueEmail(
     text_body: string
   },
 ): Promise<void> {
-  await db.insertInto('email_outbox').values(e).execute()
+  // Due now by the clock dueEmails reads (the API's, in milliseconds): the column's default, the
+  // database's now() in microseconds, is up to a millisecond later, so a dispatcher nudged right
+  // after the commit would not see the row until its next poll.
+  await db
+    .insertInto('email_outbox')
+    .values({ ...e, next_attempt_at: new Date() })
+    .execute()
 }
 
 /** Emails due now, oldest first. */

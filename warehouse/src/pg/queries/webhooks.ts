@@ -29,7 +29,8 @@ export async function enqueueWebhook(
 ): Promise<void> {
   await db
     .insertInto('webhook_deliveries')
-    .values({ ...d, payload: JSON.stringify(d.payload) })
+    // Due now by dueWebhooks' clock (the API's), as enqueueEmail says.
+    .values({ ...d, payload: JSON.stringify(d.payload), next_attempt_at: new Date() })
     .execute()
 }
 
