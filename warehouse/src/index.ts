@@ -210,10 +210,8 @@ export {
 export {
   gapCandidates,
   insertGapCandidates,
-  unprocessedFailedQuestions,
   type GapCandidateRow,
   type GapCandidateWrite,
-  type NewFailedQuestionRow,
 } from './ch/queries/gap-candidates.js'
 export {
   customerQuestions,

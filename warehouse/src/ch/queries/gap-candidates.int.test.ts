@@ -3,7 +3,8 @@ import { newId } from '../../ids.js'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { FIXTURE_TIME, replySignalRow } from './fixture-rows.js'
-import { gapCandidates, insertGapCandidates, unprocessedFailedQuestions } from './gap-candidates.js'
+import { gapCandidates, insertGapCandidates } from './gap-candidates.js'
+import { failedQuestions } from './replies.js'
 
 // What knowledge_gaps_v1 has processed (gap_candidates_v1): the failed questions it has not seen,
 // by the processed set and not by time, and the pending or kept ones it reads back.
@@ -47,18 +48,24 @@ beforeAll(async () => {
 afterAll(async () => h?.close())
 
 describe('gap candidate queries', () => {
-  const window = { organizationId: org, from: new Date(T - 60 * MIN), to: new Date(T), limit: 10 }
+  const window = {
+    organizationId: org,
+    from: new Date(T - 60 * MIN),
+    to: new Date(T),
+    limit: 10,
+    unprocessed: true,
+  }
 
-  it('unprocessedFailedQuestions: the failed questions not recorded yet, newest first, whenever they were sent', async () => {
-    expect((await unprocessedFailedQuestions(h.ch, window)).map((r) => r.reply_id)).toEqual([c, b, a])
+  it('failedQuestions, unprocessed: the failed questions not recorded yet, newest first, whenever they were sent', async () => {
+    expect((await failedQuestions(h.ch, window)).map((r) => r.reply_id)).toEqual([c, b, a])
     // b (the newer one) is recorded: the older a, sent before it, is still new
     await insertGapCandidates(h.ch, {
       organizationId: org,
       embedder: 'e1',
       rows: [candidate(b, T - 20 * MIN, null)],
     })
-    expect((await unprocessedFailedQuestions(h.ch, window)).map((r) => r.reply_id)).toEqual([c, a])
-    expect(await unprocessedFailedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
+    expect((await failedQuestions(h.ch, window)).map((r) => r.reply_id)).toEqual([c, a])
+    expect(await failedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
   })
 
   it('gapCandidates: pending or kept by given gaps, in the embedder’s space; a later row replaces', async () => {
