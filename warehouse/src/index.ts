@@ -195,8 +195,8 @@ export {
   conversationEvents,
   newestEventAt,
   newestEventPart,
-  changedConversationEvents,
   type ConversationEventRow,
+  type TimedActivity,
 } from './ch/queries/events.js'
 export {
   conversationsOfReplies,
