@@ -92,6 +92,7 @@ export {
   deleteKnowledgeBase,
   insertDocument,
   getDocument,
+  documentOfOrganization,
   listDocuments,
   updateDocument,
   deleteDocument,
@@ -167,7 +168,6 @@ export {
   clearVectorDeletion,
   failVectorDeletion,
   gapDocuments,
-  documentOfOrganization,
 } from './pg/queries/erasure.js'
 export { outboxHighSeq, pendingOutboxUpTo } from './pg/queries/outbox.js'
 export {
