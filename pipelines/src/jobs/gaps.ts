@@ -67,7 +67,7 @@ export const DRAFT_MARK = 'Draft from nearby knowledge (review before accepting)
 export interface FailedQuestion {
   replyId: string
   /** The conversation it was asked in (gap_candidates_v1 rows are erased by conversation). */
-  conversationId?: string
+  conversationId: string
   text: string
   repliedAt: number
   escalated: boolean

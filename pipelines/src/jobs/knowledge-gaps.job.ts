@@ -12,6 +12,7 @@ import {
   recordGapRecluster,
   updateGap,
   type FailedQuestionRow,
+  type GapCandidateRow,
   type GapCandidateWrite,
   type KnowledgeGap,
 } from '@luneo/warehouse'
@@ -203,7 +204,7 @@ async function recordCandidates(
   const accepted = new Set(gaps.filter((g) => g.status === 'accepted').map((g) => g.id))
   const row = ({ q, gapId }: { q: FailedQuestion; gapId: string | null }): GapCandidateWrite => ({
     replyId: q.replyId,
-    conversationId: q.conversationId ?? q.replyId,
+    conversationId: q.conversationId,
     question: q.text,
     repliedAt: q.repliedAt,
     escalated: q.escalated,
@@ -389,14 +390,7 @@ async function assignNew(ctx: JobContext, { org, o, model }: RunSettings): Promi
 }
 
 /** A stored candidate as the clustering sees it. */
-const candidateQuestion = (r: {
-  reply_id: string
-  conversation_id: string
-  question: string
-  at: number
-  escalated: boolean
-  vector: number[]
-}): FailedQuestion => ({
+const candidateQuestion = (r: GapCandidateRow): FailedQuestion => ({
   replyId: r.reply_id,
   conversationId: r.conversation_id,
   text: r.question,
