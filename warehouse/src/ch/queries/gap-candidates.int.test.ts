@@ -68,6 +68,15 @@ describe('gap candidate queries', () => {
     expect(await failedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
   })
 
+  const inE1 = (which: { pending: true } | { gapIds: string[] }) =>
+    gapCandidates(h.ch, {
+      organizationId: org,
+      from: new Date(T - 60 * MIN),
+      embedder: 'e1',
+      limit: 10,
+      ...which,
+    })
+
   it('gapCandidates: pending or kept by given gaps, in the embedder’s space; a later row replaces', async () => {
     await insertGapCandidates(h.ch, {
       organizationId: org,
@@ -79,13 +88,7 @@ describe('gap candidate queries', () => {
       embedder: 'e2',
       rows: [candidate(d, T - 5 * MIN, null)],
     })
-    const pending = await gapCandidates(h.ch, {
-      organizationId: org,
-      from: new Date(T - 60 * MIN),
-      embedder: 'e1',
-      limit: 10,
-      pending: true,
-    })
+    const pending = await inE1({ pending: true })
     expect(pending.map((r) => [r.reply_id, r.gap_id])).toEqual([
       [c, null],
       [b, null],
@@ -94,13 +97,7 @@ describe('gap candidate queries', () => {
     expect(pending[0]!.vector).toHaveLength(2)
     expect(pending[0]!.vector[0]).toBeCloseTo(0.1234567, 6)
     expect(pending[0]!.vector[1]).toBe(1)
-    const kept = await gapCandidates(h.ch, {
-      organizationId: org,
-      from: new Date(T - 60 * MIN),
-      embedder: 'e1',
-      limit: 10,
-      gapIds: [gap],
-    })
+    const kept = await inE1({ gapIds: [gap] })
     expect(kept.map((r) => [r.reply_id, r.gap_id, r.question, r.at])).toEqual([
       [a, gap, `question ${a.slice(-4)}`, T - 30 * MIN],
     ])
@@ -111,13 +108,7 @@ describe('gap candidate queries', () => {
       embedder: 'e1',
       rows: [candidate(b, T - 20 * MIN, gap)],
     })
-    const after = await gapCandidates(h.ch, {
-      organizationId: org,
-      from: new Date(T - 60 * MIN),
-      embedder: 'e1',
-      limit: 10,
-      pending: true,
-    })
+    const after = await inE1({ pending: true })
     expect(after.map((r) => r.reply_id)).toEqual([c])
   })
 })
