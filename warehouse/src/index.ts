@@ -92,6 +92,7 @@ export {
   deleteKnowledgeBase,
   insertDocument,
   getDocument,
+  documentOfOrganization,
   listDocuments,
   updateDocument,
   deleteDocument,
@@ -167,7 +168,6 @@ export {
   clearVectorDeletion,
   failVectorDeletion,
   gapDocuments,
-  documentOfOrganization,
 } from './pg/queries/erasure.js'
 export { outboxHighSeq, pendingOutboxUpTo } from './pg/queries/outbox.js'
 export {
@@ -195,8 +195,8 @@ export {
   conversationEvents,
   newestEventAt,
   newestEventPart,
-  changedConversationEvents,
   type ConversationEventRow,
+  type TimedActivity,
 } from './ch/queries/events.js'
 export {
   conversationsOfReplies,
@@ -210,10 +210,8 @@ export {
 export {
   gapCandidates,
   insertGapCandidates,
-  unprocessedFailedQuestions,
   type GapCandidateRow,
   type GapCandidateWrite,
-  type NewFailedQuestionRow,
 } from './ch/queries/gap-candidates.js'
 export {
   customerQuestions,

@@ -63,7 +63,6 @@ export async function openConversation(
 ) {
   const { auth } = caller
   const contact = body.contact && Object.keys(body.contact).length > 0 ? body.contact : null
-  const contactId = contact ? newId() : null
   const id = newId()
   // The event's contactId is filled in by the statement (the contact it found or inserted).
   const event = buildEvent(
@@ -82,7 +81,7 @@ export async function openConversation(
     agent_id: body.agentId,
     channel: body.channel,
     ...(at ? { created_at: at } : {}),
-    contact: contact && contactId ? { newId: contactId, input: contact } : null,
+    contact: contact ? { newId: newId(), input: contact } : null,
     event: outboxRow(event),
     audit: auditRow(caller, 'conversation.created', { type: 'conversation', id }),
   })

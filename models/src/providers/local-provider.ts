@@ -101,7 +101,7 @@ function lastUserMessage(req: CompletionRequest): string {
  * retrieval score, keep the best few and restore document order so the answer reads naturally.
  */
 async function extractAnswer(
-  embedder: SentenceVectors,
+  sentenceVectors: SentenceVectors,
   question: string,
   /** The question's vector when retrieval already made it in this embedder's space. */
   questionVector: number[] | undefined,
@@ -111,7 +111,7 @@ async function extractAnswer(
   const sentences = chunks
     .slice(0, 3)
     .flatMap((chunk, ci) => splitSentences(chunk.text).map((sentence, si) => ({ sentence, ci, si, chunk })))
-  const [q, vectors] = await embedder.embed(
+  const [q, vectors] = await sentenceVectors.embed(
     question,
     sentences.map((s) => s.sentence),
     questionVector,

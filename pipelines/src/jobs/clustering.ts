@@ -104,12 +104,16 @@ export function clusterByThreshold(vectors: readonly (readonly number[])[], maxD
   return [...groups.values()].sort((x, y) => y.length - x.length || x[0]! - y[0]!)
 }
 
+/** The sum of unit vectors in `dim` dimensions: a group's direction and, over its count, its cohesion. */
+export function unitSum(vectors: readonly (readonly number[])[], dim = vectors[0]?.length ?? 0): number[] {
+  const sum = new Array<number>(dim).fill(0)
+  for (const v of vectors.map(unit)) for (let i = 0; i < dim; i++) sum[i]! += v[i] ?? 0
+  return sum
+}
+
 /** The normalised mean of unit vectors (a cluster's direction). */
 export function centroid(vectors: readonly (readonly number[])[]): number[] {
-  const dim = vectors[0]?.length ?? 0
-  const sum = new Array<number>(dim).fill(0)
-  for (const v of vectors.map(unit)) for (let i = 0; i < dim; i++) sum[i]! += v[i]!
-  return unit(sum)
+  return unit(unitSum(vectors))
 }
 
 /** Cosine similarity of two vectors (0 when either is all zeros). */

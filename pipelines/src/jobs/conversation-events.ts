@@ -1,9 +1,4 @@
-import {
-  changedConversationEvents,
-  conversationEvents,
-  type Ch,
-  type ConversationEventRow,
-} from '@luneo/warehouse'
+import { conversationEvents, type Ch, type ConversationEventRow } from '@luneo/warehouse'
 
 /** One event of a conversation as the pipelines see it (from ClickHouse `events`). */
 export interface ConvEvent {
@@ -47,9 +42,9 @@ export async function loadChangedConversations(
     to: new Date(to.getTime() - a + 1),
   }))
   return byConversation(
-    await changedConversationEvents(ch, {
+    await conversationEvents(ch, {
       organizationId,
-      since,
+      from: since,
       to,
       timed: { types: timed.types, windows, movableOutcomesOnly: timed.movableOutcomesOnly ?? false },
     }),

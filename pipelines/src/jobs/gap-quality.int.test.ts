@@ -67,6 +67,7 @@ function incrementalClusters(vectors: number[][], o: GapOptions): number[][] {
   const order = vectors.map((_, i) => i).sort(() => rnd() - 0.5)
   const q = (i: number): FailedQuestion => ({
     replyId: String(i).padStart(6, '0'),
+    conversationId: String(i),
     text: '',
     repliedAt: 0,
     escalated: false,

@@ -20,6 +20,7 @@ const DAY = 24 * 3600 * 1000
 const NOW = Date.UTC(2025, 0, 31)
 const q = (id: string, vector: number[], at = NOW - DAY, text = id): FailedQuestion => ({
   replyId: id,
+  conversationId: `conversation ${id}`,
   text,
   repliedAt: at,
   escalated: false,

@@ -3,7 +3,7 @@
  * space, ranking, titles and how a run's clusters map onto the gaps already in the review queue.
  * The job (knowledge-gaps.job.ts) does the IO around these.
  */
-import { centroid, cosineSimilarity, dot, unit } from './clustering.js'
+import { centroid, cosineSimilarity, dot, unit, unitSum } from './clustering.js'
 import { questionTitle } from './filler.js'
 
 const DAY = 24 * 3600 * 1000
@@ -67,7 +67,7 @@ export const DRAFT_MARK = 'Draft from nearby knowledge (review before accepting)
 export interface FailedQuestion {
   replyId: string
   /** The conversation it was asked in (gap_candidates_v1 rows are erased by conversation). */
-  conversationId?: string
+  conversationId: string
   text: string
   repliedAt: number
   escalated: boolean
@@ -225,16 +225,6 @@ export function planGaps(
   })
 }
 
-/** The sum of unit vectors (the direction and, divided by their count, the cohesion of a group). */
-function unitSum(vectors: readonly (readonly number[])[], dim: number): number[] {
-  const sum = new Array<number>(dim).fill(0)
-  for (const v of vectors) {
-    const len = Math.hypot(...v)
-    if (len > 0) for (let i = 0; i < dim; i++) sum[i]! += (v[i] ?? 0) / len
-  }
-  return sum
-}
-
 /**
  * How alike a group is: the length of the mean of its unit vectors (1 when all point the same
  * way). With the centroid it gives any question's average cosine similarity to the members
@@ -242,7 +232,7 @@ function unitSum(vectors: readonly (readonly number[])[], dim: number): number[]
  */
 export function cohesionOf(vectors: readonly (readonly number[])[]): number {
   if (vectors.length === 0) return 0
-  return Math.hypot(...unitSum(vectors, vectors[0]!.length)) / vectors.length
+  return Math.hypot(...unitSum(vectors)) / vectors.length
 }
 
 /**

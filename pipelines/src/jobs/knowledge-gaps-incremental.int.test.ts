@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLocalProvider, type Embedder } from '@luneo/models'
 import {
-  chDateTime,
   gapsForMatching,
   insertOrganization,
   lastGapRecluster,
@@ -13,6 +12,8 @@ import {
 } from '@luneo/warehouse'
 import { openTestClickHouse, openTestPostgres } from '@luneo/warehouse/testing'
 import type { PipelineDeps } from '../runner/job.js'
+import { insertFailedReply } from '../testing/failed-reply.js'
+import { createTopicEmbedder } from '../testing/topic-embedder.js'
 import { runJob } from '../runner/run.js'
 import { createKnowledgeGaps, knowledgeGaps } from './knowledge-gaps.job.js'
 
@@ -29,46 +30,14 @@ const SHIP_ACCEPTED = T0 + 30 * 60_000
 
 // One axis per topic word, so every cosine is 0 or 1 and a gap's cohesion is 1: a question joins
 // a gap exactly when it names the gap's topic.
-const TOPICS = ['gift', 'ship', 'refund', 'warranty', 'apple pay']
-const embedder: Embedder = {
-  id: 'topic-axes-v1',
-  dimension: TOPICS.length + 1,
-  grounding: { threshold: 0.5, questionScale: 1 },
-  embed: async (texts) =>
-    texts.map((t) => {
-      const v = new Array<number>(TOPICS.length + 1).fill(0)
-      const i = TOPICS.findIndex((w) => t.toLowerCase().includes(w))
-      v[i === -1 ? TOPICS.length : i] = 1
-      return v
-    }),
-}
+const embedder = createTopicEmbedder('topic-axes-v1', ['gift', 'ship', 'refund', 'warranty', 'apple pay'])
 
 let pg: PostgresHandle
 let ch: ClickHouseHandle
 const deps = (): PipelineDeps => ({ db: pg.db, ch: ch.ch, embedder, provider: createLocalProvider() })
 
-async function failed(org: string, at: number, question: string, escalated = 0): Promise<string> {
-  const replyId = newId()
-  await ch.ch.insert({
-    table: 'reply_signals_v1',
-    values: [
-      {
-        organization_id: org,
-        replied_at: chDateTime(at),
-        reply_id: replyId,
-        message_id: newId(),
-        conversation_id: newId(),
-        agent_id: newId(),
-        question,
-        unanswered: 1,
-        escalated_after: escalated,
-        computed_at: chDateTime(at),
-      },
-    ],
-    format: 'JSONEachRow',
-  })
-  return replyId
-}
+const failed = (org: string, at: number, question: string, escalated = 0) =>
+  insertFailedReply(ch.ch, { organizationId: org, at, question, escalated })
 
 const run = (org: string, at: number, job = knowledgeGaps) =>
   runJob(deps(), job, { organizationId: org, now: new Date(at) }).then((r) => r[0]!)

@@ -14,6 +14,7 @@ import {
 } from '@luneo/warehouse'
 import { openTestClickHouse, openTestPostgres } from '@luneo/warehouse/testing'
 import type { PipelineDeps } from '../runner/job.js'
+import { insertFailedReply } from '../testing/failed-reply.js'
 import { runJob } from '../runner/run.js'
 import { topicEmbedder } from '../testing/topic-embedder.js'
 import { centroid } from './clustering.js'
@@ -31,34 +32,8 @@ let pg: PostgresHandle
 let ch: ClickHouseHandle
 let fake: FakeOpenAI
 
-async function failed(
-  org: string,
-  at: number,
-  question: string,
-  escalated = 0,
-  conversationId = newId(),
-): Promise<string> {
-  const replyId = newId()
-  await ch.ch.insert({
-    table: 'reply_signals_v1',
-    values: [
-      {
-        organization_id: org,
-        replied_at: chDateTime(at),
-        reply_id: replyId,
-        message_id: newId(),
-        conversation_id: conversationId,
-        agent_id: newId(),
-        question,
-        unanswered: 1,
-        escalated_after: escalated,
-        computed_at: chDateTime(at),
-      },
-    ],
-    format: 'JSONEachRow',
-  })
-  return replyId
-}
+const failed = (org: string, at: number, question: string, escalated = 0, conversationId = newId()) =>
+  insertFailedReply(ch.ch, { organizationId: org, at, question, escalated, conversationId })
 
 const deps = (over: Partial<PipelineDeps> = {}): PipelineDeps => ({
   db: pg.db,

@@ -10,8 +10,9 @@ import {
   newId,
   questionsOfReplies,
   recordGapRecluster,
-  unprocessedFailedQuestions,
   updateGap,
+  type FailedQuestionRow,
+  type GapCandidateRow,
   type GapCandidateWrite,
   type KnowledgeGap,
 } from '@luneo/warehouse'
@@ -165,22 +166,14 @@ async function reembedStaleGaps(ctx: JobContext, org: string): Promise<number> {
   return stale.length
 }
 
-interface FailedRow {
-  reply_id: string
-  conversation_id: string
-  question: string
-  at: number
-  escalated_after: boolean
-}
-
 /**
  * Failed questions with their filler removed and embedded; `filler`: those that were pure filler
  * (never clustered, but processed all the same).
  */
 async function embedQuestions(
   ctx: JobContext,
-  rows: readonly FailedRow[],
-): Promise<{ questions: FailedQuestion[]; filler: FailedRow[] }> {
+  rows: readonly FailedQuestionRow[],
+): Promise<{ questions: FailedQuestion[]; filler: FailedQuestionRow[] }> {
   const kept = rows.map((r) => ({ r, text: removeFiller(r.question) })).filter((x) => x.text !== '')
   const vectors = kept.length ? await ctx.embedder.embed(kept.map((x) => x.text)) : []
   return {
@@ -206,12 +199,12 @@ async function recordCandidates(
   org: string,
   gaps: readonly StoredGap[],
   placed: readonly { q: FailedQuestion; gapId: string | null }[],
-  filler: readonly FailedRow[] = [],
+  filler: readonly FailedQuestionRow[] = [],
 ): Promise<void> {
   const accepted = new Set(gaps.filter((g) => g.status === 'accepted').map((g) => g.id))
   const row = ({ q, gapId }: { q: FailedQuestion; gapId: string | null }): GapCandidateWrite => ({
     replyId: q.replyId,
-    conversationId: q.conversationId ?? q.replyId,
+    conversationId: q.conversationId,
     question: q.text,
     repliedAt: q.repliedAt,
     escalated: q.escalated,
@@ -309,11 +302,12 @@ async function recluster(ctx: JobContext, { org, o, model }: RunSettings): Promi
  * vectors), so a new topic becomes a gap as soon as it has `minClusterSize` questions.
  */
 async function assignNew(ctx: JobContext, { org, o, model }: RunSettings): Promise<JobResult | null> {
-  const rows = await unprocessedFailedQuestions(ctx.ch, {
+  const rows = await failedQuestions(ctx.ch, {
     organizationId: org,
     from: ctx.from,
     to: ctx.to,
     limit: MAX_QUESTIONS,
+    unprocessed: true,
   })
   if (rows.length === 0) return null
   // Oldest first: a gap's members and examples read in the order the questions came.
@@ -396,14 +390,7 @@ async function assignNew(ctx: JobContext, { org, o, model }: RunSettings): Promi
 }
 
 /** A stored candidate as the clustering sees it. */
-const candidateQuestion = (r: {
-  reply_id: string
-  conversation_id: string
-  question: string
-  at: number
-  escalated: boolean
-  vector: number[]
-}): FailedQuestion => ({
+const candidateQuestion = (r: GapCandidateRow): FailedQuestion => ({
   replyId: r.reply_id,
   conversationId: r.conversation_id,
   text: r.question,

@@ -579,7 +579,6 @@ export type Message = Selectable<MessagesTable>
 export type Feedback = Selectable<FeedbackTable>
 export type Outcome = Selectable<OutcomesTable>
 export type AuditEntry = Selectable<AuditLogTable>
-export type OutboxRow = Selectable<OutboxTable>
 export type KnowledgeChunk = Selectable<KnowledgeChunksTable>
 export type PromptVersion = Selectable<PromptVersionsTable>
 export type Experiment = Selectable<ExperimentsTable>

@@ -15,16 +15,36 @@ export const ConversationEventRow = z.object({
 })
 export type ConversationEventRow = z.output<typeof ConversationEventRow>
 
+/** Conversations a threshold of time alone moves (conversationEvents' `timed`). */
+export interface TimedActivity {
+  types: readonly string[]
+  windows: readonly { from: Date; to: Date }[]
+  /**
+   * Only conversations whose stored outcome (conversation_outcomes_v1) time can still move:
+   * open, or resolved and neither durable nor reopened yet. Every other outcome is final
+   * until an event comes (and then the conversation is touched).
+   */
+  movableOutcomesOnly?: boolean
+}
+
 /**
  * Every event of the organization's conversations that had activity in [from, to) — by when it
  * happened or when it reached ClickHouse, so a late event (a replayed topic, a backfill) still
  * recomputes its conversation — deduplicated by event id (ReplacingMergeTree folds copies only at
  * merge time: LIMIT 1 BY id, never a bare read; ADR 0006). Ordered by conversation, then time.
+ * With `timed`, also the conversations with an event of `timed.types` that happened in one of
+ * `timed.windows`: those whose result may have changed since `from` without any new event (a
+ * reply 24 h old closes its resolution window).
  */
 export async function conversationEvents(
   ch: Ch,
-  p: { organizationId: string; from: Date; to: Date },
+  p: { organizationId: string; from: Date; to: Date; timed?: TimedActivity },
 ): Promise<ConversationEventRow[]> {
+  const params: Record<string, unknown> = {
+    org: p.organizationId,
+    from: chDateTime(p.from),
+    to: chDateTime(p.to),
+  }
   return queryRows(ch, 'conversationEvents', ConversationEventRow, {
     query: `
       SELECT toString(id) AS event_id, type, toUnixTimestamp64Milli(occurred_at) AS at,
@@ -35,76 +55,34 @@ export async function conversationEvents(
           SELECT DISTINCT conversation_id FROM events
           WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
             AND ((occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
-              OR (ingested_at >= {from:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})))
+              OR (ingested_at >= {from:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})
+              ${p.timed ? timedActivity(p.timed, params) : ''}))
         AND occurred_at < {to:DateTime64(3)}
       ORDER BY conversation_id, occurred_at, id
       LIMIT 1 BY id`,
-    params: { org: p.organizationId, from: chDateTime(p.from), to: chDateTime(p.to) },
+    params,
   })
 }
 
-/**
- * Every event of the organization's conversations whose result may have changed since `since`
- * (deduplicated and ordered as conversationEvents): those with an event that happened or reached
- * ClickHouse in [since, to), and those with an event of `timed.types` that happened in one of
- * `timed.windows` — the conversations a threshold of time alone moves in this interval (a reply
- * 24 h old closes its resolution window without any new event).
- */
-export async function changedConversationEvents(
-  ch: Ch,
-  p: {
-    organizationId: string
-    since: Date
-    to: Date
-    timed: {
-      types: readonly string[]
-      windows: readonly { from: Date; to: Date }[]
-      /**
-       * Only conversations whose stored outcome (conversation_outcomes_v1) time can still move:
-       * open, or resolved and neither durable nor reopened yet. Every other outcome is final
-       * until an event comes (and then the conversation is touched).
-       */
-      movableOutcomesOnly?: boolean
-    }
-  },
-): Promise<ConversationEventRow[]> {
-  const windows = p.timed.windows
+/** The `OR …` condition of `timed` (nothing without windows), its parameters added to `params`. */
+function timedActivity(timed: TimedActivity, params: Record<string, unknown>): string {
+  if (timed.windows.length === 0) return ''
+  const windows = timed.windows
     .map((_, i) => `(occurred_at >= {wf${i}:DateTime64(3)} AND occurred_at < {wt${i}:DateTime64(3)})`)
     .join(' OR ')
-  const params: Record<string, unknown> = {
-    org: p.organizationId,
-    since: chDateTime(p.since),
-    to: chDateTime(p.to),
-    types: p.timed.types,
-  }
-  p.timed.windows.forEach((w, i) => {
+  params.types = timed.types
+  timed.windows.forEach((w, i) => {
     params[`wf${i}`] = chDateTime(w.from)
     params[`wt${i}`] = chDateTime(w.to)
   })
-  const movable = p.timed.movableOutcomesOnly
+  const movable = timed.movableOutcomesOnly
     ? `
                 AND conversation_id IN (
                   SELECT conversation_id FROM conversation_outcomes_v1 FINAL
                   WHERE organization_id = {org:UUID}
                     AND (closed = 0 OR (resolved = 1 AND durable = 0 AND reopened = 0)))`
     : ''
-  return queryRows(ch, 'changedConversationEvents', ConversationEventRow, {
-    query: `
-      SELECT toString(id) AS event_id, type, toUnixTimestamp64Milli(occurred_at) AS at,
-             toString(conversation_id) AS conv, toString(agent_id) AS agent, vertical, payload
-      FROM events
-      WHERE organization_id = {org:UUID}
-        AND conversation_id IN (
-          SELECT DISTINCT conversation_id FROM events
-          WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
-            AND ((occurred_at >= {since:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
-              OR (ingested_at >= {since:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})
-              ${windows ? `OR (type IN {types:Array(String)} AND (${windows})${movable})` : ''}))
-        AND occurred_at < {to:DateTime64(3)}
-      ORDER BY conversation_id, occurred_at, id
-      LIMIT 1 BY id`,
-    params,
-  })
+  return `OR (type IN {types:Array(String)} AND (${windows})${movable})`
 }
 
 const PartRow = z.object({ v: z.string() })

@@ -3,7 +3,8 @@ import { newId } from '../../ids.js'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { FIXTURE_TIME, replySignalRow } from './fixture-rows.js'
-import { gapCandidates, insertGapCandidates, unprocessedFailedQuestions } from './gap-candidates.js'
+import { gapCandidates, insertGapCandidates } from './gap-candidates.js'
+import { failedQuestions } from './replies.js'
 
 // What knowledge_gaps_v1 has processed (gap_candidates_v1): the failed questions it has not seen,
 // by the processed set and not by time, and the pending or kept ones it reads back.
@@ -47,19 +48,34 @@ beforeAll(async () => {
 afterAll(async () => h?.close())
 
 describe('gap candidate queries', () => {
-  const window = { organizationId: org, from: new Date(T - 60 * MIN), to: new Date(T), limit: 10 }
+  const window = {
+    organizationId: org,
+    from: new Date(T - 60 * MIN),
+    to: new Date(T),
+    limit: 10,
+    unprocessed: true,
+  }
 
-  it('unprocessedFailedQuestions: the failed questions not recorded yet, newest first, whenever they were sent', async () => {
-    expect((await unprocessedFailedQuestions(h.ch, window)).map((r) => r.reply_id)).toEqual([c, b, a])
+  it('failedQuestions, unprocessed: the failed questions not recorded yet, newest first, whenever they were sent', async () => {
+    expect((await failedQuestions(h.ch, window)).map((r) => r.reply_id)).toEqual([c, b, a])
     // b (the newer one) is recorded: the older a, sent before it, is still new
     await insertGapCandidates(h.ch, {
       organizationId: org,
       embedder: 'e1',
       rows: [candidate(b, T - 20 * MIN, null)],
     })
-    expect((await unprocessedFailedQuestions(h.ch, window)).map((r) => r.reply_id)).toEqual([c, a])
-    expect(await unprocessedFailedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
+    expect((await failedQuestions(h.ch, window)).map((r) => r.reply_id)).toEqual([c, a])
+    expect(await failedQuestions(h.ch, { ...window, limit: 1 })).toHaveLength(1)
   })
+
+  const inE1 = (which: { pending: true } | { gapIds: string[] }) =>
+    gapCandidates(h.ch, {
+      organizationId: org,
+      from: new Date(T - 60 * MIN),
+      embedder: 'e1',
+      limit: 10,
+      ...which,
+    })
 
   it('gapCandidates: pending or kept by given gaps, in the embedder’s space; a later row replaces', async () => {
     await insertGapCandidates(h.ch, {
@@ -72,13 +88,7 @@ describe('gap candidate queries', () => {
       embedder: 'e2',
       rows: [candidate(d, T - 5 * MIN, null)],
     })
-    const pending = await gapCandidates(h.ch, {
-      organizationId: org,
-      from: new Date(T - 60 * MIN),
-      embedder: 'e1',
-      limit: 10,
-      pending: true,
-    })
+    const pending = await inE1({ pending: true })
     expect(pending.map((r) => [r.reply_id, r.gap_id])).toEqual([
       [c, null],
       [b, null],
@@ -87,13 +97,7 @@ describe('gap candidate queries', () => {
     expect(pending[0]!.vector).toHaveLength(2)
     expect(pending[0]!.vector[0]).toBeCloseTo(0.1234567, 6)
     expect(pending[0]!.vector[1]).toBe(1)
-    const kept = await gapCandidates(h.ch, {
-      organizationId: org,
-      from: new Date(T - 60 * MIN),
-      embedder: 'e1',
-      limit: 10,
-      gapIds: [gap],
-    })
+    const kept = await inE1({ gapIds: [gap] })
     expect(kept.map((r) => [r.reply_id, r.gap_id, r.question, r.at])).toEqual([
       [a, gap, `question ${a.slice(-4)}`, T - 30 * MIN],
     ])
@@ -104,13 +108,7 @@ describe('gap candidate queries', () => {
       embedder: 'e1',
       rows: [candidate(b, T - 20 * MIN, gap)],
     })
-    const after = await gapCandidates(h.ch, {
-      organizationId: org,
-      from: new Date(T - 60 * MIN),
-      embedder: 'e1',
-      limit: 10,
-      pending: true,
-    })
+    const after = await inE1({ pending: true })
     expect(after.map((r) => r.reply_id)).toEqual([c])
   })
 })

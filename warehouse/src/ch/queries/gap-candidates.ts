@@ -4,47 +4,8 @@ import { chDateTime } from '../time.js'
 import { chFlag, chNumber, chUuid, queryRows } from './rows.js'
 
 // The failed questions knowledge_gaps_v1 has processed (gap_candidates_v1, docs/adr/0023): what an
-// incremental run has not seen yet, the pending ones it clusters again, and what it writes.
-
-export const NewFailedQuestionRow = z.object({
-  reply_id: chUuid,
-  conversation_id: chUuid,
-  question: z.string(),
-  /** When the reply was sent, epoch ms. */
-  at: chNumber,
-  escalated_after: chFlag,
-})
-export type NewFailedQuestionRow = z.output<typeof NewFailedQuestionRow>
-
-/**
- * The failed questions (unanswered or negative feedback) of [from, to) that gap_candidates_v1 does
- * not hold yet, most recent first, at most `limit`. Judged by the processed set, not by time: a
- * reply that reached ClickHouse late, or whose feedback came days later, is new all the same.
- */
-export async function unprocessedFailedQuestions(
-  ch: Ch,
-  p: { organizationId: string; from: Date; to: Date; limit: number },
-): Promise<NewFailedQuestionRow[]> {
-  // The filters run in a subquery: the toString aliases would shadow the UUID columns in a WHERE.
-  return queryRows(ch, 'unprocessedFailedQuestions', NewFailedQuestionRow, {
-    query: `
-      SELECT toString(reply_id) AS reply_id, toString(conversation_id) AS conversation_id, question,
-             toUnixTimestamp64Milli(replied_at) AS at, escalated_after
-      FROM (
-        SELECT reply_id, conversation_id, question, replied_at, escalated_after
-        FROM reply_signals_v1 FINAL
-        WHERE organization_id = {org:UUID}
-          AND replied_at >= {from:DateTime64(3)} AND replied_at < {to:DateTime64(3)}
-          AND (unanswered = 1 OR negative_feedback = 1) AND question != ''
-          AND reply_id NOT IN (
-            SELECT reply_id FROM gap_candidates_v1
-            WHERE organization_id = {org:UUID} AND replied_at >= {from:DateTime64(3)})
-      )
-      ORDER BY replied_at DESC, reply_id
-      LIMIT {limit:UInt32}`,
-    params: { org: p.organizationId, from: chDateTime(p.from), to: chDateTime(p.to), limit: p.limit },
-  })
-}
+// incremental run has not seen yet (failedQuestions' `unprocessed`, replies.ts), the pending ones it
+// clusters again, and what it writes.
 
 /** A vector as stored: Float32 little-endian, base64 ('' for none). Float32 keeps ~7 significant digits. */
 export function encodeVector(v: readonly number[]): string {

@@ -15,19 +15,34 @@ export const FailedQuestionRow = z.object({
 })
 export type FailedQuestionRow = z.output<typeof FailedQuestionRow>
 
-/** The failed questions (unanswered or negative feedback) of [from, to), most recent first, at most `limit`. */
+/**
+ * The failed questions (unanswered or negative feedback) of [from, to), most recent first, at most
+ * `limit`. `unprocessed` leaves out those gap_candidates_v1 holds (knowledge_gaps_v1 processed
+ * them): judged by the processed set, not by time, so a reply that reached ClickHouse late, or
+ * whose feedback came days later, is new all the same.
+ */
 export async function failedQuestions(
   ch: Ch,
-  p: { organizationId: string; from: Date; to: Date; limit: number },
+  p: { organizationId: string; from: Date; to: Date; limit: number; unprocessed?: boolean },
 ): Promise<FailedQuestionRow[]> {
+  const processed = p.unprocessed
+    ? `AND reply_id NOT IN (
+            SELECT reply_id FROM gap_candidates_v1
+            WHERE organization_id = {org:UUID} AND replied_at >= {from:DateTime64(3)})`
+    : ''
+  // The filters run in a subquery: the toString aliases would shadow the UUID columns in a WHERE.
   return queryRows(ch, 'failedQuestions', FailedQuestionRow, {
     query: `
       SELECT toString(reply_id) AS reply_id, toString(conversation_id) AS conversation_id, question,
              toUnixTimestamp64Milli(replied_at) AS at, escalated_after
-      FROM reply_signals_v1 FINAL
-      WHERE organization_id = {org:UUID}
-        AND replied_at >= {from:DateTime64(3)} AND replied_at < {to:DateTime64(3)}
-        AND (unanswered = 1 OR negative_feedback = 1) AND question != ''
+      FROM (
+        SELECT reply_id, conversation_id, question, replied_at, escalated_after
+        FROM reply_signals_v1 FINAL
+        WHERE organization_id = {org:UUID}
+          AND replied_at >= {from:DateTime64(3)} AND replied_at < {to:DateTime64(3)}
+          AND (unanswered = 1 OR negative_feedback = 1) AND question != ''
+          ${processed}
+      )
       ORDER BY replied_at DESC, reply_id
       LIMIT {limit:UInt32}`,
     params: { org: p.organizationId, from: chDateTime(p.from), to: chDateTime(p.to), limit: p.limit },

@@ -243,17 +243,3 @@ export async function gapDocuments(
     .where('source', '=', 'knowledge_gap')
     .execute()
 }
-
-/** One document by id (the erasure re-indexes the ones it rewrote, whatever their knowledge base). */
-export async function documentOfOrganization(
-  db: Kysely<Database>,
-  organizationId: string,
-  id: string,
-): Promise<KnowledgeDocument | undefined> {
-  return db
-    .selectFrom('knowledge_documents')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', id)
-    .executeTakeFirst()
-}

@@ -95,6 +95,20 @@ export async function getDocument(
     .executeTakeFirst()
 }
 
+/** One document by id (the erasure re-indexes the ones it rewrote, whatever their knowledge base). */
+export async function documentOfOrganization(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<KnowledgeDocument | undefined> {
+  return db
+    .selectFrom('knowledge_documents')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
 export async function listDocuments(
   db: Kysely<Database>,
   organizationId: string,
