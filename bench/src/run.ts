@@ -18,7 +18,7 @@ import { measureEmbedders } from './scenarios/embedders.js'
 import { measureEngineEmbedding } from './scenarios/engine-embedding.js'
 import { analyticsSettingsFromEnv, measureAnalyticsLatency } from './scenarios/analytics-latency.js'
 import { measureOverviewTime, overviewSettingsFromEnv } from './scenarios/overview-time.js'
-import { killAllChildren, repoRoot } from './spawn-server.js'
+import { repoRoot, runDriver } from './spawn-server.js'
 
 function settingsFromEnv(env: NodeJS.ProcessEnv): RunSettings {
   const databaseUrl = env.DATABASE_URL
@@ -116,17 +116,4 @@ async function main(): Promise<void> {
 }
 
 // Whatever happens, no server under test outlives the driver.
-process.on('exit', killAllChildren)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    killAllChildren()
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-  })
-}
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('[bench] failed:', err)
-    process.exit(1)
-  },
-)
+runDriver('[bench]', main)

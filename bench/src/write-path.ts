@@ -8,7 +8,7 @@ import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
 import { measureBareInserts } from './scenarios/bare-insert.js'
 import { measureEngineMessages } from './scenarios/engine-messages.js'
-import { killAllChildren, repoRoot } from './spawn-server.js'
+import { repoRoot, runDriver } from './spawn-server.js'
 
 // The write-path figures of `make bench` alone (issue 12): the bare insert and its validated+logged
 // twin, POST /conversations on server Postgres, and the engine turn, in that order, ~2 minutes.
@@ -104,17 +104,4 @@ async function main(): Promise<void> {
   out.write(join(repoRoot, '.tmp', 'bench', 'write-path.json'), { ...s, databaseUrl: undefined }, 0)
 }
 
-process.on('exit', killAllChildren)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    killAllChildren()
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-  })
-}
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('[write-path] failed:', err)
-    process.exit(1)
-  },
-)
+runDriver('[write-path]', main)

@@ -38,7 +38,7 @@ import {
 } from '@luneo/ingest'
 import { generateEvents } from '@luneo/ingest/testing'
 import { openFigures } from '../results.js'
-import { killAllChildren, repoRoot, spawnServer } from '../spawn-server.js'
+import { repoRoot, runDriver, spawnServer } from '../spawn-server.js'
 import type { Measurement } from '../load.js'
 import { defaultLogDir, type RunSettings } from '../load-profile.js'
 import { measureApiConversations } from './api-conversations.js'
@@ -335,13 +335,6 @@ export async function measureIngest(s: RunSettings, api: Measurement, emit: Emit
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const url = process.env.DATABASE_URL
   if (!url) throw new Error('DATABASE_URL must name a PostgreSQL server')
-  process.on('exit', killAllChildren)
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      killAllChildren()
-      process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-    })
-  }
   const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
   const s: RunSettings = {
     databaseUrl: url,
@@ -354,22 +347,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   mkdirSync(s.logDir, { recursive: true })
   const out = openFigures()
   const t0 = performance.now()
-  openPostgres({ url })
-    .then(async (pg) => {
-      await migratePostgres(pg.db)
-      await pg.close()
-      const api = await measureApiConversations(s, 'server')
-      out.emit('api_conversations_req_per_sec', api.reqPerSec, 'req/s')
-      await measureIngest(s, api, (name, value, unit) => out.emit(name, value, unit))
-    })
-    .then(
-      () => {
-        console.error(`[bench] ingest done in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
-        process.exit(0)
-      },
-      (err: unknown) => {
-        console.error('[bench] ingest failed:', err)
-        process.exit(1)
-      },
-    )
+  runDriver('[bench] ingest', async () => {
+    const pg = await openPostgres({ url })
+    await migratePostgres(pg.db)
+    await pg.close()
+    const api = await measureApiConversations(s, 'server')
+    out.emit('api_conversations_req_per_sec', api.reqPerSec, 'req/s')
+    await measureIngest(s, api, (name, value, unit) => out.emit(name, value, unit))
+    console.error(`[bench] ingest done in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+  })
 }
