@@ -5,9 +5,8 @@
 // BENCH_ROUNDS (4: slices of the alternating bare/validated measurement).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { migratePostgres, openPostgres } from '@luneo/warehouse'
 import type { Measurement } from './load.js'
-import { defaultLogDir, type RunSettings } from './load-profile.js'
+import { migrateDatabase, runSettingsFromEnv } from './load-profile.js'
 import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
 import { measureBareInserts } from './scenarios/bare-insert.js'
@@ -20,34 +19,11 @@ import { analyticsSettingsFromEnv, measureAnalyticsLatency } from './scenarios/a
 import { measureOverviewTime, overviewSettingsFromEnv } from './scenarios/overview-time.js'
 import { repoRoot, runDriver } from './spawn-server.js'
 
-function settingsFromEnv(env: NodeJS.ProcessEnv): RunSettings {
-  const databaseUrl = env.DATABASE_URL
-  if (!databaseUrl) throw new Error('DATABASE_URL must name a PostgreSQL server (infra/bench.sh starts one)')
-  const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
-  return {
-    databaseUrl,
-    connections: int(env.BENCH_CONNECTIONS, 20),
-    warmupSec: int(env.BENCH_WARMUP_SEC, 2),
-    durationSec: int(env.BENCH_DURATION_SEC, 10),
-    rounds: int(env.BENCH_ROUNDS, 4),
-    logDir: defaultLogDir,
-  }
-}
-
-async function migrate(url: string): Promise<void> {
-  const pg = await openPostgres({ url })
-  try {
-    await migratePostgres(pg.db)
-  } finally {
-    await pg.close()
-  }
-}
-
 async function main(): Promise<void> {
   const t0 = performance.now()
-  const s = settingsFromEnv(process.env)
+  const s = runSettingsFromEnv(process.env)
   mkdirSync(s.logDir, { recursive: true })
-  await migrate(s.databaseUrl)
+  await migrateDatabase(s.databaseUrl)
   const out = openFigures()
   const latency = (prefix: string, m: Measurement) => {
     out.emit(`${prefix}_req_per_sec`, m.reqPerSec, 'req/s')

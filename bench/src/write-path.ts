@@ -1,9 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { migratePostgres, openPostgres } from '@luneo/warehouse'
 import type { Measurement } from './load.js'
-import { defaultLogDir } from './load-profile.js'
+import { migrateDatabase, runSettingsFromEnv } from './load-profile.js'
 import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
 import { measureBareInserts } from './scenarios/bare-insert.js'
@@ -39,27 +38,12 @@ function postgresCpuSeconds(): number {
 }
 
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL
-  if (!url) throw new Error('DATABASE_URL must name a PostgreSQL server (infra/services.sh up pg)')
-  const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
-  const s = {
-    databaseUrl: url,
-    connections: int(process.env.BENCH_CONNECTIONS, 20),
-    warmupSec: int(process.env.BENCH_WARMUP_SEC, 2),
-    durationSec: int(process.env.BENCH_DURATION_SEC, 10),
-    rounds: int(process.env.BENCH_ROUNDS, 4),
-    logDir: defaultLogDir,
-  }
+  const s = runSettingsFromEnv(process.env)
   mkdirSync(s.logDir, { recursive: true })
   const prof = process.env.BENCH_CPU_PROF
   // One directory per server: node writes a profile per thread (tsx's loader runs on its own).
   const nodeArgs = (name: string) => (prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, name)}`] : [])
-  const pg = await openPostgres({ url })
-  try {
-    await migratePostgres(pg.db)
-  } finally {
-    await pg.close()
-  }
+  await migrateDatabase(s.databaseUrl)
   const out = openFigures()
   const load = () =>
     loadavg()
