@@ -5,11 +5,10 @@
 // BENCH_ROUNDS (4: slices of the alternating bare/validated measurement).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Measurement } from './load.js'
 import { migrateDatabase, runSettingsFromEnv } from './load-profile.js'
 import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
-import { measureBareInserts } from './scenarios/bare-insert.js'
+import { emitBareInsertFigures, measureBareInserts } from './scenarios/bare-insert.js'
 import { measureIngest } from './scenarios/ingest-throughput.js'
 import { measureEngineMessages } from './scenarios/engine-messages.js'
 import { measurePipelines } from './scenarios/pipelines-wall-time.js'
@@ -25,32 +24,18 @@ async function main(): Promise<void> {
   mkdirSync(s.logDir, { recursive: true })
   await migrateDatabase(s.databaseUrl)
   const out = openFigures()
-  const latency = (prefix: string, m: Measurement) => {
-    out.emit(`${prefix}_req_per_sec`, m.reqPerSec, 'req/s')
-    out.emit(`${prefix}_p50_ms`, m.p50Ms, 'ms')
-    out.emit(`${prefix}_p99_ms`, m.p99Ms, 'ms')
-    out.emit(`${prefix}_server_cpu_per_req`, m.serverCpuMsPerReq, 'ms')
-  }
-  const { bare, validated } = await measureBareInserts(s)
-  latency('bare_insert', bare)
-  latency('bare_insert_validated_logged', validated)
-  // Extra time per request, from the throughput of a saturated closed loop (time ∝ 1 / req/s).
-  out.emit('validation_logging_overhead', (bare.reqPerSec / validated.reqPerSec - 1) * 100, '%')
-  // The same from the servers' CPU per request: what a neighbour's load disturbs least.
-  out.emit(
-    'validation_logging_cpu_overhead',
-    (validated.serverCpuMsPerReq / bare.serverCpuMsPerReq - 1) * 100,
-    '%',
-  )
+  const bareInserts = await measureBareInserts(s)
+  const { bare } = bareInserts
+  emitBareInsertFigures(out, bareInserts)
 
   // The API right after the bare route, so the ratio's two sides see much the same machine.
   const api = await measureApiConversations(s, 'server')
-  latency('api_conversations', api)
+  out.latency('api_conversations', api)
   out.emit('api_conversations_vs_bare_insert', api.reqPerSec / bare.reqPerSec, 'x')
   out.emit('api_p99_vs_bare_p99', api.p99Ms / bare.p99Ms, 'x')
 
   const embedded = await measureApiConversations(s, 'embedded')
-  latency('embedded_api_conversations', embedded)
+  out.latency('embedded_api_conversations', embedded)
   out.emit('embedded_vs_server_api', embedded.reqPerSec / api.reqPerSec, 'x')
 
   // The stream: per Kafka client, and against this run's POST /conversations (the write path's max).

@@ -1,11 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import type { Measurement } from './load.js'
 import { migrateDatabase, runSettingsFromEnv } from './load-profile.js'
 import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
-import { measureBareInserts } from './scenarios/bare-insert.js'
+import { emitBareInsertFigures, measureBareInserts } from './scenarios/bare-insert.js'
 import { measureEngineMessages } from './scenarios/engine-messages.js'
 import { repoRoot, runDriver } from './spawn-server.js'
 
@@ -50,29 +49,16 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')
   console.error(`[write-path] load average at start ${load()}`)
-  const latency = (prefix: string, m: Measurement) => {
-    out.emit(`${prefix}_req_per_sec`, m.reqPerSec, 'req/s')
-    out.emit(`${prefix}_p50_ms`, m.p50Ms, 'ms')
-    out.emit(`${prefix}_p99_ms`, m.p99Ms, 'ms')
-    out.emit(`${prefix}_server_cpu_per_req`, m.serverCpuMsPerReq, 'ms')
-  }
   let pg0 = postgresCpuSeconds()
-  const { bare, validated } = await measureBareInserts(s)
+  const bareInserts = await measureBareInserts(s)
+  const { bare, validated } = bareInserts
   // Both bare servers' requests (warm-ups included) over the Postgres CPU of the whole phase.
   const bareAll = bare.requests + bare.warmupRequests + validated.requests + validated.warmupRequests
   out.emit('bare_insert_postgres_cpu_per_req', ((postgresCpuSeconds() - pg0) * 1000) / bareAll, 'ms')
-  latency('bare_insert', bare)
-  latency('bare_insert_validated_logged', validated)
-  out.emit('validation_logging_overhead', (bare.reqPerSec / validated.reqPerSec - 1) * 100, '%')
-  // The same from the servers' CPU per request: what a neighbour's load disturbs least.
-  out.emit(
-    'validation_logging_cpu_overhead',
-    (validated.serverCpuMsPerReq / bare.serverCpuMsPerReq - 1) * 100,
-    '%',
-  )
+  emitBareInsertFigures(out, bareInserts)
   pg0 = postgresCpuSeconds()
   const api = await measureApiConversations(s, 'server', nodeArgs('api-conversations'))
-  latency('api_conversations', api)
+  out.latency('api_conversations', api)
   // Includes the API's start (migrations done already), the tenant's setup and the row count.
   const apiAll = api.requests + api.warmupRequests
   out.emit('api_conversations_postgres_cpu_per_req', ((postgresCpuSeconds() - pg0) * 1000) / apiAll, 'ms')
