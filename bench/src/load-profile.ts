@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { migratePostgres, openPostgres } from '@luneo/warehouse'
 import type { LoadOptions } from './load.js'
 import { repoRoot } from './spawn-server.js'
 
@@ -15,6 +16,37 @@ export interface RunSettings {
 }
 
 export const defaultLogDir = join(repoRoot, '.tmp', 'bench')
+
+/**
+ * The settings from DATABASE_URL (required: a PostgreSQL server) and BENCH_CONNECTIONS (20),
+ * BENCH_WARMUP_SEC (2), BENCH_DURATION_SEC (10), BENCH_ROUNDS (4).
+ */
+export function runSettingsFromEnv(env: NodeJS.ProcessEnv): RunSettings {
+  const databaseUrl = env.DATABASE_URL
+  if (!databaseUrl)
+    throw new Error(
+      'DATABASE_URL must name a PostgreSQL server (infra/bench.sh starts one; infra/services.sh up pg)',
+    )
+  const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
+  return {
+    databaseUrl,
+    connections: int(env.BENCH_CONNECTIONS, 20),
+    warmupSec: int(env.BENCH_WARMUP_SEC, 2),
+    durationSec: int(env.BENCH_DURATION_SEC, 10),
+    rounds: int(env.BENCH_ROUNDS, 4),
+    logDir: defaultLogDir,
+  }
+}
+
+/** Brings the PostgreSQL database at `url` to the latest migration. */
+export async function migrateDatabase(url: string): Promise<void> {
+  const pg = await openPostgres({ url })
+  try {
+    await migratePostgres(pg.db)
+  } finally {
+    await pg.close()
+  }
+}
 
 /**
  * The body of the i-th request, identical for the bare route and the API: a conversation on an

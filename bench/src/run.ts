@@ -5,12 +5,10 @@
 // BENCH_ROUNDS (4: slices of the alternating bare/validated measurement).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { migratePostgres, openPostgres } from '@luneo/warehouse'
-import type { Measurement } from './load.js'
-import { defaultLogDir, type RunSettings } from './load-profile.js'
+import { migrateDatabase, runSettingsFromEnv } from './load-profile.js'
 import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
-import { measureBareInserts } from './scenarios/bare-insert.js'
+import { emitBareInsertFigures, measureBareInserts } from './scenarios/bare-insert.js'
 import { measureIngest } from './scenarios/ingest-throughput.js'
 import { measureEngineMessages } from './scenarios/engine-messages.js'
 import { measurePipelines } from './scenarios/pipelines-wall-time.js'
@@ -18,63 +16,26 @@ import { measureEmbedders } from './scenarios/embedders.js'
 import { measureEngineEmbedding } from './scenarios/engine-embedding.js'
 import { analyticsSettingsFromEnv, measureAnalyticsLatency } from './scenarios/analytics-latency.js'
 import { measureOverviewTime, overviewSettingsFromEnv } from './scenarios/overview-time.js'
-import { killAllChildren, repoRoot } from './spawn-server.js'
-
-function settingsFromEnv(env: NodeJS.ProcessEnv): RunSettings {
-  const databaseUrl = env.DATABASE_URL
-  if (!databaseUrl) throw new Error('DATABASE_URL must name a PostgreSQL server (infra/bench.sh starts one)')
-  const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
-  return {
-    databaseUrl,
-    connections: int(env.BENCH_CONNECTIONS, 20),
-    warmupSec: int(env.BENCH_WARMUP_SEC, 2),
-    durationSec: int(env.BENCH_DURATION_SEC, 10),
-    rounds: int(env.BENCH_ROUNDS, 4),
-    logDir: defaultLogDir,
-  }
-}
-
-async function migrate(url: string): Promise<void> {
-  const pg = await openPostgres({ url })
-  try {
-    await migratePostgres(pg.db)
-  } finally {
-    await pg.close()
-  }
-}
+import { repoRoot, runDriver } from './spawn-server.js'
 
 async function main(): Promise<void> {
   const t0 = performance.now()
-  const s = settingsFromEnv(process.env)
+  const s = runSettingsFromEnv(process.env)
   mkdirSync(s.logDir, { recursive: true })
-  await migrate(s.databaseUrl)
+  await migrateDatabase(s.databaseUrl)
   const out = openFigures()
-  const latency = (prefix: string, m: Measurement) => {
-    out.emit(`${prefix}_req_per_sec`, m.reqPerSec, 'req/s')
-    out.emit(`${prefix}_p50_ms`, m.p50Ms, 'ms')
-    out.emit(`${prefix}_p99_ms`, m.p99Ms, 'ms')
-    out.emit(`${prefix}_server_cpu_per_req`, m.serverCpuMsPerReq, 'ms')
-  }
-  const { bare, validated } = await measureBareInserts(s)
-  latency('bare_insert', bare)
-  latency('bare_insert_validated_logged', validated)
-  // Extra time per request, from the throughput of a saturated closed loop (time ∝ 1 / req/s).
-  out.emit('validation_logging_overhead', (bare.reqPerSec / validated.reqPerSec - 1) * 100, '%')
-  // The same from the servers' CPU per request: what a neighbour's load disturbs least.
-  out.emit(
-    'validation_logging_cpu_overhead',
-    (validated.serverCpuMsPerReq / bare.serverCpuMsPerReq - 1) * 100,
-    '%',
-  )
+  const bareInserts = await measureBareInserts(s)
+  const { bare } = bareInserts
+  emitBareInsertFigures(out, bareInserts)
 
   // The API right after the bare route, so the ratio's two sides see much the same machine.
   const api = await measureApiConversations(s, 'server')
-  latency('api_conversations', api)
+  out.latency('api_conversations', api)
   out.emit('api_conversations_vs_bare_insert', api.reqPerSec / bare.reqPerSec, 'x')
   out.emit('api_p99_vs_bare_p99', api.p99Ms / bare.p99Ms, 'x')
 
   const embedded = await measureApiConversations(s, 'embedded')
-  latency('embedded_api_conversations', embedded)
+  out.latency('embedded_api_conversations', embedded)
   out.emit('embedded_vs_server_api', embedded.reqPerSec / api.reqPerSec, 'x')
 
   // The stream: per Kafka client, and against this run's POST /conversations (the write path's max).
@@ -116,17 +77,4 @@ async function main(): Promise<void> {
 }
 
 // Whatever happens, no server under test outlives the driver.
-process.on('exit', killAllChildren)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    killAllChildren()
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-  })
-}
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('[bench] failed:', err)
-    process.exit(1)
-  },
-)
+runDriver('[bench]', main)

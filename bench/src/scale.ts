@@ -17,7 +17,7 @@ import { BENCH_OWNER_PASSWORD } from './generate/cli.js'
 import { defaultLogDir } from './load-profile.js'
 import { openFigures } from './results.js'
 import { analyticsEndpoints, login, measureEndpoint } from './scenarios/analytics-latency.js'
-import { killAllChildren, repoRoot, spawnServer } from './spawn-server.js'
+import { repoRoot, runDriver, spawnServer } from './spawn-server.js'
 
 const DAY = 24 * 3600 * 1000
 const env = process.env
@@ -152,17 +152,4 @@ async function main(): Promise<void> {
   )
 }
 
-process.on('exit', killAllChildren)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    killAllChildren()
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-  })
-}
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('[bench-scale] failed:', err)
-    process.exit(1)
-  },
-)
+runDriver('[bench-scale]', main)

@@ -23,6 +23,28 @@ export function killAllChildren(): void {
   children.clear()
 }
 
+/**
+ * Runs a bench driver (or a scenario run on its own): no child outlives it, whether it ends, fails
+ * or gets SIGINT/SIGTERM (exit 130/143); it exits 0 once `main` resolves, 1 after printing the
+ * error as `<label> failed:`.
+ */
+export function runDriver(label: string, main: () => Promise<void>): void {
+  process.on('exit', killAllChildren)
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      killAllChildren()
+      process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
+    })
+  }
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(`${label} failed:`, err)
+      process.exit(1)
+    },
+  )
+}
+
 /** CPU time (user + system) a live process has used, in seconds, from /proc (Linux; clock ticks of 10 ms). */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []

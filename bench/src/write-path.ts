@@ -1,14 +1,12 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { migratePostgres, openPostgres } from '@luneo/warehouse'
-import type { Measurement } from './load.js'
-import { defaultLogDir } from './load-profile.js'
+import { migrateDatabase, runSettingsFromEnv } from './load-profile.js'
 import { openFigures } from './results.js'
 import { measureApiConversations } from './scenarios/api-conversations.js'
-import { measureBareInserts } from './scenarios/bare-insert.js'
+import { emitBareInsertFigures, measureBareInserts } from './scenarios/bare-insert.js'
 import { measureEngineMessages } from './scenarios/engine-messages.js'
-import { killAllChildren, repoRoot } from './spawn-server.js'
+import { repoRoot, runDriver } from './spawn-server.js'
 
 // The write-path figures of `make bench` alone (issue 12): the bare insert and its validated+logged
 // twin, POST /conversations on server Postgres, and the engine turn, in that order, ~2 minutes.
@@ -39,56 +37,28 @@ function postgresCpuSeconds(): number {
 }
 
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL
-  if (!url) throw new Error('DATABASE_URL must name a PostgreSQL server (infra/services.sh up pg)')
-  const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
-  const s = {
-    databaseUrl: url,
-    connections: int(process.env.BENCH_CONNECTIONS, 20),
-    warmupSec: int(process.env.BENCH_WARMUP_SEC, 2),
-    durationSec: int(process.env.BENCH_DURATION_SEC, 10),
-    rounds: int(process.env.BENCH_ROUNDS, 4),
-    logDir: defaultLogDir,
-  }
+  const s = runSettingsFromEnv(process.env)
   mkdirSync(s.logDir, { recursive: true })
   const prof = process.env.BENCH_CPU_PROF
   // One directory per server: node writes a profile per thread (tsx's loader runs on its own).
   const nodeArgs = (name: string) => (prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, name)}`] : [])
-  const pg = await openPostgres({ url })
-  try {
-    await migratePostgres(pg.db)
-  } finally {
-    await pg.close()
-  }
+  await migrateDatabase(s.databaseUrl)
   const out = openFigures()
   const load = () =>
     loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')
   console.error(`[write-path] load average at start ${load()}`)
-  const latency = (prefix: string, m: Measurement) => {
-    out.emit(`${prefix}_req_per_sec`, m.reqPerSec, 'req/s')
-    out.emit(`${prefix}_p50_ms`, m.p50Ms, 'ms')
-    out.emit(`${prefix}_p99_ms`, m.p99Ms, 'ms')
-    out.emit(`${prefix}_server_cpu_per_req`, m.serverCpuMsPerReq, 'ms')
-  }
   let pg0 = postgresCpuSeconds()
-  const { bare, validated } = await measureBareInserts(s)
+  const bareInserts = await measureBareInserts(s)
+  const { bare, validated } = bareInserts
   // Both bare servers' requests (warm-ups included) over the Postgres CPU of the whole phase.
   const bareAll = bare.requests + bare.warmupRequests + validated.requests + validated.warmupRequests
   out.emit('bare_insert_postgres_cpu_per_req', ((postgresCpuSeconds() - pg0) * 1000) / bareAll, 'ms')
-  latency('bare_insert', bare)
-  latency('bare_insert_validated_logged', validated)
-  out.emit('validation_logging_overhead', (bare.reqPerSec / validated.reqPerSec - 1) * 100, '%')
-  // The same from the servers' CPU per request: what a neighbour's load disturbs least.
-  out.emit(
-    'validation_logging_cpu_overhead',
-    (validated.serverCpuMsPerReq / bare.serverCpuMsPerReq - 1) * 100,
-    '%',
-  )
+  emitBareInsertFigures(out, bareInserts)
   pg0 = postgresCpuSeconds()
   const api = await measureApiConversations(s, 'server', nodeArgs('api-conversations'))
-  latency('api_conversations', api)
+  out.latency('api_conversations', api)
   // Includes the API's start (migrations done already), the tenant's setup and the row count.
   const apiAll = api.requests + api.warmupRequests
   out.emit('api_conversations_postgres_cpu_per_req', ((postgresCpuSeconds() - pg0) * 1000) / apiAll, 'ms')
@@ -104,17 +74,4 @@ async function main(): Promise<void> {
   out.write(join(repoRoot, '.tmp', 'bench', 'write-path.json'), { ...s, databaseUrl: undefined }, 0)
 }
 
-process.on('exit', killAllChildren)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    killAllChildren()
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-  })
-}
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('[write-path] failed:', err)
-    process.exit(1)
-  },
-)
+runDriver('[write-path]', main)

@@ -16,7 +16,7 @@ import autocannon, { type Result } from 'autocannon'
 import { quantile } from '../load.js'
 import { defaultLogDir } from '../load-profile.js'
 import { openFigures } from '../results.js'
-import { cpuSeconds, killAllChildren, spawnServer, type ServerProcess } from '../spawn-server.js'
+import { cpuSeconds, runDriver, spawnServer, type ServerProcess } from '../spawn-server.js'
 
 type Emit = (name: string, value: number, unit: string) => void
 
@@ -253,25 +253,12 @@ export async function measureAnalyticsLatency(a: AnalyticsSettings, emit: Emit):
 
 // Run on its own: prints the figures (bench/results.json is the full driver's).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.on('exit', killAllChildren)
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      killAllChildren()
-      process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-    })
-  }
-  const a = analyticsSettingsFromEnv(process.env)
-  mkdirSync(a.logDir, { recursive: true })
-  const out = openFigures()
-  const t0 = performance.now()
-  measureAnalyticsLatency(a, (name, value, unit) => out.emit(name, value, unit)).then(
-    () => {
-      console.error(`[bench] analytics done in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
-      process.exit(0)
-    },
-    (err: unknown) => {
-      console.error('[bench] analytics failed:', err)
-      process.exit(1)
-    },
-  )
+  runDriver('[bench] analytics', async () => {
+    const a = analyticsSettingsFromEnv(process.env)
+    mkdirSync(a.logDir, { recursive: true })
+    const out = openFigures()
+    const t0 = performance.now()
+    await measureAnalyticsLatency(a, (name, value, unit) => out.emit(name, value, unit))
+    console.error(`[bench] analytics done in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+  })
 }

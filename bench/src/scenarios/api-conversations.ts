@@ -10,7 +10,8 @@ import { spawnServer } from '../spawn-server.js'
 /** `server`: PostgreSQL at DATABASE_URL (pool of 20). `embedded`: PGlite + chDB in the API's process. */
 export type ApiMode = 'server' | 'embedded'
 
-function apiEnv(s: RunSettings, mode: ApiMode, dataDir: string): Record<string, string> {
+/** The API's environment under load: production, no rate limit, no drainer; `dataDir` its own. */
+export function apiEnv(s: RunSettings, mode: ApiMode, dataDir: string): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LUNEO_SECURE_COOKIES: 'false',

@@ -13,6 +13,7 @@ import {
   type Embedder,
 } from '@luneo/models'
 import { openFigures } from '../results.js'
+import { runDriver } from '../spawn-server.js'
 import { engineQuestions } from './engine-messages.js'
 
 type Emit = (name: string, value: number, unit: string) => void
@@ -78,12 +79,8 @@ export async function measureEmbedders(emit: Emit, messageCount = 500): Promise<
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const out = openFigures()
-  measureEmbedders((name, value, unit) => out.emit(name, value, unit)).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error('[bench] embedders failed:', err)
-      process.exit(1)
-    },
-  )
+  runDriver('[bench] embedders', async () => {
+    const out = openFigures()
+    await measureEmbedders((name, value, unit) => out.emit(name, value, unit))
+  })
 }

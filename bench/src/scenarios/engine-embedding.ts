@@ -15,7 +15,7 @@ import { seedTenant } from '../api-seed.js'
 import { quantile } from '../load.js'
 import { defaultLogDir } from '../load-profile.js'
 import { openFigures } from '../results.js'
-import { killAllChildren, spawnServer } from '../spawn-server.js'
+import { runDriver, spawnServer } from '../spawn-server.js'
 import { demoApiEnv, demoSeeded } from './analytics-latency.js'
 import { engineQuestions, openConversations } from './engine-messages.js'
 
@@ -115,14 +115,9 @@ export async function measureEngineEmbedding(emit: Emit, messages = 300, logDir 
 
 // Run on its own: prints the figures (bench/results.json is the full driver's).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.on('exit', killAllChildren)
-  mkdirSync(defaultLogDir, { recursive: true })
-  const out = openFigures()
-  measureEngineEmbedding((name, value, unit) => out.emit(name, value, unit)).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error('[bench] embedding failed:', err)
-      process.exit(1)
-    },
-  )
+  runDriver('[bench] embedding', async () => {
+    mkdirSync(defaultLogDir, { recursive: true })
+    const out = openFigures()
+    await measureEngineEmbedding((name, value, unit) => out.emit(name, value, unit))
+  })
 }

@@ -15,7 +15,9 @@ import {
   ensureEventTopics,
   openKafka,
   parseBrokers,
+  parseIngestConfig,
   type KafkaHandle,
+  type RelayOptions,
   type StreamEvent,
 } from '@luneo/ingest'
 import { generateEvents } from '@luneo/ingest/testing'
@@ -25,6 +27,7 @@ import type { Measurement } from '../load.js'
 import { conversationBody, type RunSettings } from '../load-profile.js'
 import { quantile } from '../load.js'
 import { spawnServer } from '../spawn-server.js'
+import { apiEnv } from './api-conversations.js'
 
 type Emit = (name: string, value: number, unit: string) => void
 
@@ -48,16 +51,19 @@ async function outboxRows(db: Db): Promise<number> {
   return Number(r.n)
 }
 
-/** `luneo ingest relay`'s defaults: LUNEO_RELAY_BATCH, LUNEO_RELAY_CLAIMS. */
-const relayOptions = { batchSize: 2000, claims: 1 }
+/** `luneo ingest relay`'s defaults (LUNEO_RELAY_BATCH, LUNEO_RELAY_CLAIMS), read from its config. */
+function relayOptions(brokers: string): RelayOptions {
+  const defaults = parseIngestConfig({ KAFKA_BROKERS: brokers })
+  return { batchSize: defaults.LUNEO_RELAY_BATCH, claims: defaults.LUNEO_RELAY_CLAIMS }
+}
 
 /** The relay alone (outbox → Kafka, acks = all), as `luneo ingest relay` runs it. */
-async function relayRate(db: Db, kafka: KafkaHandle, total: number): Promise<number> {
+async function relayRate(db: Db, kafka: KafkaHandle, brokers: string, total: number): Promise<number> {
   const topic = `bench-relay-${Date.now()}`
   await ensureEventTopics(kafka, topic, 6)
   const producer = await kafka.producer()
   try {
-    const relay = new OutboxRelay(db, createKafkaPublisher(producer, topic), relayOptions)
+    const relay = new OutboxRelay(db, createKafkaPublisher(producer, topic), relayOptions(brokers))
     await relay.drainAll() // whatever earlier scenarios left, so the clock sees only our rows
     const events = generateEvents({ total, organizations: 5, conversationsPerOrg: 200 }).events
     for (let i = 0; i < events.length; i += 1000) await appendToOutbox(db, events.slice(i, i + 1000))
@@ -128,23 +134,13 @@ export async function measureIngestFreshness(
   const kafka = openKafka({ brokers: parseBrokers(brokers), clientId: 'bench-fresh', logLevel: 'error' })
   try {
     await migrateClickHouse(ch.ch)
-    const relayEventsPerSec = await relayRate(pg.db, kafka, f.relayEvents)
+    const relayEventsPerSec = await relayRate(pg.db, kafka, brokers, f.relayEvents)
 
     const server = await spawnServer({
       name: 'api-fresh',
       entry: 'api/src/server.ts',
-      env: {
-        NODE_ENV: 'production',
-        LUNEO_SECURE_COOKIES: 'false',
-        LUNEO_SECRET: 'bench-secret-0123456789abcdef',
-        LUNEO_DATA_DIR: join(dataDir, 'api'),
-        DATABASE_URL: s.databaseUrl,
-        CLICKHOUSE_URL: '',
-        LUNEO_LOG_LEVEL: 'warn',
-        LUNEO_RATE_LIMIT_PER_MINUTE: '100000000',
-        // Events leave through the relay below, as in server mode with `luneo ingest relay|sink`.
-        LUNEO_DRAINER: 'false',
-      },
+      // Events leave through the relay below (no drainer), as in server mode with `luneo ingest relay|sink`.
+      env: apiEnv(s, 'server', join(dataDir, 'api')),
       readyPath: '/readyz',
       logFile: join(s.logDir, 'api-fresh.log'),
       readyTimeoutMs: 120_000,
@@ -165,7 +161,7 @@ export async function measureIngestFreshness(
             if (!visible.has(it.event.conversationId)) visible.set(it.event.conversationId, at)
       },
     }
-    const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, topic), relayOptions)
+    const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, topic), relayOptions(brokers))
     const sink = new KafkaSink(kafka, writer, createDeadLetterWriter(ch.ch, producer, `${topic}.dlq`), {
       topic,
       groupId: `bench-${topic}`,

@@ -38,9 +38,9 @@ import {
 } from '@luneo/ingest'
 import { generateEvents } from '@luneo/ingest/testing'
 import { openFigures } from '../results.js'
-import { killAllChildren, repoRoot, spawnServer } from '../spawn-server.js'
+import { repoRoot, runDriver, spawnServer } from '../spawn-server.js'
 import type { Measurement } from '../load.js'
-import { defaultLogDir, type RunSettings } from '../load-profile.js'
+import { migrateDatabase, runSettingsFromEnv, type RunSettings } from '../load-profile.js'
 import { measureApiConversations } from './api-conversations.js'
 import { freshnessSettingsFromEnv, measureIngestFreshness } from './ingest-freshness.js'
 import { measureIngestReads } from './ingest-reads.js'
@@ -333,43 +333,15 @@ export async function measureIngest(s: RunSettings, api: Measurement, emit: Emit
 // measures POST /conversations first (the API's maximum write rate), then every ingest figure.
 // Prints the figures (bench/results.json is the full driver's).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const url = process.env.DATABASE_URL
-  if (!url) throw new Error('DATABASE_URL must name a PostgreSQL server')
-  process.on('exit', killAllChildren)
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      killAllChildren()
-      process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-    })
-  }
-  const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
-  const s: RunSettings = {
-    databaseUrl: url,
-    connections: int(process.env.BENCH_CONNECTIONS, 20),
-    warmupSec: int(process.env.BENCH_WARMUP_SEC, 2),
-    durationSec: int(process.env.BENCH_DURATION_SEC, 10),
-    rounds: int(process.env.BENCH_ROUNDS, 4),
-    logDir: defaultLogDir,
-  }
-  mkdirSync(s.logDir, { recursive: true })
-  const out = openFigures()
-  const t0 = performance.now()
-  openPostgres({ url })
-    .then(async (pg) => {
-      await migratePostgres(pg.db)
-      await pg.close()
-      const api = await measureApiConversations(s, 'server')
-      out.emit('api_conversations_req_per_sec', api.reqPerSec, 'req/s')
-      await measureIngest(s, api, (name, value, unit) => out.emit(name, value, unit))
-    })
-    .then(
-      () => {
-        console.error(`[bench] ingest done in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
-        process.exit(0)
-      },
-      (err: unknown) => {
-        console.error('[bench] ingest failed:', err)
-        process.exit(1)
-      },
-    )
+  runDriver('[bench] ingest', async () => {
+    const s = runSettingsFromEnv(process.env)
+    mkdirSync(s.logDir, { recursive: true })
+    const out = openFigures()
+    const t0 = performance.now()
+    await migrateDatabase(s.databaseUrl)
+    const api = await measureApiConversations(s, 'server')
+    out.emit('api_conversations_req_per_sec', api.reqPerSec, 'req/s')
+    await measureIngest(s, api, (name, value, unit) => out.emit(name, value, unit))
+    console.error(`[bench] ingest done in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+  })
 }

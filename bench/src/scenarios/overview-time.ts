@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core'
 import { quantile } from '../load.js'
 import { defaultLogDir } from '../load-profile.js'
 import { openFigures } from '../results.js'
-import { killAllChildren, repoRoot, spawnServer } from '../spawn-server.js'
+import { repoRoot, runDriver, spawnServer } from '../spawn-server.js'
 import { demoApiEnv, demoSeeded } from './analytics-latency.js'
 
 type Emit = (name: string, value: number, unit: string) => void
@@ -144,21 +144,10 @@ export async function measureOverviewTime(o: OverviewSettings, emit: Emit): Prom
 
 // Run on its own: prints the figures (bench/results.json is the full driver's).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.on('exit', killAllChildren)
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      killAllChildren()
-      process.exit(128 + (sig === 'SIGINT' ? 2 : 15))
-    })
-  }
-  const o = overviewSettingsFromEnv(process.env)
-  mkdirSync(o.logDir, { recursive: true })
-  const out = openFigures()
-  measureOverviewTime(o, (name, value, unit) => out.emit(name, value, unit)).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error('[bench] overview failed:', err)
-      process.exit(1)
-    },
-  )
+  runDriver('[bench] overview', async () => {
+    const o = overviewSettingsFromEnv(process.env)
+    mkdirSync(o.logDir, { recursive: true })
+    const out = openFigures()
+    await measureOverviewTime(o, (name, value, unit) => out.emit(name, value, unit))
+  })
 }

@@ -26,6 +26,7 @@ import * as pipelines from '@luneo/pipelines'
 import type { Job, PipelineDeps } from '@luneo/pipelines'
 import { createLocalEmbedder, createLocalProvider } from '@luneo/models'
 import { openFigures } from '../results.js'
+import { runDriver } from '../spawn-server.js'
 import { prng, type Rng } from '../rng.js'
 import { createConversations, scriptOf, type ConversationTenant } from '../generate/conversations.js'
 
@@ -260,15 +261,11 @@ export async function measurePipelines(emit: Emit, total = 100_000): Promise<voi
 
 // Alone (~1–2 min, no PostgreSQL server): node --import tsx bench/src/scenarios/pipelines-wall-time.ts
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const out = openFigures()
-  measurePipelines(
-    (name, value, unit) => out.emit(name, value, unit),
-    Number.parseInt(process.env.BENCH_PIPELINE_EVENTS ?? '100000', 10),
-  ).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error('[bench] pipelines failed:', err)
-      process.exit(1)
-    },
-  )
+  runDriver('[bench] pipelines', async () => {
+    const out = openFigures()
+    await measurePipelines(
+      (name, value, unit) => out.emit(name, value, unit),
+      Number.parseInt(process.env.BENCH_PIPELINE_EVENTS ?? '100000', 10),
+    )
+  })
 }

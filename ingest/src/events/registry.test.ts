@@ -20,6 +20,14 @@ function envelope(type: string, version: number, payload: Record<string, unknown
   }
 }
 
+// A catalogue whose conversation.started is at v1; v0 said `via: "web" | "mail"`.
+const v1Catalogue = {
+  'conversation.started': {
+    version: 1,
+    payload: z.object({ channel: z.enum(['widget', 'email']), hasContact: z.boolean() }).strict(),
+  },
+}
+
 describe('event registry', () => {
   it('lists every catalogued type at its current version', () => {
     expect(eventRegistry.types).toEqual(Object.keys(eventCatalogue).sort())
@@ -61,14 +69,8 @@ describe('event registry', () => {
   })
 
   it('upcasts a synthetic v0 event to v1 when read', () => {
-    // v0 said `via: "web" | "mail"`; v1 says `channel` and `hasContact`.
-    const catalogue = {
-      'conversation.started': {
-        version: 1,
-        payload: z.object({ channel: z.enum(['widget', 'email']), hasContact: z.boolean() }).strict(),
-      },
-    }
-    const registry = createEventRegistry(catalogue, [
+    // v1 says `channel` and `hasContact`.
+    const registry = createEventRegistry(v1Catalogue, [
       {
         type: 'conversation.started',
         from: 0,
@@ -83,7 +85,7 @@ describe('event registry', () => {
       upcastFrom: 0,
     })
     // Without the upcaster the same event is refused, never passed through as if current.
-    const bare = createEventRegistry(catalogue)
+    const bare = createEventRegistry(v1Catalogue)
     expect(bare.decode(old)).toMatchObject({ ok: false, reason: 'unknown_version' })
   })
 
@@ -115,13 +117,7 @@ describe('event registry', () => {
   })
 
   it('still validates what an upcaster produced from an older version', () => {
-    const catalogue = {
-      'conversation.started': {
-        version: 1,
-        payload: z.object({ channel: z.enum(['widget', 'email']), hasContact: z.boolean() }).strict(),
-      },
-    }
-    const registry = createEventRegistry(catalogue, [
+    const registry = createEventRegistry(v1Catalogue, [
       { type: 'conversation.started', from: 0, up: () => ({ channel: 'fax', hasContact: false }) },
     ])
     const old = envelope('conversation.started', 0, { via: 'mail' })

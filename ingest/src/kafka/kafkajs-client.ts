@@ -11,14 +11,15 @@ import {
   type Producer,
 } from 'kafkajs'
 import { createAdmin } from './admin.js'
-import type {
-  BatchHandler,
-  KafkaConsumer,
-  KafkaHandle,
-  KafkaLogLevel,
-  KafkaOptions,
-  KafkaProducer,
-  ReceivedMessage,
+import {
+  withConsumerDefaults,
+  type BatchHandler,
+  type KafkaConsumer,
+  type KafkaHandle,
+  type KafkaLogLevel,
+  type KafkaOptions,
+  type KafkaProducer,
+  type ReceivedMessage,
 } from './types.js'
 
 const levels: Record<KafkaLogLevel, LogLevel> = {
@@ -84,13 +85,14 @@ export function openKafkajs(options: KafkaOptions): KafkaHandle {
       open.add(p)
       return wrapProducer(p, () => open.delete(p))
     },
-    async consumer(opts) {
+    async consumer(options) {
+      const opts = withConsumerDefaults(options)
       const c = kafka.consumer({
         groupId: opts.groupId,
-        sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: opts.heartbeatIntervalMs ?? 3_000,
-        maxWaitTimeInMs: opts.maxWaitTimeMs ?? 5_000,
-        maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+        sessionTimeout: opts.sessionTimeoutMs,
+        heartbeatInterval: opts.heartbeatIntervalMs,
+        maxWaitTimeInMs: opts.maxWaitTimeMs,
+        maxBytesPerPartition: opts.maxBytesPerPartition,
         allowAutoTopicCreation: false,
       })
       if (opts.onCrash) {

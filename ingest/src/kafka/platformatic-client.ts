@@ -12,15 +12,16 @@ import {
   type MessagesStream,
 } from '@platformatic/kafka'
 import { classifyError } from '../errors/classify.js'
-import type {
-  BatchHandler,
-  ConsumerOptions,
-  KafkaConsumer,
-  KafkaHandle,
-  KafkaOptions,
-  KafkaProducer,
-  ReceivedBatch,
-  ReceivedMessage,
+import {
+  withConsumerDefaults,
+  type BatchHandler,
+  type KafkaConsumer,
+  type KafkaHandle,
+  type KafkaOptions,
+  type KafkaProducer,
+  type ReceivedBatch,
+  type ReceivedMessage,
+  type ResolvedConsumerOptions,
 } from './types.js'
 import { openKafkajs } from './kafkajs-client.js'
 
@@ -64,18 +65,19 @@ export function openPlatformatic(options: KafkaOptions): KafkaHandle {
       open.add(wrapped)
       return wrapped
     },
-    async consumer(opts) {
+    async consumer(options) {
+      const opts = withConsumerDefaults(options)
       const c = new Consumer<Buffer, Buffer, Buffer, Buffer>({
         ...base,
         groupId: opts.groupId,
-        sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+        sessionTimeout: opts.sessionTimeoutMs,
         // How long a rebalance waits for every member to rejoin (the library's default is 102 s,
         // kafkajs' 60 s): twice the session, so a member killed mid-rebalance holds the group up
         // about as long as its session would have.
-        rebalanceTimeout: 2 * (opts.sessionTimeoutMs ?? 30_000),
-        heartbeatInterval: opts.heartbeatIntervalMs ?? 3_000,
-        maxWaitTime: opts.maxWaitTimeMs ?? 5_000,
-        maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+        rebalanceTimeout: 2 * opts.sessionTimeoutMs,
+        heartbeatInterval: opts.heartbeatIntervalMs,
+        maxWaitTime: opts.maxWaitTimeMs,
+        maxBytesPerPartition: opts.maxBytesPerPartition,
         autocommit: false,
         autocreateTopics: false,
       })
@@ -152,7 +154,7 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 
 function wrapConsumer(
   c: Consumer<Buffer, Buffer, Buffer, Buffer>,
-  opts: ConsumerOptions,
+  opts: ResolvedConsumerOptions,
   forget: () => void,
 ) {
   let topics: string[] = []
@@ -182,8 +184,8 @@ function wrapConsumer(
       mode: 'committed',
       fallbackMode: fromBeginning ? 'earliest' : 'latest',
       autocommit: false,
-      maxWaitTime: opts.maxWaitTimeMs ?? 5_000,
-      maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+      maxWaitTime: opts.maxWaitTimeMs,
+      maxBytesPerPartition: opts.maxBytesPerPartition,
     })
 
   async function pump(

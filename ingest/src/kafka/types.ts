@@ -1,5 +1,6 @@
-// The seam's types (kafka.ts says which client implements them), apart so that the clients can
-// import them without importing the module that imports the clients.
+// The seam's types and the defaults both clients apply (kafka.ts says which client implements
+// them), apart so that the clients can import them without importing the module that imports the
+// clients.
 import type { KafkaAdmin } from './admin.js'
 
 export type { KafkaAdmin, PartitionOffset } from './admin.js'
@@ -72,6 +73,21 @@ export interface ConsumerOptions {
   maxBytesPerPartition?: number
   /** Called when the client gives up on the consumer (it no longer restarts it). */
   onCrash?: (error: Error) => void
+}
+
+/** The consumer options with every default filled in: both clients read their numbers from here. */
+export type ResolvedConsumerOptions = Required<Omit<ConsumerOptions, 'onCrash'>> &
+  Pick<ConsumerOptions, 'onCrash'>
+
+/** `options` with the defaults documented on ConsumerOptions where a value is missing. */
+export function withConsumerDefaults(options: ConsumerOptions): ResolvedConsumerOptions {
+  return {
+    ...options,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+    maxWaitTimeMs: options.maxWaitTimeMs ?? 5_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3_000,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+  }
 }
 
 export interface KafkaConsumer {
