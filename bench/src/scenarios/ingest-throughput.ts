@@ -295,7 +295,7 @@ export async function measureIngestThroughput(
         emit(`${prefix}_end_to_end_vs_direct_insert`, f.e2e! / direct, 'x')
       }
       for (const [client, f] of byClient) figures(`ingest_${client}`, f)
-      // The unprefixed names are the default client's (the one a process gets without LUNEO_KAFKA_CLIENT).
+      // The unprefixed names are the client this run's processes use (LUNEO_KAFKA_CLIENT, else the default).
       figures('ingest', byClient.get(kafkaClientFromEnv())!)
       emit('ingest_embedded_drainer_events_per_sec', drainer, 'events/s')
       emit('ingest_embedded_drainer_vs_direct_insert', drainer / direct, 'x')
