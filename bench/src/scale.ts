@@ -12,14 +12,14 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { DataSetSummary, TenantSummary } from './generate/generate.js'
+import type { DataSetSummary } from './generate/generate.js'
 import { BENCH_OWNER_PASSWORD } from './generate/cli.js'
 import { defaultLogDir } from './load-profile.js'
-import { openFigures } from './results.js'
-import { analyticsEndpoints, login, measureEndpoint } from './scenarios/analytics-latency.js'
+import { openFigures, type Figure } from './results.js'
+import { login, measureEndpoint } from './scenarios/analytics-latency.js'
+import { scaleEndpoints, scaleTenants } from './scale-endpoints.js'
 import { repoRoot, runDriver, spawnServer } from './spawn-server.js'
 
-const DAY = 24 * 3600 * 1000
 const env = process.env
 const int = (v: string | undefined, d: number) => (v ? Number.parseInt(v, 10) : d)
 const s = {
@@ -58,16 +58,6 @@ async function generate(n: number, dir: string): Promise<number> {
   return (performance.now() - t0) / 1000
 }
 
-/** The dashboard's endpoints (default range: 30 days), and query + ROI over the last year. */
-function endpoints(d: DataSetSummary): Record<string, string> {
-  const year = `from=${new Date(Date.parse(d.until) - 365 * DAY).toISOString()}&to=${d.until}`
-  return {
-    ...analyticsEndpoints,
-    query_365d: `${analyticsEndpoints.query}&${year}`,
-    roi_365d: `/api/v1/analytics/roi?granularity=month&${year}`,
-  }
-}
-
 async function measureSize(n: number): Promise<void> {
   const dir = join(repoRoot, '.tmp', 'bench-scale', `${n}-s${s.seed}-o${s.organizations}`)
   const name = `scale_${label(n)}`
@@ -80,14 +70,10 @@ async function measureSize(n: number): Promise<void> {
   const d = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as DataSetSummary
   out.emit(`${name}_insert_events_per_sec`, d.events / d.insertSec, 'events/s')
   out.emit(`${name}_pipelines_full_sec`, d.pipelinesSec, 's')
-  const bySize = [...d.organizations].sort((a, b) => b.events - a.events)
-  const tenants: [string, TenantSummary][] = [
-    ['largest', bySize[0]!],
-    ['median', bySize[Math.floor(bySize.length / 2)]!],
-  ]
+  const tenants = scaleTenants(d)
   console.error(
     `[bench-scale] ${name}: ${d.events.toLocaleString('en')} events, ${d.conversations.toLocaleString('en')} conversations, ` +
-      `${d.organizations.length} organizations, until ${d.until}; largest ${bySize[0]!.events.toLocaleString('en')} events, ` +
+      `${d.organizations.length} organizations, until ${d.until}; largest ${tenants[0]![1].events.toLocaleString('en')} events, ` +
       `median ${tenants[1]![1].events.toLocaleString('en')}`,
   )
   const logFile = join(defaultLogDir, `api-${name}.log`)
@@ -116,7 +102,7 @@ async function measureSize(n: number): Promise<void> {
     let worst = 0
     for (const [who, tenant] of tenants) {
       const cookie = await login(server.url, tenant.email, BENCH_OWNER_PASSWORD)
-      for (const [endpoint, path] of Object.entries(endpoints(d))) {
+      for (const [endpoint, path] of Object.entries(scaleEndpoints(d))) {
         const m = await measureEndpoint(server, cookie, endpoint.replace(/_365d$/, ''), path, s)
         worst = Math.max(worst, m.p95)
         out.emit(`${name}_${who}_${endpoint}_p50`, m.p50, 'ms')
@@ -133,6 +119,21 @@ async function measureSize(n: number): Promise<void> {
   } finally {
     await server.stop()
   }
+  // With the API gone the data dir is free: each query behind the endpoints, alone, with its plan.
+  if (!s.server) for (const f of await queryPlans(dir, name)) out.emit(f.name, f.value, f.unit)
+}
+
+/** Runs scale-plans.ts on `dir` (a child: chDB takes one data dir per process); returns its figures. */
+async function queryPlans(dir: string, name: string): Promise<Figure[]> {
+  const file = join(dir, 'tmp', `plans-${process.pid}.json`)
+  mkdirSync(join(dir, 'tmp'), { recursive: true })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/src/scale-plans.ts', dir, name, file], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const code = await new Promise<number | null>((r) => child.once('exit', r))
+  if (code !== 0) throw new Error(`bench-scale: scale-plans.ts on ${dir} exited ${code}`)
+  return JSON.parse(readFileSync(file, 'utf8')) as Figure[]
 }
 
 async function main(): Promise<void> {
