@@ -42,6 +42,8 @@ export interface AnalyticsSettings {
   /** LUNEO_PIPELINES_INTERVAL_MS for the API; '' keeps its default (10 s), '0' turns the scheduler off. */
   pipelinesIntervalMs: string
   logDir: string
+  /** A data dir the demo is already seeded in (`make bench` shares one), or null: seed a temp dir. */
+  dataDir: string | null
 }
 
 export function analyticsSettingsFromEnv(env: NodeJS.ProcessEnv): AnalyticsSettings {
@@ -53,6 +55,7 @@ export function analyticsSettingsFromEnv(env: NodeJS.ProcessEnv): AnalyticsSetti
     seedTimeoutMs: int(env.BENCH_ANALYTICS_SEED_TIMEOUT_SEC, 240) * 1000,
     pipelinesIntervalMs: env.BENCH_ANALYTICS_PIPELINES_INTERVAL_MS ?? '',
     logDir: defaultLogDir,
+    dataDir: null,
   }
 }
 
@@ -214,7 +217,7 @@ export async function measureEndpoint(
 
 /** Emits `analytics_<endpoint>_p95` for each endpoint and `analytics_worst_p95` (ms). */
 export async function measureAnalyticsLatency(a: AnalyticsSettings, emit: Emit): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'luneo-bench-analytics-'))
+  const dataDir = a.dataDir ?? mkdtempSync(join(tmpdir(), 'luneo-bench-analytics-'))
   const logFile = join(a.logDir, 'api-analytics.log')
   try {
     const t0 = performance.now()
@@ -247,7 +250,7 @@ export async function measureAnalyticsLatency(a: AnalyticsSettings, emit: Emit):
       await server.stop()
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true })
+    if (!a.dataDir) rmSync(dataDir, { recursive: true, force: true })
   }
 }
 

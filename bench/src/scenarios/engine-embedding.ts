@@ -56,8 +56,17 @@ async function turnLatencies(base: string, messages: number): Promise<Float64Arr
 }
 
 /** Emits `engine_embed_*`, `engine_index_*`, `engine_turn_*` and `api_rss_after_demo_mb`. */
-export async function measureEngineEmbedding(emit: Emit, messages = 300, logDir = defaultLogDir) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'luneo-bench-embedding-'))
+export async function measureEngineEmbedding(
+  emit: Emit,
+  o: {
+    messages?: number
+    logDir?: string
+    /** An empty dir to seed the demo into and leave seeded (`make bench` reuses it); else a temp dir. */
+    dataDir?: string
+  } = {},
+) {
+  const { messages = 300, logDir = defaultLogDir } = o
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'luneo-bench-embedding-'))
   const logFile = join(logDir, 'api-embedding.log')
   try {
     const t0 = performance.now()
@@ -109,7 +118,7 @@ export async function measureEngineEmbedding(emit: Emit, messages = 300, logDir 
       await server.stop()
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true })
+    if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true })
   }
 }
 
