@@ -41,7 +41,12 @@ async function main(): Promise<void> {
   mkdirSync(s.logDir, { recursive: true })
   const prof = process.env.BENCH_CPU_PROF
   // One directory per server: node writes a profile per thread (tsx's loader runs on its own).
-  const nodeArgs = (name: string) => (prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, name)}`] : [])
+  // BENCH_API_NODE_ARGS: node flags for both API processes (e.g. a GC setting to measure).
+  const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const nodeArgs = (name: string) => [
+    ...apiArgs,
+    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, name)}`] : []),
+  ]
   await migrateDatabase(s.databaseUrl)
   const out = openFigures()
   const load = () =>
