@@ -41,7 +41,12 @@ async function main(): Promise<void> {
   mkdirSync(s.logDir, { recursive: true })
   const prof = process.env.BENCH_CPU_PROF
   // One directory per server: node writes a profile per thread (tsx's loader runs on its own).
-  const nodeArgs = (name: string) => (prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, name)}`] : [])
+  // BENCH_API_NODE_ARGS: node flags for both API processes (e.g. a GC setting to measure).
+  const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const nodeArgs = (name: string) => [
+    ...apiArgs,
+    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, name)}`] : []),
+  ]
   await migrateDatabase(s.databaseUrl)
   const out = openFigures()
   const load = () =>
@@ -64,12 +69,14 @@ async function main(): Promise<void> {
   out.emit('api_conversations_postgres_cpu_per_req', ((postgresCpuSeconds() - pg0) * 1000) / apiAll, 'ms')
   out.emit('api_conversations_vs_bare_insert', api.reqPerSec / bare.reqPerSec, 'x')
   out.emit('api_p99_vs_bare_p99', api.p99Ms / bare.p99Ms, 'x')
-  await measureEngineMessages(
-    s,
-    (n, v, u) => out.emit(n, v, u),
-    { conversations: api, bare },
-    nodeArgs('api-engine'),
-  )
+  // BENCH_ENGINE=0 leaves the engine turn out (~1 min): for comparing conversations runs back to back.
+  if (process.env.BENCH_ENGINE !== '0')
+    await measureEngineMessages(
+      s,
+      (n, v, u) => out.emit(n, v, u),
+      { conversations: api, bare },
+      nodeArgs('api-engine'),
+    )
   console.error(`[write-path] load average at end ${load()}`)
   out.write(join(repoRoot, '.tmp', 'bench', 'write-path.json'), { ...s, databaseUrl: undefined }, 0)
 }

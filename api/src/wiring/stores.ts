@@ -27,6 +27,7 @@ import { startChroma, type ChromaProcess } from '../knowledge/chroma-process.js'
 import { reindexPending } from '../services/knowledge.js'
 import { PrivacyWorker } from '../privacy/privacy-worker.js'
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
+import { commitNudges } from './nudges.js'
 import { EmailDispatcher } from '../email/email-dispatcher.js'
 import { createLogMailer, createSmtpMailer, type Mailer } from '../email/mailer.js'
 import { createAiParts } from './ai.js'
@@ -119,11 +120,7 @@ export async function openStores(config: Config): Promise<Stores> {
         onError: (err) => console.error('email dispatcher: polling failed, retrying', err),
       })
     : null
-  // A turn that escalated wakes the dispatcher, so the webhook leaves without waiting for a poll.
-  const onCommitted = () => {
-    drainer?.nudge()
-    webhooks?.nudge()
-  }
+  const nudges = commitNudges(drainer, webhooks)
   // Server mode with the Kafka relay and sink: a refresh waits for the sink group too. The admin
   // connects on the first refresh, so an unreachable broker never blocks the API's start.
   const kafka = config.stream
@@ -138,10 +135,10 @@ export async function openStores(config: Config): Promise<Stores> {
     ch: chHandle.ch,
     secret: resolveSecret(config),
     stores: { postgres: pg.kind, clickhouse: chHandle.kind },
-    onEventsCommitted: onCommitted,
+    onEventsCommitted: nudges.onEventsCommitted,
     onEmailQueued: () => emails?.nudge(),
     outboxBacklog: () => outboxBacklog(pg.db),
-    ai: await createAiParts(config, pg.db, chromaUrl, onCommitted).catch(async (err: unknown) => {
+    ai: await createAiParts(config, pg.db, chromaUrl, nudges.onTurnCommitted).catch(async (err: unknown) => {
       await Promise.allSettled([pg.close(), chHandle.close(), chroma?.stop()])
       throw err
     }),

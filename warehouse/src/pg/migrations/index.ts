@@ -15,6 +15,7 @@ import * as m0013 from './0013_sso.js'
 import * as m0014 from './0014_email.js'
 import * as m0015 from './0015_retention.js'
 import * as m0016 from './0016_gap_incremental.js'
+import * as m0017 from './0017_contact_phone_index.js'
 
 /** Every Postgres migration, in order. Add a file and a line here; never edit an applied one. */
 export const pgMigrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const pgMigrations: Record<string, Migration> = {
   '0014_email': m0014,
   '0015_retention': m0015,
   '0016_gap_incremental': m0016,
+  '0017_contact_phone_index': m0017,
 }
