@@ -240,6 +240,8 @@ export async function measureIngestThroughput(
   emit: Emit,
   total = 50_000,
   rounds = 2,
+  /** The Kafka clients to measure: the one in use by default; both to compare them (ADR 0025). */
+  clients: readonly KafkaClientName[] = [kafkaClientFromEnv()],
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'luneo-bench-ingest-'))
   const ch = await openClickHouse({ dataDir: dir })
@@ -256,7 +258,7 @@ export async function measureIngestThroughput(
       // machine a neighbour's burst lowers a rate, never raises it.
       const byClient = new Map<KafkaClientName, Record<string, number>>()
       for (let round = 0; round < rounds; round++) {
-        for (const client of kafkaClients) {
+        for (const client of clients) {
           const kafka = openKafka({
             brokers: parseBrokers(brokers),
             clientId: 'bench-ingest',
@@ -294,7 +296,8 @@ export async function measureIngestThroughput(
         emit(`${prefix}_end_to_end_events_per_sec`, f.e2e!, 'events/s')
         emit(`${prefix}_end_to_end_vs_direct_insert`, f.e2e! / direct, 'x')
       }
-      for (const [client, f] of byClient) figures(`ingest_${client}`, f)
+      // Per-client names only when both are measured (BENCH_INGEST_CLIENTS=both).
+      if (clients.length > 1) for (const [client, f] of byClient) figures(`ingest_${client}`, f)
       // The unprefixed names are the client this run's processes use (LUNEO_KAFKA_CLIENT, else the default).
       figures('ingest', byClient.get(kafkaClientFromEnv())!)
       emit('ingest_embedded_drainer_events_per_sec', drainer, 'events/s')
@@ -323,6 +326,7 @@ export async function measureIngest(s: RunSettings, api: Measurement, emit: Emit
       emit,
       int(process.env.BENCH_INGEST_EVENTS, 50_000),
       int(process.env.BENCH_INGEST_ROUNDS, 2),
+      process.env.BENCH_INGEST_CLIENTS === 'both' ? kafkaClients : [kafkaClientFromEnv()],
     )
     await measureIngestFreshness(s, api, brokers, freshnessSettingsFromEnv(process.env), emit)
   })
