@@ -3,8 +3,8 @@ import { newId } from '../../ids.js'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
-import { FIXTURE_TIME, replySignalRow } from './fixture-rows.js'
-import { failedQuestions, questionsOfReplies } from './replies.js'
+import { FIXTURE_TIME, outcomeRow, replySignalRow } from './fixture-rows.js'
+import { conversationsOfReplies, failedQuestions, questionsOfReplies } from './replies.js'
 
 const MIN = 60_000
 const T = FIXTURE_TIME
@@ -78,5 +78,46 @@ describe('reply signal queries', () => {
     ])
     expect(await questionsOfReplies(h.ch, { organizationId: newId(), replyIds: [u] })).toEqual([])
     expect(await questionsOfReplies(h.ch, { organizationId: org, replyIds: [] })).toEqual([])
+  })
+
+  it('conversationsOfReplies: each reply once with its conversation and start, however many versions the marts hold', async () => {
+    // Three versions of the outcome of cu (recomputed twice), two of u's signal (the `recomputed`
+    // reply above has two too), cn with no outcome yet (left out), and another organization's
+    // outcome for the same conversation id (never read).
+    const started = T - 12 * MIN
+    await h.ch.insert({
+      table: 'conversation_outcomes_v1',
+      values: [1, 2, 3].map((v) =>
+        outcomeRow(started, {
+          organization_id: org,
+          conversation_id: cu,
+          computed_at: chDateTime(T + v * MIN),
+        }),
+      ),
+      format: 'JSONEachRow',
+    })
+    await h.ch.insert({
+      table: 'conversation_outcomes_v1',
+      values: [outcomeRow(T - 30 * MIN, { conversation_id: cu })],
+      format: 'JSONEachRow',
+    })
+    await h.ch.insert({
+      table: 'reply_signals_v1',
+      values: [
+        reply(T - 10 * MIN, {
+          question: 'do you ship to Norway?',
+          unanswered: 1,
+          reply_id: u,
+          conversation_id: cu,
+          computed_at: chDateTime(T + 5 * MIN),
+        }),
+      ],
+      format: 'JSONEachRow',
+    })
+    const rows = await conversationsOfReplies(h.ch, { organizationId: org, replyIds: [u, n, newId()] })
+    expect(rows).toEqual([
+      { reply_ref: u, conversation_ref: cu, started_at: new Date(started).toISOString() },
+    ])
+    expect(await conversationsOfReplies(h.ch, { organizationId: newId(), replyIds: [u] })).toEqual([])
   })
 })
