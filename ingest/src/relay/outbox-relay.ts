@@ -172,7 +172,10 @@ export class OutboxRelay implements OutboxMover {
       // rows in the head locked in seq order. MATERIALIZED runs each step once, in that order, and
       // keeps the lock out of the grouping: in a subquery Postgres pushed it below the sort, into
       // the aggregate, and tried every slot's lock (the CTE scan is read in order and LIMIT stops
-      // asking once enough locks are held). A row another claim published after this statement's
+      // asking once enough locks are held). The rows are fetched by seq = ANY(array), not joined:
+      // with the statistics an outbox usually has (nearly every row published) the planner joined
+      // the head to an index scan of every unpublished row, 2,000 × backlog comparisons (2.9 s per
+      // claim on a 50k backlog; 8 ms this way). A row another claim published after this statement's
       // snapshot is re-read by FOR UPDATE (published_at set: left out), so nothing goes twice.
       const rows = await sql<ClaimedRow>`
         WITH head AS MATERIALIZED (
@@ -187,7 +190,8 @@ export class OutboxRelay implements OutboxMover {
         SELECT o.seq, o.id, o.partition_key, o.type, o.version, o.envelope::text AS json,
           extract(epoch FROM clock_timestamp() - o.created_at) * 1000 AS age_ms
         FROM outbox o
-        WHERE o.seq IN (SELECT seq FROM head WHERE slot IN (SELECT slot FROM mine)) AND o.published_at IS NULL
+        WHERE o.seq = ANY(ARRAY(SELECT seq FROM head WHERE slot = ANY(ARRAY(SELECT slot FROM mine))))
+          AND o.published_at IS NULL
         ORDER BY o.seq LIMIT ${sql.lit(batchSize)} FOR UPDATE OF o SKIP LOCKED`.execute(trx)
       if (rows.rows.length === 0) return null
       const events = rows.rows.map(encodedRow)
