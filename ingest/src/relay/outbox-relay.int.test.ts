@@ -17,6 +17,8 @@ import {
 } from '../faults/harness.js'
 import { createKafkaPublisher } from './kafka-publisher.js'
 import { OutboxRelay } from './outbox-relay.js'
+import { outboxRow } from '../outbox/writer.js'
+import { generateEvents } from '../testing.js'
 import { waitFor } from '../faults/harness.js'
 
 warnIfNoBroker('outbox-relay.int.test')
@@ -103,6 +105,39 @@ describe.skipIf(!brokers)('outbox relay', () => {
     for (const [key, seen] of byKey) {
       expect(seen).toEqual(events.filter((e) => partitionKey(e) === key).map((e) => e.id))
     }
+  })
+
+  // The relay sends each row's envelope text as Postgres keeps it, keyed by its partition_key
+  // column: a row whose envelope the sink would refuse, or whose columns are not its envelope's
+  // (outboxRow writes both from one envelope), stops it before anything is sent.
+  describe('refuses a row written around outboxRow: nothing sent, nothing marked', () => {
+    const refused = async (row: ReturnType<typeof outboxRow>, error: RegExp) => {
+      const topic = await freshTopic(kafka, 'relay-refuses')
+      await pg.db.deleteFrom('outbox').execute()
+      await pg.db.insertInto('outbox').values(row).execute()
+      const relay = new OutboxRelay(pg.db, createKafkaPublisher(producer, topic))
+      await expect(relay.drainOnce()).rejects.toThrow(error)
+      expect(await outboxBacklog(pg.db)).toBe(1)
+      const ends = await kafka.admin.endOffsets(topic)
+      expect(ends.reduce((n, p) => n + Number(p.offset), 0)).toBe(0)
+      await pg.db.deleteFrom('outbox').execute()
+    }
+    const event = () => generateEvents({ total: 1, organizations: 1 }).events[0]!
+
+    it('an envelope that fails the envelope check', async () => {
+      const e = event()
+      await refused(outboxRow({ ...e, occurredAt: 'yesterday' }), /occurredAt/)
+    })
+
+    it("a partition_key that is not the envelope's", async () => {
+      const e = event()
+      const other = partitionKey({ organizationId: e.organizationId, conversationId: null })
+      await refused({ ...outboxRow(e), partition_key: other }, /columns are not its envelope's/)
+    })
+
+    it("a type that is not the envelope's", async () => {
+      await refused({ ...outboxRow(event()), type: 'conversation.ended' }, /columns are not its envelope's/)
+    })
   })
 
   it('prunes published rows past the age kept once it has nothing to move', async () => {
