@@ -172,12 +172,19 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         deps.ch,
         await resolvedFilter(deps, authOf(req), rangeOf(req.query), req.query),
       )
+      // Lines go out ~64 KB at a time: a chunk per line made the stream's own bookkeeping a tenth
+      // of a large export's CPU (bench/README.md, "Analytics at scale").
       async function* lines() {
-        yield `${CSV_COLUMNS.join(',')}\r\n`
+        let chunk = `${CSV_COLUMNS.join(',')}\r\n`
         for await (const row of rows) {
           const r = toResolvedRow(row)
-          yield `${CSV_COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`
+          chunk += `${CSV_COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`
+          if (chunk.length >= 65_536) {
+            yield chunk
+            chunk = ''
+          }
         }
+        yield chunk
       }
       return reply
         .type('text/csv; charset=utf-8')
