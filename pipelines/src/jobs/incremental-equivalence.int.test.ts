@@ -9,7 +9,8 @@ import {
 } from '@luneo/warehouse'
 import { openTestClickHouse, openTestPostgres } from '@luneo/warehouse/testing'
 import type { Job, PipelineDeps } from '../runner/job.js'
-import { runJob } from '../runner/run.js'
+import { runJob, runJobs } from '../runner/run.js'
+import { createConversationReads } from './conversation-events.js'
 import { seededRandom } from './beta.js'
 import { conversationOutcomes } from './conversation-outcomes.job.js'
 import { learningSignals } from './learning-signals.job.js'
@@ -18,7 +19,9 @@ import { learningSignals } from './learning-signals.job.js'
 // conversations an event touched since the watermark or a timer moved (ADR 0023). This holds them
 // to "the same rows as a full run": 200 generated conversations over 12 days whose events arrive
 // run by run (some late), incremental runs from 10 minutes to 3 days apart, then the marts are
-// compared, row by row, with a full rebuild at the same instant.
+// compared, row by row, with a full rebuild at the same instant. Every other run goes through
+// runJobs, where the outcomes job takes the conversations the signals job read (one read per run),
+// the others run each job with reads of its own: both must come to the full rebuild's rows.
 
 const MIN = 60_000
 const H = 60 * MIN
@@ -148,15 +151,28 @@ describe('incremental learning signals and outcomes equal a full rebuild', () =>
     await arrive(events.filter((e) => e.arrives < at))
     for (const job of jobs) await runJob(deps(), job, { full: true, now: new Date(at) })
     const loaded: number[] = []
-    for (const step of steps) {
+    const shared = { read: 0, reused: 0, outcomesIn: 0 }
+    for (const [i, step] of steps.entries()) {
       const next = at + step
       await arrive(events.filter((e) => e.arrives >= at && e.arrives < next))
       at = next
+      if (i % 2 === 0) {
+        const reads = createConversationReads()
+        const reports = await runJobs(deps(), jobs, { organizationId: org, now: new Date(at), reads })
+        const outcomesIn = reports.find((r) => r.job === conversationOutcomes.name)!.rowsIn
+        loaded.push(outcomesIn)
+        shared.read += reads.counts.read
+        shared.reused += reads.counts.reused
+        shared.outcomesIn += outcomesIn
+        continue
+      }
       for (const job of jobs) {
         const [report] = await runJob(deps(), job, { organizationId: org, now: new Date(at) })
         if (job === conversationOutcomes) loaded.push(report!.rowsIn)
       }
     }
+    // the shared runs' outcomes took most of their events from the signals job's read
+    expect(shared.reused).toBeGreaterThan(shared.outcomesIn / 2)
     expect(at).toBeLessThan(END)
     const incremental = {
       signals: await mart('reply_signals_v1', 'reply_id'),
