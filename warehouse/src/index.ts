@@ -317,6 +317,7 @@ export {
   recordGapRecluster,
   insertGap,
   updateGap,
+  rescoreGaps,
   getGap,
   listRankedGaps,
   reviewGap,

@@ -5,7 +5,8 @@
 // (agents, a running experiment each) in a migrated PGlite. Then every job @luneo/pipelines
 // exports, in dependency order: a full rebuild, and an incremental run after 10 % more events
 // with later timestamps arrive.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -169,6 +170,25 @@ async function publish(ch: PipelineDeps['ch'], events: EventEnvelope[]): Promise
   return (performance.now() - t0) / 1000
 }
 
+/**
+ * With a file name (`BENCH_PIPELINE_PROF`), a CPU profile of the incremental phase only, sampled
+ * every 0.5 ms, written there (open it in Chrome's DevTools); the returned function stops it.
+ */
+async function startProfile(file: string | undefined): Promise<(() => Promise<void>) | null> {
+  if (!file) return null
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 500 })
+  await session.post('Profiler.start')
+  return async () => {
+    const { profile } = await session.post('Profiler.stop')
+    writeFileSync(file, JSON.stringify(profile))
+    session.disconnect()
+    console.error(`[bench] CPU profile of the incremental phase: ${file}`)
+  }
+}
+
 /** Emits pipeline_* figures. `total`: events before the incremental run (10 % more arrive for it). */
 export async function measurePipelines(emit: Emit, total = 100_000): Promise<void> {
   const started = performance.now()
@@ -238,6 +258,7 @@ export async function measurePipelines(emit: Emit, total = 100_000): Promise<voi
     let maintenanceSec = 0
     let maintenanceCpuSec = 0
     const reads = pipelines.createConversationReads()
+    const profile = await startProfile(process.env.BENCH_PIPELINE_PROF)
     for (const job of jobs) {
       const r = await timed(incremental(job), { now: new Date(t1), reads })
       if (maintenance.has(job.name)) {
@@ -252,6 +273,7 @@ export async function measurePipelines(emit: Emit, total = 100_000): Promise<voi
         `[bench] ${job.name} incremental (lookback ${(job.lookbackMs / HOUR).toFixed(1)} h): ${r.sec.toFixed(2)} s (CPU ${r.cpuSec.toFixed(2)} s), in ${r.rowsIn}, out ${r.rowsOut}`,
       )
     }
+    await profile?.()
     const recluster = jobs.find((j) => j.name === between.name)
     if (recluster) {
       const r = await timed(recluster, { now: new Date(t1 + HOUR) })
