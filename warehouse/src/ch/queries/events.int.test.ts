@@ -3,7 +3,12 @@ import { newId } from '../../ids.js'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
-import { activeConversationIds, conversationEvents, eventsOfConversations, newestEventPart } from './events.js'
+import {
+  activeConversationIds,
+  conversationEvents,
+  eventsOfConversations,
+  newestEventPart,
+} from './events.js'
 import { ClickHouseRowError } from './rows.js'
 
 const MIN = 60_000
@@ -88,7 +93,9 @@ describe('events queries', () => {
     expect(ids.sort()).toEqual([a, c].sort())
     const split = await eventsOfConversations(h.ch, { organizationId: org, conversationIds: ids, to: p.to })
     expect(split).toEqual(whole)
-    expect(await eventsOfConversations(h.ch, { organizationId: org, conversationIds: [], to: p.to })).toEqual([])
+    expect(await eventsOfConversations(h.ch, { organizationId: org, conversationIds: [], to: p.to })).toEqual(
+      [],
+    )
   })
 
   it('a row whose payload is not a JSON object is refused, not passed on', async () => {

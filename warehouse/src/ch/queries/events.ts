@@ -26,7 +26,8 @@ const numeric = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i
  */
 export function decodeConversationEvent(r: Record<string, unknown>): ConversationEventRow | RowIssue {
   const { event_id, type, at, conv, agent, vertical, payload } = r
-  if (typeof event_id !== 'string' || !uuid.test(event_id)) return issue('event_id', 'expected a UUID', event_id)
+  if (typeof event_id !== 'string' || !uuid.test(event_id))
+    return issue('event_id', 'expected a UUID', event_id)
   if (typeof type !== 'string') return issue('type', 'expected a string', type)
   const when = typeof at === 'number' ? at : typeof at === 'string' && numeric.test(at) ? Number(at) : null
   if (when === null) return issue('at', 'expected a number (or numeric text)', at)

@@ -103,8 +103,16 @@ export async function queryDecoded<T>(
   })
   const rows = await rs.json<unknown>()
   return rows.map((row, i) => {
-    const r = typeof row === 'object' && row !== null ? decode(row as Record<string, unknown>) : issue('(row)', 'expected an object', row)
-    if (r instanceof RowIssue) throw new ClickHouseRowError(name, i, `  ${r.column}: ${r.message}, got ${JSON.stringify(r.value) ?? 'nothing'}`)
+    const r =
+      typeof row === 'object' && row !== null
+        ? decode(row as Record<string, unknown>)
+        : issue('(row)', 'expected an object', row)
+    if (r instanceof RowIssue)
+      throw new ClickHouseRowError(
+        name,
+        i,
+        `  ${r.column}: ${r.message}, got ${JSON.stringify(r.value) ?? 'nothing'}`,
+      )
     return r
   })
 }
