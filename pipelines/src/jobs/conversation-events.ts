@@ -29,17 +29,27 @@ export interface ConvEvent {
 export interface ConversationReads {
   /** Events read from ClickHouse, and events handed over instead of read again (for the bench and tests). */
   readonly counts: { read: number; reused: number }
+  /**
+   * The most conversations a taker asks for by id: the ids travel as a query parameter (in the
+   * URL, with a server), so past this it reads the whole set again instead (a tick after a long
+   * pause).
+   */
+  readonly maxListedIds: number
   keep(organizationId: string, to: Date, conversations: Map<string, ConvEvent[]>): void
   /** The conversations kept for the organization at `to`, once (they are no longer held). */
   take(organizationId: string, to: Date): Map<string, ConvEvent[]> | undefined
 }
 
-export function createConversationReads(maxEvents = 200_000): ConversationReads {
+export function createConversationReads(
+  limits: { maxEvents?: number; maxListedIds?: number } = {},
+): ConversationReads {
+  const maxEvents = limits.maxEvents ?? 200_000
   const held = new Map<string, { to: number; conversations: Map<string, ConvEvent[]>; events: number }>()
   let heldEvents = 0
   const counts = { read: 0, reused: 0 }
   return {
     counts,
+    maxListedIds: limits.maxListedIds ?? 5_000,
     keep(organizationId, to, conversations) {
       let events = 0
       for (const list of conversations.values()) events += list.length
@@ -123,6 +133,11 @@ async function read(
   }
   const ids = await activeConversationIds(ch, p)
   const missing = ids.filter((id) => !held.has(id))
+  if (missing.length > reads!.maxListedIds) {
+    const rows = await conversationEvents(ch, p)
+    reads!.counts.read += rows.length
+    return byConversation(rows)
+  }
   const rows = await eventsOfConversations(ch, {
     organizationId: p.organizationId,
     conversationIds: missing,
