@@ -27,7 +27,12 @@ export {
   type OutcomeSettings,
   type OutcomeStatus,
 } from './jobs/definitions.js'
-export { loadConversations, type ConvEvent } from './jobs/conversation-events.js'
+export {
+  createConversationReads,
+  loadConversations,
+  type ConversationReads,
+  type ConvEvent,
+} from './jobs/conversation-events.js'
 export { createKnowledgeGaps, knowledgeGaps } from './jobs/knowledge-gaps.job.js'
 export {
   GAP_DEFAULTS,

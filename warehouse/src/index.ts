@@ -192,7 +192,9 @@ export { martMigrations } from './ch/migrations/marts.js'
 export { chDateTime } from './ch/time.js'
 export { ClickHouseRowError } from './ch/queries/rows.js'
 export {
+  activeConversationIds,
   conversationEvents,
+  eventsOfConversations,
   newestEventAt,
   newestEventPart,
   type ConversationEventRow,
@@ -315,6 +317,7 @@ export {
   recordGapRecluster,
   insertGap,
   updateGap,
+  rescoreGaps,
   getGap,
   listRankedGaps,
   reviewGap,

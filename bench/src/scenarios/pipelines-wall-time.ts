@@ -5,7 +5,8 @@
 // (agents, a running experiment each) in a migrated PGlite. Then every job @luneo/pipelines
 // exports, in dependency order: a full rebuild, and an incremental run after 10 % more events
 // with later timestamps arrive.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -169,6 +170,25 @@ async function publish(ch: PipelineDeps['ch'], events: EventEnvelope[]): Promise
   return (performance.now() - t0) / 1000
 }
 
+/**
+ * With a file name (`BENCH_PIPELINE_PROF`), a CPU profile of the incremental phase only, sampled
+ * every 0.5 ms, written there (open it in Chrome's DevTools); the returned function stops it.
+ */
+async function startProfile(file: string | undefined): Promise<(() => Promise<void>) | null> {
+  if (!file) return null
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 500 })
+  await session.post('Profiler.start')
+  return async () => {
+    const { profile } = await session.post('Profiler.stop')
+    writeFileSync(file, JSON.stringify(profile))
+    session.disconnect()
+    console.error(`[bench] CPU profile of the incremental phase: ${file}`)
+  }
+}
+
 /** Emits pipeline_* figures. `total`: events before the incremental run (10 % more arrive for it). */
 export async function measurePipelines(emit: Emit, total = 100_000): Promise<void> {
   const started = performance.now()
@@ -214,9 +234,12 @@ export async function measurePipelines(emit: Emit, total = 100_000): Promise<voi
       const rowsOut = reports.reduce((n, r) => n + r.rowsOut, 0)
       return { sec, cpuSec, rowsIn, rowsOut }
     }
+    // As runJobs does for a tick (the scheduler, a refresh, `luneo pipelines run`): one set of
+    // conversation reads per run, so outcomes takes the conversations signals read.
     let fullSec = 0
+    const fullReads = pipelines.createConversationReads()
     for (const job of jobs) {
-      const r = await timed(job, { full: true, now: new Date(t0) })
+      const r = await timed(job, { full: true, now: new Date(t0), reads: fullReads })
       fullSec += r.sec
       emit(`pipeline_${shortName(job)}_full_per_100k`, (r.sec * 100_000) / history.length, 's')
       console.error(`[bench] ${job.name} full: ${r.sec.toFixed(2)} s, in ${r.rowsIn}, out ${r.rowsOut}`)
@@ -227,17 +250,30 @@ export async function measurePipelines(emit: Emit, total = 100_000): Promise<voi
     // re-cluster, a fixed cost per day and organization, is its own figure below.
     const between = pipelines.createKnowledgeGaps({ reclusterEveryMs: 7 * DAY })
     const incremental = (job: Job) => (job.name === between.name ? between : job)
+    // The per-tick figure is the jobs a scheduler tick or a refresh runs; a maintenance job
+    // (retention: hourly, on its own clock, never per tick) is printed beside it, not summed in.
+    const maintenance = new Set(pipelines.maintenanceJobs.map((j) => j.name))
     let incSec = 0
     let incCpuSec = 0
+    let maintenanceSec = 0
+    let maintenanceCpuSec = 0
+    const reads = pipelines.createConversationReads()
+    const profile = await startProfile(process.env.BENCH_PIPELINE_PROF)
     for (const job of jobs) {
-      const r = await timed(incremental(job), { now: new Date(t1) })
-      incSec += r.sec
-      incCpuSec += r.cpuSec
+      const r = await timed(incremental(job), { now: new Date(t1), reads })
+      if (maintenance.has(job.name)) {
+        maintenanceSec += r.sec
+        maintenanceCpuSec += r.cpuSec
+      } else {
+        incSec += r.sec
+        incCpuSec += r.cpuSec
+      }
       emit(`pipeline_${shortName(job)}_incremental_per_100k`, (r.sec * 100_000) / fresh.length, 's')
       console.error(
         `[bench] ${job.name} incremental (lookback ${(job.lookbackMs / HOUR).toFixed(1)} h): ${r.sec.toFixed(2)} s (CPU ${r.cpuSec.toFixed(2)} s), in ${r.rowsIn}, out ${r.rowsOut}`,
       )
     }
+    await profile?.()
     const recluster = jobs.find((j) => j.name === between.name)
     if (recluster) {
       const r = await timed(recluster, { now: new Date(t1 + HOUR) })
@@ -251,6 +287,12 @@ export async function measurePipelines(emit: Emit, total = 100_000): Promise<voi
     emit('pipeline_all_full_sec', fullSec, 's')
     emit('pipeline_all_incremental_sec', incSec, 's')
     emit('pipeline_all_incremental_cpu_per_100k', (incCpuSec * 100_000) / fresh.length, 's')
+    console.error(
+      `[bench] conversation reads: full ${fullReads.counts.read} events read, ${fullReads.counts.reused} handed over; ` +
+        `incremental ${reads.counts.read} read, ${reads.counts.reused} handed over`,
+    )
+    emit('pipeline_maintenance_sec', maintenanceSec, 's')
+    emit('pipeline_maintenance_cpu_sec', maintenanceCpuSec, 's')
     console.error(`[bench] pipelines: ${((performance.now() - started) / 1000).toFixed(0)} s in all`)
   } finally {
     await pg.close()

@@ -29,7 +29,7 @@ export const conversationOutcomes = defineJob({
     }
     const conversations =
       ctx.full || !ctx.since
-        ? await loadConversations(ctx.ch, org, ctx.from, ctx.to)
+        ? await loadConversations(ctx.ch, org, ctx.from, ctx.to, ctx.reads)
         : await loadChangedConversations(
             ctx.ch,
             org,
@@ -46,6 +46,7 @@ export const conversationOutcomes = defineJob({
                 s.durableWindowMs + s.resolutionWindowMs,
               ],
             },
+            ctx.reads,
           )
     const rows = []
     let rowsIn = 0

@@ -9,7 +9,8 @@ import {
 } from '@luneo/warehouse'
 import { openTestClickHouse, openTestPostgres } from '@luneo/warehouse/testing'
 import type { Job, PipelineDeps } from '../runner/job.js'
-import { runJob } from '../runner/run.js'
+import { runJob, runJobs } from '../runner/run.js'
+import { createConversationReads } from './conversation-events.js'
 import { seededRandom } from './beta.js'
 import { conversationOutcomes } from './conversation-outcomes.job.js'
 import { learningSignals } from './learning-signals.job.js'
@@ -18,7 +19,10 @@ import { learningSignals } from './learning-signals.job.js'
 // conversations an event touched since the watermark or a timer moved (ADR 0023). This holds them
 // to "the same rows as a full run": 200 generated conversations over 12 days whose events arrive
 // run by run (some late), incremental runs from 10 minutes to 3 days apart, then the marts are
-// compared, row by row, with a full rebuild at the same instant.
+// compared, row by row, with a full rebuild at the same instant. Every other run goes through
+// runJobs, where the outcomes job takes the conversations the signals job read (one read per run;
+// once past its limit of ids, so it reads again), the others run each job with reads of its own:
+// all must come to the full rebuild's rows.
 
 const MIN = 60_000
 const H = 60 * MIN
@@ -148,15 +152,37 @@ describe('incremental learning signals and outcomes equal a full rebuild', () =>
     await arrive(events.filter((e) => e.arrives < at))
     for (const job of jobs) await runJob(deps(), job, { full: true, now: new Date(at) })
     const loaded: number[] = []
-    for (const step of steps) {
+    let handedOver = 0
+    for (const [i, step] of steps.entries()) {
       const next = at + step
       await arrive(events.filter((e) => e.arrives >= at && e.arrives < next))
       at = next
+      if (i % 2 === 0) {
+        // and one run where the outcomes would have to list more ids than a reads allows: it reads
+        // its set whole again instead
+        const reads = createConversationReads(i === 4 ? { maxListedIds: 0 } : {})
+        const reports = await runJobs(deps(), jobs, { organizationId: org, now: new Date(at), reads })
+        const outcomesIn = reports.find((r) => r.job === conversationOutcomes.name)!.rowsIn
+        const signalsIn = reports.find((r) => r.job === learningSignals.name)!.rowsIn
+        loaded.push(outcomesIn)
+        if (i === 4) {
+          // past its limit nothing is handed over: the outcomes read their whole set themselves
+          expect(outcomesIn).toBeGreaterThan(0)
+          expect(reads.counts).toEqual({ read: signalsIn + outcomesIn, reused: 0 })
+        } else if (outcomesIn > 0) {
+          // the outcomes took part of their events from the signals job's read, and read the rest
+          expect(reads.counts.reused).toBeGreaterThan(0)
+          expect(reads.counts.read).toBe(signalsIn + outcomesIn - reads.counts.reused)
+          handedOver += reads.counts.reused
+        }
+        continue
+      }
       for (const job of jobs) {
         const [report] = await runJob(deps(), job, { organizationId: org, now: new Date(at) })
         if (job === conversationOutcomes) loaded.push(report!.rowsIn)
       }
     }
+    expect(handedOver).toBeGreaterThan(0)
     expect(at).toBeLessThan(END)
     const incremental = {
       signals: await mart('reply_signals_v1', 'reply_id'),

@@ -10,6 +10,7 @@ import {
   newId,
   questionsOfReplies,
   recordGapRecluster,
+  rescoreGaps,
   updateGap,
   type FailedQuestionRow,
   type GapCandidateRow,
@@ -114,28 +115,31 @@ async function applyPlan(
       if (a.reopen) g.status = 'open'
       grown.add(g.id)
     }
-    // Every open gap is re-ranked: recency decays even when nothing new came.
+    // Every open gap is re-ranked: recency decays even when nothing new came. The grown ones are
+    // written whole; the rest only get their score, all in one statement.
+    const rescored: { id: string; score: number }[] = []
     for (const g of existing) {
       if (g.status !== 'open') continue
-      const changed = grown.has(g.id)
+      const score = gapScore(g, now, cost, o.halfLifeDays)
+      if (!grown.has(g.id)) {
+        rescored.push({ id: g.id, score })
+        continue
+      }
       await updateGap(trx, org, g.id, {
-        score: gapScore(g, now, cost, o.halfLifeDays),
-        ...(changed
-          ? {
-              status: 'open' as const,
-              volume: g.volume,
-              escalations: g.escalations,
-              last_seen_at: new Date(g.lastSeenAt),
-              centroid: g.centroid,
-              cohesion: g.cohesion,
-              embedder: ctx.embedder.id,
-              member_ids: g.memberIds,
-              examples: g.examples,
-            }
-          : {}),
+        score,
+        status: 'open' as const,
+        volume: g.volume,
+        escalations: g.escalations,
+        last_seen_at: new Date(g.lastSeenAt),
+        centroid: g.centroid,
+        cohesion: g.cohesion,
+        embedder: ctx.embedder.id,
+        member_ids: g.memberIds,
+        examples: g.examples,
       })
-      if (changed) rowsOut += 1
+      rowsOut += 1
     }
+    await rescoreGaps(trx, org, rescored)
   })
   return rowsOut
 }

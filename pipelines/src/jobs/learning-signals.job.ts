@@ -32,7 +32,7 @@ export const learningSignals = defineJob({
   lookbackMs: ABANDON_AFTER_MS,
   async run(ctx) {
     const org = ctx.organizationId!
-    const conversations = await loadConversations(ctx.ch, org, ctx.from, ctx.to)
+    const conversations = await loadConversations(ctx.ch, org, ctx.from, ctx.to, ctx.reads)
     const texts = new Map<string, number[]>()
     const embedder = ctx.rephraseEmbedder ?? ctx.embedder
     const vector = async (t: string) => {

@@ -1,5 +1,6 @@
 import type { Ch, Db } from '@luneo/warehouse'
 import type { Embedder, LlmProvider } from '@luneo/models'
+import type { ConversationReads } from '../jobs/conversation-events.js'
 
 /** What a job may use. Everything is passed in; jobs read no environment. */
 export interface PipelineDeps {
@@ -39,6 +40,8 @@ export interface JobContext extends PipelineDeps {
   full: boolean
   /** The previous run's watermark (null on a first or full run): what is new since then. */
   since: Date | null
+  /** The run's shared conversation reads (runJobs makes one per run); none: each job reads its own. */
+  reads?: ConversationReads | undefined
 }
 
 export interface JobResult {

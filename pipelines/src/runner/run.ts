@@ -1,4 +1,5 @@
 import { advanceWatermark, getWatermark, organizationIds } from '@luneo/warehouse'
+import { createConversationReads, type ConversationReads } from '../jobs/conversation-events.js'
 import type { Job, JobResult, PipelineDeps } from './job.js'
 
 export const GLOBAL_SCOPE = '00000000-0000-0000-0000-000000000000'
@@ -13,6 +14,11 @@ export interface RunOptions {
   full?: boolean | undefined
   /** The end of the window; defaults to now. Tests pin it. */
   now?: Date | undefined
+  /**
+   * Conversation reads shared with the run's other jobs at the same `now` (runJobs makes one per
+   * run, so signals and outcomes read the touched conversations' events once).
+   */
+  reads?: ConversationReads | undefined
 }
 
 export interface RunReport extends JobResult {
@@ -47,6 +53,7 @@ export async function runJob(deps: PipelineDeps, job: Job, options: RunOptions =
       to,
       full: options.full ?? false,
       since: options.full ? null : mark,
+      reads: options.reads,
     })
     const ms = Math.round(performance.now() - t0)
     await advanceWatermark(deps.db, { job: job.name, organizationId: org, to, ms, ...result })
@@ -74,7 +81,7 @@ export async function runJobs(
 ): Promise<RunReport[]> {
   // One `to` for the whole run: a later job's watermark then equals the signals it read were
   // computed up to, so "arrived since the last run" means the same instant for every job.
-  const at = { ...options, now: options.now ?? new Date() }
+  const at = { ...options, now: options.now ?? new Date(), reads: options.reads ?? createConversationReads() }
   const reports: RunReport[] = []
   for (const job of jobs) reports.push(...(await runJob(deps, job, at)))
   return reports

@@ -3,7 +3,13 @@ import { newId } from '../../ids.js'
 import { openTestClickHouse } from '../../testing.js'
 import type { ClickHouseHandle } from '../client.js'
 import { chDateTime } from '../time.js'
-import { conversationEvents, newestEventPart } from './events.js'
+import {
+  activeConversationIds,
+  conversationEvents,
+  eventsOfConversations,
+  newestEventPart,
+} from './events.js'
+import { ClickHouseRowError } from './rows.js'
 
 const MIN = 60_000
 const T = Date.UTC(2025, 0, 15, 12)
@@ -78,5 +84,26 @@ describe('events queries', () => {
     ]).toContainEqual(byConversation)
     expect(rows[0]).toMatchObject({ type: 'message.received', vertical: 'ecommerce' })
     expect(rows.find((r) => r.at === T - 10 * MIN)?.payload).toEqual({ text: `at ${T - 10 * MIN}` })
+  })
+
+  it('activeConversationIds and eventsOfConversations split conversationEvents in two', async () => {
+    const p = { organizationId: org, from: new Date(T - 60 * MIN), to: new Date(T + 60 * MIN) }
+    const whole = await conversationEvents(h.ch, p)
+    const ids = await activeConversationIds(h.ch, p)
+    expect(ids.sort()).toEqual([a, c].sort())
+    const split = await eventsOfConversations(h.ch, { organizationId: org, conversationIds: ids, to: p.to })
+    expect(split).toEqual(whole)
+    expect(await eventsOfConversations(h.ch, { organizationId: org, conversationIds: [], to: p.to })).toEqual(
+      [],
+    )
+  })
+
+  it('a row whose payload is not a JSON object is refused, not passed on', async () => {
+    const conv = newId()
+    const bad = { ...event(conv, T - 5 * MIN), payload: '[1,2]' }
+    await h.ch.insert({ table: 'events', values: [bad], format: 'JSONEachRow' })
+    const p = { organizationId: org, from: new Date(T - 6 * MIN), to: new Date(T - 4 * MIN) }
+    await expect(conversationEvents(h.ch, p)).rejects.toThrow(ClickHouseRowError)
+    await expect(conversationEvents(h.ch, p)).rejects.toThrow(/payload: expected a JSON object/)
   })
 })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Ch } from '../client.js'
 import { chDateTime } from '../time.js'
-import { chJson, chNumber, chUuid, queryRows } from './rows.js'
+import { chJson, chNumber, chUuid, issue, queryDecoded, queryRows, RowIssue } from './rows.js'
 
 export const ConversationEventRow = z.object({
   event_id: chUuid,
@@ -14,6 +14,38 @@ export const ConversationEventRow = z.object({
   payload: chJson.pipe(z.record(z.string(), z.any())),
 })
 export type ConversationEventRow = z.output<typeof ConversationEventRow>
+
+const uuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+const numeric = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i
+
+/**
+ * ConversationEventRow's schema, checked by hand: the pipelines read every event of the touched
+ * conversations on each run, and zod's per-row parse was ~5 % of an incremental run's profile. The
+ * sink validated each payload against the catalogue before it was written; this still rejects a
+ * row that does not have the promised shape (the schema's tests hold the two to the same verdicts).
+ */
+export function decodeConversationEvent(r: Record<string, unknown>): ConversationEventRow | RowIssue {
+  const { event_id, type, at, conv, agent, vertical, payload } = r
+  if (typeof event_id !== 'string' || !uuid.test(event_id))
+    return issue('event_id', 'expected a UUID', event_id)
+  if (typeof type !== 'string') return issue('type', 'expected a string', type)
+  const when = typeof at === 'number' ? at : typeof at === 'string' && numeric.test(at) ? Number(at) : null
+  if (when === null) return issue('at', 'expected a number (or numeric text)', at)
+  if (typeof conv !== 'string' || !uuid.test(conv)) return issue('conv', 'expected a UUID', conv)
+  if (agent !== null && (typeof agent !== 'string' || !uuid.test(agent)))
+    return issue('agent', 'expected a UUID or null', agent)
+  if (typeof vertical !== 'string') return issue('vertical', 'expected a string', vertical)
+  if (typeof payload !== 'string') return issue('payload', 'expected a string', payload)
+  let doc: unknown
+  try {
+    doc = JSON.parse(payload)
+  } catch {
+    return issue('payload', 'not valid JSON', payload)
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return issue('payload', 'expected a JSON object', payload)
+  return { event_id, type, at: when, conv, agent, vertical, payload: doc as Record<string, any> }
+}
 
 /** Conversations a threshold of time alone moves (conversationEvents' `timed`). */
 export interface TimedActivity {
@@ -40,27 +72,74 @@ export async function conversationEvents(
   ch: Ch,
   p: { organizationId: string; from: Date; to: Date; timed?: TimedActivity },
 ): Promise<ConversationEventRow[]> {
-  const params: Record<string, unknown> = {
-    org: p.organizationId,
-    from: chDateTime(p.from),
-    to: chDateTime(p.to),
-  }
-  return queryRows(ch, 'conversationEvents', ConversationEventRow, {
+  const params = activityParams(p)
+  return queryDecoded(ch, 'conversationEvents', decodeConversationEvent, {
     query: `
-      SELECT toString(id) AS event_id, type, toUnixTimestamp64Milli(occurred_at) AS at,
-             toString(conversation_id) AS conv, toString(agent_id) AS agent, vertical, payload
+      SELECT ${EVENT_COLUMNS}
       FROM events
       WHERE organization_id = {org:UUID}
-        AND conversation_id IN (
-          SELECT DISTINCT conversation_id FROM events
-          WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
-            AND ((occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
-              OR (ingested_at >= {from:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})
-              ${p.timed ? timedActivity(p.timed, params) : ''}))
+        AND conversation_id IN (${activeConversations(p, params)})
         AND occurred_at < {to:DateTime64(3)}
       ORDER BY conversation_id, occurred_at, id
       LIMIT 1 BY id`,
     params,
+  })
+}
+
+const EVENT_COLUMNS = `toString(id) AS event_id, type, toUnixTimestamp64Milli(occurred_at) AS at,
+             toString(conversation_id) AS conv, toString(agent_id) AS agent, vertical, payload`
+
+const activityParams = (p: { organizationId: string; from: Date; to: Date }): Record<string, unknown> => ({
+  org: p.organizationId,
+  from: chDateTime(p.from),
+  to: chDateTime(p.to),
+})
+
+/** The ids of the conversations conversationEvents reads (its `timed` included), as a subquery. */
+function activeConversations(p: { timed?: TimedActivity }, params: Record<string, unknown>): string {
+  return `
+          SELECT DISTINCT conversation_id FROM events
+          WHERE organization_id = {org:UUID} AND conversation_id IS NOT NULL
+            AND ((occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)})
+              OR (ingested_at >= {from:DateTime64(3)} AND ingested_at < {to:DateTime64(3)})
+              ${p.timed ? timedActivity(p.timed, params) : ''})`
+}
+
+const ConversationIdRow = z.object({ conv: chUuid })
+
+/**
+ * The ids of the conversations `conversationEvents` with the same arguments reads, without their
+ * events: a caller that already holds some of them (read earlier in the same run, at the same
+ * `to`) then reads only the others' (`eventsOfConversations`).
+ */
+export async function activeConversationIds(
+  ch: Ch,
+  p: { organizationId: string; from: Date; to: Date; timed?: TimedActivity },
+): Promise<string[]> {
+  const params = activityParams(p)
+  const rows = await queryRows(ch, 'activeConversationIds', ConversationIdRow, {
+    query: `SELECT toString(conversation_id) AS conv FROM (${activeConversations(p, params)})`,
+    params,
+  })
+  return rows.map((r) => r.conv)
+}
+
+/** Every event before `to` of these conversations, each once, as conversationEvents returns them. */
+export async function eventsOfConversations(
+  ch: Ch,
+  p: { organizationId: string; conversationIds: readonly string[]; to: Date },
+): Promise<ConversationEventRow[]> {
+  if (p.conversationIds.length === 0) return []
+  return queryDecoded(ch, 'eventsOfConversations', decodeConversationEvent, {
+    query: `
+      SELECT ${EVENT_COLUMNS}
+      FROM events
+      WHERE organization_id = {org:UUID}
+        AND conversation_id IN {ids:Array(UUID)}
+        AND occurred_at < {to:DateTime64(3)}
+      ORDER BY conversation_id, occurred_at, id
+      LIMIT 1 BY id`,
+    params: { org: p.organizationId, ids: p.conversationIds, to: chDateTime(p.to) },
   })
 }
 

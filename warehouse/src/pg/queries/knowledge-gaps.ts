@@ -1,5 +1,5 @@
 // Knowledge gaps: the review queue written by the knowledge_gaps_v1 job.
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { GapStatus, KnowledgeGapsTable } from '../schema.js'
 import type { Db } from '../db.js'
 
@@ -86,6 +86,23 @@ export async function updateGap(
     .where('organization_id', '=', organizationId)
     .where('id', '=', id)
     .execute()
+}
+
+/**
+ * Sets the score of many gaps in one statement: the job re-ranks every open gap each run (recency
+ * decays), which was one UPDATE per gap. Only `score` and `updated_at` move, as updateGap({ score })
+ * would; ids of another organization are left alone.
+ */
+export async function rescoreGaps(
+  db: Db,
+  organizationId: string,
+  scores: readonly { id: string; score: number }[],
+): Promise<void> {
+  if (scores.length === 0) return
+  await sql`
+    UPDATE knowledge_gaps AS g SET score = v.score, updated_at = ${new Date()}
+    FROM jsonb_to_recordset(${JSON.stringify(scores)}::jsonb) AS v(id uuid, score double precision)
+    WHERE g.organization_id = ${organizationId} AND g.id = v.id`.execute(db)
 }
 
 export async function getGap(db: Db, organizationId: string, id: string): Promise<KnowledgeGap | undefined> {
