@@ -244,6 +244,45 @@ export interface CompiledQuery {
   params: Record<string, unknown>
 }
 
+/** The WHERE of every compiled query (organization, range, filters) and its bound values. */
+function scope(
+  source: Source,
+  organizationId: string,
+  range: { from: Date; to: Date },
+  filters: QueryFilters,
+  assumptions: AssumptionParams,
+) {
+  const { table, time } = TABLES[source]
+  const where = [
+    `organization_id = {org:UUID}`,
+    `${time} >= {from:DateTime64(3)}`,
+    `${time} < {to:DateTime64(3)}`,
+  ]
+  if (filters.agentId) where.push('agent_id = {f_agent:UUID}')
+  if (filters.channel) where.push('channel = {f_channel:String}')
+  if (filters.intent) where.push('intent = {f_intent:String}')
+  if (filters.variantId) where.push('variant_id = {f_variant:UUID}')
+  return {
+    from: `FROM ${table} FINAL\nWHERE ${where.join(' AND ')}`,
+    params: {
+      org: organizationId,
+      from: chDateTime(range.from),
+      to: chDateTime(range.to),
+      f_agent: filters.agentId,
+      f_channel: filters.channel,
+      f_intent: filters.intent,
+      f_variant: filters.variantId,
+      ...assumptions,
+    },
+  }
+}
+
+// Aliases get a prefix: ClickHouse resolves aliases inside other expressions and WHERE, so
+// `avg(csat) AS csat` would turn `avgIf(csat, …)` into an aggregate of an aggregate.
+const dimensionSql = (source: Source, names: readonly DimensionName[]) =>
+  names.map((d) => `${dimensions[d].sql[source]} AS d_${d}`)
+const measureSql = (names: readonly MeasureName[]) => names.map((m) => `${measures[m].sql} AS m_${m}`)
+
 /**
  * Compiles measures × dimensions × filters × time range for one source. Names come from the
  * declarations above (never from the caller's strings); values are bound parameters.
@@ -257,42 +296,44 @@ export function compile(
   filters: QueryFilters,
   assumptions: AssumptionParams,
 ): CompiledQuery {
-  const { table, time } = TABLES[source]
-  // Aliases get a prefix: ClickHouse resolves aliases inside other expressions and WHERE, so
-  // `avg(csat) AS csat` would turn `avgIf(csat, …)` into an aggregate of an aggregate.
-  const dims = dimensionNames.map((d) => `${dimensions[d].sql[source]} AS d_${d}`)
-  const ms = measureNames.map((m) => `${measures[m].sql} AS m_${m}`)
-  const where = [
-    `organization_id = {org:UUID}`,
-    `${time} >= {from:DateTime64(3)}`,
-    `${time} < {to:DateTime64(3)}`,
-  ]
-  if (filters.agentId) where.push('agent_id = {f_agent:UUID}')
-  if (filters.channel) where.push('channel = {f_channel:String}')
-  if (filters.intent) where.push('intent = {f_intent:String}')
-  if (filters.variantId) where.push('variant_id = {f_variant:UUID}')
+  const { from, params } = scope(source, organizationId, range, filters, assumptions)
+  const dims = dimensionNames.map((d) => `d_${d}`).join(', ')
   const sql = [
-    `SELECT ${[...dims, ...ms].join(', ')}`,
-    `FROM ${table} FINAL`,
-    `WHERE ${where.join(' AND ')}`,
-    dims.length
-      ? `GROUP BY ${dimensionNames.map((d) => `d_${d}`).join(', ')} ORDER BY ${dimensionNames.map((d) => `d_${d}`).join(', ')}`
-      : '',
+    `SELECT ${[...dimensionSql(source, dimensionNames), ...measureSql(measureNames)].join(', ')}`,
+    from,
+    dims ? `GROUP BY ${dims} ORDER BY ${dims}` : '',
   ]
     .filter(Boolean)
     .join('\n')
-  return {
-    source,
-    sql,
-    params: {
-      org: organizationId,
-      from: chDateTime(range.from),
-      to: chDateTime(range.to),
-      f_agent: filters.agentId,
-      f_channel: filters.channel,
-      f_intent: filters.intent,
-      f_variant: filters.variantId,
-      ...assumptions,
-    },
-  }
+  return { source, sql, params }
+}
+
+/**
+ * The same measures under several groupings in one read of the range (GROUP BY GROUPING SETS): a
+ * report's totals and its breakdowns, which `compile` would read once each. Each row says which
+ * grouping it belongs to in `g_<dimension>`: 0 when grouped by that dimension, 1 when not
+ * (the SQL standard's grouping(), which ClickHouse follows).
+ */
+export function compileGroupings(
+  source: Source,
+  organizationId: string,
+  measureNames: MeasureName[],
+  groupings: DimensionName[][],
+  range: { from: Date; to: Date },
+  filters: QueryFilters,
+  assumptions: AssumptionParams,
+): CompiledQuery {
+  const { from, params } = scope(source, organizationId, range, filters, assumptions)
+  const used = [...new Set(groupings.flat())]
+  const sets = groupings.map((g) => `(${g.map((d) => `d_${d}`).join(', ')})`).join(', ')
+  const sql = [
+    `SELECT ${[
+      ...dimensionSql(source, used),
+      ...used.map((d) => `grouping(d_${d}) AS g_${d}`),
+      ...measureSql(measureNames),
+    ].join(', ')}`,
+    from,
+    `GROUP BY GROUPING SETS (${sets})`,
+  ].join('\n')
+  return { source, sql, params }
 }
