@@ -47,10 +47,10 @@ async function main(): Promise<void> {
   const ch = stores.deps.ch
   let sent: Sent[] = []
   const query = ch.query.bind(ch) as (p: Record<string, unknown>) => ReturnType<typeof ch.query>
-  ch.query = ((p: { query: string; query_params?: Record<string, unknown> }) => {
+  ch.query = (p: { query: string; query_params?: Record<string, unknown> }) => {
     sent.push({ query: p.query, params: p.query_params ?? {} })
     return query(p)
-  })
+  }
   const app = await buildApp(stores.deps)
   const figures: Figure[] = []
   const queries: (Sent & { who: string; endpoint: string; ms: number; granules: string })[] = []
