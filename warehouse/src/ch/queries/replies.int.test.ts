@@ -17,18 +17,22 @@ const reply = (at: number, r: Record<string, unknown> = {}) =>
 const recomputed = newId()
 const [u, n] = [newId(), newId()]
 const [cu, cn] = [newId(), newId()]
+/** u's signal: an unanswered question in conversation cu. */
+const uSignal = (r: Record<string, unknown> = {}) =>
+  reply(T - 10 * MIN, {
+    question: 'do you ship to Norway?',
+    unanswered: 1,
+    reply_id: u,
+    conversation_id: cu,
+    ...r,
+  })
 
 beforeAll(async () => {
   h = await openTestClickHouse()
   await h.ch.insert({
     table: 'reply_signals_v1',
     values: [
-      reply(T - 10 * MIN, {
-        question: 'do you ship to Norway?',
-        unanswered: 1,
-        reply_id: u,
-        conversation_id: cu,
-      }),
+      uSignal(),
       reply(T - 5 * MIN, {
         question: 'refund?',
         negative_feedback: 1,
@@ -103,15 +107,7 @@ describe('reply signal queries', () => {
     })
     await h.ch.insert({
       table: 'reply_signals_v1',
-      values: [
-        reply(T - 10 * MIN, {
-          question: 'do you ship to Norway?',
-          unanswered: 1,
-          reply_id: u,
-          conversation_id: cu,
-          computed_at: chDateTime(T + 5 * MIN),
-        }),
-      ],
+      values: [uSignal({ computed_at: chDateTime(T + 5 * MIN) })],
       format: 'JSONEachRow',
     })
     const rows = await conversationsOfReplies(h.ch, { organizationId: org, replyIds: [u, n, newId()] })

@@ -95,13 +95,7 @@ export async function queryDecoded<T>(
   decode: (row: Record<string, unknown>) => T | RowIssue,
   sql: Sql,
 ): Promise<T[]> {
-  const rs = await ch.query({
-    query: sql.query,
-    query_params: sql.params,
-    format: 'JSONEachRow',
-    ...(sql.settings ? { clickhouse_settings: sql.settings } : {}),
-  })
-  const rows = await rs.json<unknown>()
+  const rows = await (await send(ch, sql)).json<unknown>()
   return rows.map((row, i) => {
     const r =
       typeof row === 'object' && row !== null
@@ -134,13 +128,7 @@ export async function queryRows<S extends z.ZodType>(
   schema: S,
   sql: Sql,
 ): Promise<z.output<S>[]> {
-  const rs = await ch.query({
-    query: sql.query,
-    query_params: sql.params,
-    format: 'JSONEachRow',
-    ...(sql.settings ? { clickhouse_settings: sql.settings } : {}),
-  })
-  const rows = await rs.json<unknown>()
+  const rows = await (await send(ch, sql)).json<unknown>()
   return rows.map((row, i) => parseRow(name, schema, row, i))
 }
 
@@ -154,12 +142,7 @@ export async function streamRows<S extends z.ZodType>(
   schema: S,
   sql: Sql,
 ): Promise<AsyncIterable<z.output<S>>> {
-  const rs = await ch.query({
-    query: sql.query,
-    query_params: sql.params,
-    format: 'JSONEachRow',
-    ...(sql.settings ? { clickhouse_settings: sql.settings } : {}),
-  })
+  const rs = await send(ch, sql)
   return (async function* () {
     let i = 0
     for await (const batch of rs.stream()) {
@@ -167,4 +150,14 @@ export async function streamRows<S extends z.ZodType>(
         yield parseRow(name, schema, row.json<unknown>(), i++)
     }
   })()
+}
+
+/** Sends a named query's SQL, values and settings; rows come back as JSON objects. */
+function send(ch: Ch, sql: Sql) {
+  return ch.query({
+    query: sql.query,
+    query_params: sql.params,
+    format: 'JSONEachRow',
+    ...(sql.settings ? { clickhouse_settings: sql.settings } : {}),
+  })
 }
