@@ -92,7 +92,6 @@ export {
   deleteKnowledgeBase,
   insertDocument,
   getDocument,
-  documentOfOrganization,
   listDocuments,
   updateDocument,
   deleteDocument,

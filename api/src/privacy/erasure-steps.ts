@@ -5,11 +5,11 @@ import {
   deleteContact,
   deleteConversations,
   deleteIntentCorrectionsWithText,
-  documentOfOrganization,
   eraseFromClickHouse,
   gapDocuments,
   gapsForScrub,
   getContact,
+  getDocument,
   getOrganization,
   insertAudit,
   loadErasureRequest,
@@ -141,7 +141,7 @@ async function clickhouseStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
 
 async function vectorsStep(deps: AppDeps, r: ErasureRequest): Promise<void> {
   for (const id of r.document_ids) {
-    const doc = await documentOfOrganization(deps.db, r.organization_id, id)
+    const doc = await getDocument(deps.db, r.organization_id, null, id)
     // Deleted meanwhile: its vectors went with it (vector_deletions).
     if (doc && doc.confirmed_at && !(await indexDocument(deps, doc)))
       throw new Error(`re-indexing document ${id} failed (vector store unreachable?)`)

@@ -1,7 +1,6 @@
 import type { Db } from '@luneo/warehouse'
 import { sql } from 'kysely'
-import { classifyError } from '../errors/classify.js'
-import { StreamFatalError } from '../errors/classify.js'
+import { classifyError, StreamFatalError } from '../errors/classify.js'
 import { checkEnvelope, EventEnvelope, partitionKey } from '../events/envelope.js'
 import { LatencyWindow } from '../metrics.js'
 import { PollLoop, type OutboxMover } from '../outbox/poll-loop.js'

@@ -80,32 +80,22 @@ export async function insertDocument(db: Kysely<Database>, doc: NewDocumentRow):
     .executeTakeFirstOrThrow()
 }
 
+/**
+ * One document of the organization, in that knowledge base; with null, in any (the erasure
+ * re-indexes the documents it rewrote, whatever their knowledge base).
+ */
 export async function getDocument(
   db: Kysely<Database>,
   organizationId: string,
-  knowledgeBaseId: string,
+  knowledgeBaseId: string | null,
   documentId: string,
 ): Promise<KnowledgeDocument | undefined> {
   return db
     .selectFrom('knowledge_documents')
     .selectAll()
     .where('organization_id', '=', organizationId)
-    .where('knowledge_base_id', '=', knowledgeBaseId)
+    .$if(knowledgeBaseId !== null, (q) => q.where('knowledge_base_id', '=', knowledgeBaseId!))
     .where('id', '=', documentId)
-    .executeTakeFirst()
-}
-
-/** One document by id (the erasure re-indexes the ones it rewrote, whatever their knowledge base). */
-export async function documentOfOrganization(
-  db: Kysely<Database>,
-  organizationId: string,
-  id: string,
-): Promise<KnowledgeDocument | undefined> {
-  return db
-    .selectFrom('knowledge_documents')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', id)
     .executeTakeFirst()
 }
 

@@ -30,7 +30,7 @@ export interface OpenConversationInput {
 
 // Emails are stored lower-cased: lower(email) = … is the same test, and uses the unique index.
 // `$n IS NOT NULL` first: a prepared statement's generic plan cannot fold `phone = NULL` away, and
-// would scan the organization's contacts (no index on phone); a parameter-only test gates the scan.
+// would look up contacts by phone for a request without one; a parameter-only test gates it.
 // Written out with numbered parameters, once: no query builder to run per request. Exported for
 // the test that holds Postgres to one plan for it (open-conversation-plan.int.test.ts).
 export const OPEN_CONVERSATION = preparedSql(
