@@ -14,6 +14,31 @@ export function scaleEndpoints(d: DataSetSummary): Record<string, string> {
   }
 }
 
+/**
+ * The API's environment on a bench-scale data dir, for the served API (scale.ts) and the in-process
+ * one that records the queries (scale-plans.ts): embedded stores unless `server`, no demo, no model
+ * server, the scheduler at `pipelinesIntervalMs` ('0': off, the data set does not change).
+ */
+export function scaleApiEnv(
+  dir: string,
+  o: { server: boolean; pipelinesIntervalMs: string; logLevel: string },
+): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LUNEO_SECURE_COOKIES: 'false',
+    LUNEO_SECRET: 'bench-secret-0123456789abcdef',
+    LUNEO_DATA_DIR: dir,
+    ...(o.server ? {} : { DATABASE_URL: '', CLICKHOUSE_URL: '' }),
+    CHROMA_URL: '',
+    OPENAI_API_KEY: '',
+    OPENAI_BASE_URL: '',
+    LUNEO_DEMO: 'false',
+    LUNEO_LOG_LEVEL: o.logLevel,
+    LUNEO_RATE_LIMIT_PER_MINUTE: '100000000',
+    LUNEO_PIPELINES_INTERVAL_MS: o.pipelinesIntervalMs,
+  }
+}
+
 /** The tenants measured: the one with the most events and the median one. */
 export function scaleTenants(d: DataSetSummary): [string, TenantSummary][] {
   const bySize = [...d.organizations].sort((a, b) => b.events - a.events)

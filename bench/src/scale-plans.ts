@@ -16,7 +16,7 @@ import { buildApp, loadConfig, openStores } from '@luneo/api'
 import type { DataSetSummary } from './generate/generate.js'
 import { BENCH_OWNER_PASSWORD } from './generate/cli.js'
 import type { Figure } from './results.js'
-import { granulesOf, scaleEndpoints, scaleTenants } from './scale-endpoints.js'
+import { granulesOf, scaleApiEnv, scaleEndpoints, scaleTenants } from './scale-endpoints.js'
 
 interface Sent {
   query: string
@@ -30,18 +30,8 @@ async function main(): Promise<void> {
   const d = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as DataSetSummary
   const config = loadConfig({
     ...process.env,
-    LUNEO_DATA_DIR: dir,
-    DATABASE_URL: '',
-    CLICKHOUSE_URL: '',
-    CHROMA_URL: '',
-    OPENAI_API_KEY: '',
-    LUNEO_DEMO: 'false',
+    ...scaleApiEnv(dir, { server: false, pipelinesIntervalMs: '0', logLevel: 'silent' }),
     LUNEO_DRAINER: 'false',
-    LUNEO_LOG_LEVEL: 'silent',
-    LUNEO_PIPELINES_INTERVAL_MS: '0',
-    LUNEO_SECRET: 'bench-secret-0123456789abcdef',
-    LUNEO_SECURE_COOKIES: 'false',
-    LUNEO_RATE_LIMIT_PER_MINUTE: '100000000',
   })
   const stores = await openStores(config)
   const ch = stores.deps.ch

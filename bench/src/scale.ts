@@ -17,7 +17,7 @@ import { BENCH_OWNER_PASSWORD } from './generate/cli.js'
 import { defaultLogDir } from './load-profile.js'
 import { openFigures, type Figure } from './results.js'
 import { login, measureEndpoint } from './scenarios/analytics-latency.js'
-import { scaleEndpoints, scaleTenants } from './scale-endpoints.js'
+import { scaleApiEnv, scaleEndpoints, scaleTenants } from './scale-endpoints.js'
 import { repoRoot, runDriver, spawnServer } from './spawn-server.js'
 
 const env = process.env
@@ -80,20 +80,7 @@ async function measureSize(n: number): Promise<void> {
   const server = await spawnServer({
     name: `api-${name}`,
     entry: 'api/src/server.ts',
-    env: {
-      NODE_ENV: 'production',
-      LUNEO_SECURE_COOKIES: 'false',
-      LUNEO_SECRET: 'bench-secret-0123456789abcdef',
-      LUNEO_DATA_DIR: dir,
-      ...(s.server ? {} : { DATABASE_URL: '', CLICKHOUSE_URL: '' }),
-      CHROMA_URL: '',
-      OPENAI_API_KEY: '',
-      OPENAI_BASE_URL: '',
-      LUNEO_DEMO: 'false',
-      LUNEO_LOG_LEVEL: 'warn',
-      LUNEO_RATE_LIMIT_PER_MINUTE: '100000000',
-      LUNEO_PIPELINES_INTERVAL_MS: s.pipelinesIntervalMs,
-    },
+    env: scaleApiEnv(dir, { server: s.server, pipelinesIntervalMs: s.pipelinesIntervalMs, logLevel: 'warn' }),
     readyPath: '/readyz',
     logFile,
     readyTimeoutMs: 180_000,
