@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs and the machine lacks. Idempotent; prints what it does.
 #   infra/install.sh node       npm dependencies (npm ci), then onnxruntime-node's other platforms pruned
-#   infra/install.sh model      the embedded sentence-embedding model (infra/models/fetch-minilm.sh)
+#   infra/install.sh model      the embedded sentence-embedding model (infra/models/fetch-bge-small.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -33,6 +33,6 @@ case "${1:-node}" in
     npm ci --no-audit --no-fund --loglevel=error >&2
     prune_onnxruntime
     ;;
-  model) infra/models/fetch-minilm.sh ;;
+  model) infra/models/fetch-bge-small.sh ;;
   *) echo "usage: $0 node|model" >&2; exit 2 ;;
 esac

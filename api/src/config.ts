@@ -129,11 +129,11 @@ export interface Config {
   openai:
     { baseURL: string; apiKey: string; model: string; embeddingModel: string; timeoutMs: number } | undefined
   /**
-   * Retrieval embedder: `local` = all-MiniLM-L6-v2 in-process when its files are installed (else the
+   * Retrieval embedder: `local` = bge-small-en-v1.5 in-process when its files are installed (else the
    * hashing one, said once at start), `hashing` = the lexical model-free one, `openai` = OPENAI_*.
    */
   embeddings: 'local' | 'hashing' | 'openai'
-  /** Holds MiniLM's model.onnx + tokenizer.json (default: where `make install` puts them). */
+  /** Holds the bge-small model.onnx + tokenizer.json (default: where `make install` puts them). */
   embeddingModelDir: string | undefined
   /** Overrides the embedder's own grounding threshold (its scores mean different things per model). */
   minGroundingScore: number | undefined

@@ -1,7 +1,7 @@
 // Grounding calibration per embedder, on train/val splits only (test is read only with
 // --report-test, after the calibration is written). Run:
-//   node --import tsx bench/src/calibrate-grounding.ts [--embedder minilm|hashing] [--write] [--report-test]
-// ~3 min the first time on 2 cores (embedding ~25k questions with MiniLM), ~1 min afterwards
+//   node --import tsx bench/src/calibrate-grounding.ts [--embedder bge-small|hashing] [--write] [--report-test]
+// ~3 min the first time on 2 cores (embedding ~30k texts with bge-small), ~1 min afterwards
 // (vectors cached in .tmp/grounding-vectors). Knowledge bases and questions: grounding/scenarios.ts.
 //   1. Rank model (which candidate is the answer) on the candidates of in-knowledge TRAIN questions.
 //   2. Answer models (does the knowledge answer at all) on TRAIN questions' first candidates: one
@@ -15,8 +15,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   createLocalEmbedder,
-  createMiniLmEmbedder,
-  hasMiniLmModel,
+  createBgeSmallEmbedder,
+  hasBgeSmallModel,
   rankCandidates,
   semanticScore,
   type Embedder,
@@ -225,8 +225,8 @@ async function reportTest(
 async function main(): Promise<void> {
   if (DATASETS.length === 0) throw new Error('no data set beside the repository (../shared/datasets)')
   const embedders: [string, () => Promise<Embedder>][] = [['hashing', async () => createLocalEmbedder()]]
-  if (hasMiniLmModel()) embedders.push(['minilm', () => createMiniLmEmbedder()])
-  else console.error('[calibrate] MiniLM model absent (make install): the hashing embedder only')
+  if (hasBgeSmallModel()) embedders.push(['bge-small', () => createBgeSmallEmbedder()])
+  else console.error('[calibrate] bge-small model absent (make install): the hashing embedder only')
   for (const [family, open] of embedders.filter(([f]) => !only || f === only)) {
     const embedder = await open()
     try {

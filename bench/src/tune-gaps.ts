@@ -1,6 +1,6 @@
 // Chooses the knowledge-gap clustering parameters for an embedder on TRAIN and VAL only (test is
 // read by pipelines/src/jobs/gap-quality.int.test.ts, never here). Run:
-//   node --import tsx bench/src/tune-gaps.ts [minilm|hashing]
+//   node --import tsx bench/src/tune-gaps.ts [bge-small|hashing]   (bge-small, the default embedder, when none)
 // Scenario (pipelines/src/testing/gap-scenario.ts): a third of each data set's intents missing;
 // 12 failed questions per missing intent, 2 per known intent (sporadic failures), 40 out-of-scope
 // questions on CLINC150; a third of the questions wrapped in greetings and sign-offs. Three
@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLocalEmbedder, createMiniLmEmbedder, type Embedder } from '@luneo/models'
+import { createBgeSmallEmbedder, createLocalEmbedder, type Embedder } from '@luneo/models'
 import { hasDataset, loadDataset, type DatasetName, type LabelledDataset } from '@luneo/models/testing'
 import {
   adjustedRandIndex,
@@ -29,8 +29,16 @@ import {
 import { failedQuestionScenario, missingIntents, type GapScenario } from '@luneo/pipelines/testing'
 
 const MIN_CLUSTER = 3
-const which = process.argv[2] ?? 'minilm'
-const embedder: Embedder = which === 'hashing' ? createLocalEmbedder() : await createMiniLmEmbedder()
+const which = process.argv[2] ?? 'bge-small'
+if (which !== 'bge-small' && which !== 'hashing')
+  throw new Error(`unknown embedder ${which}: bge-small or hashing`)
+const embedder: Embedder = which === 'hashing' ? createLocalEmbedder() : await createBgeSmallEmbedder()
+// BGE's cosines sit in a higher, narrower band than the hashing space's (unrelated questions
+// ~0.4–0.55, paraphrases ~0.8–0.9): its cuts are small distances and its match similarities high,
+// so it searches there, in finer steps. The hashing grids are the ones LEXICAL was chosen on.
+const CUTS =
+  which === 'bge-small' ? { from: 0.05, to: 0.5, step: 0.0125 } : { from: 0.3, to: 0.9, step: 0.025 }
+const MATCHES = which === 'bge-small' ? { from: 0.6, to: 0.99 } : { from: 0.4, to: 0.9 }
 
 interface Sample {
   name: string
@@ -112,12 +120,16 @@ const f = (x: number) => x.toFixed(3)
 
 function chooseCut(all: Sample[]): number {
   let best = { cut: 0, ari: -1 }
-  console.log('cut    ARI    purity precision recall (mean of all samples)')
-  for (let cut = 0.3; cut <= 0.901; cut += 0.025) {
+  const sets = [...new Set(all.map((s) => s.name.split('/')[0]!))]
+  console.log(`cut     ARI    purity precision recall (mean of all samples)  ARI of ${sets.join(' / ')}`)
+  for (let cut = CUTS.from; cut <= CUTS.to + 1e-3; cut += CUTS.step) {
     const r = all.map((s) => evaluate(s, cut))
     const ari = mean(r.map((x) => x.ari))
+    const perSet = sets.map((d) =>
+      f(mean(r.filter((_, i) => all[i]!.name.startsWith(`${d}/`)).map((x) => x.ari))),
+    )
     console.log(
-      `${cut.toFixed(3)}  ${f(ari)}  ${f(mean(r.map((x) => x.purity)))}  ${f(mean(r.map((x) => x.precision)))}     ${f(mean(r.map((x) => x.recall)))}`,
+      `${cut.toFixed(4)}  ${f(ari)}  ${f(mean(r.map((x) => x.purity)))}  ${f(mean(r.map((x) => x.precision)))}     ${f(mean(r.map((x) => x.recall)))}   ${perSet.join(' / ')}`,
     )
     if (ari > best.ari) best = { cut, ari }
   }
@@ -214,7 +226,7 @@ console.log(`embedder ${embedder.id}; data sets: ${datasets.map((d) => d.name).j
 const all: Sample[] = []
 for (const d of datasets) all.push(...(await samples(d)))
 const cut = chooseCut(all)
-console.log(`\nchosen cut ${cut.toFixed(3)} (highest mean ARI over train+val samples); per sample:`)
+console.log(`\nchosen cut ${cut.toFixed(4)} (highest mean ARI over train+val samples); per sample:`)
 for (const s of all) {
   const r = evaluate(s, cut)
   console.log(
@@ -222,7 +234,7 @@ for (const s of all) {
   )
 }
 
-console.log(`\nfiller removal at cut ${cut.toFixed(3)} (mean of the 4 samples per data set):`)
+console.log(`\nfiller removal at cut ${cut.toFixed(4)} (mean of the 4 samples per data set):`)
 for (const d of datasets)
   for (const fillerShare of [0, 1 / 3, 1])
     for (const strip of [true, false]) {
@@ -262,7 +274,7 @@ for (const d of datasets) {
     curves.push({ name: `${d.name}/${split}`, at: identity(d, split, v) })
 }
 let match = { t: 0, balanced: 0 }
-for (let t = 0.4; t <= 0.901; t += 0.01) {
+for (let t = MATCHES.from; t <= MATCHES.to + 1e-3; t += 0.01) {
   const b = mean(curves.map((c) => c.at(t).balanced))
   if (b > match.balanced) match = { t, balanced: b }
 }

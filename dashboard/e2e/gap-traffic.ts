@@ -7,8 +7,8 @@ import { outboxDrained } from './servers.js'
 export const GIFT = [
   'Do you sell gift cards?',
   'Can I buy a gift card for my friend?',
-  'gift card options for a birthday',
-  'how do your gift cards work',
+  'Do you have gift cards for sale',
+  'Where can I buy one of your gift cards',
 ]
 export const LOYALTY = [
   'Do you have a loyalty programme with points?',

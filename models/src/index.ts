@@ -12,12 +12,12 @@ export {
 export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js'
 export { UNCALIBRATED_GROUNDING } from './embeddings/calibrations.js'
 export {
-  createMiniLmEmbedder,
-  hasMiniLmModel,
-  DEFAULT_MINILM_DIR,
-  MINILM_GROUNDING,
-  type MiniLmEmbedderOptions,
-} from './embeddings/minilm-embedder.js'
+  createBgeSmallEmbedder,
+  hasBgeSmallModel,
+  DEFAULT_BGE_SMALL_DIR,
+  BGE_SMALL_GROUNDING,
+  type BgeSmallEmbedderOptions,
+} from './embeddings/bge-embedder.js'
 
 // Retrieval: lexical search, fusion with the semantic hits, calibrated grounding
 export { GroundingCalibration, HybridModel } from './retrieval/grounding.js'

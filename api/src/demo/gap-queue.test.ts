@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  createBgeSmallEmbedder,
   createLocalEmbedder,
-  createMiniLmEmbedder,
   getTemplate,
-  hasMiniLmModel,
+  hasBgeSmallModel,
   type Embedder,
 } from '@luneo/models'
 import {
@@ -64,18 +64,18 @@ describe('the demo’s knowledge-gap queue', () => {
     expectNoOpenerGaps(q)
   })
 
-  describe.skipIf(!hasMiniLmModel())('on the semantic model', () => {
-    let minilm: Embedder
+  describe.skipIf(!hasBgeSmallModel())('on the semantic model', () => {
+    let bge: Embedder
     beforeAll(async () => {
-      minilm = await createMiniLmEmbedder()
+      bge = await createBgeSmallEmbedder()
     })
-    afterAll(async () => minilm?.close?.())
+    afterAll(async () => bge?.close?.())
 
     it('groups by what is asked', async () => {
-      const q = await queue(minilm, true)
-      const kept = await queue(minilm, false)
+      const q = await queue(bge, true)
+      const kept = await queue(bge, false)
       console.log(
-        `DEMO_GAPS minilm ${q.clusters.length} clusters, purity ${q.purity.toFixed(3)}, ARI ${q.ari.toFixed(3)} (openers kept: purity ${kept.purity.toFixed(3)}, ARI ${kept.ari.toFixed(3)})`,
+        `DEMO_GAPS bge-small ${q.clusters.length} clusters, purity ${q.purity.toFixed(3)}, ARI ${q.ari.toFixed(3)} (openers kept: purity ${kept.purity.toFixed(3)}, ARI ${kept.ari.toFixed(3)})`,
       )
       expectNoOpenerGaps(q)
       expect(q.ari).toBeGreaterThan(kept.ari)

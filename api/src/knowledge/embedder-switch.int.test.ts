@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
-import { hasMiniLmModel } from '@luneo/models'
+import { hasBgeSmallModel } from '@luneo/models'
 import { tempDir } from '@luneo/warehouse/testing'
 import { api, exited, freePort, signupWithKey, startServer } from '../testing/server-process.js'
 import { RETURNS_DOCUMENT, RETURNS_QUESTIONS } from './returns.js'
@@ -8,8 +8,8 @@ import { RETURNS_DOCUMENT, RETURNS_QUESTIONS } from './returns.js'
 // Upgrade path: a data dir whose knowledge was indexed by the hashing embedder (today's default) is
 // reopened on the semantic one. The start-up re-index must rebuild the vectors from Postgres by
 // itself; the same documents then answer. The real process, embedded stores, one data dir.
-if (!hasMiniLmModel())
-  console.warn('embedder switch test skipped: MiniLM model absent (make install fetches it)')
+if (!hasBgeSmallModel())
+  console.warn('embedder switch test skipped: bge-small model absent (make install fetches it)')
 
 const dir = tempDir('luneo-embedder-switch-')
 let child: ChildProcess | null = null
@@ -18,7 +18,7 @@ afterAll(() => {
   dir.remove()
 })
 
-describe.skipIf(!hasMiniLmModel())('switching the embedder on an existing data dir', () => {
+describe.skipIf(!hasBgeSmallModel())('switching the embedder on an existing data dir', () => {
   it(
     're-indexes the knowledge by itself and answers from the same documents',
     { timeout: 180_000 },

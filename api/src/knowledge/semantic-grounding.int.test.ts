@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasMiniLmModel } from '@luneo/models'
+import { hasBgeSmallModel } from '@luneo/models'
 import { as, createKey, signup, startTestApp, type TestApp } from '../testing/harness.js'
 import { RETURNS_DOCUMENT, RETURNS_QUESTIONS, UNRELATED_QUESTION } from './returns.js'
 
 // The issue's example through the API on the default (semantic) embedder: a knowledge base with one
 // returns document answers both ways of asking, with the document as source, and leaves an
 // unrelated question ungrounded. The hashing embedder left both returns questions unanswered.
-if (!hasMiniLmModel())
-  console.warn('semantic grounding test skipped: MiniLM model absent (make install fetches it)')
+if (!hasBgeSmallModel())
+  console.warn('semantic grounding test skipped: bge-small model absent (make install fetches it)')
 
-describe.skipIf(!hasMiniLmModel())('grounding on the semantic embedder', () => {
+describe.skipIf(!hasBgeSmallModel())('grounding on the semantic embedder', () => {
   let t: TestApp
   let key: string
   let agent: string
@@ -25,7 +25,7 @@ describe.skipIf(!hasMiniLmModel())('grounding on the semantic embedder', () => {
 
   beforeAll(async () => {
     t = await startTestApp()
-    expect(t.deps.ai.embedder.id).toMatch(/^minilm/)
+    expect(t.deps.ai.embedder.id).toMatch(/^bge-small/)
     key = await createKey(t.app, await signup(t.app), ['admin', 'conversations:write'])
     const kb = (await post('/knowledge-bases', { name: 'Policies' })).json().id
     docId = (await post(`/knowledge-bases/${kb}/documents`, RETURNS_DOCUMENT)).json().id

@@ -95,7 +95,7 @@ export function openChromaClient(url: string): ChromaClient {
 }
 
 /**
- * Chroma-backed vectors. We embed ourselves (MiniLM by default, hashing or OpenAI when configured)
+ * Chroma-backed vectors. We embed ourselves (bge-small by default, hashing or OpenAI when configured)
  * and pass vectors in, so Chroma never downloads a model. Every vector's metadata carries its
  * organization id and every query filters on it, on top of the per-knowledge-base collection.
  * A collection records the embedder that filled it (`metadata.embedder`), so a change of embedder

@@ -2,7 +2,13 @@ import { CONVERSATION_TABLES, insertGap, newId } from '@luneo/warehouse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, createKey, signup, startTestApp, type Session, type TestApp } from '../testing/harness.js'
 import { runPendingErasures } from './erasure-steps.js'
-import { clickHouseRowsOf, searchChroma, searchClickHouse, searchPostgres } from '../testing/store-search.js'
+import {
+  chromaIdsOfDocument,
+  clickHouseRowsOf,
+  searchChroma,
+  searchClickHouse,
+  searchPostgres,
+} from '../testing/store-search.js'
 
 // An erasure request removes one person from every store, and only them: afterwards every text
 // column of every Postgres table, every String column of every ClickHouse table and every
@@ -53,6 +59,9 @@ let erased: { conversationId: string; contactId: string }
 let kept: { conversationId: string; contactId: string }
 const needles = [ERASED.name, ERASED.email, 'QX7781', 'zeppelin', ERASED.comment]
 
+/** The accepted gap's document: both people's questions are its FAQ phrasings. */
+let documentId: string
+
 beforeAll(async () => {
   t = await startTestApp()
   owner = await signup(t.app, 'ecommerce')
@@ -61,7 +70,7 @@ beforeAll(async () => {
   erased = await converse(ERASED, ERASED.words, ERASED.comment)
   kept = await converse(KEPT, KEPT.words, 'fine')
   // Their words taught the classifier, and became an accepted knowledge gap: a document indexed
-  // in Chroma whose text quotes them ("Questions this answers: …").
+  // in Chroma whose FAQ phrasings quote them.
   await post('/intent-corrections', { text: ERASED.words, intent: 'order_status' })
   const gap = newId()
   await insertGap(t.deps.db, {
@@ -78,7 +87,9 @@ beforeAll(async () => {
     member_ids: [newId(), newId()],
     drafted_answer: null,
   })
-  await post(`/analytics/knowledge-gaps/${gap}/accept`, { answer: 'Parcels arrive within five days.' })
+  documentId = (
+    await post(`/analytics/knowledge-gaps/${gap}/accept`, { answer: 'Parcels arrive within five days.' })
+  ).documentId
   await t.drainer.drainAll()
   await post('/analytics/refresh') // reply signals (the question text) and conversation outcomes
 }, 120_000)
@@ -95,8 +106,7 @@ describe('erasing a contact', () => {
         'outbox',
         'intent_corrections',
         'knowledge_gaps',
-        'knowledge_documents',
-        'knowledge_chunks',
+        'knowledge_documents', // the accepted gap's FAQ phrasings (not its chunks' text)
         'conversations', // the engine's memory of the last customer text
       ]),
     )
@@ -111,6 +121,9 @@ describe('erasing a contact', () => {
       ]),
     )
     expect((await searchChroma(t.chromaUrl, needles)).length).toBeGreaterThan(0)
+    expect(
+      (await chromaIdsOfDocument(t.chromaUrl, documentId)).filter((id) => id.includes(':q')),
+    ).toHaveLength(2)
   })
 
   it('removes them from Postgres, ClickHouse and Chroma, audited without their data', async () => {
@@ -199,12 +212,14 @@ describe('erasing a contact', () => {
         'tasks.details', // the order lookup the engine opened
         'outbox.envelope',
         'knowledge_gaps.examples',
-        'knowledge_documents.text',
-        'knowledge_chunks.text',
+        'knowledge_documents.questions',
       ]),
     )
     expect((await searchClickHouse(t.deps.ch, ['UB5512'])).length).toBeGreaterThan(0)
-    expect((await searchChroma(t.chromaUrl, ['UB5512'])).length).toBeGreaterThan(0)
+    // Chroma keeps vectors, not phrasing texts: the kept person's phrasing is the one vector left.
+    expect(
+      (await chromaIdsOfDocument(t.chromaUrl, documentId)).filter((id) => id.includes(':q')),
+    ).toHaveLength(1)
   })
 
   it('shows its progress, and waits for the outbox before deleting in ClickHouse', async () => {

@@ -148,7 +148,7 @@ function answerOf(gap: KnowledgeGap, answer: string | undefined): string {
 
 /**
  * Accepts a gap: its answer (edited or drafted) becomes a knowledge document, indexed in Chroma,
- * with the gap's example questions (they are how customers phrase it: retrieval finds them).
+ * with the gap's example questions as its FAQ phrasings (how customers phrase it).
  * The document is written first; if the gap was reviewed meanwhile, the conflict is reported
  * and the document stays (a person can delete it).
  */
@@ -159,8 +159,15 @@ export async function acceptGap(deps: AppDeps, caller: Caller, id: string, body:
   const answer = answerOf(gap, body.answer)
   const kbId = body.knowledgeBaseId ?? (await defaultKnowledgeBase(deps, caller))
   const title = body.title ?? gap.label.slice(0, 300)
-  const text = `${answer}\n\nQuestions this answers: ${gap.examples.join(' ')}`
-  const doc = await addDocument(deps, caller, kbId, { title, text }, 'knowledge_gap')
+  // The examples are the document's FAQ phrasings, not part of its text: retrieval matches the
+  // next such question on them, and an extractive reply never reads the list back to a customer.
+  const doc = await addDocument(
+    deps,
+    caller,
+    kbId,
+    { title, text: answer, questions: gap.examples },
+    'knowledge_gap',
+  )
   await deps.db.transaction().execute(async (trx) => {
     const reviewed = await reviewGap(trx, auth.organizationId, id, {
       status: 'accepted',

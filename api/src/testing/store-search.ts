@@ -90,6 +90,16 @@ export async function chromaRecords(url: string, collection: string) {
   return col.get({ include: ['documents', 'metadatas'] as never })
 }
 
+/** The ids of one document's vectors in Chroma, in every collection (chunks; phrasings end in `:q<n>`). */
+export async function chromaIdsOfDocument(url: string, documentId: string): Promise<string[]> {
+  const ids: string[] = []
+  for (const c of await openChromaClient(url).listCollections({ limit: 1000 })) {
+    const all = await chromaRecords(url, c.name)
+    all.ids.forEach((id, i) => (all.metadatas[i]?.document_id === documentId ? ids.push(id) : undefined))
+  }
+  return ids
+}
+
 /** The document ids of a knowledge base's vectors in Chroma (one per vector). */
 export async function chromaDocumentIds(url: string, knowledgeBaseId: string): Promise<string[]> {
   const got = await chromaRecords(url, collectionName(knowledgeBaseId))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hasMiniLmModel } from '@luneo/models'
+import { hasBgeSmallModel } from '@luneo/models'
 import { loadConfig } from '../config.js'
 import { createEmbedder } from './ai.js'
 
@@ -9,12 +9,12 @@ describe('the retrieval embedder from LUNEO_EMBEDDINGS', () => {
   it('local without the model files: the hashing embedder, and one line saying why and how to install', async () => {
     const lines: string[] = []
     const embedder = await createEmbedder(
-      config({ LUNEO_EMBEDDING_MODEL_DIR: '/nonexistent/minilm' }),
+      config({ LUNEO_EMBEDDING_MODEL_DIR: '/nonexistent/bge-small' }),
       (line) => lines.push(line),
     )
     expect(embedder.id).toBe('local-hash-v1-512')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/not found in \/nonexistent\/minilm.*hashing.*make install/)
+    expect(lines[0]).toMatch(/not found in \/nonexistent\/bge-small.*hashing.*make install/)
   })
 
   it('hashing: the lexical embedder, silently', async () => {
@@ -25,12 +25,12 @@ describe('the retrieval embedder from LUNEO_EMBEDDINGS', () => {
     expect(lines).toEqual([])
   })
 
-  it.skipIf(!hasMiniLmModel())(
-    'local with the model installed: MiniLM, with its own grounding threshold',
+  it.skipIf(!hasBgeSmallModel())(
+    'local with the model installed: bge-small, with its own grounding threshold',
     async () => {
       const embedder = await createEmbedder(config(), () => undefined)
       try {
-        expect(embedder.id).toMatch(/^minilm-l6-v2-int8:/)
+        expect(embedder.id).toMatch(/^bge-small-en-v1\.5-int8:/)
         expect(embedder.dimension).toBe(384)
         expect(config().minGroundingScore).toBeUndefined()
         expect(embedder.grounding.threshold).not.toBe(0.35)
@@ -42,6 +42,6 @@ describe('the retrieval embedder from LUNEO_EMBEDDINGS', () => {
 
   it('LUNEO_MIN_GROUNDING_SCORE still overrides, and an unknown value is refused', () => {
     expect(config({ LUNEO_MIN_GROUNDING_SCORE: '0.5' }).minGroundingScore).toBe(0.5)
-    expect(() => config({ LUNEO_EMBEDDINGS: 'minilm' })).toThrow()
+    expect(() => config({ LUNEO_EMBEDDINGS: 'bge-small' })).toThrow()
   })
 })

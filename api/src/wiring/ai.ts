@@ -1,12 +1,12 @@
 // Wiring: the AI parts (embedder, provider, knowledge index, engine) chosen by config.
 import {
-  DEFAULT_MINILM_DIR,
+  DEFAULT_BGE_SMALL_DIR,
   createLocalEmbedder,
   createLocalProvider,
-  createMiniLmEmbedder,
+  createBgeSmallEmbedder,
   createOpenAIEmbedder,
   createOpenAIProvider,
-  hasMiniLmModel,
+  hasBgeSmallModel,
   loadTemplates,
   type Embedder,
 } from '@luneo/models'
@@ -20,7 +20,7 @@ import { createChromaStore } from '../knowledge/vector-store.js'
 import { createEngine } from '../orchestrator/engine.js'
 
 /**
- * The retrieval embedder from config. `local` is all-MiniLM-L6-v2 when `make install` put its files
+ * The retrieval embedder from config. `local` is bge-small-en-v1.5 when `make install` put its files
  * in place; without them it is the hashing embedder, and one log line says so and how to install.
  */
 export async function createEmbedder(config: Config, log: (line: string) => void): Promise<Embedder> {
@@ -32,11 +32,11 @@ export async function createEmbedder(config: Config, log: (line: string) => void
       timeoutMs: config.openai.timeoutMs,
     })
   if (config.embeddings !== 'local') return createLocalEmbedder()
-  const modelDir = config.embeddingModelDir ?? DEFAULT_MINILM_DIR
-  if (hasMiniLmModel(modelDir)) return createMiniLmEmbedder({ modelDir })
+  const modelDir = config.embeddingModelDir ?? DEFAULT_BGE_SMALL_DIR
+  if (hasBgeSmallModel(modelDir)) return createBgeSmallEmbedder({ modelDir })
   log(
-    `embeddings: MiniLM model not found in ${modelDir}; falling back to the hashing (lexical) embedder. ` +
-      'Install it with `make install` (infra/models/fetch-minilm.sh), or set LUNEO_EMBEDDINGS=hashing to choose the fallback.',
+    `embeddings: bge-small model not found in ${modelDir}; falling back to the hashing (lexical) embedder. ` +
+      'Install it with `make install` (infra/models/fetch-bge-small.sh), or set LUNEO_EMBEDDINGS=hashing to choose the fallback.',
   )
   return createLocalEmbedder()
 }
@@ -93,6 +93,6 @@ export async function createAiParts(
   // Gap clustering and lift run on this embedder (tuned per vector space; stored gaps record which
   // embedder made them and are re-embedded when it changes: ADR 0016). Rephrase detection's
   // threshold was tuned in the hashing space: it keeps that embedder until it is re-tuned.
-  const rephraseEmbedder = embedder.id.startsWith('minilm') ? createLocalEmbedder() : embedder
+  const rephraseEmbedder = embedder.id.startsWith('bge-small') ? createLocalEmbedder() : embedder
   return { embedder, rephraseEmbedder, provider, index, engine, minGroundingScore, embedTimings }
 }

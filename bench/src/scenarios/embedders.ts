@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url'
 import {
   chunkText,
   createLocalEmbedder,
-  createMiniLmEmbedder,
-  hasMiniLmModel,
+  createBgeSmallEmbedder,
+  hasBgeSmallModel,
   loadTemplates,
   templateExamples,
   type Embedder,
@@ -59,22 +59,22 @@ async function measureOne(name: string, embedder: Embedder, emit: Emit, messageC
   emit(`embed_${name}_index_chunks_per_sec`, chunks / ((performance.now() - t0) / 1000), 'chunks/s')
 }
 
-/** `embed_<hashing|minilm>_*`: ms per message (p50, p95), chunks indexed per second; MiniLM load and memory. */
+/** `embed_<hashing|bge>_*`: ms per message (p50, p95), chunks indexed per second; bge-small load and memory. */
 export async function measureEmbedders(emit: Emit, messageCount = 500): Promise<void> {
   await measureOne('hashing', createLocalEmbedder(), emit, messageCount)
-  if (!hasMiniLmModel()) {
-    console.error('[bench] embedders: MiniLM model absent (make install fetches it); hashing only')
+  if (!hasBgeSmallModel()) {
+    console.error('[bench] embedders: bge-small model absent (make install fetches it); hashing only')
     return
   }
   const rss0 = process.memoryUsage().rss
   const t0 = performance.now()
-  const minilm = await createMiniLmEmbedder()
-  emit('embed_minilm_load_ms', performance.now() - t0, 'ms')
+  const bge = await createBgeSmallEmbedder()
+  emit('embed_bge_load_ms', performance.now() - t0, 'ms')
   try {
-    await measureOne('minilm', minilm, emit, messageCount)
-    emit('embed_minilm_rss_mb', (process.memoryUsage().rss - rss0) / 2 ** 20, 'MB')
+    await measureOne('bge', bge, emit, messageCount)
+    emit('embed_bge_rss_mb', (process.memoryUsage().rss - rss0) / 2 ** 20, 'MB')
   } finally {
-    await minilm.close?.()
+    await bge.close?.()
   }
 }
 

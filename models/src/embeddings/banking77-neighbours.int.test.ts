@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parseLabelledCsv } from '../intents/csv.js'
 import type { Embedder } from './embedder.js'
 import { createLocalEmbedder } from './local-embedder.js'
-import { createMiniLmEmbedder, hasMiniLmModel } from './minilm-embedder.js'
+import { createBgeSmallEmbedder, hasBgeSmallModel } from './bge-embedder.js'
 
 // Retrieval quality of each embedder on real customer questions: every banking77 test question
 // looks up its nearest labelled question among 13 train questions per intent (1,001); top-1 is
@@ -12,8 +12,8 @@ import { createMiniLmEmbedder, hasMiniLmModel } from './minilm-embedder.js'
 const dir = path.resolve(import.meta.dirname, '../../../../shared/datasets/banking77')
 const hasData = existsSync(path.join(dir, 'train.csv')) && existsSync(path.join(dir, 'test.csv'))
 if (!hasData) console.warn(`banking77 nearest-neighbour check skipped: dataset not found at ${dir}`)
-if (!hasMiniLmModel())
-  console.warn('banking77 nearest-neighbour check: MiniLM skipped (make install fetches it)')
+if (!hasBgeSmallModel())
+  console.warn('banking77 nearest-neighbour check: bge-small skipped (make install fetches it)')
 
 const PER_INTENT = 13
 
@@ -46,11 +46,11 @@ describe.skipIf(!hasData)('banking77 nearest-neighbour top-1', () => {
     expect(score).toBeGreaterThan(0.65)
   })
 
-  it.skipIf(!hasMiniLmModel())('MiniLM embedder beats it', { timeout: 180_000 }, async () => {
-    const embedder = await createMiniLmEmbedder()
+  it.skipIf(!hasBgeSmallModel())('bge-small embedder beats it', { timeout: 180_000 }, async () => {
+    const embedder = await createBgeSmallEmbedder()
     try {
       const score = await top1(embedder)
-      console.log(`BANKING77_NN minilm top1=${score.toFixed(4)}`)
+      console.log(`BANKING77_NN bge-small top1=${score.toFixed(4)}`)
       expect(score).toBeGreaterThan(0.8)
     } finally {
       await embedder.close?.()

@@ -7,7 +7,7 @@ import { GroundingCalibration } from '../retrieval/grounding.js'
  * fitted it (train/val of BANKING77 and CLINC150; models/README.md § Grounding has the curve).
  * Data, not code: re-running the script replaces the file, and the schema checks it at load.
  */
-export function shippedCalibration(family: 'minilm' | 'hashing'): GroundingCalibration {
+export function shippedCalibration(family: 'bge-small' | 'hashing'): GroundingCalibration {
   const file = join(import.meta.dirname, 'grounding', `${family}.json`)
   return GroundingCalibration.parse(JSON.parse(readFileSync(file, 'utf8')))
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createMiniLmEmbedder, hasMiniLmModel } from '../embeddings/minilm-embedder.js'
+import { createBgeSmallEmbedder, hasBgeSmallModel } from '../embeddings/bge-embedder.js'
 import type { Embedder } from '../embeddings/embedder.js'
 import { createLocalEmbedder } from '../embeddings/local-embedder.js'
 import { splitSentences } from '../text/sentences.js'
@@ -81,9 +81,9 @@ describe('splitSentences', () => {
   })
 })
 
-describe.skipIf(!hasMiniLmModel())('createLocalProvider with the retrieval embedder', () => {
+describe.skipIf(!hasBgeSmallModel())('createLocalProvider with the retrieval embedder', () => {
   it('picks the sentence that answers by meaning, not by shared words', async () => {
-    const embedder = await createMiniLmEmbedder()
+    const embedder = await createBgeSmallEmbedder()
     try {
       const provider = createLocalProvider({ minScore: 0.4, embedder, maxSentences: 1 })
       const policy =

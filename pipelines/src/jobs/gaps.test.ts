@@ -95,8 +95,11 @@ describe('titles: a readable phrase, never a keyword list', () => {
 })
 
 describe('the parameters of each vector space', () => {
-  it('MiniLM (and by default): cut 0.45, match 0.75; the hashing embedder keeps 0.75 / 0.6', () => {
-    expect(gapOptionsFor('minilm-l6-v2-int8:abc')).toMatchObject({ maxDistance: 0.45, matchSimilarity: 0.75 })
+  it('bge-small (and by default): cut 0.225, match 0.91; the hashing embedder keeps 0.75 / 0.6', () => {
+    expect(gapOptionsFor('bge-small-en-v1.5-int8:abc')).toMatchObject({
+      maxDistance: 0.225,
+      matchSimilarity: 0.91,
+    })
     expect(gapOptionsFor('openai:text-embedding-3-small')).toEqual(GAP_DEFAULTS)
     expect(gapOptionsFor('local-hash-v1-512')).toMatchObject({ maxDistance: 0.75, matchSimilarity: 0.6 })
     expect(gapOptionsFor('local-hash-v1-512', { matchSimilarity: 0.5 }).matchSimilarity).toBe(0.5)
