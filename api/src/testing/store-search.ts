@@ -67,18 +67,24 @@ export async function clickHouseRowsOf(ch: Ch, tables: readonly string[], column
 
 /** Every document and metadata value of every collection of the Chroma server, case-insensitive. */
 export async function searchChroma(url: string, needles: string[]): Promise<Hit[]> {
-  const client = openChromaClient(url)
   const hits: Hit[] = []
-  for (const c of await client.listCollections({ limit: 1000 })) {
-    const all = await chromaRecords(url, c.name)
+  for (const { name, records: all } of await everyChromaCollection(url)) {
     const texts = all.ids.map(
       (id, i) => `${id} ${all.documents[i] ?? ''} ${JSON.stringify(all.metadatas[i] ?? {})}`,
     )
     for (const needle of needles)
       if (texts.some((t) => t.toLowerCase().includes(needle.toLowerCase())))
-        hits.push({ store: 'chroma', where: c.name, needle })
+        hits.push({ store: 'chroma', where: name, needle })
   }
   return hits
+}
+
+/** Every collection of the Chroma server with its records. */
+async function everyChromaCollection(url: string) {
+  const collections = await openChromaClient(url).listCollections({ limit: 1000 })
+  return Promise.all(
+    collections.map(async (c) => ({ name: c.name, records: await chromaRecords(url, c.name) })),
+  )
 }
 
 /** Every record of one Chroma collection (a knowledge base's: `collectionName(kbId)`), with documents and metadata. */
@@ -92,12 +98,9 @@ export async function chromaRecords(url: string, collection: string) {
 
 /** The ids of one document's vectors in Chroma, in every collection (chunks; phrasings end in `:q<n>`). */
 export async function chromaIdsOfDocument(url: string, documentId: string): Promise<string[]> {
-  const ids: string[] = []
-  for (const c of await openChromaClient(url).listCollections({ limit: 1000 })) {
-    const all = await chromaRecords(url, c.name)
-    all.ids.forEach((id, i) => (all.metadatas[i]?.document_id === documentId ? ids.push(id) : undefined))
-  }
-  return ids
+  return (await everyChromaCollection(url)).flatMap(({ records }) =>
+    records.ids.filter((_, i) => records.metadatas[i]?.document_id === documentId),
+  )
 }
 
 /** The document ids of a knowledge base's vectors in Chroma (one per vector). */
